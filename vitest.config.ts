@@ -1,0 +1,48 @@
+import { defineConfig } from 'vitest/config';
+
+// One root config, several projects, so `npm test` runs every suite and the JSON
+// reporter (used by .ci/run) sums them all. Workspaces resolve each other to
+// source through the `source` export condition: no build before tests.
+const resolve = { conditions: ['source'] };
+
+export default defineConfig({
+  resolve,
+  test: {
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'test-utils/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.browser.test.ts', '**/*.pg.test.ts', '**/*.slow.test.ts'],
+          typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+        },
+      },
+      {
+        // Tests against real PostgreSQL and long-running process tests (crash, races).
+        resolve,
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['packages/*/src/**/*.pg.test.ts', 'packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Real headless Chromium driven by playwright-core from Node.
+        resolve,
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['packages/*/src/**/*.browser.test.ts', 'apps/*/e2e/**/*.browser.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
