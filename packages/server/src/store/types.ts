@@ -1,0 +1,70 @@
+import type { Envelope, PositionedEnvelope } from '@tidelog/core';
+
+/** An event as a client pushes it: an envelope without a position. */
+export type PushedEvent = Omit<Envelope, 'position'>;
+
+/** One stream's group of events accepted by a push. */
+export interface AcceptedGroup {
+  streamId: string;
+  fromVersion: number;
+  toVersion: number;
+  fromPosition: number;
+  toPosition: number;
+}
+
+/** A stream group (or a single id) rejected by a push. */
+export interface PushConflict {
+  streamId: string;
+  expectedVersion: number;
+  actualVersion: number;
+  /** Present when the conflict is an event id already stored with another stream or version. */
+  id?: string;
+}
+
+/** What a push did: the body of a 200 push response, less `serverId`. */
+export interface PushOutcome {
+  accepted: AcceptedGroup[];
+  duplicates: { id: string; position: number }[];
+  conflicts: PushConflict[];
+  head: number;
+}
+
+export interface PullPage {
+  events: PositionedEnvelope[];
+  head: number;
+  hasMore: boolean;
+}
+
+/**
+ * The one interface every server store implements (memory, SQLite, PostgreSQL, Durable Object).
+ * All methods are per space; a space nobody has written to is empty, not an error.
+ * Validation of shapes happens before a store is called (in @tidelog/protocol); a store
+ * enforces the protocol's semantics: versions, ids, gapless commit-ordered positions.
+ */
+export interface ServerEventStore {
+  /** Minted once when the store's data is created; stable across restarts. */
+  serverId(): Promise<string>;
+  /**
+   * Apply a push (DESIGN.md "Sync protocol v1"): per stream group, accepted whole or a
+   * conflict whole; duplicates by id acknowledged with their position, never stored twice.
+   * Events of one stream are contiguous and ascending (checked by the caller).
+   */
+  push(space: string, events: PushedEvent[]): Promise<PushOutcome>;
+  /** Events with position > after, ascending, at most `limit`. */
+  pull(space: string, options: { after: number; limit: number }): Promise<PullPage>;
+  /** One stream's events with version ≥ fromVersion (default 1), and its current version. */
+  readStream(
+    space: string,
+    streamId: string,
+    options?: { fromVersion?: number },
+  ): Promise<{ events: PositionedEnvelope[]; version: number }>;
+  /** Highest position in the space (0 when empty). */
+  head(space: string): Promise<number>;
+  /**
+   * Wake `listener` whenever events are committed to `space` (by this process or, for
+   * shared databases, by any replica). The listener receives the new head position; it
+   * then pulls what it has not seen. Returns an unsubscribe function.
+   */
+  watch(space: string, listener: (head: number) => void): () => void;
+  close(): Promise<void>;
+}
