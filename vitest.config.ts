@@ -4,28 +4,47 @@ import { defineConfig } from 'vitest/config';
 // reporter (used by .ci/run) sums them all. Workspaces resolve each other to
 // source through the `source` export condition: no build before tests.
 const resolve = { conditions: ['source'] };
+// Vite 6+ resolves Node-side (SSR) imports with `ssr.resolve.conditions`, not `resolve.conditions`;
+// keep Vite's server defaults after `source`.
+const ssr = { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } };
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'test-utils/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'test-utils/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/*.browser.test.ts', '**/*.pg.test.ts', '**/*.slow.test.ts'],
-          typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+          typecheck: {
+            enabled: true,
+            include: ['packages/*/src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
         },
       },
       {
         // Tests against real PostgreSQL and long-running process tests (crash, races).
         resolve,
+        ssr,
         test: {
           name: 'integration',
           environment: 'node',
-          include: ['packages/*/src/**/*.pg.test.ts', 'packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts'],
+          include: [
+            'packages/*/src/**/*.pg.test.ts',
+            'packages/*/src/**/*.slow.test.ts',
+            'apps/*/src/**/*.slow.test.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -34,6 +53,7 @@ export default defineConfig({
       {
         // Real headless Chromium driven by playwright-core from Node.
         resolve,
+        ssr,
         test: {
           name: 'browser',
           environment: 'node',

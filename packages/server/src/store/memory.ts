@@ -1,0 +1,106 @@
+import type { PositionedEnvelope } from '@tidelog/core';
+import { checkFromVersion, checkOpen, checkPullOptions } from './checks.js';
+import { planPush, type StoredEventRef } from './plan-push.js';
+import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from './types.js';
+import { Watchers } from './watchers.js';
+
+interface SpaceLog {
+  /** events[i] has position i + 1. */
+  events: PositionedEnvelope[];
+  byId: Map<string, PositionedEnvelope>;
+  streams: Map<string, PositionedEnvelope[]>;
+}
+
+/** Options of `createMemoryServerStore`. */
+export interface MemoryServerStoreOptions {
+  /** Fix the serverId (default: a random UUID minted when the store is created). */
+  serverId?: string;
+}
+
+/**
+ * A server store held in memory: for tests and demos. Everything is lost when the process
+ * ends, so each new store has a new `serverId` (clients then know not to trust their cursor).
+ * Events are kept by reference, as pushed: do not mutate an event after pushing it or
+ * after pulling it.
+ *
+ * @example
+ * const store = createMemoryServerStore();
+ * await store.push('team-1', [{ id, streamId: 'cart-1', version: 1, type: 'added', schemaVersion: 1, data: {}, meta }]);
+ * (await store.pull('team-1', { after: 0, limit: 100 })).events[0].position; // 1
+ */
+export function createMemoryServerStore(options: MemoryServerStoreOptions = {}): ServerEventStore {
+  const serverId = options.serverId ?? crypto.randomUUID();
+  const spaces = new Map<string, SpaceLog>();
+  const watchers = new Watchers();
+  let closed = false;
+
+  const log = (space: string): SpaceLog | undefined => spaces.get(space);
+
+  return {
+    async serverId() {
+      checkOpen(closed, 'memory server store');
+      return serverId;
+    },
+
+    async push(space: string, events: PushedEvent[]): Promise<PushOutcome> {
+      checkOpen(closed, 'memory server store');
+      const current = log(space);
+      const versions = new Map<string, number>();
+      const known = new Map<string, StoredEventRef>();
+      if (current) {
+        for (const event of events) {
+          const stream = current.streams.get(event.streamId);
+          versions.set(event.streamId, stream ? stream.length : 0);
+          const stored = current.byId.get(event.id);
+          if (stored) known.set(event.id, stored);
+        }
+      }
+      // Synchronous from planning to appending: no other push can interleave.
+      const plan = planPush({ events, head: current?.events.length ?? 0, versions, known });
+      if (plan.append.length > 0) {
+        const target = current ?? { events: [], byId: new Map(), streams: new Map() };
+        if (!current) spaces.set(space, target);
+        for (const event of plan.append) {
+          target.events.push(event);
+          target.byId.set(event.id, event);
+          const stream = target.streams.get(event.streamId);
+          if (stream) stream.push(event);
+          else target.streams.set(event.streamId, [event]);
+        }
+        watchers.notify(space, plan.outcome.head);
+      }
+      return plan.outcome;
+    },
+
+    async pull(space: string, options: { after: number; limit: number }): Promise<PullPage> {
+      checkOpen(closed, 'memory server store');
+      checkPullOptions(options);
+      const all = log(space)?.events ?? [];
+      const events = all.slice(options.after, options.after + options.limit);
+      const last = events.length > 0 ? events[events.length - 1]!.position : options.after;
+      return { events, head: all.length, hasMore: last < all.length };
+    },
+
+    async readStream(space: string, streamId: string, options: { fromVersion?: number } = {}) {
+      checkOpen(closed, 'memory server store');
+      const from = checkFromVersion(options.fromVersion);
+      const stream = log(space)?.streams.get(streamId) ?? [];
+      return { events: stream.slice(from - 1), version: stream.length };
+    },
+
+    async head(space: string) {
+      checkOpen(closed, 'memory server store');
+      return log(space)?.events.length ?? 0;
+    },
+
+    watch(space: string, listener: (head: number) => void) {
+      checkOpen(closed, 'memory server store');
+      return watchers.add(space, listener);
+    },
+
+    async close() {
+      closed = true;
+      watchers.clear();
+    },
+  };
+}
