@@ -1,0 +1,124 @@
+import { ConcurrencyError, DuplicateEventError, ValidationError } from './errors.js';
+import { assertStreamId } from './names.js';
+import type { AppendEvent, Envelope, ExpectedVersion, JsonObject } from './types.js';
+import { isUuid, uuidv7 } from './uuid.js';
+
+/**
+ * Throw `ConcurrencyError` unless a stream at `actual` satisfies `expected`.
+ * `0` and `'no_stream'` mean the stream must be empty; `'stream_exists'` that it is not.
+ *
+ * @example
+ * checkExpectedVersion('cart-1', 'no_stream', 0); // ok
+ * checkExpectedVersion('cart-1', 2, 3); // throws ConcurrencyError
+ */
+export function checkExpectedVersion(streamId: string, expected: ExpectedVersion, actual: number): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && actual === 0) ||
+    (expected === 'stream_exists' && actual > 0) ||
+    expected === actual;
+  if (!ok) throw new ConcurrencyError(streamId, expected, actual);
+}
+
+/** Validate what an append was given before any store looks at it. */
+export function validateAppend(streamId: string, events: readonly AppendEvent[], expected: ExpectedVersion): void {
+  assertStreamId(streamId);
+  if (
+    !(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') &&
+    !(Number.isSafeInteger(expected) && expected >= 0)
+  ) {
+    throw new ValidationError('expectedVersion must be a non-negative integer, "any", "no_stream" or "stream_exists"', [
+      { path: 'expectedVersion', message: `got ${JSON.stringify(expected)}` },
+    ]);
+  }
+  const seen = new Set<string>();
+  events.forEach((e, i) => {
+    const at = (p: string) => `events[${i}].${p}`;
+    if (typeof e.type !== 'string' || e.type.length === 0 || e.type.length > 200) {
+      throw new ValidationError('event type must be a string of 1-200 characters', [
+        { path: at('type'), message: 'invalid type' },
+      ]);
+    }
+    if (e.data === null || typeof e.data !== 'object' || Array.isArray(e.data)) {
+      throw new ValidationError('event data must be a JSON object', [{ path: at('data'), message: 'not an object' }]);
+    }
+    if (e.id !== undefined) {
+      if (!isUuid(e.id)) throw new ValidationError('event id must be a UUID', [{ path: at('id'), message: 'not a UUID' }]);
+      if (seen.has(e.id)) {
+        throw new ValidationError('event ids must be unique within an append', [{ path: at('id'), message: 'repeated' }]);
+      }
+      seen.add(e.id);
+    }
+  });
+}
+
+/** Defaults a store fills in for fields an `AppendEvent` leaves out. */
+export interface EnvelopeDefaults {
+  clientId: string;
+  now?: string;
+}
+
+/**
+ * Turn the events of one append into envelopes at versions `fromVersion`, `fromVersion + 1`…
+ *
+ * @example
+ * const [env] = toEnvelopes('cart-1', [{ type: 'Opened', data: {} }], 1, { clientId: 'dev-1' });
+ */
+export function toEnvelopes(
+  streamId: string,
+  events: readonly AppendEvent[],
+  fromVersion: number,
+  defaults: EnvelopeDefaults,
+): Envelope[] {
+  const now = defaults.now ?? new Date().toISOString();
+  return events.map((e, i) => ({
+    id: e.id ?? uuidv7(),
+    streamId,
+    version: fromVersion + i,
+    type: e.type,
+    schemaVersion: e.schemaVersion ?? 1,
+    data: e.data,
+    meta: { ...e.meta, timestamp: e.meta?.timestamp ?? now, clientId: e.meta?.clientId ?? defaults.clientId },
+  }));
+}
+
+/** Deep equality of JSON values, for telling an idempotent repeat from a reused id. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as JsonObject);
+  const kb = Object.keys(b as JsonObject);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => jsonEqual((a as JsonObject)[k], (b as JsonObject)[k]));
+}
+
+/**
+ * Decide whether an append whose ids are partly or wholly stored already is a repeat of an
+ * earlier append (return the stored envelopes, in order) or a misuse (throw
+ * `DuplicateEventError`). `stored[i]` is the stored envelope with `events[i].id`, if any.
+ * Returns `null` when none of the ids is stored: a new append.
+ */
+export function matchRepeat(
+  streamId: string,
+  events: readonly AppendEvent[],
+  stored: readonly (Envelope | undefined)[],
+): Envelope[] | null {
+  if (stored.every((s) => s === undefined)) return null;
+  const out: Envelope[] = [];
+  events.forEach((e, i) => {
+    const s = stored[i];
+    const first = out[0];
+    if (
+      s === undefined ||
+      s.streamId !== streamId ||
+      s.type !== e.type ||
+      !jsonEqual(s.data, e.data) ||
+      (first !== undefined && s.version !== first.version + i)
+    ) {
+      throw new DuplicateEventError(e.id ?? s?.id ?? '?');
+    }
+    out.push(s);
+  });
+  return out;
+}

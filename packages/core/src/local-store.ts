@@ -1,0 +1,100 @@
+import type { SerializedError } from './errors.js';
+import type { EventStore } from './event-store.js';
+import type { SnapshotStore } from './snapshot.js';
+import type { AppendEvent, Envelope, ExpectedVersion, Json, JsonObject, PositionedEnvelope } from './types.js';
+
+/** A command made on this device whose events the server has not accepted yet. */
+export interface OutboxEntry {
+  commandId: string;
+  aggregateType: string;
+  streamId: string;
+  command: string;
+  payload: Json;
+  /** The stream version (confirmed + pending) the command was decided on. */
+  baseVersion: number;
+  eventIds: string[];
+  /** `ctx.now` of the original decision, reused on replay. */
+  timestamp: string;
+  metadata: JsonObject;
+}
+
+/** A pending command that failed when it was re-run on new confirmed state. */
+export interface RejectedCommand {
+  entry: OutboxEntry;
+  error: SerializedError;
+  rejectedAt: string;
+}
+
+/** A projection's confirmed state and the last position folded into it. */
+export interface ProjectionCheckpoint<S = unknown> {
+  name: string;
+  position: number;
+  state: S;
+  /** Bumped by the app when the projection's handlers change: a mismatch means rebuild. */
+  projectionVersion: number;
+}
+
+export interface PendingAppendResult {
+  streamId: string;
+  fromVersion: number;
+  toVersion: number;
+  events: Envelope[];
+}
+
+/** What `applyConfirmed` did. */
+export interface ConfirmOutcome {
+  /** Ids of this device's pending events that the authority has now accepted. */
+  confirmed: string[];
+  /** Events stored as new confirmed events (made elsewhere). */
+  added: PositionedEnvelope[];
+  /**
+   * Outbox entries of streams that received foreign events: their pending events were
+   * dropped in the same transaction and the commands must be re-run (a rebase).
+   */
+  displaced: OutboxEntry[];
+}
+
+/**
+ * The store a client runtime needs beyond `EventStore`: pending events and their outbox,
+ * rejected commands, snapshots, projection checkpoints and meta. `MemoryEventStore` and
+ * `@tidelog/idb` implement it.
+ *
+ * A store is used in one of two modes. Alone (no sync), it is the authority:
+ * `appendToStream` gives events positions at once. With sync, commands go through
+ * `appendPending` and events get positions only through `applyConfirmed`.
+ */
+export interface LocalEventStore extends EventStore, SnapshotStore {
+  /** `'memory'`, `'indexeddb'`, …: what the runtime reports as `runtime.storage`. */
+  readonly kind: string;
+  /**
+   * Append a command's events as pending (no position) together with its outbox entry, in
+   * one transaction. `expectedVersion` is checked against confirmed + pending.
+   */
+  appendPending(
+    streamId: string,
+    events: readonly AppendEvent[],
+    options: { expectedVersion?: ExpectedVersion; command: OutboxEntry },
+  ): Promise<PendingAppendResult>;
+  /** Pending events, in the order they were made (optionally of one stream). */
+  readPending(options?: { streamId?: string }): Promise<Envelope[]>;
+  /** Outbox entries in the order the commands ran. */
+  readOutbox(): Promise<OutboxEntry[]>;
+  /**
+   * Store events the authority has ordered, in one transaction: pending events with the
+   * same id take their positions (their outbox entry leaves once all its events are
+   * confirmed); foreign events for a stream with pending events displace those (see
+   * `ConfirmOutcome.displaced`); ids already stored confirmed are skipped.
+   */
+  applyConfirmed(events: readonly PositionedEnvelope[]): Promise<ConfirmOutcome>;
+  /** Drop a stream's pending events and outbox entries; returns the entries, in order. */
+  takePending(streamId: string): Promise<OutboxEntry[]>;
+  addRejected(rejected: readonly RejectedCommand[]): Promise<void>;
+  readRejected(): Promise<RejectedCommand[]>;
+  /** Forget rejected commands (all, or those with these command ids). */
+  clearRejected(commandIds?: readonly string[]): Promise<void>;
+  getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined>;
+  putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void>;
+  /** Small values: clientId, sync cursor, serverId… */
+  getMeta(key: string): Promise<Json | undefined>;
+  setMeta(key: string, value: Json): Promise<void>;
+}

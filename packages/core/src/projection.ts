@@ -1,0 +1,84 @@
+import type { Draft } from 'immer';
+import { produce } from 'immer';
+import type { EventStore } from './event-store.js';
+import type { Envelope, JsonObject } from './types.js';
+import { upcast, type Upcasters } from './upcast.js';
+
+/** A projection handler: mutate the draft for one event (of any stream). */
+export type ProjectionHandler<S, D = JsonObject> = (draft: Draft<S>, data: D, event: Envelope<string, D>) => void;
+
+export interface ProjectionConfig<S> {
+  name: string;
+  initialState: S;
+  /** Handlers by event type; events of other types are passed over. */
+  events: Record<string, ProjectionHandler<S, never>>;
+  upcasters?: Upcasters;
+  /** Bump when handlers change meaning: stored checkpoints of another version are rebuilt. */
+  version?: number;
+}
+
+export interface Projection<S = unknown> extends Required<ProjectionConfig<S>> {
+  readonly kind: 'projection';
+}
+
+/**
+ * Define a projection: a read model folded over the events of all streams.
+ *
+ * @example
+ * const Totals = defineProjection({
+ *   name: 'totals',
+ *   initialState: { count: 0 },
+ *   events: { Incremented: (s, e: { by: number }) => { s.count += e.by; } },
+ * });
+ */
+export function defineProjection<S>(config: ProjectionConfig<S>): Projection<S> {
+  return { kind: 'projection', upcasters: {}, version: 1, ...config };
+}
+
+type Handler = (draft: unknown, data: unknown, event: Envelope) => void;
+
+/**
+ * Fold events (in position order) into a projection state, one `produce` per batch.
+ *
+ * @example
+ * const next = foldProjection(Totals, Totals.initialState, events);
+ */
+export function foldProjection<S>(projection: Projection<S>, state: S, events: readonly Envelope[]): S {
+  const handlers = projection.events as Record<string, Handler | undefined>;
+  if (!events.some((e) => Object.hasOwn(handlers, e.type))) return state;
+  return produce(state, (draft: unknown) => {
+    for (const event of events) {
+      if (!Object.hasOwn(handlers, event.type)) continue;
+      const current = projection.upcasters[event.type] ? upcast(event, projection.upcasters) : event;
+      handlers[event.type]!(draft, current.data, current);
+    }
+  }) as S;
+}
+
+/** A projection's state and the last position folded into it. */
+export interface ProjectionState<S> {
+  state: S;
+  checkpoint: number;
+}
+
+/**
+ * Catch a projection up with a store: fold `readAll` after the checkpoint, page by page.
+ *
+ * @example
+ * const { state, checkpoint } = await runProjection(store, Totals);
+ */
+export async function runProjection<S>(
+  store: EventStore,
+  projection: Projection<S>,
+  from: ProjectionState<S> = { state: projection.initialState, checkpoint: 0 },
+  pageSize = 1000,
+): Promise<ProjectionState<S>> {
+  let { state, checkpoint } = from;
+  for (;;) {
+    const page = await store.readAll({ after: checkpoint, limit: pageSize });
+    if (page.length === 0) return { state, checkpoint };
+    state = foldProjection(projection, state, page);
+    checkpoint = page.at(-1)!.position;
+    if (page.length < pageSize) return { state, checkpoint };
+  }
+}
