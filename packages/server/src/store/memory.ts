@@ -58,7 +58,7 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
       // Synchronous from planning to appending: no other push can interleave.
       const plan = planPush({ events, head: current?.events.length ?? 0, versions, known });
       if (plan.append.length > 0) {
-        const target = current ?? { events: [], byId: new Map(), streams: new Map() };
+        const target: SpaceLog = current ?? { events: [], byId: new Map(), streams: new Map() };
         if (!current) spaces.set(space, target);
         for (const event of plan.append) {
           target.events.push(event);
