@@ -1,0 +1,70 @@
+import { ClosedError } from '@tidelog/core';
+import { isConnectionGone, toStorageError } from './storage-errors.js';
+
+/**
+ * One store's connection to its database, reopened when it is lost: another tab's
+ * version change (upgrade or delete) closes it, and so may the browser. An operation that
+ * failed because the connection went away is retried once on a fresh connection; that is
+ * safe because a transaction that did not commit left nothing behind.
+ */
+export class Connection {
+  readonly #open: (handlers: { onLost: () => void }) => Promise<IDBDatabase>;
+  #db: Promise<IDBDatabase> | undefined;
+  #closed = false;
+
+  constructor(open: (handlers: { onLost: () => void }) => Promise<IDBDatabase>) {
+    this.#open = open;
+  }
+
+  /** The live connection, opening one if there is none. */
+  get(): Promise<IDBDatabase> {
+    if (this.#closed) return Promise.reject(new ClosedError('the store is closed'));
+    if (!this.#db) {
+      const opening = this.#open({ onLost: () => this.#forget(opening) });
+      this.#db = opening;
+      // A failed open is not cached: the next call tries again.
+      opening.catch(() => this.#forget(opening));
+    }
+    return this.#db;
+  }
+
+  #forget(which: Promise<IDBDatabase>): void {
+    if (this.#db === which) this.#db = undefined;
+  }
+
+  /**
+   * Run `fn` on the connection; retry once if the connection was lost under it.
+   *
+   * @example
+   * const n = await connection.run((db) => countEvents(db));
+   */
+  async run<T>(fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const current = this.get();
+      const db = await current;
+      try {
+        return await fn(db);
+      } catch (error) {
+        const lost = isConnectionGone(error) || this.#db !== current;
+        if (lost) {
+          this.#forget(current);
+          if (!this.#closed && attempt === 0) continue;
+        }
+        if (this.#closed) throw new ClosedError('the store is closed');
+        throw toStorageError(error);
+      }
+    }
+  }
+
+  /** Close the connection; later calls throw `ClosedError`. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const db = this.#db;
+    this.#db = undefined;
+    if (db) (await db.catch(() => undefined))?.close();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}

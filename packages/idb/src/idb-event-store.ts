@@ -1,0 +1,290 @@
+import {
+  type AppendEvent,
+  type AppendOptions,
+  type AppendResult,
+  ClosedError,
+  type ConfirmOutcome,
+  type Envelope,
+  type ExpectedVersion,
+  type Json,
+  type LocalEventStore,
+  type OutboxEntry,
+  type PendingAppendResult,
+  type PositionedEnvelope,
+  type ProjectionCheckpoint,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RejectedCommand,
+  type Snapshot,
+  type StoreListener,
+  validateAppend,
+} from '@tidelog/core';
+import { currentHead, currentVersion, planAppend, streamRange } from './append.js';
+import type { Connection } from './connection.js';
+import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
+import { type Durability, request, transact } from './requests.js';
+import type { StoreName } from './schema.js';
+
+type Body<T> = (tx: IDBTransaction) => Promise<T>;
+
+/**
+ * The IndexedDB `LocalEventStore`. Made by `openIdbEventStore`; see the package README
+ * for its object stores and guarantees.
+ */
+export class IdbEventStore implements LocalEventStore {
+  readonly kind = 'indexeddb';
+  readonly #connection: Connection;
+  readonly #durability: Durability;
+  readonly #listeners = new Set<StoreListener>();
+
+  constructor(
+    connection: Connection,
+    readonly clientId: string,
+    durability: Durability,
+  ) {
+    this.#connection = connection;
+    this.#durability = durability;
+  }
+
+  #read<T>(stores: StoreName[], body: Body<T>): Promise<T> {
+    return this.#connection.run((db) => transact(db, stores, 'readonly', this.#durability, body));
+  }
+
+  #write<T>(stores: StoreName[], body: Body<T>): Promise<T> {
+    return this.#connection.run((db) => transact(db, stores, 'readwrite', this.#durability, body));
+  }
+
+  #open(): void {
+    if (this.#connection.closed) throw new ClosedError('the store is closed');
+  }
+
+  #notify(events: readonly Envelope[]): void {
+    if (events.length === 0) return;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(events);
+      } catch (error) {
+        // A failing listener must not undo a committed append or starve the others.
+        console.error('tidelog: a store listener threw', error);
+      }
+    }
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly AppendEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    this.#open();
+    const expected = options.expectedVersion ?? 'any';
+    validateAppend(streamId, events, expected);
+    const { written, result } = await this.#write(['events'], async (tx) => {
+      const store = tx.objectStore('events');
+      const plan = await planAppend(store, streamId, events, expected, {
+        clientId: this.clientId,
+        withHead: true,
+      });
+      if (plan.repeat)
+        return {
+          written: [],
+          result: toResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
+        };
+      const positioned = plan.envelopes as PositionedEnvelope[];
+      positioned.forEach((e, i) => {
+        e.position = plan.head + 1 + i;
+        store.put(e);
+      });
+      return { written: positioned, result: toResult(streamId, positioned, plan.versionBefore) };
+    });
+    this.#notify(written);
+    return result;
+  }
+
+  async appendPending(
+    streamId: string,
+    events: readonly AppendEvent[],
+    options: { expectedVersion?: ExpectedVersion; command: OutboxEntry },
+  ): Promise<PendingAppendResult> {
+    this.#open();
+    const expected = options.expectedVersion ?? 'any';
+    validateAppend(streamId, events, expected);
+    const result = await this.#write(['events', 'outbox'], async (tx) => {
+      const store = tx.objectStore('events');
+      const plan = await planAppend(store, streamId, events, expected, {
+        clientId: this.clientId,
+        withHead: false,
+      });
+      const written = plan.repeat ?? plan.envelopes;
+      if (!plan.repeat) {
+        for (const e of written) store.put(e);
+        tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
+      }
+      return { fresh: !plan.repeat, events: written, versionBefore: plan.versionBefore };
+    });
+    if (result.fresh) this.#notify(result.events);
+    const first = result.events[0]?.version ?? result.versionBefore;
+    return {
+      streamId,
+      fromVersion: first,
+      toVersion: result.events.at(-1)?.version ?? first,
+      events: result.events,
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<Envelope[]> {
+    this.#open();
+    const from = options.fromVersion ?? 1;
+    const to = options.toVersion ?? Number.POSITIVE_INFINITY;
+    if (from > to) return [];
+    return this.#read(['events'], (tx) =>
+      request(tx.objectStore('events').getAll(streamRange(streamId, from, to))),
+    );
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<PositionedEnvelope[]> {
+    this.#open();
+    const range = IDBKeyRange.lowerBound(options.after ?? 0, true);
+    return this.#read(['events'], (tx) =>
+      request(
+        tx.objectStore('events').index('position').getAll(range, options.limit) as IDBRequest<
+          PositionedEnvelope[]
+        >,
+      ),
+    );
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    this.#open();
+    return this.#read(['events'], (tx) => currentVersion(tx.objectStore('events'), streamId));
+  }
+
+  async head(): Promise<number> {
+    this.#open();
+    return this.#read(['events'], (tx) => currentHead(tx.objectStore('events')));
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  async readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
+    this.#open();
+    return this.#read(['events', 'outbox'], async (tx) => {
+      const { entries } = await readEntries(tx.objectStore('outbox'), options.streamId);
+      return pendingOf(tx.objectStore('events'), entries);
+    });
+  }
+
+  async readOutbox(): Promise<OutboxEntry[]> {
+    this.#open();
+    return this.#read(['outbox'], (tx) => request(tx.objectStore('outbox').getAll()));
+  }
+
+  async applyConfirmed(events: readonly PositionedEnvelope[]): Promise<ConfirmOutcome> {
+    this.#open();
+    const outcome = await this.#write(['events', 'outbox'], (tx) =>
+      confirm(tx.objectStore('events'), tx.objectStore('outbox'), events),
+    );
+    this.#notify(outcome.added);
+    return outcome;
+  }
+
+  async takePending(streamId: string): Promise<OutboxEntry[]> {
+    this.#open();
+    return this.#write(['events', 'outbox'], (tx) =>
+      dropPending(tx.objectStore('events'), tx.objectStore('outbox'), streamId),
+    );
+  }
+
+  async addRejected(rejected: readonly RejectedCommand[]): Promise<void> {
+    this.#open();
+    await this.#write(['rejected'], async (tx) => {
+      for (const r of rejected) tx.objectStore('rejected').add(r);
+    });
+  }
+
+  async readRejected(): Promise<RejectedCommand[]> {
+    this.#open();
+    return this.#read(['rejected'], (tx) => request(tx.objectStore('rejected').getAll()));
+  }
+
+  async clearRejected(commandIds?: readonly string[]): Promise<void> {
+    this.#open();
+    await this.#write(['rejected'], async (tx) => {
+      const store = tx.objectStore('rejected');
+      if (!commandIds) return void store.clear();
+      const [all, keys] = await Promise.all([
+        request<RejectedCommand[]>(store.getAll()),
+        request(store.getAllKeys()),
+      ]);
+      all.forEach((r, i) => {
+        if (commandIds.includes(r.entry.commandId)) store.delete(keys[i]!);
+      });
+    });
+  }
+
+  async getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
+    return this.#get('checkpoints', name);
+  }
+
+  async putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void> {
+    await this.#put('checkpoints', checkpoint);
+  }
+
+  async getMeta(key: string): Promise<Json | undefined> {
+    return this.#get('meta', key);
+  }
+
+  async setMeta(key: string, value: Json): Promise<void> {
+    await this.#put('meta', value, key);
+  }
+
+  async getSnapshot(key: string): Promise<Snapshot | undefined> {
+    return this.#get('snapshots', key);
+  }
+
+  async putSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.#put('snapshots', snapshot);
+  }
+
+  async deleteSnapshot(key: string): Promise<void> {
+    this.#open();
+    await this.#write(['snapshots'], async (tx) => void tx.objectStore('snapshots').delete(key));
+  }
+
+  async #get<T>(store: StoreName, key: string): Promise<T | undefined> {
+    this.#open();
+    return this.#read([store], (tx) => request<T | undefined>(tx.objectStore(store).get(key)));
+  }
+
+  async #put(store: StoreName, value: unknown, key?: string): Promise<void> {
+    this.#open();
+    await this.#write([store], async (tx) => {
+      const target = tx.objectStore(store);
+      // In-line keyed stores must not be given a key at all.
+      if (key === undefined) target.put(value);
+      else target.put(value, key);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#connection.close();
+  }
+}
+
+function toResult(streamId: string, events: PositionedEnvelope[], versionBefore: number): AppendResult {
+  const first = events[0];
+  const last = events.at(-1);
+  return {
+    streamId,
+    fromVersion: first?.version ?? versionBefore,
+    toVersion: last?.version ?? versionBefore,
+    fromPosition: first?.position ?? 0,
+    toPosition: last?.position ?? 0,
+    events,
+  };
+}

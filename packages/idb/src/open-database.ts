@@ -1,0 +1,83 @@
+import { StorageUnavailableError } from '@tidelog/core';
+import { wrap } from 'idb';
+import { FORMAT_VERSION, type TidelogDb, type UpgradeTx, upgradeFormat } from './schema.js';
+import { toStorageError } from './storage-errors.js';
+
+export interface OpenDatabaseOptions {
+  name: string;
+  /** The IndexedDB factory; `undefined` means there is none here. */
+  factory: IDBFactory | undefined;
+  /** Format to open at, default `FORMAT_VERSION` (tests open older formats). */
+  version?: number;
+  /** How long to wait for other connections to let an upgrade through, default 10 s. */
+  blockedTimeoutMs?: number;
+  /** Another connection wants to upgrade or delete the database: ours has been closed. */
+  onVersionChange?: () => void;
+  /** The browser closed the connection (storage cleared, disk error). */
+  onClose?: () => void;
+}
+
+/**
+ * Open (creating or upgrading) a Tidelog database and return the raw connection.
+ * Every way it can fail to open ends in `StorageUnavailableError`; the connection closes
+ * itself when another tab asks for a version change, so it never blocks that tab.
+ *
+ * @example
+ * const db = await openDatabase({ name: 'app', factory: globalThis.indexedDB });
+ */
+export function openDatabase(options: OpenDatabaseOptions): Promise<IDBDatabase> {
+  const { name, factory, version = FORMAT_VERSION, blockedTimeoutMs = 10_000 } = options;
+  if (!factory)
+    return Promise.reject(new StorageUnavailableError('IndexedDB is not available in this environment'));
+  let req: IDBOpenDBRequest;
+  try {
+    req = factory.open(name, version);
+  } catch (error) {
+    // Some browsers throw at once (e.g. SecurityError in an opaque origin or a sandbox).
+    return Promise.reject(unavailable(error));
+  }
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let gaveUp = false;
+    req.onupgradeneeded = (event) => {
+      const db = wrap(req.result) as TidelogDb;
+      const tx = wrap(req.transaction!) as unknown as UpgradeTx;
+      upgradeFormat(db, event.oldVersion, event.newVersion ?? version, tx);
+    };
+    req.onblocked = () => {
+      timer ??= setTimeout(() => {
+        gaveUp = true;
+        reject(
+          new StorageUnavailableError(
+            `the upgrade of IndexedDB database "${name}" to format ${version} is blocked by another open tab`,
+          ),
+        );
+      }, blockedTimeoutMs);
+    };
+    req.onerror = () => {
+      clearTimeout(timer);
+      reject(unavailable(req.error));
+    };
+    req.onsuccess = () => {
+      clearTimeout(timer);
+      const db = req.result;
+      // The caller stopped waiting (blocked upgrade): do not leak the late connection.
+      if (gaveUp) return db.close();
+      db.onversionchange = () => {
+        db.close();
+        options.onVersionChange?.();
+      };
+      db.onclose = () => options.onClose?.();
+      resolve(db);
+    };
+  });
+}
+
+function unavailable(error: unknown): StorageUnavailableError {
+  const mapped = toStorageError(error);
+  if (mapped instanceof StorageUnavailableError) return mapped;
+  const e = error as { name?: string; message?: string } | null;
+  return new StorageUnavailableError(
+    `IndexedDB refused to open: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`,
+  );
+}

@@ -1,0 +1,62 @@
+import { uuidv7 } from '@tidelog/core';
+import { Connection } from './connection.js';
+import { IdbEventStore } from './idb-event-store.js';
+import { openDatabase } from './open-database.js';
+import { type Durability, request, transact } from './requests.js';
+
+export interface IdbEventStoreOptions {
+  /** The IndexedDB database name: one database per app (or per signed-in user). */
+  name: string;
+  /** The IndexedDB factory, default `globalThis.indexedDB` (tests pass fake-indexeddb's). */
+  indexedDB?: IDBFactory;
+  /**
+   * `'relaxed'` (default): a write resolves once the browser has it; an OS crash or power
+   * loss in the next moments may lose the last writes (never half of one).
+   * `'strict'`: a write resolves only after it is flushed to disk; slower per write.
+   */
+  durability?: Durability;
+  /** How long to wait for other tabs to let a format upgrade through, default 10 s. */
+  blockedTimeoutMs?: number;
+  /** Use this clientId for new events instead of the one stored (or minted) in meta. */
+  clientId?: string;
+}
+
+/**
+ * Open the IndexedDB event store: an `EventStore` plus what the client runtime needs
+ * (pending events, outbox, rejected commands, snapshots, checkpoints, meta). Throws
+ * `StorageUnavailableError` when IndexedDB is missing, refuses to open (private mode) or
+ * an upgrade stays blocked; the runtime can then fall back to `MemoryEventStore`.
+ *
+ * @example
+ * const store = await openIdbEventStore({ name: 'todo-app' });
+ * await store.appendToStream('todo-1', [{ type: 'Added', data: { title: 'milk' } }]);
+ */
+export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<IdbEventStore> {
+  const durability = options.durability ?? 'relaxed';
+  const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
+  const connection = new Connection(({ onLost }) =>
+    openDatabase({
+      name: options.name,
+      factory,
+      ...(options.blockedTimeoutMs === undefined ? {} : { blockedTimeoutMs: options.blockedTimeoutMs }),
+      onVersionChange: onLost,
+      onClose: onLost,
+    }),
+  );
+  try {
+    const clientId = await connection.run((db) =>
+      transact(db, ['meta'], 'readwrite', durability, async (tx) => {
+        const meta = tx.objectStore('meta');
+        const stored = await request(meta.get('clientId'));
+        if (typeof stored === 'string' && options.clientId === undefined) return stored;
+        const id = options.clientId ?? uuidv7();
+        if (stored === undefined) meta.put(id, 'clientId');
+        return id;
+      }),
+    );
+    return new IdbEventStore(connection, clientId, durability);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+import type { StoreName } from './schema.js';
+
+/**
+ * Await one IndexedDB request. Promises are made only for requests that are awaited: an
+ * unawaited failing request must abort its transaction, not raise an unhandled rejection.
+ *
+ * @example
+ * const record = await request(store.get(key));
+ */
+export function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/**
+ * The last key of a source within a range (the highest version of a stream, the highest
+ * position), read with one reverse key cursor.
+ *
+ * @example
+ * const head = (await lastKey(events.index('position'), null)) ?? 0;
+ */
+export function lastKey(
+  source: IDBObjectStore | IDBIndex,
+  range: IDBKeyRange | null,
+): Promise<IDBValidKey | undefined> {
+  return new Promise((resolve, reject) => {
+    const r = source.openKeyCursor(range, 'prev');
+    r.onsuccess = () => resolve(r.result?.key);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+export type Durability = 'relaxed' | 'strict';
+
+/**
+ * Run `body` in one transaction. A readwrite transaction resolves only once it has
+ * committed; if `body` throws, the transaction is aborted so nothing of it is kept.
+ * `body` must await nothing but requests of `tx` (IndexedDB commits a transaction as soon
+ * as it has no pending requests).
+ *
+ * @example
+ * await transact(db, ['meta'], 'readwrite', 'relaxed', async (tx) => { tx.objectStore('meta').put(1, 'k'); });
+ */
+export async function transact<T>(
+  db: IDBDatabase,
+  stores: StoreName[],
+  mode: IDBTransactionMode,
+  durability: Durability,
+  body: (tx: IDBTransaction) => Promise<T>,
+): Promise<T> {
+  const tx = db.transaction(stores, mode, { durability });
+  const done = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+  });
+  let result: T;
+  try {
+    result = await body(tx);
+  } catch (error) {
+    done.catch(() => {});
+    try {
+      tx.abort();
+    } catch {
+      // Already finished or aborted: nothing more to undo.
+    }
+    throw error;
+  }
+  if (mode === 'readwrite') await done;
+  else done.catch(() => {});
+  return result;
+}

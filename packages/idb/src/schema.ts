@@ -1,0 +1,67 @@
+import type {
+  Envelope,
+  Json,
+  OutboxEntry,
+  ProjectionCheckpoint,
+  RejectedCommand,
+  Snapshot,
+} from '@tidelog/core';
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+
+/**
+ * The object stores of a Tidelog database (format 2). See the package README for why
+ * each key and index exists.
+ */
+export interface TidelogDbSchema extends DBSchema {
+  /** Confirmed and pending events, keyed by [streamId, version]: a stream is one key range. */
+  events: { key: [string, number]; value: Envelope; indexes: { id: string; position: number } };
+  /** Pending commands, keyed by an auto-increment sequence: key order = the order they ran. */
+  outbox: { key: number; value: OutboxEntry; indexes: { streamId: string } };
+  rejected: { key: number; value: RejectedCommand };
+  checkpoints: { key: string; value: ProjectionCheckpoint };
+  snapshots: { key: string; value: Snapshot };
+  /** Small values under out-of-line string keys: clientId, sync cursor, serverId… */
+  meta: { key: string; value: Json };
+}
+
+export type TidelogDb = IDBPDatabase<TidelogDbSchema>;
+export type StoreName = StoreNames<TidelogDbSchema>;
+export type UpgradeTx = IDBPTransaction<TidelogDbSchema, StoreName[], 'versionchange'>;
+
+/** The database format this code writes; the IndexedDB version number is the format number. */
+export const FORMAT_VERSION = 2;
+
+// One step per format. A step may only create or change structure (and rewrite data
+// through `tx`): it runs inside the versionchange transaction, before any other use.
+const steps: Record<number, (db: TidelogDb, tx: UpgradeTx) => void> = {
+  1: (db) => {
+    const events = db.createObjectStore('events', { keyPath: ['streamId', 'version'] });
+    events.createIndex('id', 'id', { unique: true });
+    // Sparse: pending events have no `position`, so they are not in this index.
+    events.createIndex('position', 'position', { unique: true });
+    db.createObjectStore('outbox', { autoIncrement: true });
+    db.createObjectStore('rejected', { autoIncrement: true });
+    db.createObjectStore('checkpoints', { keyPath: 'name' });
+    db.createObjectStore('snapshots', { keyPath: 'key' });
+    db.createObjectStore('meta');
+  },
+  // Format 2: a stream's outbox entries by index, for takePending/readPending of one stream
+  // without reading the whole outbox. Existing entries are indexed by the upgrade itself.
+  2: (_db, tx) => {
+    tx.objectStore('outbox').createIndex('streamId', 'streamId');
+  },
+};
+
+/**
+ * Bring a database from `oldVersion` to `newVersion`, one format step at a time.
+ *
+ * @example
+ * request.onupgradeneeded = (e) => upgradeFormat(db, e.oldVersion, e.newVersion ?? FORMAT_VERSION, tx);
+ */
+export function upgradeFormat(db: TidelogDb, oldVersion: number, newVersion: number, tx: UpgradeTx): void {
+  for (let v = oldVersion + 1; v <= newVersion; v++) {
+    const step = steps[v];
+    if (!step) throw new Error(`no upgrade step to format ${v}`);
+    step(db, tx);
+  }
+}
