@@ -1,0 +1,90 @@
+import type { ValidationIssue } from '@tidelog/core';
+import type * as v from 'valibot';
+import { MAX_ISSUES } from './limits.js';
+
+export type { ValidationIssue } from '@tidelog/core';
+
+/** The codes a validation failure maps to: a bad request, or one over the size limits. */
+export type ValidationCode = 'INVALID_REQUEST' | 'PAYLOAD_TOO_LARGE';
+
+/**
+ * What every validator returns: the typed value, or the issues (each with a path such as
+ * `events[3].meta.timestamp` and a message) and the error code to answer with.
+ * Validators never throw.
+ */
+export type Validation<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: ValidationCode; issues: ValidationIssue[] };
+
+/** A path as a list of keys and indexes, before it is formatted. */
+export type PathSegment = string | number;
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * Format a path the way JavaScript would access it.
+ *
+ * @example
+ * formatPath(['events', 3, 'meta', 'timestamp']); // 'events[3].meta.timestamp'
+ * formatPath(['data', 'a b']); // 'data["a b"]'
+ */
+export function formatPath(segments: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Collects issues up to `MAX_ISSUES`, then only counts them. */
+export class IssueList {
+  readonly issues: ValidationIssue[] = [];
+  #omitted = 0;
+
+  add(path: string, message: string): void {
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ path, message });
+    else this.#omitted++;
+  }
+
+  get empty(): boolean {
+    return this.issues.length === 0;
+  }
+
+  /** The issues, with a last one saying how many were left out. */
+  result(): ValidationIssue[] {
+    if (this.#omitted === 0) return this.issues;
+    return [...this.issues, { path: '', message: `${this.#omitted} more issue(s) not shown` }];
+  }
+}
+
+/**
+ * A failed validation.
+ *
+ * @example
+ * invalid([{ path: 'limit', message: 'must be at least 1' }]);
+ */
+export function invalid<T>(
+  issues: ValidationIssue[],
+  code: ValidationCode = 'INVALID_REQUEST',
+): Validation<T> {
+  return { ok: false, code, issues };
+}
+
+/** Turn valibot issues into `{ path, message }` pairs with formatted paths. */
+export function fromValibotIssues(issues: readonly v.BaseIssue<unknown>[], prefix: PathSegment[] = []) {
+  const list = new IssueList();
+  for (const issue of issues) {
+    const segments: PathSegment[] = [...prefix];
+    for (const item of issue.path ?? []) {
+      const key = item.key;
+      if (typeof key === 'number' || typeof key === 'string') segments.push(key);
+      else segments.push(String(key));
+    }
+    // valibot words a missing key as "Invalid key: Expected ..."; say what is meant.
+    const missing = issue.path?.at(-1)?.origin === 'key';
+    list.add(formatPath(segments), missing ? 'is required' : issue.message);
+  }
+  return list;
+}

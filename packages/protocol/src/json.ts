@@ -1,0 +1,81 @@
+import type { PathSegment } from './issues.js';
+import { FORBIDDEN_KEYS, MAX_JSON_DEPTH } from './limits.js';
+
+/** Where the JSON walker reports a problem: a path relative to the checked value, and why. */
+export type JsonIssueSink = (path: PathSegment[], message: string) => void;
+
+/** True for `{}`-style objects: not arrays, class instances, dates or maps. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Check that `value` is a plain JSON object whose every nested value is JSON: strings,
+ * finite numbers (JSON.parse turns `1e400` into Infinity, which would be stored as
+ * `null`), booleans, null, arrays and plain objects, at most `MAX_JSON_DEPTH` deep, with
+ * no `__proto__` or `constructor` key anywhere. Reports every problem to `report`.
+ *
+ * @example
+ * const problems: string[] = [];
+ * checkJsonObject({ a: [1, Infinity] }, (path, message) => problems.push(`${path.join('.')}: ${message}`));
+ * problems; // ['a.1: must be a finite number']
+ */
+export function checkJsonObject(value: unknown, report?: JsonIssueSink): boolean {
+  if (!isPlainObject(value)) {
+    report?.([], 'must be a JSON object');
+    return false;
+  }
+  return checkValue(value, [], 0, report);
+}
+
+/**
+ * Without `report` the walk stops at the first problem: the hot path asks "is it valid?"
+ * first and walks again with a reporter only when it is not.
+ */
+function checkValue(value: unknown, path: PathSegment[], depth: number, report?: JsonIssueSink): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      if (Number.isFinite(value)) return true;
+      report?.([...path], 'must be a finite number');
+      return false;
+    case 'object':
+      break;
+    default:
+      report?.([...path], `${typeof value} is not a JSON value`);
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= MAX_JSON_DEPTH) {
+    report?.([...path], `nested more than ${MAX_JSON_DEPTH} levels deep`);
+    return false;
+  }
+  let ok = true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      if (!checkValue(value[i], path, depth + 1, report)) ok = false;
+      path.pop();
+      if (!ok && !report) return false;
+    }
+    return ok;
+  }
+  if (!isPlainObject(value)) {
+    report?.([...path], 'must be a plain JSON object or array');
+    return false;
+  }
+  for (const key of Object.keys(value)) {
+    path.push(key);
+    if (FORBIDDEN_KEYS.includes(key)) {
+      report?.([...path], `the key "${key}" is not allowed`);
+      ok = false;
+    } else if (!checkValue(value[key], path, depth + 1, report)) ok = false;
+    path.pop();
+    if (!ok && !report) return false;
+  }
+  return ok;
+}

@@ -1,0 +1,48 @@
+import { checkPushedEvent } from './event-check.js';
+import { IssueList, invalid, type Validation } from './issues.js';
+import { isPlainObject } from './json.js';
+import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
+import { checkPushGroups } from './push-groups.js';
+import { tooMany } from './push-valibot.js';
+import { isName, MESSAGES } from './rules.js';
+import type { PushedEvent, PushRequest } from './types.js';
+
+/**
+ * Validate a `POST /v1/spaces/:space/push` body (already JSON-parsed): the shape of every
+ * envelope, contiguous ascending versions per stream, unique ids, and the event count
+ * (more than `limits.maxEventsPerPush` is `PAYLOAD_TOO_LARGE`). Hand-written because it is
+ * the server's hot path (see event-check.ts); never throws.
+ *
+ * @example
+ * const result = validatePushRequest(JSON.parse(body));
+ * if (result.ok) await store.push(space, result.value.events);
+ * else console.log(result.code, result.issues); // 'INVALID_REQUEST', [{ path: 'events[3].meta.timestamp', … }]
+ */
+export function validatePushRequest(
+  input: unknown,
+  limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
+): Validation<PushRequest> {
+  try {
+    if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
+    const { clientId, events } = input;
+    const issues = new IssueList();
+    if (!isName(clientId)) issues.add('clientId', clientId === undefined ? 'is required' : MESSAGES.name);
+    if (!Array.isArray(events)) {
+      issues.add('events', events === undefined ? 'is required' : 'must be an array');
+      return invalid(issues.result());
+    }
+    if (events.length > limits.maxEventsPerPush) return tooMany(events.length, limits.maxEventsPerPush);
+    const checked: PushedEvent[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const event = checkPushedEvent(events[i], `events[${i}]`, issues);
+      if (event) checked.push(event);
+    }
+    if (!issues.empty) return invalid(issues.result());
+    checkPushGroups(checked, issues);
+    if (!issues.empty) return invalid(issues.result());
+    return { ok: true, value: { clientId: clientId as string, events: checked } };
+  } catch (error) {
+    // Only exotic inputs (getters that throw, revoked proxies) get here, never parsed JSON.
+    return invalid([{ path: '', message: `could not be read: ${String(error)}` }]);
+  }
+}
