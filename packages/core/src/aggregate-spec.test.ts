@@ -21,8 +21,17 @@ describe('aggregateSpec', () => {
       .given([{ type: 'CheckedOut', data: {} }])
       .when('add', { sku: 'a', qty: 1 })
       .thenThrows('CART_CLOSED');
-    await expect(aggregateSpec(Cart).given([]).when('add', { sku: 'a', qty: 1 }).thenThrows('X')).rejects.toThrow(
-      /succeeded/,
-    );
+    await expect(
+      aggregateSpec(Cart).given([]).when('add', { sku: 'a', qty: 1 }).thenThrows('X'),
+    ).rejects.toThrow(/succeeded/);
+  });
+});
+
+describe('aggregateSpec awaited directly', () => {
+  it('resolves to the produced events instead of hanging', async () => {
+    const events = await (aggregateSpec(Cart)
+      .given([])
+      .when('add', { sku: 'a', qty: 2 }) as unknown as Promise<{ type: string }[]>);
+    expect(events.map((e) => e.type)).toEqual(['ItemAdded']);
   });
 });

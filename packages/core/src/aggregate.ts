@@ -46,8 +46,12 @@ export interface AggregateConfig<S, E, C> {
   events: E;
   /** Decide handlers by command name. Each declares the state parameter, `(state, payload, ctx)`. */
   commands: C;
-  /** Optional Standard Schema (zod, valibot, arktype…) per event type, checked before anything is written. */
-  schemas?: { [K in keyof E]?: StandardSchemaV1<unknown, EventDataOf<E[K]>> };
+  /**
+   * Optional Standard Schema (zod, valibot, arktype…) per event type, checked before anything
+   * is written; its output becomes the event's data. Type the evolve handler's data as the
+   * schema's output (e.g. `z.infer<typeof Schema>`).
+   */
+  schemas?: Record<string, StandardSchemaV1>;
   /** Upcasters per event type: index i turns schemaVersion i+1 into i+2. */
   upcasters?: Upcasters;
   /** Bump when `events` change meaning, so stored snapshots are not reused. Default 1. */
@@ -70,15 +74,16 @@ export type StateOf<A> = A extends Aggregate<infer S, infer _E, infer _C> ? S : 
 /** The command names of an aggregate. */
 export type CommandName<A> = A extends Aggregate<infer _S, infer _E, infer C> ? keyof C & string : never;
 /** The payload type of one command. */
-export type PayloadOf<A, K> = A extends Aggregate<infer _S, infer _E, infer C>
-  ? K extends keyof C
-    ? C[K] extends (state: never, payload: infer P, ...rest: never[]) => unknown
-      ? unknown extends P
-        ? undefined
-        : P
+export type PayloadOf<A, K> =
+  A extends Aggregate<infer _S, infer _E, infer C>
+    ? K extends keyof C
+      ? C[K] extends (state: never, payload: infer P, ...rest: never[]) => unknown
+        ? unknown extends P
+          ? undefined
+          : P
+        : never
       : never
-    : never
-  : never;
+    : never;
 /** The events (`{ type, data }`) an aggregate produces. */
 export type EventOf<A> = A extends Aggregate<infer _S, infer E, infer _C> ? EventUnion<E> : never;
 
@@ -103,7 +108,21 @@ export function defineAggregate<
   S,
   E extends Record<string, AnyEvolve<S>>,
   C extends Record<string, AnyDecide<S>>,
->(config: AggregateConfig<S, E, C> & { commands: { [K in keyof C]: Decide<S, E> } }): Aggregate<S, E, C> {
+  Sc extends Record<string, StandardSchemaV1> = Record<never, never>,
+>(
+  config: Omit<AggregateConfig<S, E, C>, 'schemas'> & {
+    schemas?: Sc;
+    // Schemas get their own type parameter: any type on them that mentions the events would
+    // stop TypeScript from inferring the events from the handlers. Their keys are checked
+    // when the aggregate is defined; write the handler's data type as the schema's output.
+    commands: { [K in keyof C]: Decide<S, E> };
+  },
+): Aggregate<S, E, C> {
+  for (const key of Object.keys(config.schemas ?? {})) {
+    if (!Object.hasOwn(config.events, key)) {
+      throw new TypeError(`defineAggregate("${config.type}"): schema for unknown event "${key}"`);
+    }
+  }
   return {
     kind: 'aggregate',
     type: config.type,

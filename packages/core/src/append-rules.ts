@@ -21,15 +21,20 @@ export function checkExpectedVersion(streamId: string, expected: ExpectedVersion
 }
 
 /** Validate what an append was given before any store looks at it. */
-export function validateAppend(streamId: string, events: readonly AppendEvent[], expected: ExpectedVersion): void {
+export function validateAppend(
+  streamId: string,
+  events: readonly AppendEvent[],
+  expected: ExpectedVersion,
+): void {
   assertStreamId(streamId);
   if (
     !(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') &&
     !(Number.isSafeInteger(expected) && expected >= 0)
   ) {
-    throw new ValidationError('expectedVersion must be a non-negative integer, "any", "no_stream" or "stream_exists"', [
-      { path: 'expectedVersion', message: `got ${JSON.stringify(expected)}` },
-    ]);
+    throw new ValidationError(
+      'expectedVersion must be a non-negative integer, "any", "no_stream" or "stream_exists"',
+      [{ path: 'expectedVersion', message: `got ${JSON.stringify(expected)}` }],
+    );
   }
   const seen = new Set<string>();
   events.forEach((e, i) => {
@@ -40,12 +45,17 @@ export function validateAppend(streamId: string, events: readonly AppendEvent[],
       ]);
     }
     if (e.data === null || typeof e.data !== 'object' || Array.isArray(e.data)) {
-      throw new ValidationError('event data must be a JSON object', [{ path: at('data'), message: 'not an object' }]);
+      throw new ValidationError('event data must be a JSON object', [
+        { path: at('data'), message: 'not an object' },
+      ]);
     }
     if (e.id !== undefined) {
-      if (!isUuid(e.id)) throw new ValidationError('event id must be a UUID', [{ path: at('id'), message: 'not a UUID' }]);
+      if (!isUuid(e.id))
+        throw new ValidationError('event id must be a UUID', [{ path: at('id'), message: 'not a UUID' }]);
       if (seen.has(e.id)) {
-        throw new ValidationError('event ids must be unique within an append', [{ path: at('id'), message: 'repeated' }]);
+        throw new ValidationError('event ids must be unique within an append', [
+          { path: at('id'), message: 'repeated' },
+        ]);
       }
       seen.add(e.id);
     }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CommandContext, defineAggregate } from './aggregate.js';
 import { decide } from './decide.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
 import { Cart } from './test-fixtures.js';
 
 const ctx: CommandContext = {
@@ -15,12 +16,16 @@ const ctx: CommandContext = {
   metadata: {},
 };
 
-const withSchema = (schema: Parameters<typeof defineAggregate>[0]['schemas']) =>
+const withSchema = (schema: StandardSchemaV1) =>
   defineAggregate({
     type: 'user',
     initialState: { name: '' },
-    events: { Named: (s, e: { name: string }) => void (s.name = e.name) },
-    schemas: schema as { Named?: never },
+    events: {
+      Named: (s, e: { name: string }) => {
+        s.name = e.name;
+      },
+    },
+    schemas: { Named: schema as StandardSchemaV1<unknown, { name: string }> },
     commands: { rename: (_s, p: { name: unknown }) => ({ type: 'Named', data: { name: p.name as string } }) },
   });
 
@@ -38,7 +43,9 @@ describe('decide', () => {
   });
 
   it('rejects unknown commands, including prototype names', async () => {
-    await expect(decide(Cart, Cart.initialState, 'nope', {}, ctx)).rejects.toMatchObject({ code: 'UNKNOWN_COMMAND' });
+    await expect(decide(Cart, Cart.initialState, 'nope', {}, ctx)).rejects.toMatchObject({
+      code: 'UNKNOWN_COMMAND',
+    });
     await expect(decide(Cart, Cart.initialState, 'constructor', {}, ctx)).rejects.toMatchObject({
       code: 'UNKNOWN_COMMAND',
     });
@@ -55,10 +62,14 @@ describe('decide', () => {
         notObject: (_s) => ({ type: 'Ok', data: 'x' as never }),
       },
     });
-    await expect(decide(Bad, {}, 'wrongType', undefined, ctx)).rejects.toMatchObject({ code: 'UNKNOWN_EVENT' });
+    await expect(decide(Bad, {}, 'wrongType', undefined, ctx)).rejects.toMatchObject({
+      code: 'UNKNOWN_EVENT',
+    });
     const err = await decide(Bad, {}, 'date', undefined, ctx).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'VALIDATION_ERROR', issues: [{ path: 'event.data.at' }] });
-    await expect(decide(Bad, {}, 'notObject', undefined, ctx)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(decide(Bad, {}, 'notObject', undefined, ctx)).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
   });
 
   it.each([
@@ -66,7 +77,7 @@ describe('decide', () => {
     ['valibot', v.object({ name: v.pipe(v.string(), v.minLength(2)) })],
     ['arktype', type({ name: 'string >= 2' })],
   ])('validates event data with a %s schema', async (_lib, schema) => {
-    const User = withSchema({ Named: schema });
+    const User = withSchema(schema);
     expect(await decide(User, User.initialState, 'rename', { name: 'Ada' }, ctx)).toHaveLength(1);
     const err = await decide(User, User.initialState, 'rename', { name: 'A' }, ctx).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'VALIDATION_ERROR', issues: [{ path: 'event.data.name' }] });
@@ -81,13 +92,29 @@ describe('decide', () => {
         version: 1 as const,
         vendor: 'test',
         validate: async (value: unknown) =>
-          (value as { name: string }).name === 'ok' ? { value } : { issues: [{ message: 'nope', path: ['name'] }] },
+          (value as { name: string }).name === 'ok'
+            ? { value }
+            : { issues: [{ message: 'nope', path: ['name'] }] },
       },
     };
-    const User = withSchema({ Named: asyncSchema });
+    const User = withSchema(asyncSchema);
     expect(await decide(User, User.initialState, 'rename', { name: 'ok' }, ctx)).toHaveLength(1);
     await expect(decide(User, User.initialState, 'rename', { name: 'no' }, ctx)).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
     });
+  });
+});
+
+describe('defineAggregate', () => {
+  it('refuses a schema for an event it does not define', () => {
+    expect(() =>
+      defineAggregate({
+        type: 'x',
+        initialState: {},
+        events: { A: (_s) => {} },
+        schemas: { B: z.object({}) },
+        commands: { a: (_s) => ({ type: 'A', data: {} }) },
+      }),
+    ).toThrow(/unknown event "B"/);
   });
 });

@@ -65,7 +65,9 @@ async function checkData(
     value = result.value;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError(`data of event "${type}" must be a JSON object`, [{ path, message: 'not an object' }]);
+    throw new ValidationError(`data of event "${type}" must be a JSON object`, [
+      { path, message: 'not an object' },
+    ]);
   }
   const issues = jsonIssues(value, path);
   if (issues.length > 0) throw new ValidationError(`data of event "${type}" is not plain JSON`, issues);

@@ -20,10 +20,20 @@ describe('errors', () => {
     for (const error of cases) {
       const back = deserializeError(JSON.parse(JSON.stringify(serializeError(error))));
       expect(back).toBeInstanceOf(error.constructor);
-      expect([back.name, (back as { code: string }).code, back.message]).toEqual([error.name, error.code, error.message]);
+      expect([back.name, (back as unknown as { code: string }).code, back.message]).toEqual([
+        error.name,
+        error.code,
+        error.message,
+      ]);
     }
-    const conflict = deserializeError(serializeError(new ConcurrencyError('s', 'no_stream', 4))) as ConcurrencyError;
-    expect([conflict.streamId, conflict.expectedVersion, conflict.actualVersion]).toEqual(['s', 'no_stream', 4]);
+    const conflict = deserializeError(
+      serializeError(new ConcurrencyError('s', 'no_stream', 4)),
+    ) as ConcurrencyError;
+    expect([conflict.streamId, conflict.expectedVersion, conflict.actualVersion]).toEqual([
+      's',
+      'no_stream',
+      4,
+    ]);
   });
 
   it('keep name, code and fields of errors they do not know', () => {

@@ -36,7 +36,11 @@ export class ConcurrencyError extends TidelogError {
     );
   }
   protected override details() {
-    return { streamId: this.streamId, expectedVersion: this.expectedVersion, actualVersion: this.actualVersion };
+    return {
+      streamId: this.streamId,
+      expectedVersion: this.expectedVersion,
+      actualVersion: this.actualVersion,
+    };
   }
 }
 

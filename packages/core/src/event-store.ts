@@ -34,7 +34,11 @@ export interface EventStore {
    * and data) return the original result and write nothing; an id stored with other content
    * throws `DuplicateEventError`. A mismatch throws `ConcurrencyError`.
    */
-  appendToStream(streamId: string, events: readonly AppendEvent[], options?: AppendOptions): Promise<AppendResult>;
+  appendToStream(
+    streamId: string,
+    events: readonly AppendEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** The events of one stream, ascending by version. An unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<Envelope[]>;
   /** Events of all streams with a position, ascending by position. */

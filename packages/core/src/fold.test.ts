@@ -45,7 +45,11 @@ describe('fold', () => {
     const Renamed = defineAggregate({
       type: 'doc',
       initialState: { title: '' },
-      events: { Titled: (s, e: { title: string }) => void (s.title = e.title) },
+      events: {
+        Titled: (s, e: { title: string }) => {
+          s.title = e.title;
+        },
+      },
       commands: { title: (_s, p: { title: string }) => ({ type: 'Titled', data: { title: p.title } }) },
       upcasters: {
         Titled: [(d) => ({ name: `${d.text}` }), (d) => ({ title: `${d.name}!` })],

@@ -25,7 +25,7 @@ export function jsonIssues(value: unknown, path: string, seen = new Set<object>(
       seen.add(value);
       const issues: ValidationIssue[] = [];
       if (Array.isArray(value)) {
-        value.forEach((v, i) => issues.push(...jsonIssues(v, `${path}[${i}]`, seen)));
+        for (const [i, v] of value.entries()) issues.push(...jsonIssues(v, `${path}[${i}]`, seen));
       } else {
         for (const [k, v] of Object.entries(value)) issues.push(...jsonIssues(v, `${path}.${k}`, seen));
       }

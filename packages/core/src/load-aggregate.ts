@@ -68,7 +68,12 @@ export async function loadAggregate<A extends AnyAggregate>(
   const confirmed = foldDetailed(aggregate, state, events.slice(0, confirmedEnd), version);
   const last = events[confirmedEnd - 1];
   const timeTravel = options.asOfVersion !== undefined || options.asOfTime !== undefined;
-  if (snapshots && last && !timeTravel && shouldSnapshot(options.snapshotPolicy, confirmed.version, fromSnapshot)) {
+  if (
+    snapshots &&
+    last &&
+    !timeTravel &&
+    shouldSnapshot(options.snapshotPolicy, confirmed.version, fromSnapshot)
+  ) {
     await snapshots.putSnapshot({
       key,
       streamId,

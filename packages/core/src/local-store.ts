@@ -1,7 +1,14 @@
 import type { SerializedError } from './errors.js';
 import type { EventStore } from './event-store.js';
 import type { SnapshotStore } from './snapshot.js';
-import type { AppendEvent, Envelope, ExpectedVersion, Json, JsonObject, PositionedEnvelope } from './types.js';
+import type {
+  AppendEvent,
+  Envelope,
+  ExpectedVersion,
+  Json,
+  JsonObject,
+  PositionedEnvelope,
+} from './types.js';
 
 /** A command made on this device whose events the server has not accepted yet. */
 export interface OutboxEntry {

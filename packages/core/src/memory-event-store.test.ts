@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryEventStore } from './memory-event-store.js';
-import { eventStoreCases, runEventStoreConformance } from './testing/index.js';
 import type { EventStore } from './event-store.js';
 import type { OutboxEntry } from './local-store.js';
+import { MemoryEventStore } from './memory-event-store.js';
+import { eventStoreCases, runEventStoreConformance } from './testing/index.js';
 import { uuidv7 } from './uuid.js';
 
 runEventStoreConformance({ name: 'MemoryEventStore conformance', newStore: () => new MemoryEventStore() });
@@ -13,7 +13,8 @@ function skipsVersionCheck(): EventStore {
   return new Proxy(inner, {
     get(target, prop) {
       if (prop === 'appendToStream') {
-        return (streamId: string, events: never[]) => target.appendToStream(streamId, events, { expectedVersion: 'any' });
+        return (streamId: string, events: never[]) =>
+          target.appendToStream(streamId, events, { expectedVersion: 'any' });
       }
       const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -48,7 +49,9 @@ const command = (streamId: string, over: Partial<OutboxEntry> = {}): OutboxEntry
 describe('MemoryEventStore pending events and outbox', () => {
   it('keeps pending events without positions, with their outbox entry', async () => {
     const store = new MemoryEventStore();
-    const r = await store.appendPending('t-1', [{ type: 'Added', data: { n: 1 } }], { command: command('t-1') });
+    const r = await store.appendPending('t-1', [{ type: 'Added', data: { n: 1 } }], {
+      command: command('t-1'),
+    });
     expect([r.fromVersion, r.toVersion]).toEqual([1, 1]);
     expect((await store.readStream('t-1'))[0]?.position).toBeUndefined();
     expect(await store.readAll()).toEqual([]);
@@ -59,7 +62,9 @@ describe('MemoryEventStore pending events and outbox', () => {
 
   it('confirms its own events by id without a rebase', async () => {
     const store = new MemoryEventStore();
-    const r = await store.appendPending('t-1', [{ type: 'Added', data: { n: 1 } }], { command: command('t-1') });
+    const r = await store.appendPending('t-1', [{ type: 'Added', data: { n: 1 } }], {
+      command: command('t-1'),
+    });
     const out = await store.applyConfirmed([{ ...r.events[0]!, position: 7 }]);
     expect(out).toEqual({ confirmed: [r.events[0]!.id], added: [], displaced: [] });
     expect(await store.readOutbox()).toEqual([]);
@@ -67,9 +72,11 @@ describe('MemoryEventStore pending events and outbox', () => {
     expect(await store.readPending()).toEqual([]);
   });
 
-  it('foreign events displace a stream\'s pending commands in the same step', async () => {
+  it("foreign events displace a stream's pending commands in the same step", async () => {
     const store = new MemoryEventStore();
-    const mine = await store.appendPending('t-1', [{ type: 'Added', data: { n: 1 } }], { command: command('t-1') });
+    const mine = await store.appendPending('t-1', [{ type: 'Added', data: { n: 1 } }], {
+      command: command('t-1'),
+    });
     await store.appendPending('t-2', [{ type: 'Added', data: { n: 2 } }], { command: command('t-2') });
     const foreign = { ...mine.events[0]!, id: uuidv7(), data: { n: 99 }, position: 1 };
     const out = await store.applyConfirmed([foreign]);

@@ -10,7 +10,14 @@ import type {
   RejectedCommand,
 } from './local-store.js';
 import type { Snapshot } from './snapshot.js';
-import type { AppendEvent, AppendResult, Envelope, ExpectedVersion, Json, PositionedEnvelope } from './types.js';
+import type {
+  AppendEvent,
+  AppendResult,
+  Envelope,
+  ExpectedVersion,
+  Json,
+  PositionedEnvelope,
+} from './types.js';
 import { uuidv7 } from './uuid.js';
 
 export interface MemoryEventStoreOptions {
@@ -122,11 +129,16 @@ export class MemoryEventStore implements LocalEventStore {
   ): Promise<PendingAppendResult> {
     const repeat = this.#prepare(streamId, events, options.expectedVersion ?? 'any');
     if (repeat) {
-      return { streamId, fromVersion: repeat[0]?.version ?? 0, toVersion: repeat.at(-1)?.version ?? 0, events: repeat };
+      return {
+        streamId,
+        fromVersion: repeat[0]?.version ?? 0,
+        toVersion: repeat.at(-1)?.version ?? 0,
+        events: repeat,
+      };
     }
     const version = this.#version(streamId);
-    const envelopes = toEnvelopes(streamId, clone(events), version + 1, { clientId: this.clientId }).map((e) =>
-      Object.freeze(e),
+    const envelopes = toEnvelopes(streamId, clone(events), version + 1, { clientId: this.clientId }).map(
+      (e) => Object.freeze(e),
     );
     const stream = this.#stream(streamId);
     for (const e of envelopes) {
@@ -177,7 +189,9 @@ export class MemoryEventStore implements LocalEventStore {
     const ids = this.#outbox
       .filter((o) => options.streamId === undefined || o.streamId === options.streamId)
       .flatMap((o) => o.eventIds);
-    return ids.map((id) => this.#byId.get(id)).filter((e): e is Envelope => e !== undefined && e.position === undefined);
+    return ids
+      .map((id) => this.#byId.get(id))
+      .filter((e): e is Envelope => e !== undefined && e.position === undefined);
   }
 
   async readOutbox(): Promise<OutboxEntry[]> {
@@ -207,7 +221,9 @@ export class MemoryEventStore implements LocalEventStore {
       this.#log.splice(lowerBound(this.#log, e.position), 0, e);
     }
     const confirmed = new Set(outcome.confirmed);
-    this.#outbox = this.#outbox.filter((o) => !o.eventIds.every((id) => confirmed.has(id) || this.#isConfirmed(id)));
+    this.#outbox = this.#outbox.filter(
+      (o) => !o.eventIds.every((id) => confirmed.has(id) || this.#isConfirmed(id)),
+    );
     this.#notify(outcome.added);
     return outcome;
   }

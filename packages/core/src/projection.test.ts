@@ -17,7 +17,10 @@ describe('projections', () => {
   it('fold all streams from a checkpoint, page by page', async () => {
     const store = new MemoryEventStore();
     for (let i = 0; i < 25; i++) {
-      await store.appendToStream(`cart-${i % 3}`, [{ type: 'ItemAdded', data: { qty: 1 } }, { type: 'Other', data: {} }]);
+      await store.appendToStream(`cart-${i % 3}`, [
+        { type: 'ItemAdded', data: { qty: 1 } },
+        { type: 'Other', data: {} },
+      ]);
     }
     const full = await runProjection(store, Totals, undefined, 7);
     expect([full.state.qty, full.checkpoint, full.state.carts.length]).toEqual([25, 50, 3]);

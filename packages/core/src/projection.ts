@@ -2,10 +2,14 @@ import type { Draft } from 'immer';
 import { produce } from 'immer';
 import type { EventStore } from './event-store.js';
 import type { Envelope, JsonObject } from './types.js';
-import { upcast, type Upcasters } from './upcast.js';
+import { type Upcasters, upcast } from './upcast.js';
 
 /** A projection handler: mutate the draft for one event (of any stream). */
-export type ProjectionHandler<S, D = JsonObject> = (draft: Draft<S>, data: D, event: Envelope<string, D>) => void;
+export type ProjectionHandler<S, D = JsonObject> = (
+  draft: Draft<S>,
+  data: D,
+  event: Envelope<string, D>,
+) => void;
 
 export interface ProjectionConfig<S> {
   name: string;
@@ -20,6 +24,10 @@ export interface ProjectionConfig<S> {
 export interface Projection<S = unknown> extends Required<ProjectionConfig<S>> {
   readonly kind: 'projection';
 }
+
+/** Any projection, whatever its state type. */
+// biome-ignore lint/suspicious/noExplicitAny: the one place variance needs a wildcard
+export type AnyProjection = Projection<any>;
 
 /**
  * Define a projection: a read model folded over the events of all streams.

@@ -45,7 +45,11 @@ export interface SnapshotPolicy {
  * @example
  * shouldSnapshot({ every: 100 }, 250, 100); // true
  */
-export function shouldSnapshot(policy: SnapshotPolicy | undefined, version: number, lastSnapshotVersion: number): boolean {
+export function shouldSnapshot(
+  policy: SnapshotPolicy | undefined,
+  version: number,
+  lastSnapshotVersion: number,
+): boolean {
   return policy !== undefined && policy.every > 0 && version - lastSnapshotVersion >= policy.every;
 }
 

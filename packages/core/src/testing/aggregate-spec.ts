@@ -58,7 +58,17 @@ export function aggregateSpec<A extends AnyAggregate>(aggregate: A) {
         when(command, payload) {
           const run = () => decide(aggregate, state, command, payload, ctxFor('spec-stream', past.length));
           return {
+            // `then` is the name the given/when/then style asks for; awaiting `when()` itself is not supported.
+            // biome-ignore lint/suspicious/noThenProperty: deliberate API name
             async then(expected) {
+              if (typeof expected === 'function') {
+                // Awaited directly (`await spec.when(...)`): behave as a promise of the events.
+                const [resolve, reject] = arguments as unknown as [
+                  (v: unknown) => void,
+                  (e: unknown) => void,
+                ];
+                return run().then(resolve, reject);
+              }
               const produced = (await run()).map((e) => ({ type: e.type, data: e.data }));
               const wanted = expected.map((e) => ({ type: e.type, data: e.data }));
               if (!jsonEqual(produced, wanted)) {
@@ -73,7 +83,9 @@ export function aggregateSpec<A extends AnyAggregate>(aggregate: A) {
               } catch (error) {
                 const actual = (error as { code?: unknown }).code;
                 if (actual === code) return;
-                throw new ConformanceFailure(`"${command}" threw ${String(actual)} (${String(error)}), expected ${code}`);
+                throw new ConformanceFailure(
+                  `"${command}" threw ${String(actual)} (${String(error)}), expected ${code}`,
+                );
               }
               throw new ConformanceFailure(`"${command}" succeeded, expected it to throw ${code}`);
             },

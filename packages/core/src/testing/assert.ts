@@ -18,13 +18,19 @@ export function equal(actual: unknown, expected: unknown, message: string): void
 }
 
 /** Await `fn` and require it to reject with an error whose `code` is `code`; returns the error. */
-export async function rejects(fn: () => Promise<unknown>, code: string, message: string): Promise<Error & Record<string, unknown>> {
+export async function rejects(
+  fn: () => Promise<unknown>,
+  code: string,
+  message: string,
+): Promise<Error & Record<string, unknown>> {
   try {
     await fn();
   } catch (error) {
     const actual = (error as { code?: unknown }).code;
     if (actual !== code) {
-      throw new ConformanceFailure(`${message}: expected code ${code}, got ${String(actual)} (${String(error)})`);
+      throw new ConformanceFailure(
+        `${message}: expected code ${code}, got ${String(actual)} (${String(error)})`,
+      );
     }
     return error as Error & Record<string, unknown>;
   }

@@ -43,7 +43,11 @@ export const eventStoreCases: StoreCase[] = [
     equal([r2.fromVersion, r2.toVersion, r2.fromPosition, r2.toPosition], [1, 2, 4, 5], 'second stream');
     const r3 = await s.appendToStream('a', batch(1));
     equal([r3.fromVersion, r3.toVersion, r3.fromPosition, r3.toPosition], [4, 4, 6, 6], 'third append');
-    equal(r3.events.map((e) => [e.streamId, e.version, e.position]), [['a', 4, 6]], 'result events');
+    equal(
+      r3.events.map((e) => [e.streamId, e.version, e.position]),
+      [['a', 4, 6]],
+      'result events',
+    );
     equal(await s.streamVersion('a'), 4, 'version of a');
     equal(await s.head(), 6, 'head');
   }),
@@ -57,7 +61,10 @@ export const eventStoreCases: StoreCase[] = [
     check(a && b, 'two events read back');
     equal(a.id, id, 'given id kept');
     check(isUuid(b.id) && b.id !== a.id, 'missing id minted as a UUID');
-    check(typeof a.meta.timestamp === 'string' && !Number.isNaN(Date.parse(a.meta.timestamp)), 'timestamp set');
+    check(
+      typeof a.meta.timestamp === 'string' && !Number.isNaN(Date.parse(a.meta.timestamp)),
+      'timestamp set',
+    );
     check(typeof a.meta.clientId === 'string' && a.meta.clientId.length > 0, 'clientId set');
     equal([a.meta.correlationId, a.meta.app], ['c-1', 'yes'], 'custom meta kept');
     equal([a.schemaVersion, b.schemaVersion], [1, 3], 'schemaVersion default and given');
@@ -75,7 +82,11 @@ export const eventStoreCases: StoreCase[] = [
         'VERSION_CONFLICT',
         `append with ${String(expected)} on empty`,
       );
-      equal([err.streamId, err.expectedVersion, err.actualVersion], ['empty', expected, 0], 'conflict fields');
+      equal(
+        [err.streamId, err.expectedVersion, err.actualVersion],
+        ['empty', expected, 0],
+        'conflict fields',
+      );
     }
     equal(await s.streamVersion('empty'), 0, 'nothing written');
   }),
@@ -99,8 +110,16 @@ export const eventStoreCases: StoreCase[] = [
     await s.appendToStream('r', batch(1));
     const seen: Envelope[] = [];
     const off = s.subscribe((events) => seen.push(...events));
-    await rejects(() => s.appendToStream('r', batch(3), { expectedVersion: 0 }), 'VERSION_CONFLICT', 'conflict');
-    await rejects(() => s.appendToStream('r', [ev('T'), { type: 'T', data: 7 as never }]), 'VALIDATION_ERROR', 'bad data');
+    await rejects(
+      () => s.appendToStream('r', batch(3), { expectedVersion: 0 }),
+      'VERSION_CONFLICT',
+      'conflict',
+    );
+    await rejects(
+      () => s.appendToStream('r', [ev('T'), { type: 'T', data: 7 as never }]),
+      'VALIDATION_ERROR',
+      'bad data',
+    );
     off();
     equal(seen.length, 0, 'no notification');
     equal((await s.readAll()).length, 1, 'log unchanged');
@@ -123,37 +142,81 @@ export const eventStoreCases: StoreCase[] = [
     await s.appendToStream('d', [ev('T', { a: 1 }, id)]);
     await rejects(() => s.appendToStream('d', [ev('T', { a: 2 }, id)]), 'DUPLICATE_EVENT', 'other data');
     await rejects(() => s.appendToStream('d2', [ev('T', { a: 1 }, id)]), 'DUPLICATE_EVENT', 'other stream');
-    await rejects(() => s.appendToStream('d', [ev('T', { a: 1 }, id), ev('T', { b: 1 }, uuidv7())]), 'DUPLICATE_EVENT', 'partial repeat');
+    await rejects(
+      () => s.appendToStream('d', [ev('T', { a: 1 }, id), ev('T', { b: 1 }, uuidv7())]),
+      'DUPLICATE_EVENT',
+      'partial repeat',
+    );
     equal(await s.head(), 1, 'nothing written');
     equal(await s.streamVersion('d2'), 0, 'other stream untouched');
   }),
   c('ids repeated inside one append are rejected', async (s) => {
     const id = uuidv7();
-    await rejects(() => s.appendToStream('dup', [ev('T', {}, id), ev('T', {}, id)]), 'VALIDATION_ERROR', 'repeat');
+    await rejects(
+      () => s.appendToStream('dup', [ev('T', {}, id), ev('T', {}, id)]),
+      'VALIDATION_ERROR',
+      'repeat',
+    );
     equal(await s.head(), 0, 'nothing written');
   }),
   c('invalid input is a validation error', async (s) => {
     await rejects(() => s.appendToStream('has space', batch(1)), 'VALIDATION_ERROR', 'bad stream id');
     await rejects(() => s.appendToStream('', batch(1)), 'VALIDATION_ERROR', 'empty stream id');
-    await rejects(() => s.appendToStream('v', [{ type: 'T', data: [] as never }]), 'VALIDATION_ERROR', 'array data');
+    await rejects(
+      () => s.appendToStream('v', [{ type: 'T', data: [] as never }]),
+      'VALIDATION_ERROR',
+      'array data',
+    );
     await rejects(() => s.appendToStream('v', [{ type: '', data: {} }]), 'VALIDATION_ERROR', 'empty type');
-    await rejects(() => s.appendToStream('v', [{ id: 'nope', type: 'T', data: {} }]), 'VALIDATION_ERROR', 'bad id');
-    await rejects(() => s.appendToStream('v', batch(1), { expectedVersion: -1 }), 'VALIDATION_ERROR', 'negative version');
+    await rejects(
+      () => s.appendToStream('v', [{ id: 'nope', type: 'T', data: {} }]),
+      'VALIDATION_ERROR',
+      'bad id',
+    );
+    await rejects(
+      () => s.appendToStream('v', batch(1), { expectedVersion: -1 }),
+      'VALIDATION_ERROR',
+      'negative version',
+    );
     equal(await s.head(), 0, 'nothing written');
   }),
   c('readAll pages by position across streams', async (s) => {
     for (let i = 0; i < 10; i++) await s.appendToStream(`p-${i % 3}`, batch(2));
     const all = await s.readAll();
-    equal(all.map((e) => e.position), Array.from({ length: 20 }, (_, i) => i + 1), 'gapless ascending');
-    equal((await s.readAll({ after: 5, limit: 4 })).map((e) => e.position), [6, 7, 8, 9], 'after + limit');
-    equal((await s.readAll({ after: 18 })).map((e) => e.position), [19, 20], 'tail');
+    equal(
+      all.map((e) => e.position),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+      'gapless ascending',
+    );
+    equal(
+      (await s.readAll({ after: 5, limit: 4 })).map((e) => e.position),
+      [6, 7, 8, 9],
+      'after + limit',
+    );
+    equal(
+      (await s.readAll({ after: 18 })).map((e) => e.position),
+      [19, 20],
+      'tail',
+    );
     equal(await s.readAll({ after: 20 }), [], 'past the end');
   }),
   c('readStream reads version ranges', async (s) => {
     await s.appendToStream('rs', batch(10));
-    equal((await s.readStream('rs', { fromVersion: 4, toVersion: 6 })).map((e) => e.version), [4, 5, 6], 'range');
-    equal((await s.readStream('rs', { fromVersion: 9 })).map((e) => e.version), [9, 10], 'from');
-    equal((await s.readStream('rs', { toVersion: 2 })).map((e) => e.version), [1, 2], 'to');
+    equal(
+      (await s.readStream('rs', { fromVersion: 4, toVersion: 6 })).map((e) => e.version),
+      [4, 5, 6],
+      'range',
+    );
+    equal(
+      (await s.readStream('rs', { fromVersion: 9 })).map((e) => e.version),
+      [9, 10],
+      'from',
+    );
+    equal(
+      (await s.readStream('rs', { toVersion: 2 })).map((e) => e.version),
+      [1, 2],
+      'to',
+    );
     equal(await s.readStream('rs', { fromVersion: 11 }), [], 'past the end');
   }),
   c('concurrent appends to one stream: exactly one wins a version', async (s) => {
@@ -171,9 +234,17 @@ export const eventStoreCases: StoreCase[] = [
     await Promise.all(Array.from({ length: 20 }, (_, i) => s.appendToStream(`any-${i % 2}`, batch(3))));
     const all = await s.readAll();
     equal(all.length, 60, 'all events');
-    equal(all.map((e) => e.position), Array.from({ length: 60 }, (_, i) => i + 1), 'positions gapless');
+    equal(
+      all.map((e) => e.position),
+      Array.from({ length: 60 }, (_, i) => i + 1),
+      'positions gapless',
+    );
     const v0 = (await s.readStream('any-0')).map((e) => e.version);
-    equal(v0, Array.from({ length: 30 }, (_, i) => i + 1), 'versions gapless');
+    equal(
+      v0,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+      'versions gapless',
+    );
   }),
   c('subscribers see each committed batch in order until they unsubscribe', async (s) => {
     const seen: number[][] = [];
@@ -197,7 +268,11 @@ export const eventStoreCases: StoreCase[] = [
   }),
   c('unknown event types are kept', async (s) => {
     await s.appendToStream('u', [ev('SomethingFromTheFuture', { v: 9 }), ev('Known')]);
-    equal((await s.readStream('u')).map((e) => e.type), ['SomethingFromTheFuture', 'Known'], 'both kept');
+    equal(
+      (await s.readStream('u')).map((e) => e.type),
+      ['SomethingFromTheFuture', 'Known'],
+      'both kept',
+    );
   }),
   c('stored data is a copy of what was appended', async (s) => {
     const data = { nested: { n: 1 } };
