@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { EventStore } from './event-store.js';
 import type { OutboxEntry } from './local-store.js';
 import { MemoryEventStore } from './memory-event-store.js';
-import { eventStoreCases, runEventStoreConformance } from './testing/index.js';
+import { eventStoreCases, runEventStoreConformance, runLocalStoreConformance } from './testing/index.js';
 import { uuidv7 } from './uuid.js';
 
 runEventStoreConformance({ name: 'MemoryEventStore conformance', newStore: () => new MemoryEventStore() });
+runLocalStoreConformance({
+  name: 'MemoryEventStore local-store conformance',
+  newStore: () => new MemoryEventStore(),
+});
 
 /** A broken store: forgets to check expectedVersion. The suite must catch it. */
 function skipsVersionCheck(): EventStore {

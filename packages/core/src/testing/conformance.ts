@@ -1,5 +1,7 @@
 import { describe, it } from 'vitest';
 import type { EventStore } from '../event-store.js';
+import type { LocalEventStore } from '../local-store.js';
+import { localStoreCases } from './local-store-cases.js';
 import { eventStoreCases } from './store-cases.js';
 
 export interface ConformanceOptions {
@@ -20,6 +22,29 @@ export function runEventStoreConformance(options: ConformanceOptions): void {
   const newStore = async () => options.newStore();
   describe(options.name ?? 'EventStore conformance', () => {
     for (const testCase of eventStoreCases) {
+      it(testCase.name, () => testCase.run(newStore), 60_000);
+    }
+  });
+}
+
+export interface LocalConformanceOptions {
+  /** A fresh, empty store for each case. */
+  newStore: () => Promise<LocalEventStore> | LocalEventStore;
+  /** Suite name, default 'LocalEventStore conformance'. */
+  name?: string;
+}
+
+/**
+ * Register the `LocalEventStore` conformance suite (pending events, outbox,
+ * `applyConfirmed`, `takePending`, rejected, checkpoints, meta, snapshots) with vitest.
+ *
+ * @example
+ * runLocalStoreConformance({ newStore: () => new MemoryEventStore() });
+ */
+export function runLocalStoreConformance(options: LocalConformanceOptions): void {
+  const newStore = async () => options.newStore();
+  describe(options.name ?? 'LocalEventStore conformance', () => {
+    for (const testCase of localStoreCases) {
       it(testCase.name, () => testCase.run(newStore), 60_000);
     }
   });

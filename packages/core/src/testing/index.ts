@@ -5,5 +5,11 @@
  */
 export { aggregateSpec, type SpecGiven, type SpecOutcome } from './aggregate-spec.js';
 export { ConformanceFailure, check, equal, rejects } from './assert.js';
-export { type ConformanceOptions, runEventStoreConformance } from './conformance.js';
+export {
+  type ConformanceOptions,
+  type LocalConformanceOptions,
+  runEventStoreConformance,
+  runLocalStoreConformance,
+} from './conformance.js';
+export { type LocalStoreCase, localStoreCases } from './local-store-cases.js';
 export { eventStoreCases, type StoreCase } from './store-cases.js';

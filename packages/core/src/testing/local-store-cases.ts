@@ -1,0 +1,303 @@
+import type { LocalEventStore, OutboxEntry, RejectedCommand } from '../local-store.js';
+import type { Snapshot } from '../snapshot.js';
+import type { AppendEvent, Envelope, PositionedEnvelope } from '../types.js';
+import { uuidv7 } from '../uuid.js';
+import { check, equal, rejects } from './assert.js';
+
+/** One `LocalEventStore` conformance case: a name, and a body that throws on failure. */
+export interface LocalStoreCase {
+  name: string;
+  run(newStore: () => Promise<LocalEventStore>): Promise<void>;
+}
+
+type Body = (s: LocalEventStore) => Promise<void>;
+const c = (name: string, body: Body): LocalStoreCase => ({
+  name,
+  async run(newStore) {
+    const store = await newStore();
+    try {
+      await body(store);
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+const ev = (n: number): AppendEvent => ({ id: uuidv7(), type: 'Added', data: { n } });
+const command = (streamId: string, name = 'add'): OutboxEntry => ({
+  commandId: uuidv7(),
+  aggregateType: 'todo',
+  streamId,
+  command: name,
+  payload: { title: name },
+  baseVersion: 0,
+  eventIds: [],
+  timestamp: '2026-01-01T00:00:00.000Z',
+  metadata: { by: 'test' },
+});
+/** Append a command's events as pending. */
+const pend = (s: LocalEventStore, streamId: string, events: AppendEvent[], name = 'add') =>
+  s.appendPending(streamId, events, { command: command(streamId, name) });
+/** What a server would send back for these events. */
+const positioned = (events: readonly Envelope[], from: number): PositionedEnvelope[] =>
+  events.map((e, i) => ({ ...e, position: from + i }));
+const foreign = (streamId: string, version: number, position: number): PositionedEnvelope => ({
+  id: uuidv7(),
+  streamId,
+  version,
+  type: 'Added',
+  schemaVersion: 1,
+  data: { from: 'elsewhere' },
+  meta: { timestamp: '2026-01-01T00:00:00.000Z', clientId: 'other-device' },
+  position,
+});
+const ids = (events: readonly { id: string }[]) => events.map((e) => e.id);
+
+/**
+ * The `LocalEventStore` extras as plain cases (pending events, outbox, `applyConfirmed`,
+ * `takePending`, rejected commands, checkpoints, meta, snapshots), runnable by vitest
+ * (`runLocalStoreConformance`) or inside a browser page.
+ */
+export const localStoreCases: LocalStoreCase[] = [
+  c('pending events have versions but no positions, and an outbox entry', async (s) => {
+    const r = await pend(s, 't-1', [ev(1), ev(2)]);
+    equal([r.fromVersion, r.toVersion], [1, 2], 'versions');
+    equal(
+      (await s.readStream('t-1')).map((e) => [e.version, e.position ?? null]),
+      [
+        [1, null],
+        [2, null],
+      ],
+      'stream',
+    );
+    equal(await s.readAll(), [], 'not in the positioned log');
+    equal(await s.head(), 0, 'head');
+    equal(await s.streamVersion('t-1'), 2, 'version counts pending');
+    const [entry, ...rest] = await s.readOutbox();
+    check(entry && rest.length === 0, 'one outbox entry');
+    equal(
+      [entry.streamId, entry.command, entry.payload, entry.eventIds],
+      ['t-1', 'add', { title: 'add' }, ids(r.events)],
+      'entry',
+    );
+  }),
+  c(
+    'appendPending checks the version against confirmed + pending and writes nothing on conflict',
+    async (s) => {
+      await pend(s, 't-1', [ev(1)]);
+      const err = await rejects(
+        () => s.appendPending('t-1', [ev(2)], { expectedVersion: 0, command: command('t-1') }),
+        'VERSION_CONFLICT',
+        'stale expectedVersion',
+      );
+      equal(err.actualVersion, 1, 'actualVersion');
+      await s.appendPending('t-1', [ev(2)], { expectedVersion: 1, command: command('t-1') });
+      equal((await s.readOutbox()).length, 2, 'only the accepted commands are in the outbox');
+      equal(await s.streamVersion('t-1'), 2, 'version');
+    },
+  ),
+  c('appendPending with the same ids again is a no-op', async (s) => {
+    const events = [ev(1), ev(2)];
+    const first = await pend(s, 't-1', events);
+    const again = await pend(s, 't-1', events);
+    equal(
+      [again.fromVersion, again.toVersion, ids(again.events)],
+      [1, 2, ids(first.events)],
+      'original result',
+    );
+    equal((await s.readOutbox()).length, 1, 'one outbox entry');
+    equal((await s.readPending()).length, 2, 'stored once');
+  }),
+  c('readPending and readOutbox keep the order the commands ran, across streams', async (s) => {
+    const a = await pend(s, 'a', [ev(1)], 'first');
+    const b = await pend(s, 'b', [ev(2), ev(3)], 'second');
+    const a2 = await pend(s, 'a', [ev(4)], 'third');
+    equal(ids(await s.readPending()), [...ids(a.events), ...ids(b.events), ...ids(a2.events)], 'all pending');
+    equal(ids(await s.readPending({ streamId: 'a' })), [...ids(a.events), ...ids(a2.events)], 'one stream');
+    equal(
+      (await s.readOutbox()).map((o) => o.command),
+      ['first', 'second', 'third'],
+      'outbox order',
+    );
+  }),
+  c('applyConfirmed confirms own pending events by id: positions, no rebase', async (s) => {
+    const r = await pend(s, 't-1', [ev(1), ev(2)]);
+    const seen: Envelope[] = [];
+    const off = s.subscribe((events) => seen.push(...events));
+    const out = await s.applyConfirmed(positioned(r.events, 1));
+    off();
+    equal(out, { confirmed: ids(r.events), added: [], displaced: [] }, 'outcome');
+    equal(await s.readOutbox(), [], 'outbox emptied');
+    equal(await s.readPending(), [], 'nothing pending');
+    equal(
+      (await s.readAll()).map((e) => [e.id, e.position]),
+      [
+        [r.events[0]!.id, 1],
+        [r.events[1]!.id, 2],
+      ],
+      'log',
+    );
+    equal(
+      (await s.readStream('t-1')).map((e) => e.position),
+      [1, 2],
+      'stream has positions',
+    );
+    equal(seen, [], 'confirmations are not new events');
+  }),
+  c('an outbox entry stays until all of its events are confirmed', async (s) => {
+    const r = await pend(s, 't-1', [ev(1), ev(2)]);
+    await s.applyConfirmed(positioned(r.events.slice(0, 1), 1));
+    equal((await s.readOutbox()).length, 1, 'still in the outbox');
+    equal(ids(await s.readPending()), [r.events[1]!.id], 'second still pending');
+    await s.applyConfirmed([{ ...r.events[1]!, position: 2 }]);
+    equal(await s.readOutbox(), [], 'gone once all are confirmed');
+  }),
+  c("foreign events displace a stream's pending commands, in order, in one step", async (s) => {
+    const first = await pend(s, 't-1', [ev(1)], 'first');
+    await pend(s, 't-1', [ev(2)], 'second');
+    const other = await pend(s, 't-2', [ev(3)], 'other');
+    const theirs = foreign('t-1', 1, 1);
+    const seen: Envelope[] = [];
+    const off = s.subscribe((events) => seen.push(...events));
+    const out = await s.applyConfirmed([theirs]);
+    off();
+    equal(
+      out.displaced.map((o) => o.command),
+      ['first', 'second'],
+      'displaced commands in order',
+    );
+    equal(out.displaced[0]?.eventIds, ids(first.events), 'with their event ids');
+    equal([out.confirmed, ids(out.added)], [[], [theirs.id]], 'added');
+    equal(
+      (await s.readStream('t-1')).map((e) => [e.id, e.position]),
+      [[theirs.id, 1]],
+      'pending dropped',
+    );
+    equal(await s.streamVersion('t-1'), 1, 'version is the confirmed one');
+    equal(
+      (await s.readOutbox()).map((o) => o.command),
+      ['other'],
+      'other streams untouched',
+    );
+    equal(ids(await s.readPending()), ids(other.events), 'other pending kept');
+    equal(ids(seen), [theirs.id], 'subscribers see the new event');
+  }),
+  c('applyConfirmed stores foreign events in position order and skips known ones', async (s) => {
+    const a = foreign('x', 1, 1);
+    const b = foreign('y', 1, 2);
+    const c2 = foreign('x', 2, 3);
+    const out = await s.applyConfirmed([c2, a, b]);
+    equal([ids(out.added), out.displaced], [ids([a, b, c2]), []], 'added in position order');
+    equal(
+      (await s.readAll()).map((e) => e.position),
+      [1, 2, 3],
+      'log',
+    );
+    equal(await s.head(), 3, 'head');
+    const again = await s.applyConfirmed([a, b, c2]);
+    equal(again, { confirmed: [], added: [], displaced: [] }, 'a repeat changes nothing');
+    equal((await s.readAll()).length, 3, 'stored once');
+    const mine = await pend(s, 'x', [ev(9)]);
+    equal(mine.fromVersion, 3, 'pending continues after confirmed versions');
+  }),
+  c("takePending drops a stream's pending events and returns its commands in order", async (s) => {
+    await s.applyConfirmed([foreign('t-1', 1, 1)]);
+    await pend(s, 't-1', [ev(1)], 'first');
+    await pend(s, 't-2', [ev(2)], 'other');
+    await pend(s, 't-1', [ev(3), ev(4)], 'second');
+    const taken = await s.takePending('t-1');
+    equal(
+      taken.map((o) => o.command),
+      ['first', 'second'],
+      'taken in order',
+    );
+    equal(
+      (await s.readStream('t-1')).map((e) => e.position),
+      [1],
+      'confirmed kept',
+    );
+    equal(await s.streamVersion('t-1'), 1, 'version back to confirmed');
+    equal(
+      (await s.readOutbox()).map((o) => o.command),
+      ['other'],
+      'other stream kept',
+    );
+    equal(await s.takePending('t-1'), [], 'nothing left to take');
+  }),
+  c('rejected commands are kept until cleared', async (s) => {
+    const rejected = (name: string): RejectedCommand => ({
+      entry: command('t-1', name),
+      error: { name: 'DomainError', code: 'SOLD_OUT', message: 'sold out', details: { data: { left: 0 } } },
+      rejectedAt: '2026-01-01T00:00:01.000Z',
+    });
+    const [r1, r2, r3] = [rejected('a'), rejected('b'), rejected('c')];
+    await s.addRejected([r1, r2]);
+    await s.addRejected([r3]);
+    equal(await s.readRejected(), [r1, r2, r3], 'in order, whole');
+    await s.clearRejected([r2.entry.commandId]);
+    equal(
+      (await s.readRejected()).map((r) => r.entry.command),
+      ['a', 'c'],
+      'cleared by id',
+    );
+    await s.clearRejected();
+    equal(await s.readRejected(), [], 'cleared all');
+  }),
+  c('projection checkpoints are stored by name', async (s) => {
+    equal(await s.getCheckpoint('totals'), undefined, 'none yet');
+    await s.putCheckpoint({ name: 'totals', position: 3, state: { n: 3 }, projectionVersion: 1 });
+    await s.putCheckpoint({ name: 'other', position: 1, state: [], projectionVersion: 2 });
+    await s.putCheckpoint({ name: 'totals', position: 7, state: { n: 7 }, projectionVersion: 1 });
+    equal(
+      await s.getCheckpoint('totals'),
+      { name: 'totals', position: 7, state: { n: 7 }, projectionVersion: 1 },
+      'latest',
+    );
+    equal((await s.getCheckpoint('other'))?.projectionVersion, 2, 'independent');
+  }),
+  c('meta keeps small JSON values by key', async (s) => {
+    equal(await s.getMeta('cursor'), undefined, 'unset');
+    await s.setMeta('cursor', 42);
+    await s.setMeta('serverId', 'srv-1');
+    await s.setMeta('flags', { a: [1, true, null] });
+    await s.setMeta('cursor', 43);
+    equal(
+      [await s.getMeta('cursor'), await s.getMeta('serverId'), await s.getMeta('flags')],
+      [43, 'srv-1', { a: [1, true, null] }],
+      'values',
+    );
+  }),
+  c('snapshots are stored, replaced and deleted by key', async (s) => {
+    const snap = (version: number): Snapshot => ({
+      key: 'todo@1:t-1',
+      streamId: 't-1',
+      aggregateType: 'todo',
+      snapshotVersion: 1,
+      version,
+      state: { items: ['a'] },
+      timestamp: '2026-01-01T00:00:00.000Z',
+    });
+    equal(await s.getSnapshot('todo@1:t-1'), undefined, 'none yet');
+    await s.putSnapshot(snap(5));
+    await s.putSnapshot(snap(9));
+    equal(await s.getSnapshot('todo@1:t-1'), snap(9), 'replaced');
+    await s.deleteSnapshot('todo@1:t-1');
+    equal(await s.getSnapshot('todo@1:t-1'), undefined, 'deleted');
+  }),
+  c('stored values are copies of what was given', async (s) => {
+    const cmd = command('t-1');
+    await s.appendPending('t-1', [ev(1)], { command: cmd });
+    (cmd.payload as { title: string }).title = 'changed';
+    const state = { n: 1 };
+    await s.putCheckpoint({ name: 'p', position: 0, state, projectionVersion: 1 });
+    state.n = 2;
+    equal((await s.readOutbox())[0]?.payload, { title: 'add' }, 'outbox entry');
+    equal((await s.getCheckpoint('p'))?.state, { n: 1 }, 'checkpoint');
+  }),
+  c('a closed local store refuses further calls', async (s) => {
+    await s.close();
+    await rejects(() => s.readOutbox(), 'CLOSED', 'readOutbox');
+    await rejects(() => s.appendPending('t', [ev(1)], { command: command('t') }), 'CLOSED', 'appendPending');
+    await rejects(() => s.getMeta('k'), 'CLOSED', 'getMeta');
+  }),
+];
