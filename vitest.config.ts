@@ -24,6 +24,7 @@ export default defineConfig({
             'apps/*/src/**/*.test.ts',
             'bench/**/*.test.ts',
             'test-utils/**/*.test.ts',
+            'examples/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/*.browser.test.ts', '**/*.pg.test.ts', '**/*.slow.test.ts'],
           typecheck: {

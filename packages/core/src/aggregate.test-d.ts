@@ -1,6 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { type CommandName, defineAggregate, type EventOf, type PayloadOf, type StateOf } from './index.js';
+import {
+  type CommandName,
+  decide,
+  defineAggregate,
+  type EventOf,
+  type PayloadOf,
+  type StateOf,
+} from './index.js';
 import { Cart } from './test-fixtures.js';
 import { aggregateSpec } from './testing/index.js';
 
@@ -64,6 +71,15 @@ describe('defineAggregate types', () => {
       commands: { inc: (_s, p: { by: number }) => ({ type: 'Inc', data: { by: p.by } }) },
     });
     expectTypeOf<PayloadOf<typeof A, 'inc'>>().toEqualTypeOf<{ by: number }>();
+  });
+
+  it('types decide', () => {
+    const ctx = { streamId: 's', version: 0, now: '', commandId: '', clientId: '', metadata: {} };
+    void decide(Cart, Cart.initialState, 'add', { sku: 'a', qty: 1 }, ctx);
+    // @ts-expect-error: misspelled command
+    void decide(Cart, Cart.initialState, 'ad', { sku: 'a', qty: 1 }, ctx);
+    // @ts-expect-error: qty must be a number
+    void decide(Cart, Cart.initialState, 'add', { sku: 'a', qty: '1' }, ctx);
   });
 
   it('types aggregateSpec commands and payloads', () => {

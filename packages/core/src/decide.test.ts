@@ -43,10 +43,14 @@ describe('decide', () => {
   });
 
   it('rejects unknown commands, including prototype names', async () => {
-    await expect(decide(Cart, Cart.initialState, 'nope', {}, ctx)).rejects.toMatchObject({
+    await expect(
+      decide(Cart, Cart.initialState, 'nope' as 'add', { sku: 'a', qty: 1 }, ctx),
+    ).rejects.toMatchObject({
       code: 'UNKNOWN_COMMAND',
     });
-    await expect(decide(Cart, Cart.initialState, 'constructor', {}, ctx)).rejects.toMatchObject({
+    await expect(
+      decide(Cart, Cart.initialState, 'constructor' as 'add', { sku: 'a', qty: 1 }, ctx),
+    ).rejects.toMatchObject({
       code: 'UNKNOWN_COMMAND',
     });
   });

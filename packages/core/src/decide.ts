@@ -1,4 +1,4 @@
-import type { AnyAggregate, CommandContext, StateOf } from './aggregate.js';
+import type { AnyAggregate, CommandContext, CommandName, PayloadOf, StateOf } from './aggregate.js';
 import { UnknownCommandError, UnknownEventError, ValidationError, type ValidationIssue } from './errors.js';
 import { jsonIssues } from './json-check.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
@@ -16,11 +16,11 @@ type DecideHandler = (state: unknown, payload: unknown, ctx: CommandContext) => 
  * @example
  * const events = await decide(Counter, state, 'increment', { by: 1 }, ctx);
  */
-export async function decide<A extends AnyAggregate>(
+export async function decide<A extends AnyAggregate, K extends CommandName<A>>(
   aggregate: A,
   state: StateOf<A>,
-  command: string,
-  payload: unknown,
+  command: K,
+  payload: PayloadOf<A, K>,
   ctx: CommandContext,
 ): Promise<AppendEvent[]> {
   const commands = aggregate.commands as Record<string, DecideHandler | undefined>;
