@@ -108,7 +108,7 @@ export function defineAggregate<
   S,
   E extends Record<string, AnyEvolve<S>>,
   C extends Record<string, AnyDecide<S>>,
-  Sc extends Record<string, StandardSchemaV1> = Record<never, never>,
+  Sc extends Partial<Record<string, StandardSchemaV1>> = Record<never, never>,
 >(
   config: Omit<AggregateConfig<S, E, C>, 'schemas'> & {
     schemas?: Sc;
