@@ -1,0 +1,43 @@
+import { type Json, TidelogError } from '@tidelog/core';
+
+/** An aggregate the runtime was not created with. */
+export class UnknownAggregateError extends TidelogError {
+  override readonly name = 'UnknownAggregateError';
+  readonly code = 'UNKNOWN_AGGREGATE';
+  constructor(readonly aggregateType: string) {
+    super(`the runtime has no aggregate "${aggregateType}"; pass it in createTidelog({ aggregates })`);
+  }
+  protected override details(): Record<string, Json> {
+    return { aggregateType: this.aggregateType };
+  }
+}
+
+/** A projection the runtime was not created with. */
+export class UnknownProjectionError extends TidelogError {
+  override readonly name = 'UnknownProjectionError';
+  readonly code = 'UNKNOWN_PROJECTION';
+  constructor(readonly projection: string) {
+    super(`the runtime has no projection "${projection}"; pass it in createTidelog({ projections })`);
+  }
+  protected override details(): Record<string, Json> {
+    return { projection: this.projection };
+  }
+}
+
+/** A process manager chain grew past `maxDepth`: almost always two handlers feeding each other. */
+export class ProcessLoopError extends TidelogError {
+  override readonly name = 'ProcessLoopError';
+  readonly code = 'PROCESS_LOOP';
+  constructor(
+    readonly processManager: string,
+    readonly depth: number,
+    readonly correlationId: string,
+  ) {
+    super(
+      `process manager "${processManager}" would dispatch at depth ${depth}, past its maxDepth: a loop? (correlation ${correlationId})`,
+    );
+  }
+  protected override details(): Record<string, Json> {
+    return { processManager: this.processManager, depth: this.depth, correlationId: this.correlationId };
+  }
+}

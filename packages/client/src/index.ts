@@ -1,0 +1,22 @@
+/**
+ * @module @tidelog/client
+ * The Tidelog runtime: runs commands (one mailbox per stream), caches and publishes
+ * aggregate states, keeps projections (confirmed + pending overlay) and process managers
+ * going. The same runtime runs in-process (Node, tests) and inside a SharedWorker
+ * (`@tidelog/client/worker`).
+ */
+export { ProcessLoopError, UnknownAggregateError, UnknownProjectionError } from './errors.js';
+export { Mailbox } from './mailbox.js';
+export { openStore, type StoreSource } from './open-store.js';
+export {
+  type Dispatch,
+  defineProcessManager,
+  dispatch,
+  type ProcessContext,
+  type ProcessHandler,
+  type ProcessManager,
+  type ProcessManagerConfig,
+} from './process-manager.js';
+export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
+export { ManualTimers, systemTimers, type TimerHandle, type Timers } from './timers.js';
+export type * from './types.js';

@@ -1,0 +1,138 @@
+import type {
+  AnyAggregate,
+  CommandName,
+  Envelope,
+  EventOf,
+  JsonObject,
+  NewEvent,
+  PayloadOf,
+  Projection,
+  SerializedError,
+  StateOf,
+} from '@tidelog/core';
+
+/** Stop listening. Calling it twice is harmless. */
+export type Unsubscribe = () => void;
+
+/** An aggregate instance's state as the app sees it: confirmed + pending events folded. */
+export interface AggregateSnapshot<S> {
+  streamId: string;
+  state: S;
+  version: number;
+}
+
+/** A projection's state: confirmed state at `checkpoint` with the pending overlay folded on top. */
+export interface ProjectionSnapshot<S> {
+  name: string;
+  state: S;
+  /** Last position folded into the confirmed state. */
+  checkpoint: number;
+  /** How many pending (unconfirmed) events the overlay holds. */
+  pending: number;
+}
+
+/** The envelopes an aggregate's commands produce, typed by event. */
+export type EnvelopeOf<A> =
+  EventOf<A> extends infer E
+    ? E extends NewEvent<infer T, infer D>
+      ? Envelope<T, D & JsonObject>
+      : never
+    : never;
+
+export interface ExecuteOptions {
+  /** Refuse the command with `ConcurrencyError` unless the stream is at this version. */
+  expectedVersion?: number;
+  /** Copied into every event's `meta` and into `ctx.metadata`. */
+  metadata?: JsonObject;
+}
+
+export interface ExecuteResult<A> {
+  events: EnvelopeOf<A>[];
+  state: StateOf<A>;
+  version: number;
+}
+
+export interface LoadOptions {
+  /** The state as it was at this version. */
+  asOfVersion?: number;
+  /** The state as it was at this time (ISO-8601). */
+  asOfTime?: string;
+}
+
+/** The arguments after the command name: the payload (optional when the command takes none), then options. */
+export type CommandArgs<A, K> =
+  undefined extends PayloadOf<A, K>
+    ? [payload?: PayloadOf<A, K>, options?: ExecuteOptions]
+    : [payload: PayloadOf<A, K>, options?: ExecuteOptions];
+
+/** A command a process manager failed to dispatch, kept for the app to inspect. */
+export interface DeadLetter {
+  id: string;
+  processManager: string;
+  /** The event the process manager reacted to. */
+  event: Envelope;
+  /** The command it tried to run (absent when the handler itself threw). */
+  dispatch?: { aggregateType: string; streamId: string; command: string; payload: unknown };
+  error: SerializedError;
+  at: string;
+}
+
+/** Something the app should know but that did not stop the runtime, e.g. a storage fallback. */
+export interface TidelogWarning {
+  code: string;
+  message: string;
+  error?: SerializedError;
+}
+
+/** Where the runtime lives, as seen from a page. */
+export type ClientMode = 'in-process' | 'shared-worker' | 'dedicated-worker' | 'follower' | 'in-page';
+
+/**
+ * What an app talks to, wherever the runtime lives: in-process (`createTidelog`) or in a
+ * worker (`connectTidelog`). `R` is the union of the app's aggregates: commands of other
+ * aggregates, wrong names and wrong payloads are compile errors.
+ */
+export interface TidelogApi<R extends AnyAggregate = AnyAggregate> {
+  /** `'memory'`, `'indexeddb'`… `'memory'` after a fallback from storage that could not open. */
+  readonly storage: string;
+  /** Warnings raised so far (e.g. `STORAGE_FALLBACK`). */
+  readonly warnings: readonly TidelogWarning[];
+  /**
+   * Run a command: decide on the current state, append its events, notify subscribers.
+   * Domain errors reject the promise (typed, with `code`); nothing is written then.
+   */
+  execute<A extends R, K extends CommandName<A>>(
+    aggregate: A,
+    streamId: string,
+    command: K,
+    ...args: CommandArgs<A, K>
+  ): Promise<ExecuteResult<A>>;
+  /** The current state (cached), or the state at a version or time. */
+  load<A extends R>(
+    aggregate: A,
+    streamId: string,
+    options?: LoadOptions,
+  ): Promise<AggregateSnapshot<StateOf<A>>>;
+  /** Be told of every new state of a stream, starting with the current one. */
+  subscribe<A extends R>(
+    aggregate: A,
+    streamId: string,
+    listener: (snapshot: AggregateSnapshot<StateOf<A>>) => void,
+  ): Unsubscribe;
+  /** The last known state of a subscribed or cached stream, synchronously (for `useSyncExternalStore`). */
+  getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined;
+  /** Be told of every new state of a projection, starting with the current one. */
+  subscribeProjection<S>(
+    projection: Projection<S> | string,
+    listener: (snapshot: ProjectionSnapshot<S>) => void,
+  ): Unsubscribe;
+  /** A projection's last known state, synchronously. */
+  getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined;
+  /** Fold a projection again from the first event. */
+  rebuildProjection(projection: { readonly name: string } | string): Promise<void>;
+  /** Commands process managers could not dispatch. */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Resolves when all background work (projections, process managers) has run. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
