@@ -1,0 +1,66 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from './open-database.js';
+import { openIdbEventStore } from './open-idb-event-store.js';
+import { FORMAT_VERSION } from './schema.js';
+
+const envelope = (streamId: string, version: number, position?: number) => ({
+  id: `0190a000-0000-7000-8000-${String(version).padStart(12, '0')}`,
+  streamId,
+  version,
+  type: 'Added',
+  schemaVersion: 1,
+  data: { n: version },
+  meta: { timestamp: '2026-01-01T00:00:00.000Z', clientId: 'old-device' },
+  ...(position === undefined ? {} : { position }),
+});
+
+describe('database format upgrades', () => {
+  it('opens a format-1 database at format 2, keeping its data and indexing the old outbox', async () => {
+    const indexedDB = new IDBFactory();
+    // Write a database as format-1 code would have.
+    const v1 = await openDatabase({ name: 'app', factory: indexedDB, version: 1 });
+    expect([...v1.objectStoreNames].sort()).toEqual([
+      'checkpoints',
+      'events',
+      'meta',
+      'outbox',
+      'rejected',
+      'snapshots',
+    ]);
+    const tx = v1.transaction(['events', 'outbox', 'meta'], 'readwrite');
+    tx.objectStore('events').put(envelope('t-1', 1, 1));
+    tx.objectStore('events').put(envelope('t-1', 2));
+    tx.objectStore('outbox').add({
+      commandId: 'c-1',
+      streamId: 't-1',
+      command: 'add',
+      eventIds: [envelope('t-1', 2).id],
+    });
+    tx.objectStore('meta').put('old-device', 'clientId');
+    await new Promise((resolve) => {
+      tx.oncomplete = resolve;
+    });
+    expect([...v1.transaction('outbox').objectStore('outbox').indexNames]).toEqual([]);
+    v1.close();
+
+    const store = await openIdbEventStore({ name: 'app', indexedDB });
+    expect(FORMAT_VERSION).toBe(2);
+    expect(store.clientId).toBe('old-device');
+    expect((await store.readStream('t-1')).map((e) => [e.version, e.position])).toEqual([
+      [1, 1],
+      [2, undefined],
+    ]);
+    // readPending of one stream goes through the outbox's new streamId index.
+    expect((await store.readPending({ streamId: 't-1' })).map((e) => e.version)).toEqual([2]);
+    expect((await store.takePending('t-1')).map((o) => o.commandId)).toEqual(['c-1']);
+    expect(await store.streamVersion('t-1')).toBe(1);
+    await store.close();
+
+    const raw = await openDatabase({ name: 'app', factory: indexedDB });
+    expect(raw.version).toBe(2);
+    expect([...raw.transaction('outbox').objectStore('outbox').indexNames]).toEqual(['streamId']);
+    raw.close();
+  });
+});
