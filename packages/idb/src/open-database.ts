@@ -74,6 +74,11 @@ export function openDatabase(options: OpenDatabaseOptions): Promise<IDBDatabase>
 }
 
 function unavailable(error: unknown): StorageUnavailableError {
+  if ((error as { name?: unknown } | null)?.name === 'VersionError') {
+    return new StorageUnavailableError(
+      'the IndexedDB database is at a newer format than this code (a newer version of the app upgraded it): reload the app',
+    );
+  }
   const mapped = toStorageError(error);
   if (mapped instanceof StorageUnavailableError) return mapped;
   const e = error as { name?: string; message?: string } | null;
