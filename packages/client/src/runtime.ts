@@ -308,9 +308,14 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   #aggregate(aggregate: AnyAggregate): AnyAggregate {
-    const known = this.#aggregates.get(aggregate.type);
-    if (!known) throw new UnknownAggregateError(aggregate.type);
-    return known;
+    return this.aggregateByType(aggregate.type);
+  }
+
+  /** The registered aggregate of this type (for bridges that only carry the name). */
+  aggregateByType(type: string): R {
+    const known = this.#aggregates.get(type);
+    if (!known) throw new UnknownAggregateError(type);
+    return known as R;
   }
 
   #projection(projection: { readonly name: string } | string): ProjectionRunner<unknown> {

@@ -1,0 +1,31 @@
+import { proxy, wrap } from 'comlink';
+import type { Tidelog } from '../runtime.js';
+import type { Link } from './remote-client.js';
+import { createSession, type TidelogSession } from './session.js';
+
+/**
+ * A link to a session served with comlink on a port (SharedWorker, dedicated Worker,
+ * MessageChannel).
+ *
+ * @example
+ * const link = portLink(new SharedWorker(url, { type: 'module' }).port);
+ */
+export function portLink(port: MessagePort): Link {
+  return {
+    // The session's methods all return promises already, so the remote has the same shape.
+    session: wrap<TidelogSession>(port) as unknown as TidelogSession,
+    wrapPush: (push) => proxy(push),
+    close: () => port.close(),
+  };
+}
+
+/**
+ * A link to a session on a runtime in this same realm (the in-page fallback): no
+ * serialization, same API.
+ *
+ * @example
+ * const link = localLink(createTidelog({ aggregates: [Counter] }));
+ */
+export function localLink(runtime: Promise<Tidelog>): Link {
+  return { session: createSession(runtime), wrapPush: (push) => push };
+}

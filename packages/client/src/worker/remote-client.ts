@@ -1,0 +1,238 @@
+import type { AnyAggregate, CommandName, Projection, StateOf } from '@tidelog/core';
+import { Listeners } from '../listeners.js';
+import type {
+  AggregateSnapshot,
+  ClientMode,
+  CommandArgs,
+  DeadLetter,
+  ExecuteOptions,
+  ExecuteResult,
+  LoadOptions,
+  ProjectionSnapshot,
+  TidelogApi,
+  TidelogWarning,
+  Unsubscribe,
+} from '../types.js';
+import type { Push, Target, TidelogSession } from './session.js';
+
+type AnySnapshot = AggregateSnapshot<unknown> | ProjectionSnapshot<unknown>;
+
+interface KeyState {
+  subId: number;
+  target: Target;
+  listeners: Listeners<AnySnapshot>;
+  snapshot?: AnySnapshot;
+}
+
+/** How a client reaches a session: the session and how to hand it a callback. */
+export interface Link {
+  session: TidelogSession;
+  /** Wrap the push callback for the transport (`comlink.proxy` for a worker). */
+  wrapPush: (push: (message: Push) => void) => (message: Push) => void;
+  /** Close the transport after `disconnect`. */
+  close?: () => void;
+}
+
+const versionOf = (s: AnySnapshot | undefined) => (s && 'version' in s ? s.version : -1);
+
+/**
+ * The page side of a runtime that lives elsewhere (a SharedWorker, a dedicated Worker, a
+ * leader tab, or in-page): the same API as the runtime. One remote subscription per
+ * stream or projection, fanned out to local listeners, whose last snapshot
+ * `getSnapshot` returns synchronously.
+ *
+ * @example
+ * const client = new TidelogClient(link, 'shared-worker', tabLock);
+ * await client.ready;
+ */
+export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements TidelogApi<R> {
+  storage = 'unknown';
+  warnings: readonly TidelogWarning[] = [];
+  clientId = '';
+  readonly ready: Promise<void>;
+  readonly #keys = new Map<string, KeyState>();
+  readonly #bySub = new Map<number, KeyState>();
+  readonly #deadLetters = new Listeners<DeadLetter>();
+  #link: Link;
+  #nextSub = 1;
+  #closed = false;
+  #attached = false;
+
+  constructor(
+    link: Link,
+    public mode: ClientMode,
+    private readonly tabLock?: string,
+  ) {
+    this.#link = link;
+    this.ready = this.#attach();
+  }
+
+  /** Switch to another session (a new leader) and subscribe everything again there. */
+  async reattach(link: Link, mode: ClientMode): Promise<void> {
+    this.#attached = false;
+    this.#link = link;
+    this.mode = mode;
+    await this.#attach();
+  }
+
+  async #attach(): Promise<void> {
+    const { session, wrapPush } = this.#link;
+    const hello = await session.hello(this.tabLock);
+    this.storage = hello.storage;
+    this.warnings = hello.warnings;
+    this.clientId = hello.clientId;
+    await session.listen(wrapPush((message) => this.#onPush(message)));
+    this.#attached = true;
+    await Promise.all([...this.#keys.values()].map((k) => session.subscribe(k.subId, k.target)));
+  }
+
+  #onPush(message: Push): void {
+    if ('deadLetter' in message) {
+      this.#deadLetters.emit(message.deadLetter);
+      return;
+    }
+    const key = this.#bySub.get(message.subId);
+    // A push for a subscription the page has dropped meanwhile, or an older state than
+    // the one an `execute` result already showed.
+    if (!key || versionOf(message.snapshot) < versionOf(key.snapshot)) return;
+    key.snapshot = message.snapshot;
+    key.listeners.emit(message.snapshot);
+  }
+
+  execute<A extends R, K extends CommandName<A>>(
+    aggregate: A,
+    streamId: string,
+    command: K,
+    ...args: CommandArgs<A, K>
+  ): Promise<ExecuteResult<A>>;
+  async execute(
+    aggregate: R,
+    streamId: string,
+    command: string,
+    payload?: unknown,
+    options?: ExecuteOptions,
+  ) {
+    const result = (await this.#link.session.execute(
+      aggregate.type,
+      streamId,
+      command,
+      payload,
+      options,
+    )) as ExecuteResult<R>;
+    // Show the new state at once, whichever of the result and the push arrives first.
+    const key = this.#keys.get(streamKey(aggregate.type, streamId));
+    if (key && result.version > versionOf(key.snapshot)) {
+      key.snapshot = { streamId, state: result.state, version: result.version };
+      key.listeners.emit(key.snapshot);
+    }
+    return result;
+  }
+
+  async load<A extends R>(aggregate: A, streamId: string, options?: LoadOptions) {
+    return (await this.#link.session.load(aggregate.type, streamId, options)) as AggregateSnapshot<
+      StateOf<A>
+    >;
+  }
+
+  subscribe<A extends R>(
+    aggregate: A,
+    streamId: string,
+    listener: (s: AggregateSnapshot<StateOf<A>>) => void,
+  ): Unsubscribe {
+    const target: Target = { kind: 'stream', aggregateType: aggregate.type, streamId };
+    return this.#subscribe(streamKey(aggregate.type, streamId), target, listener as (s: AnySnapshot) => void);
+  }
+
+  getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
+    return this.#keys.get(streamKey(aggregate.type, streamId))?.snapshot as
+      | AggregateSnapshot<StateOf<A>>
+      | undefined;
+  }
+
+  subscribeProjection<S>(
+    projection: Projection<S> | string,
+    listener: (s: ProjectionSnapshot<S>) => void,
+  ): Unsubscribe {
+    const name = typeof projection === 'string' ? projection : projection.name;
+    return this.#subscribe(
+      `projection:${name}`,
+      { kind: 'projection', name },
+      listener as (s: AnySnapshot) => void,
+    );
+  }
+
+  getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined {
+    const name = typeof projection === 'string' ? projection : projection.name;
+    return this.#keys.get(`projection:${name}`)?.snapshot as ProjectionSnapshot<S> | undefined;
+  }
+
+  #subscribe(id: string, target: Target, listener: (s: AnySnapshot) => void): Unsubscribe {
+    let key = this.#keys.get(id);
+    if (!key) {
+      const created: KeyState = { subId: this.#nextSub++, target, listeners: new Listeners() };
+      key = created;
+      this.#keys.set(id, created);
+      this.#bySub.set(created.subId, created);
+      // Once attached, send at once so later calls on the same port are ordered after it;
+      // before that, `#attach` subscribes every key it finds.
+      if (this.#attached) void this.#link.session.subscribe(created.subId, target).catch(reportError);
+    } else if (key.snapshot) {
+      const current = key.snapshot;
+      queueMicrotask(() => listener(current));
+    }
+    const state = key;
+    const off = state.listeners.add(listener);
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      off();
+      if (state.listeners.size > 0 || this.#keys.get(id) !== state) return;
+      this.#keys.delete(id);
+      this.#bySub.delete(state.subId);
+      if (!this.#closed) void this.#link.session.unsubscribe(state.subId).catch(reportError);
+    };
+  }
+
+  rebuildProjection(projection: { readonly name: string } | string): Promise<void> {
+    return this.#link.session.rebuildProjection(
+      typeof projection === 'string' ? projection : projection.name,
+    );
+  }
+
+  deadLetters(): Promise<DeadLetter[]> {
+    return this.#link.session.deadLetters();
+  }
+
+  /** Be told of each new dead letter. */
+  subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe {
+    return this.#deadLetters.add(listener);
+  }
+
+  settled(): Promise<void> {
+    return this.#link.session.settled();
+  }
+
+  /** Live listeners in the runtime across all connections (a leak check for tests and devtools). */
+  liveListeners(): Promise<number> {
+    return this.#link.session.liveListeners();
+  }
+
+  /** End this page's session: its subscriptions are released in the runtime. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#keys.clear();
+    this.#bySub.clear();
+    await this.#link.session.disconnect().catch(() => undefined);
+    this.#link.close?.();
+  }
+}
+
+function streamKey(aggregateType: string, streamId: string): string {
+  return `stream:${aggregateType}:${streamId}`;
+}
+
+function reportError(error: unknown): void {
+  console.error('tidelog: subscription failed', error);
+}

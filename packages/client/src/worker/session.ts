@@ -1,0 +1,153 @@
+import type { Tidelog } from '../runtime.js';
+import type {
+  AggregateSnapshot,
+  DeadLetter,
+  ExecuteOptions,
+  LoadOptions,
+  ProjectionSnapshot,
+  TidelogWarning,
+} from '../types.js';
+
+/** What a page subscribes to. */
+export type Target =
+  | { kind: 'stream'; aggregateType: string; streamId: string }
+  | { kind: 'projection'; name: string };
+
+/** A message the runtime pushes to a page. */
+export type Push =
+  | { subId: number; snapshot: AggregateSnapshot<unknown> | ProjectionSnapshot<unknown> }
+  | { deadLetter: DeadLetter };
+
+export interface Hello {
+  storage: string;
+  warnings: TidelogWarning[];
+  clientId: string;
+}
+
+/** The per-connection API a runtime serves to one page (over comlink, or directly in-page). */
+export interface TidelogSession {
+  /** `tabLock`: a Web Lock the page holds while it lives; when it frees up, the session ends. */
+  hello(tabLock?: string): Promise<Hello>;
+  listen(push: (message: Push) => void): Promise<void>;
+  execute(
+    aggregateType: string,
+    streamId: string,
+    command: string,
+    payload: unknown,
+    options?: ExecuteOptions,
+  ): Promise<{ events: unknown[]; state: unknown; version: number }>;
+  load(aggregateType: string, streamId: string, options?: LoadOptions): Promise<AggregateSnapshot<unknown>>;
+  subscribe(subId: number, target: Target): Promise<void>;
+  unsubscribe(subId: number): Promise<void>;
+  rebuildProjection(name: string): Promise<void>;
+  deadLetters(): Promise<DeadLetter[]>;
+  settled(): Promise<void>;
+  /** End the session: drop its subscriptions and its push channel. */
+  disconnect(): Promise<void>;
+  /** Live listeners in the runtime, all sessions together (a leak check). */
+  liveListeners(): Promise<number>;
+}
+
+interface LockManagerLike {
+  request(name: string, callback: () => unknown): Promise<unknown>;
+}
+
+export interface SessionHooks {
+  /** Called once when the session ends (close the port, say). */
+  onEnd?: () => void;
+  /** Release the page's push callback (a comlink proxy) when the session ends. */
+  releasePush?: (push: (message: Push) => void) => void;
+}
+
+/**
+ * A session on a runtime for one connection. Everything it subscribed is released on
+ * `disconnect()` or when its page's tab lock frees up (the tab closed).
+ *
+ * @example
+ * const session = createSession(runtimePromise, { onEnd: () => port.close() });
+ */
+export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {}): TidelogSession {
+  const subs = new Map<number, () => void>();
+  let push: ((message: Push) => void) | undefined;
+  let offDeadLetters: (() => void) | undefined;
+  let ended = false;
+  const send = (message: Push) => {
+    // The page may be gone already; a failed push must not disturb the runtime.
+    Promise.resolve(push?.(message)).catch(() => undefined);
+  };
+  const end = async () => {
+    if (ended) return;
+    ended = true;
+    for (const off of subs.values()) off();
+    subs.clear();
+    offDeadLetters?.();
+    const p = push;
+    push = undefined;
+    if (p) {
+      try {
+        hooks.releasePush?.(p);
+      } catch {
+        // The other side is gone already: nothing left to release.
+      }
+    }
+    hooks.onEnd?.();
+  };
+  return {
+    async hello(tabLock) {
+      const rt = await runtime;
+      const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
+      if (tabLock && locks) void locks.request(tabLock, () => end());
+      return { storage: rt.storage, warnings: [...rt.warnings], clientId: rt.clientId };
+    },
+    async listen(fn) {
+      const rt = await runtime;
+      push = fn;
+      offDeadLetters?.();
+      offDeadLetters = rt.subscribeDeadLetters((deadLetter) => send({ deadLetter }));
+    },
+    async execute(aggregateType, streamId, command, payload, options) {
+      const rt = await runtime;
+      const run = rt.execute as (
+        a: unknown,
+        s: string,
+        c: string,
+        p: unknown,
+        o?: ExecuteOptions,
+      ) => ReturnType<Tidelog['execute']>;
+      return run.call(rt, rt.aggregateByType(aggregateType), streamId, command, payload, options);
+    },
+    async load(aggregateType, streamId, options) {
+      const rt = await runtime;
+      return rt.load(rt.aggregateByType(aggregateType), streamId, options);
+    },
+    async subscribe(subId, target) {
+      const rt = await runtime;
+      if (ended) return;
+      subs.get(subId)?.();
+      const off =
+        target.kind === 'stream'
+          ? rt.subscribe(rt.aggregateByType(target.aggregateType), target.streamId, (snapshot) =>
+              send({ subId, snapshot }),
+            )
+          : rt.subscribeProjection(target.name, (snapshot) => send({ subId, snapshot }));
+      subs.set(subId, off);
+    },
+    async unsubscribe(subId) {
+      subs.get(subId)?.();
+      subs.delete(subId);
+    },
+    async rebuildProjection(name) {
+      await (await runtime).rebuildProjection(name);
+    },
+    async deadLetters() {
+      return (await runtime).deadLetters();
+    },
+    async settled() {
+      await (await runtime).settled();
+    },
+    disconnect: end,
+    async liveListeners() {
+      return (await runtime).debug().listeners;
+    },
+  };
+}
