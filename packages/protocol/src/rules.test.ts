@@ -87,3 +87,41 @@ describe('resolveLimits', () => {
     expect(() => resolveLimits({ defaultPullLimit: 10, maxPullLimit: 5 })).toThrow(RangeError);
   });
 });
+
+describe('isStreamName', () => {
+  it('agrees with core isValidStreamId on any string', async () => {
+    const { isValidStreamId } = await import('@tidelog/core');
+    const fc = (await import('fast-check')).default;
+    const { isStreamName } = await import('./rules.js');
+    const candidate = fc.oneof(
+      fc.string({ maxLength: 210 }),
+      fc.stringMatching(/^[A-Za-z0-9._:@/ -]{0,205}$/),
+    );
+    fc.assert(
+      fc.property(candidate, (s) => {
+        expect(isStreamName(s)).toBe(isValidStreamId(s));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isStreamName('a'.repeat(200))).toBe(true);
+    expect(isStreamName('a'.repeat(201))).toBe(false);
+  });
+});
+
+describe('isEventId', () => {
+  it('agrees with a UUID regular expression on any string', async () => {
+    const fc = (await import('fast-check')).default;
+    const re = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const candidate = fc.oneof(
+      fc.uuid(),
+      fc.string({ maxLength: 40 }),
+      fc.stringMatching(/^[0-9a-gA-F-]{36}$/),
+    );
+    fc.assert(
+      fc.property(candidate, (s) => {
+        expect(isEventId(s)).toBe(re.test(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

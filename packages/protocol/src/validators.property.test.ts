@@ -10,21 +10,25 @@ import { validateEventsMessage, validatePullResponse, validatePushResponse } fro
 import { isName } from './rules.js';
 
 const key = fc.string({ maxLength: 8 }).filter((k) => !FORBIDDEN_KEYS.includes(k));
-const jsonObject = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }).map(
-  // fc.jsonValue may itself contain forbidden keys deeper down; round-trip and drop them.
-  (o) =>
-    JSON.parse(JSON.stringify(o), (k, v) => (FORBIDDEN_KEYS.includes(k) ? undefined : v)) as Record<
-      string,
-      unknown
-    >,
-);
+/** fc.jsonValue may contain forbidden keys at any depth: round-trip and drop them. */
+const withoutForbiddenKeys = <T>(value: T): T =>
+  JSON.parse(JSON.stringify(value), (k, v) => (FORBIDDEN_KEYS.includes(k) ? undefined : v)) as T;
+const jsonObject = fc
+  .dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 })
+  .map(withoutForbiddenKeys);
 const streamId = fc.stringMatching(/^[A-Za-z0-9._:@/-]{1,20}$/);
 const timestamp = fc
   .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
   .map((d) => d.toISOString());
 const name = fc.string({ minLength: 1, maxLength: 30 }).filter(isName);
 const meta = fc.record(
-  { timestamp, clientId: name, commandId: name, correlationId: name, app: fc.jsonValue({ maxDepth: 2 }) },
+  {
+    timestamp,
+    clientId: name,
+    commandId: name,
+    correlationId: name,
+    app: fc.jsonValue({ maxDepth: 2 }).map(withoutForbiddenKeys),
+  },
   { requiredKeys: ['timestamp', 'clientId'] },
 );
 

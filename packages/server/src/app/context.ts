@@ -1,0 +1,25 @@
+import type { Lifecycle } from './lifecycle.js';
+import type { Logger } from './logger.js';
+import type { SyncMetrics } from './metrics.js';
+import type { SyncServerConfig } from './options.js';
+
+/** Hono variables set by the middleware for the routes. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** The checked, authorized space of a `/v1/spaces/:space/…` request. */
+    space: string;
+    /** Extra fields for this request's log line (event counts, error codes). */
+    log: Record<string, unknown>;
+  };
+}
+
+/** What the routes share: resolved options, counters, shutdown state, the serverId. */
+export interface RouteDeps {
+  config: SyncServerConfig;
+  metrics: SyncMetrics;
+  lifecycle: Lifecycle;
+  logger: Logger;
+  /** The store's serverId, read once. */
+  serverId: () => Promise<string>;
+}

@@ -1,0 +1,145 @@
+import { resolveLimits, validatePushRequest } from '@tidelog/protocol';
+import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { matchedRoutes } from 'hono/route';
+import { type AuthFunction, openAuth } from './auth.js';
+import { jsonBody } from './body.js';
+import type { AppEnv, RouteDeps } from './context.js';
+import { errorFromThrown, errorResponse } from './errors.js';
+import { Lifecycle } from './lifecycle.js';
+import { silentLogger } from './logger.js';
+import { SyncMetrics } from './metrics.js';
+import type { SyncServerConfig, SyncServerOptions } from './options.js';
+import { pullRoute } from './routes/pull.js';
+import { pushRoute } from './routes/push.js';
+import { streamAppendRoute } from './routes/stream-append.js';
+import { streamReadRoute } from './routes/stream-read.js';
+import { subscribeRoute } from './routes/subscribe.js';
+import { spaceAccess } from './space-access.js';
+
+/** The Hono app of the sync server, plus what its host needs to run and stop it. */
+export type SyncServer = Hono<AppEnv> & {
+  /**
+   * Graceful shutdown: from now on answer 503 to `/v1` requests (and `/healthz`), end
+   * every SSE stream, and resolve once the requests in flight (pushes above all) are done.
+   * The store stays open: close it after this resolves.
+   */
+  close(): Promise<void>;
+  /** The counters behind `/metrics`. */
+  readonly metrics: SyncMetrics;
+};
+
+const ROUTES = {
+  push: '/v1/spaces/:space/push',
+  pull: '/v1/spaces/:space/pull',
+  subscribe: '/v1/spaces/:space/subscribe',
+  stream: '/v1/spaces/:space/streams/:streamId',
+} as const;
+
+/** The route pattern a request matched, for bounded metric labels. */
+function routeLabel(c: Context<AppEnv>): string {
+  const routes = matchedRoutes(c as unknown as Context).filter((r) => !r.path.endsWith('*'));
+  return routes.at(-1)?.path ?? 'unmatched';
+}
+
+/**
+ * Create the sync server (DESIGN.md "Sync protocol v1") as a Hono app that only talks
+ * `Request => Response`: run it on Node with `@hono/node-server`, or in any runtime Hono
+ * supports. Routes: push, pull, subscribe (SSE), stream read/append under
+ * `/v1/spaces/:space`, plus `/healthz` and `/metrics` (both open).
+ *
+ * @example
+ * const app = createSyncServer({ store: createMemoryServerStore(), auth: tokenAuth({ secret: ['*'] }) });
+ * const res = await app.request('/v1/spaces/team-1/pull', { headers: { authorization: 'Bearer secret' } });
+ */
+export function createSyncServer(options: SyncServerOptions): SyncServer {
+  const config: SyncServerConfig = {
+    store: options.store,
+    limits: resolveLimits(options.limits),
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    producerClientId: options.producerClientId ?? 'server',
+    now: options.now ?? (() => new Date()),
+    pushValidator: options.pushValidator ?? validatePushRequest,
+  };
+  if (!Number.isFinite(config.heartbeatMs) || config.heartbeatMs <= 0) {
+    throw new RangeError('heartbeatMs must be a positive number');
+  }
+  const auth: AuthFunction = options.auth ?? openAuth;
+  const logger = options.logger ?? silentLogger;
+  const metrics = new SyncMetrics();
+  const lifecycle = new Lifecycle();
+  let serverIdPromise: Promise<string> | undefined;
+  const serverId = () => {
+    serverIdPromise ??= config.store.serverId().catch((error: unknown) => {
+      serverIdPromise = undefined; // do not cache a failure
+      throw error;
+    });
+    return serverIdPromise;
+  };
+  const deps: RouteDeps = { config, metrics, lifecycle, logger, serverId };
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    c.set('log', {});
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = routeLabel(c);
+    metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+    logger({
+      level: c.res.status >= 500 ? 'error' : 'info',
+      msg: 'request',
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status: c.res.status,
+      durationMs: Math.round(seconds * 1e6) / 1e3,
+      ...c.get('log'),
+    });
+  });
+  if (options.cors) {
+    app.use(
+      '*',
+      cors(options.cors === true ? { origin: '*', exposeHeaders: ['X-Request-Id'] } : options.cors),
+    );
+  }
+
+  app.get('/healthz', (c) => (lifecycle.closing ? c.json({ ok: false }, 503) : c.json({ ok: true })));
+  app.get('/metrics', (c) =>
+    c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  );
+
+  app.use('/v1/*', async (c, next) => {
+    if (lifecycle.closing) return errorResponse(c, 'SERVICE_UNAVAILABLE', 'the server is shutting down');
+    return lifecycle.track(next());
+  });
+  app.use('/v1/spaces/:space/*', spaceAccess(auth));
+
+  const body = jsonBody(config.limits.maxPushBytes);
+  app.post(ROUTES.push, ...body, pushRoute(deps));
+  app.get(ROUTES.pull, pullRoute(deps));
+  app.get(ROUTES.subscribe, subscribeRoute(deps));
+  app.get(ROUTES.stream, streamReadRoute(deps));
+  app.post(ROUTES.stream, ...body, streamAppendRoute(deps));
+  for (const path of [...Object.values(ROUTES), '/healthz', '/metrics']) {
+    app.all(path, (c) => {
+      c.header('Allow', path === ROUTES.push ? 'POST' : path === ROUTES.stream ? 'GET, POST' : 'GET');
+      return errorResponse(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`);
+    });
+  }
+
+  app.notFound((c) =>
+    errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`),
+  );
+  app.onError((error, c) => {
+    const { response, internal } = errorFromThrown(c, error);
+    if (internal) logger({ level: 'error', msg: 'request failed', requestId: c.get('requestId'), error });
+    c.set('log', { ...c.get('log'), code: response.status });
+    return response;
+  });
+
+  return Object.assign(app, { close: () => lifecycle.close(), metrics });
+}

@@ -1,0 +1,39 @@
+import { isStreamName } from '@tidelog/protocol';
+import type { MiddlewareHandler } from 'hono';
+import { type AuthFunction, grants } from './auth.js';
+import type { AppEnv } from './context.js';
+import { errorResponse } from './errors.js';
+
+/**
+ * Guard every `/v1/spaces/:space/…` route, in the protocol's order: 401 without valid
+ * credentials, 403 for a space not granted, then 400 for a space name that breaks the
+ * stream-id rules (a name outside an explicit grant list is already a 403).
+ *
+ * @example
+ * app.use('/v1/spaces/:space/*', spaceAccess(tokenAuth({ t: ['team-1'] })));
+ */
+export function spaceAccess(auth: AuthFunction): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const grant = await auth(c.req.raw);
+    if (grant === null) {
+      c.header('WWW-Authenticate', 'Bearer realm="tidelog"');
+      return errorResponse(c, 'UNAUTHORIZED', 'a valid bearer token is required');
+    }
+    const space = c.req.param('space') ?? '';
+    if (!grants(grant, space)) {
+      return errorResponse(
+        c,
+        'FORBIDDEN',
+        `this token may not use space ${JSON.stringify(space.slice(0, 200))}`,
+      );
+    }
+    if (!isStreamName(space)) {
+      return errorResponse(c, 'INVALID_REQUEST', 'the space must be 1-200 characters of [A-Za-z0-9._:@/-]', {
+        issues: [{ path: 'space', message: 'must be 1-200 characters of [A-Za-z0-9._:@/-]' }],
+      });
+    }
+    c.set('space', space);
+    c.set('log', { ...c.get('log'), space });
+    return next();
+  };
+}
