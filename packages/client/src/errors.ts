@@ -41,3 +41,9 @@ export class ProcessLoopError extends TidelogError {
     return { processManager: this.processManager, depth: this.depth, correlationId: this.correlationId };
   }
 }
+
+/** The runtime a page talked to went away (its leader tab closed) before answering. */
+export class ConnectionLostError extends TidelogError {
+  override readonly name = 'ConnectionLostError';
+  readonly code = 'CONNECTION_LOST';
+}

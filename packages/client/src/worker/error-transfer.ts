@@ -1,6 +1,11 @@
 import { deserializeError, type SerializedError, serializeError } from '@tidelog/core';
 import { type TransferHandler, transferHandlers } from 'comlink';
-import { ProcessLoopError, UnknownAggregateError, UnknownProjectionError } from '../errors.js';
+import {
+  ConnectionLostError,
+  ProcessLoopError,
+  UnknownAggregateError,
+  UnknownProjectionError,
+} from '../errors.js';
 
 interface WireThrow {
   tidelog: true;
@@ -24,6 +29,8 @@ export function reviveError(serialized: SerializedError): Error {
       return new UnknownProjectionError(String(d.projection));
     case 'ProcessLoopError':
       return new ProcessLoopError(String(d.processManager), Number(d.depth), String(d.correlationId));
+    case 'ConnectionLostError':
+      return new ConnectionLostError(serialized.message);
     default:
       return deserializeError(serialized);
   }

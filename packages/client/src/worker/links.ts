@@ -11,6 +11,7 @@ import { createSession, type TidelogSession } from './session.js';
  * const link = portLink(new SharedWorker(url, { type: 'module' }).port);
  */
 export function portLink(port: MessagePort): Link {
+  port.start();
   return {
     // The session's methods all return promises already, so the remote has the same shape.
     session: wrap<TidelogSession>(port) as unknown as TidelogSession,
