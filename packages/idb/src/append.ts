@@ -32,35 +32,60 @@ export interface Planned {
   head: number;
 }
 
+export interface PlanOptions {
+  clientId: string;
+  /** Read the head too (authority appends give positions). */
+  withHead: boolean;
+  /**
+   * Look every given id up before writing. Without it (the fast path) a stored id shows up
+   * as a `ConstraintError` from the unique `id` index, which aborts the transaction: the
+   * caller then appends again with `lookUpIds` to tell a repeat from a reused id.
+   */
+  lookUpIds: boolean;
+}
+
 /**
  * Read what an append needs and decide it, inside the append's own transaction: the
- * stored events for the given ids (idempotency), the stream version and, for an authority
- * append, the head. All reads are issued at once; IndexedDB answers them in one round.
+ * stream version, for an authority append the head, and (see `lookUpIds`) the stored
+ * events for the given ids. The reads are issued at once and answered in one round.
  *
  * @example
- * const plan = await planAppend(tx.objectStore('events'), 'cart-1', events, 'any', { clientId, withHead: true });
+ * const plan = await planAppend(tx.objectStore('events'), 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false });
  */
 export async function planAppend(
   store: IDBObjectStore,
   streamId: string,
   events: readonly AppendEvent[],
   expected: ExpectedVersion,
-  options: { clientId: string; withHead: boolean },
+  options: PlanOptions,
 ): Promise<Planned> {
-  const ids = store.index('id');
+  const index = store.index('id');
+  const lookUp = () =>
+    Promise.all(
+      events.map((e) => (e.id === undefined ? undefined : request<Envelope | undefined>(index.get(e.id)))),
+    );
   const anyIds = events.some((e) => e.id !== undefined);
+  const eager = anyIds && options.lookUpIds;
   const [stored, versionBefore, head] = await Promise.all([
-    anyIds
-      ? Promise.all(
-          events.map((e) => (e.id === undefined ? undefined : request<Envelope | undefined>(ids.get(e.id)))),
-        )
-      : [],
+    eager ? lookUp() : undefined,
     currentVersion(store, streamId),
     options.withHead ? currentHead(store) : 0,
   ]);
-  const repeat = anyIds ? matchRepeat(streamId, events, stored) : null;
-  if (repeat) return { repeat, envelopes: [], versionBefore, head };
-  checkExpectedVersion(streamId, expected, versionBefore);
+  const repeatOf = (found: (Envelope | undefined)[]) => matchRepeat(streamId, events, found);
+  const early = stored ? repeatOf(stored) : null;
+  if (early) return { repeat: early, envelopes: [], versionBefore, head };
+  try {
+    checkExpectedVersion(streamId, expected, versionBefore);
+  } catch (conflict) {
+    // A repeat of an earlier append answers with the original result, not a conflict.
+    const repeat = anyIds && !eager ? repeatOf(await lookUp()) : null;
+    if (repeat) return { repeat, envelopes: [], versionBefore, head };
+    throw conflict;
+  }
   const envelopes = toEnvelopes(streamId, events, versionBefore + 1, { clientId: options.clientId });
   return { repeat: null, envelopes, versionBefore, head };
 }
+
+/** True for the error a put of an already stored event id raises (unique `id` index). */
+export const isIdCollision = (error: unknown): boolean =>
+  (error as { name?: unknown } | null)?.name === 'ConstraintError';

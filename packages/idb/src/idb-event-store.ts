@@ -19,7 +19,7 @@ import {
   type StoreListener,
   validateAppend,
 } from '@tidelog/core';
-import { currentHead, currentVersion, planAppend, streamRange } from './append.js';
+import { currentHead, currentVersion, isIdCollision, planAppend, streamRange } from './append.js';
 import type { Connection } from './connection.js';
 import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
 import { type Durability, request, transact } from './requests.js';
@@ -78,26 +78,43 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { written, result } = await this.#write(['events'], async (tx) => {
-      const store = tx.objectStore('events');
-      const plan = await planAppend(store, streamId, events, expected, {
-        clientId: this.clientId,
-        withHead: true,
-      });
-      if (plan.repeat)
-        return {
-          written: [],
-          result: toResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
-        };
-      const positioned = plan.envelopes as PositionedEnvelope[];
-      positioned.forEach((e, i) => {
-        e.position = plan.head + 1 + i;
-        store.put(e);
-      });
-      return { written: positioned, result: toResult(streamId, positioned, plan.versionBefore) };
-    });
+    const { written, result } = await this.#withIdRetry((lookUpIds) =>
+      this.#write(['events'], async (tx) => {
+        const store = tx.objectStore('events');
+        const plan = await planAppend(store, streamId, events, expected, {
+          clientId: this.clientId,
+          withHead: true,
+          lookUpIds,
+        });
+        if (plan.repeat) {
+          return {
+            written: [],
+            result: toResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
+          };
+        }
+        const positioned = plan.envelopes as PositionedEnvelope[];
+        positioned.forEach((e, i) => {
+          e.position = plan.head + 1 + i;
+          store.put(e);
+        });
+        return { written: positioned, result: toResult(streamId, positioned, plan.versionBefore) };
+      }),
+    );
     this.#notify(written);
     return result;
+  }
+
+  /**
+   * Appends first skip looking ids up (most ids are new); if one was stored after all, the
+   * unique index aborted the transaction, and the append runs again with the lookups.
+   */
+  async #withIdRetry<T>(append: (lookUpIds: boolean) => Promise<T>): Promise<T> {
+    try {
+      return await append(false);
+    } catch (error) {
+      if (!isIdCollision(error)) throw error;
+      return append(true);
+    }
   }
 
   async appendPending(
@@ -108,19 +125,22 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const result = await this.#write(['events', 'outbox'], async (tx) => {
-      const store = tx.objectStore('events');
-      const plan = await planAppend(store, streamId, events, expected, {
-        clientId: this.clientId,
-        withHead: false,
-      });
-      const written = plan.repeat ?? plan.envelopes;
-      if (!plan.repeat) {
-        for (const e of written) store.put(e);
-        tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
-      }
-      return { fresh: !plan.repeat, events: written, versionBefore: plan.versionBefore };
-    });
+    const result = await this.#withIdRetry((lookUpIds) =>
+      this.#write(['events', 'outbox'], async (tx) => {
+        const store = tx.objectStore('events');
+        const plan = await planAppend(store, streamId, events, expected, {
+          clientId: this.clientId,
+          withHead: false,
+          lookUpIds,
+        });
+        const written = plan.repeat ?? plan.envelopes;
+        if (!plan.repeat) {
+          for (const e of written) store.put(e);
+          tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
+        }
+        return { fresh: !plan.repeat, events: written, versionBefore: plan.versionBefore };
+      }),
+    );
     if (result.fresh) this.#notify(result.events);
     const first = result.events[0]?.version ?? result.versionBefore;
     return {

@@ -1,6 +1,6 @@
 // The page the idb benchmarks drive (bench/idb-*.bench.ts): the store and a raw
 // IndexedDB baseline on the same records, in the same page, in alternating rounds.
-import { type AppendEvent, type Envelope, toEnvelopes } from '@tidelog/core';
+import { type AppendEvent, type Envelope, toEnvelopes, uuidv7 } from '@tidelog/core';
 import { openIdbEventStore } from '../open-idb-event-store.js';
 import type { BenchPageApi } from './bench-api.js';
 
@@ -47,13 +47,18 @@ function records(batches: number, size: number, streamId: string): Envelope[][] 
 
 const api: BenchPageApi = {
   async append(rounds, batches, size) {
-    const out = { store: [] as number[], raw: [] as number[] };
+    const out = { store: [] as number[], raw: [] as number[], storeWithIds: [] as number[] };
     for (let round = 0; round < rounds; round++) {
       const store = await openIdbEventStore({ name: `store-${Date.now()}-${n++}` });
       const input = events(size);
       let t = performance.now();
       for (let b = 0; b < batches; b++) await store.appendToStream('cart-1', input);
       out.store.push(performance.now() - t);
+      // As the runtime appends: ids minted by the device, so each is checked for a repeat.
+      const withIds = Array.from({ length: batches }, () => input.map((e) => ({ ...e, id: uuidv7() })));
+      t = performance.now();
+      for (const batch of withIds) await store.appendToStream('cart-2', batch);
+      out.storeWithIds.push(performance.now() - t);
       await store.close();
 
       const db = await openRaw();
