@@ -30,6 +30,10 @@ type Body<T> = (tx: IDBTransaction) => Promise<T>;
 /**
  * The IndexedDB `LocalEventStore`. Made by `openIdbEventStore`; see the package README
  * for its object stores and guarantees.
+ *
+ * @example
+ * const store: IdbEventStore = await openIdbEventStore({ name: 'app' });
+ * await store.appendPending('todo-1', events, { command: outboxEntry });
  */
 export class IdbEventStore implements LocalEventStore {
   readonly kind = 'indexeddb';
