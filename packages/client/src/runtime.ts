@@ -87,6 +87,8 @@ interface Replay {
  */
 export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogApi<R> {
   readonly warnings: TidelogWarning[] = [];
+  /** Unique to this runtime instance (tells two tabs whether they share one worker). */
+  readonly instanceId = uuidv7();
   readonly #aggregates = new Map<string, AnyAggregate>();
   readonly #projections = new Map<string, ProjectionRunner<unknown>>();
   readonly #processes: ProcessRunner[] = [];

@@ -49,6 +49,8 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   storage = 'unknown';
   warnings: readonly TidelogWarning[] = [];
   clientId = '';
+  /** The runtime instance this client talks to (equal across tabs sharing a worker). */
+  instanceId = '';
   readonly ready: Promise<void>;
   readonly #keys = new Map<string, KeyState>();
   readonly #bySub = new Map<number, KeyState>();
@@ -81,6 +83,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     this.storage = hello.storage;
     this.warnings = hello.warnings;
     this.clientId = hello.clientId;
+    this.instanceId = hello.instanceId;
     await session.listen(wrapPush((message) => this.#onPush(message)));
     this.#attached = true;
     await Promise.all([...this.#keys.values()].map((k) => session.subscribe(k.subId, k.target)));

@@ -22,6 +22,8 @@ export interface Hello {
   storage: string;
   warnings: TidelogWarning[];
   clientId: string;
+  /** The runtime instance: equal for all pages served by the same worker. */
+  instanceId: string;
 }
 
 /** The per-connection API a runtime serves to one page (over comlink, or directly in-page). */
@@ -97,7 +99,12 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
       const rt = await runtime;
       const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
       if (tabLock && locks) void locks.request(tabLock, () => end());
-      return { storage: rt.storage, warnings: [...rt.warnings], clientId: rt.clientId };
+      return {
+        storage: rt.storage,
+        warnings: [...rt.warnings],
+        clientId: rt.clientId,
+        instanceId: rt.instanceId,
+      };
     },
     async listen(fn) {
       const rt = await runtime;

@@ -1,0 +1,13 @@
+// The worker of the browser tests: one runtime on IndexedDB, served to every tab.
+import { openIdbEventStore } from '@tidelog/idb';
+import { createTidelog } from '../runtime.js';
+import { Counter, Totals } from '../test-fixtures.js';
+import { serveTidelog } from '../worker/index.js';
+
+serveTidelog(() =>
+  createTidelog({
+    aggregates: [Counter],
+    projections: [Totals],
+    store: () => openIdbEventStore({ name: 'tidelog-client-test' }),
+  }),
+);
