@@ -77,3 +77,119 @@ export function harness(options: Partial<SyncServerOptions> = {}): Harness {
     });
   return { app, store, send, json, push };
 }
+
+/** One parsed Server-Sent Events block: a message, or comment lines. */
+export interface SseBlock {
+  event?: string;
+  id?: string;
+  data?: string;
+  comments: string[];
+}
+
+/**
+ * Read SSE blocks from a response body, one at a time (a minimal parser: `event`, `id`,
+ * `data` and comment lines, blocks split on blank lines).
+ *
+ * @example
+ * const sse = sseReader(response);
+ * const block = await sse.next();
+ */
+export function sseReader(response: Response): {
+  next(): Promise<SseBlock | undefined>;
+  cancel(): Promise<void>;
+} {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    async next() {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const raw = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const block: SseBlock = { comments: [] };
+          for (const line of raw.split('\n')) {
+            if (line.startsWith(':')) block.comments.push(line.slice(1).trim());
+            else if (line.startsWith('event: ')) block.event = line.slice(7);
+            else if (line.startsWith('id: ')) block.id = line.slice(4);
+            else if (line.startsWith('data: '))
+              block.data = block.data === undefined ? line.slice(6) : `${block.data}\n${line.slice(6)}`;
+          }
+          return block;
+        }
+        const { done, value } = await reader.read();
+        if (done) return undefined;
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+/** The next block that is a message (skipping heartbeat and other comments). */
+export async function nextMessage(sse: ReturnType<typeof sseReader>): Promise<SseBlock | undefined> {
+  for (;;) {
+    const block = await sse.next();
+    if (block === undefined || block.event !== undefined) return block;
+  }
+}
+
+/**
+ * Wrap a store so tests can wait for `watch` subscriptions to start and end (the SSE
+ * route's cleanup is asynchronous: wait on these events rather than on time).
+ *
+ * @example
+ * const spy = watchSpy(createMemoryServerStore());
+ * await spy.ended(1); // the first watcher has unsubscribed
+ */
+export function watchSpy(store: ServerEventStore) {
+  let started = 0;
+  let ended = 0;
+  const waiters: { kind: 'started' | 'ended'; count: number; resolve: () => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if ((w.kind === 'started' ? started : ended) >= w.count) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  const wait = (kind: 'started' | 'ended', count: number) =>
+    new Promise<void>((resolve) => {
+      waiters.push({ kind, count, resolve });
+      check();
+    });
+  const spied: ServerEventStore = {
+    ...store,
+    serverId: () => store.serverId(),
+    push: (space, pushed) => store.push(space, pushed),
+    pull: (space, options) => store.pull(space, options),
+    readStream: (space, streamId, options) => store.readStream(space, streamId, options),
+    head: (space) => store.head(space),
+    close: () => store.close(),
+    watch(space, listener) {
+      const stop = store.watch(space, listener);
+      started++;
+      check();
+      let stopped = false;
+      return () => {
+        stop();
+        if (stopped) return;
+        stopped = true;
+        ended++;
+        check();
+      };
+    },
+  };
+  return {
+    store: spied,
+    /** Resolves once `count` watchers have started in total. */
+    started: (count: number) => wait('started', count),
+    /** Resolves once `count` watchers have ended in total. */
+    ended: (count: number) => wait('ended', count),
+    get active() {
+      return started - ended;
+    },
+  };
+}
