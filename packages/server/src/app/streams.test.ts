@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { events, harness } from './test-support.js';
 
 type Read = {
-  events: { id: string; version: number; position: number; meta: Record<string, unknown> }[];
+  events: {
+    id: string;
+    version: number;
+    position: number;
+    type: string;
+    schemaVersion: number;
+    meta: Record<string, unknown>;
+  }[];
   version: number;
 };
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
@@ -76,12 +83,7 @@ describe('POST /v1/spaces/:space/streams/:streamId', () => {
       status: 200,
       body: { fromVersion: 1, toVersion: 2, fromPosition: 3, toPosition: 4 },
     });
-    const read = (
-      await h.json<Read & { events: { schemaVersion: number; type: string }[] }>(
-        'GET',
-        '/v1/spaces/t/streams/order-1',
-      )
-    ).body;
+    const read = (await h.json<Read>('GET', '/v1/spaces/t/streams/order-1')).body;
     expect(read.events.every((e) => isUuid(e.id) && e.id[14] === '7')).toBe(true);
     expect(read.events.map((e) => [e.type, e.schemaVersion, e.meta])).toEqual([
       ['Placed', 1, { timestamp: '2025-02-01T10:00:00.000Z', clientId: 'billing' }],
