@@ -86,6 +86,8 @@ export async function createPostgresServerStore(
     sql.begin(async (tx) => {
       const { streamIds, ids } = pushKeys(pushedEvents);
       // Two statements, pipelined: the state query must take its snapshot after the lock.
+      // LATERAL lookups pin the plan to one index probe per id and per stream, whatever
+      // the table's statistics say (`id = ANY(…)` was planned as a scan of the space).
       const [, [state]] = await Promise.all([
         tx`SELECT pg_advisory_xact_lock(hashtextextended(${`${schema}:${space}`}, 0))`,
         tx<{ head: string; versions: Record<string, number>; known: [string, string, number, string][] }[]>`
@@ -94,8 +96,10 @@ export async function createPostgresServerStore(
             (SELECT coalesce(json_object_agg(s, v), '{}') FROM (
                SELECT s, (SELECT max(version) FROM ${events} e WHERE e.space = ${space} AND e.stream_id = s) AS v
                FROM unnest(${streamIds}::text[]) AS s) x WHERE v IS NOT NULL) AS versions,
-            (SELECT coalesce(json_agg(json_build_array(id, stream_id, version, position)), '[]')
-               FROM ${events} WHERE space = ${space} AND id = ANY(${ids}::text[])) AS known`,
+            (SELECT coalesce(json_agg(json_build_array(e.id, e.stream_id, e.version, e.position)), '[]')
+               FROM unnest(${ids}::text[]) AS k(id),
+               LATERAL (SELECT id, stream_id, version, position FROM ${events}
+                        WHERE space = ${space} AND id = k.id) e) AS known`,
       ]);
       const known = new Map<string, StoredEventRef>();
       for (const [id, streamId, version, position] of state!.known) {
