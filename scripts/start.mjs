@@ -1,3 +1,42 @@
-// `npm start`: placeholder until apps/server lands (issue: @tidelog/server).
-console.error('tidelog: the sync server (apps/server) is not built yet; see README.md "Status".');
-process.exit(1);
+// `npm start`: bundle apps/server (workspace packages from source, npm packages left
+// external) into apps/server/dist/main.js with esbuild, then run it in this process.
+// Needs nothing but `npm install`: no prior build of the packages.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'apps', 'server', 'dist', 'main.js');
+
+/** Bundle @tidelog/* workspaces from their TypeScript source; leave every npm package to Node. */
+const externalNpmPackages = {
+  name: 'external-npm-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@tidelog/') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+mkdirSync(dirname(outfile), { recursive: true });
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'apps', 'server', 'src', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [externalNpmPackages],
+  });
+} catch {
+  console.error('tidelog: could not build apps/server (see the errors above)');
+  process.exit(1);
+}
+process.setSourceMapsEnabled?.(true);
+await import(pathToFileURL(outfile).href);
