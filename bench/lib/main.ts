@@ -1,5 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type BenchOutcome, report } from './report.js';
 
 // Each bench/<name>.bench.ts default-exports `() => Promise<BenchOutcome>`.

@@ -60,13 +60,11 @@ export function aggregateSpec<A extends AnyAggregate>(aggregate: A) {
           return {
             // `then` is the name the given/when/then style asks for; awaiting `when()` itself is not supported.
             // biome-ignore lint/suspicious/noThenProperty: deliberate API name
-            async then(expected) {
+            async then(expected, ...rest: unknown[]) {
               if (typeof expected === 'function') {
                 // Awaited directly (`await spec.when(...)`): behave as a promise of the events.
-                const [resolve, reject] = arguments as unknown as [
-                  (v: unknown) => void,
-                  (e: unknown) => void,
-                ];
+                const resolve = expected as unknown as (v: unknown) => void;
+                const reject = rest[0] as (e: unknown) => void;
                 return run().then(resolve, reject);
               }
               const produced = (await run()).map((e) => ({ type: e.type, data: e.data }));
