@@ -53,8 +53,10 @@ export interface PushPlan {
  * plan.outcome.accepted; // [{ streamId: 's', fromVersion: 1, toVersion: 1, fromPosition: 1, toPosition: 1 }]
  */
 export function planPush(input: PushPlanInput): PushPlan {
-  const groups = groupByStream(input.events);
-  const known = new Map(input.known);
+  const { groups, repeats } = groupByStream(input.events);
+  // Only a push that repeats an id needs to see the ids it accepts itself (rare: the HTTP
+  // layer refuses such pushes); the usual push looks ids up in `input.known` alone.
+  const acceptedHere = repeats ? new Map<string, StoredEventRef>() : undefined;
   const accepted: AcceptedGroup[] = [];
   const duplicates: { id: string; position: number }[] = [];
   const conflicts: PushConflict[] = [];
@@ -63,16 +65,19 @@ export function planPush(input: PushPlanInput): PushPlan {
 
   for (const [streamId, events] of groups) {
     const current = input.versions.get(streamId) ?? 0;
-    const rest: PushedEvent[] = [];
-    const seen = new Set<string>();
+    let rest = events;
     let clashId: string | undefined;
-    for (const event of events) {
-      const stored = known.get(event.id);
-      if (stored && stored.streamId === streamId && stored.version === event.version) {
-        duplicates.push({ id: event.id, position: stored.position });
-      } else {
-        if ((stored || seen.has(event.id)) && clashId === undefined) clashId = event.id;
-        seen.add(event.id);
+    if (input.known.size > 0 || acceptedHere) {
+      rest = [];
+      const seen = acceptedHere ? new Set<string>() : undefined;
+      for (const event of events) {
+        const stored = input.known.get(event.id) ?? acceptedHere?.get(event.id);
+        if (stored && stored.streamId === streamId && stored.version === event.version) {
+          duplicates.push({ id: event.id, position: stored.position });
+          continue;
+        }
+        if ((stored || seen?.has(event.id)) && clashId === undefined) clashId = event.id;
+        seen?.add(event.id);
         rest.push(event);
       }
     }
@@ -85,10 +90,20 @@ export function planPush(input: PushPlanInput): PushPlan {
       continue;
     }
     const fromPosition = head + 1;
-    for (const event of rest) {
+    for (const e of rest) {
       head++;
-      append.push({ ...event, position: head });
-      known.set(event.id, { streamId, version: event.version, position: head });
+      // An explicit literal (not a spread) keeps one object shape and copies only envelope fields.
+      append.push({
+        id: e.id,
+        streamId,
+        version: e.version,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        meta: e.meta,
+        position: head,
+      });
+      acceptedHere?.set(e.id, { streamId, version: e.version, position: head });
     }
     const last = rest[rest.length - 1]!;
     accepted.push({
@@ -102,16 +117,24 @@ export function planPush(input: PushPlanInput): PushPlan {
   return { outcome: { accepted, duplicates, conflicts, head }, append };
 }
 
-/** Group by stream, checking each stream's versions are contiguous and ascending. */
-function groupByStream(events: readonly PushedEvent[]): Map<string, PushedEvent[]> {
+/**
+ * Group by stream, checking each stream's versions are contiguous and ascending, and note
+ * whether any id occurs twice in the push.
+ */
+function groupByStream(events: readonly PushedEvent[]): {
+  groups: Map<string, PushedEvent[]>;
+  repeats: boolean;
+} {
   const groups = new Map<string, PushedEvent[]>();
+  const ids = new Set<string>();
   for (const event of events) {
-    const group = groups.get(event.streamId);
     if (!Number.isSafeInteger(event.version) || event.version < 1) {
       throw new ValidationError(`event ${event.id}: version must be a positive integer`, [
         { path: 'version', message: `got ${String(event.version)}` },
       ]);
     }
+    ids.add(event.id);
+    const group = groups.get(event.streamId);
     if (group) {
       const previous = group[group.length - 1]!;
       if (event.version !== previous.version + 1) {
@@ -125,7 +148,7 @@ function groupByStream(events: readonly PushedEvent[]): Map<string, PushedEvent[
       groups.set(event.streamId, [event]);
     }
   }
-  return groups;
+  return { groups, repeats: ids.size !== events.length };
 }
 
 /** The distinct stream ids and event ids of a push: what a store must look up to plan it. */

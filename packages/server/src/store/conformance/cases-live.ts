@@ -117,6 +117,30 @@ export const liveCases: ConformanceCase[] = [
     },
   },
   {
+    name: '12 concurrent pushes of one id on 12 streams: stored once, 11 conflicts with `id`',
+    async run({ store, space }) {
+      const s = space();
+      const id = pushed('x', 1).id;
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          store.push(s, [{ ...pushed(`s${i}`, 1), id }, pushed(`own${i}`, 1)]),
+        ),
+      );
+      const winners = outcomes.flatMap((o) => o.accepted).filter((g) => g.streamId.startsWith('s'));
+      expect(winners).toHaveLength(1);
+      const conflicts = outcomes.flatMap((o) => o.conflicts);
+      expect(conflicts).toHaveLength(11);
+      for (const c of conflicts) expect(c).toMatchObject({ expectedVersion: 0, actualVersion: 0, id });
+      // The other stream of each push is independent and accepted every time.
+      expect(outcomes.flatMap((o) => o.accepted).filter((g) => g.streamId.startsWith('own'))).toHaveLength(
+        12,
+      );
+      const all = await pullAll(store, s);
+      expect(all.filter((e) => e.id === id)).toHaveLength(1);
+      expect(all.map((e) => e.position)).toEqual(oneTo(13));
+    },
+  },
+  {
     name: 'concurrent pushes to many streams: positions gapless, every reader sees commit order',
     async run({ store, space }) {
       const s = space();

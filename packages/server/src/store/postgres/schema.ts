@@ -41,8 +41,58 @@ function ddl(schema: string): string[] {
     )`,
     `CREATE UNIQUE INDEX IF NOT EXISTS events_id ON ${s}.events (space, id)`,
     `CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON ${s}.events (space, stream_id, version)`,
+    appendFunction(schema),
   ];
 }
+
+/**
+ * `append(space, versions, rows, channel)`: the locked part of a push, in one round trip.
+ * Takes the space's advisory lock, checks that the plan made from an unlocked read still
+ * holds (every stream of the push at the version the plan assumed; no id it thought new
+ * stored since, which the unique index on ids reports as the insert runs), then inserts
+ * the rows at head + their relative positions and notifies. Returns the head it appended after, or NULL (nothing written) when the plan is
+ * stale. A VOLATILE plpgsql function takes a fresh snapshot per statement, so the reads
+ * after the lock see every commit of the lock's previous holders.
+ */
+function appendFunction(schema: string): string {
+  const s = `"${schema}"`;
+  return `CREATE OR REPLACE FUNCTION ${s}.append(
+      p_space text, p_versions json, p_rows text, p_channel text)
+    RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
+    DECLARE
+      v_head bigint;
+      v_count bigint;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtextextended(${lockPrefixLiteral(schema)} || p_space, 0));
+      IF EXISTS (
+        SELECT 1 FROM json_each_text(p_versions) AS v(stream_id, version)
+        WHERE coalesce((SELECT max(e.version) FROM ${s}.events e
+                        WHERE e.space = p_space AND e.stream_id = v.stream_id), 0) <> v.version::integer
+      ) THEN
+        RETURN NULL;
+      END IF;
+      SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events WHERE space = p_space;
+      BEGIN
+        INSERT INTO ${s}.events (space, position, id, stream_id, version, type, schema_version, data, meta)
+        SELECT p_space, v_head + r.rel, r.id, r.stream_id, r.version, r.type, r.schema_version,
+               r.data::json, r.meta::json
+        FROM json_to_recordset(p_rows::json) AS r(rel bigint, id text, stream_id text, version integer,
+                                                  type text, schema_version integer, data text, meta text);
+      EXCEPTION WHEN unique_violation THEN
+        -- An id the plan thought new was stored since (the versions matched, so the
+        -- unique index on ids is what tells): the plan is stale, nothing was written.
+        RETURN NULL;
+      END;
+      GET DIAGNOSTICS v_count = ROW_COUNT;
+      PERFORM pg_notify(p_channel, (v_head + v_count)::text || ':' || p_space);
+      RETURN v_head;
+    END
+    $fn$`;
+}
+
+/** The advisory lock key of a space is `hashtextextended(<schema>:<space>, 0)`. */
+export const lockKeyText = (schema: string, space: string): string => `${schema}:${space}`;
+const lockPrefixLiteral = (schema: string): string => `'${schema}:'`;
 
 /**
  * Create or migrate the schema and mint the serverId once. Serialized by a
@@ -53,7 +103,9 @@ export async function migrate(sql: Sql, schema: string): Promise<string> {
   return sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`tidelog:migrate:${schema}`}, 0))`;
     const [found] = await tx<{ ready: boolean }[]>`
-      SELECT to_regclass(format('%I.events', ${schema}::text)) IS NOT NULL AS ready`;
+      SELECT to_regclass(format('%I.events', ${schema}::text)) IS NOT NULL
+         AND to_regprocedure(format('%I.append(text, json, text, text)', ${schema}::text)) IS NOT NULL
+         AS ready`;
     // Skip the DDL when it is all there: `IF NOT EXISTS` would still log a notice per statement.
     if (!found?.ready) for (const statement of ddl(schema)) await tx.unsafe(statement);
     const meta = tx(`${schema}.meta`);

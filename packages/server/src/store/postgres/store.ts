@@ -1,9 +1,9 @@
 import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
 import postgres, { type Sql } from 'postgres';
 import { checkFromVersion, checkOpen, checkPullOptions } from '../checks.js';
-import { planPush, pushKeys, type StoredEventRef } from '../plan-push.js';
-import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from '../types.js';
-import { channelOf, LiveHub, payloadOf } from './live.js';
+import type { PullPage, ServerEventStore } from '../types.js';
+import { channelOf, LiveHub } from './live.js';
+import { createPusher } from './push.js';
 import { checkSchemaName, migrate } from './schema.js';
 
 /** Options of `createPostgresServerStore`: a connection URL or a postgres.js instance. */
@@ -82,51 +82,7 @@ export async function createPostgresServerStore(
   let closed = false;
   const what = `postgres server store (schema ${schema})`;
 
-  const push = (space: string, pushedEvents: PushedEvent[]): Promise<PushOutcome> =>
-    sql.begin(async (tx) => {
-      const { streamIds, ids } = pushKeys(pushedEvents);
-      // Two statements, pipelined: the state query must take its snapshot after the lock.
-      // LATERAL lookups pin the plan to one index probe per id and per stream, whatever
-      // the table's statistics say (`id = ANY(…)` was planned as a scan of the space).
-      const [, [state]] = await Promise.all([
-        tx`SELECT pg_advisory_xact_lock(hashtextextended(${`${schema}:${space}`}, 0))`,
-        tx<{ head: string; versions: Record<string, number>; known: [string, string, number, string][] }[]>`
-          SELECT
-            (SELECT coalesce(max(position), 0) FROM ${events} WHERE space = ${space}) AS head,
-            (SELECT coalesce(json_object_agg(s, v), '{}') FROM (
-               SELECT s, (SELECT max(version) FROM ${events} e WHERE e.space = ${space} AND e.stream_id = s) AS v
-               FROM unnest(${streamIds}::text[]) AS s) x WHERE v IS NOT NULL) AS versions,
-            (SELECT coalesce(json_agg(json_build_array(e.id, e.stream_id, e.version, e.position)), '[]')
-               FROM unnest(${ids}::text[]) AS k(id),
-               LATERAL (SELECT id, stream_id, version, position FROM ${events}
-                        WHERE space = ${space} AND id = k.id) e) AS known`,
-      ]);
-      const known = new Map<string, StoredEventRef>();
-      for (const [id, streamId, version, position] of state!.known) {
-        known.set(id, { streamId, version, position: Number(position) });
-      }
-      const plan = planPush({
-        events: pushedEvents,
-        head: Number(state!.head),
-        versions: new Map(Object.entries(state!.versions)),
-        known,
-      });
-      const rows = plan.append;
-      if (rows.length === 0) return plan.outcome;
-      await Promise.all([
-        tx`
-          INSERT INTO ${events} (space, position, id, stream_id, version, type, schema_version, data, meta)
-          SELECT ${space}, position, id, stream_id, version, type, schema_version, data::json, meta::json
-          FROM unnest(
-            ${rows.map((e) => e.position)}::bigint[], ${rows.map((e) => e.id)}::text[],
-            ${rows.map((e) => e.streamId)}::text[], ${rows.map((e) => e.version)}::int[],
-            ${rows.map((e) => e.type)}::text[], ${rows.map((e) => e.schemaVersion)}::int[],
-            ${rows.map((e) => JSON.stringify(e.data))}::text[], ${rows.map((e) => JSON.stringify(e.meta))}::text[]
-          ) AS r(position, id, stream_id, version, type, schema_version, data, meta)`,
-        tx`SELECT pg_notify(${channel}, ${payloadOf(space, plan.outcome.head)})`,
-      ]);
-      return plan.outcome;
-    });
+  const push = createPusher(sql, schema, channel);
 
   return {
     async serverId() {
