@@ -22,9 +22,18 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
   const events = sql(`${schema}.events`);
   const append = sql(`${schema}.append`);
 
-  /** One snapshot of what a plan depends on; LATERAL keeps it to index probes. */
-  const readState = async (db: Sql | TransactionSql, space: string, pushed: PushedEvent[]) => {
-    const { streamIds, ids } = pushKeys(pushed);
+  /**
+   * One snapshot of what a plan depends on; LATERAL keeps it to index probes. Without
+   * `withKnown` the ids are not looked up (the caller then treats them all as new).
+   */
+  const readState = async (
+    db: Sql | TransactionSql,
+    space: string,
+    pushed: PushedEvent[],
+    withKnown = true,
+  ) => {
+    const { streamIds, ids: allIds } = pushKeys(pushed);
+    const ids = withKnown ? allIds : [];
     const [state] = await db<State[]>`
       SELECT
         (SELECT coalesce(max(position), 0) FROM ${events} WHERE space = ${space}) AS head,
@@ -91,8 +100,15 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     });
 
   return async (space: string, pushed: PushedEvent[]): Promise<PushOutcome> => {
-    const state = await readState(sql, space, pushed);
-    const plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
+    // Most pushes carry only new events: plan as if every id were new. If that plan
+    // accepts every group, the unique index on ids proves it during the insert (a stored
+    // id makes append() report the plan stale); otherwise look the ids up and plan again.
+    let state = await readState(sql, space, pushed, false);
+    let plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
+    if (plan.outcome.conflicts.length > 0) {
+      state = await readState(sql, space, pushed);
+      plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
+    }
     if (plan.append.length === 0) return { ...plan.outcome, head: state.head };
     const base = await appendPlan(sql, space, state, plan);
     return base === null ? lockedPush(space, pushed) : shift(plan.outcome, base);
