@@ -23,7 +23,8 @@ function expectedVersionOf(value: unknown, issues: IssueList): ExpectedVersion {
   return 'any';
 }
 
-function checkAppendEvent(input: unknown, base: string, issues: IssueList): AppendEventInput | undefined {
+function checkAppendEvent(input: unknown, index: number, issues: IssueList): AppendEventInput | undefined {
+  const base = `events[${index}]`;
   if (!isPlainObject(input)) {
     issues.add(base, 'must be an object');
     return undefined;
@@ -42,8 +43,8 @@ function checkAppendEvent(input: unknown, base: string, issues: IssueList): Appe
     issues.add(`${base}.schemaVersion`, MESSAGES.version);
     ok = false;
   }
-  if (!checkData(data, base, issues)) ok = false;
-  const checkedMeta = meta === undefined ? {} : checkMeta(meta, base, issues, true);
+  if (!checkData(data, index, issues)) ok = false;
+  const checkedMeta = meta === undefined ? {} : checkMeta(meta, index, issues, true);
   if (!ok || !checkedMeta) return undefined;
   const event: AppendEventInput = { type: type as string, data: data as JsonObject, meta: checkedMeta };
   if (id !== undefined) event.id = id as string;
@@ -77,7 +78,7 @@ export function validateStreamAppendRequest(
     const checked: AppendEventInput[] = [];
     const seen = new Map<string, number>();
     for (let i = 0; i < events.length; i++) {
-      const event = checkAppendEvent(events[i], `events[${i}]`, issues);
+      const event = checkAppendEvent(events[i], i, issues);
       if (!event) continue;
       checked.push(event);
       if (event.id === undefined) continue;

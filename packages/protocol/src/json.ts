@@ -53,7 +53,9 @@ function isJson(value: unknown, depth: number): boolean {
     return true;
   }
   if (!isPlainObject(value)) return false;
-  for (const key of Object.keys(value)) {
+  // for-in allocates no key array; a plain object inherits no enumerable keys (and if
+  // Object.prototype were polluted, checking one more value would be harmless).
+  for (const key in value) {
     if (key === '__proto__' || key === 'constructor' || !isJson(value[key], depth + 1)) return false;
   }
   return true;

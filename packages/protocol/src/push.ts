@@ -34,7 +34,7 @@ export function validatePushRequest(
     if (events.length > limits.maxEventsPerPush) return tooMany(events.length, limits.maxEventsPerPush);
     const checked: PushedEvent[] = [];
     for (let i = 0; i < events.length; i++) {
-      const event = checkPushedEvent(events[i], `events[${i}]`, issues);
+      const event = checkPushedEvent(events[i], i, issues);
       if (event) checked.push(event);
     }
     if (!issues.empty) return invalid(issues.result());

@@ -103,7 +103,7 @@ function checkEnvelopes(
   }
   const out: PositionedEnvelope[] = [];
   for (let i = 0; i < value.length; i++) {
-    const event = checkPositionedEnvelope(value[i], `events[${i}]`, issues);
+    const event = checkPositionedEnvelope(value[i], i, issues);
     if (!event) continue;
     const previous = out[out.length - 1];
     if (previous && event[ascending] <= previous[ascending])
