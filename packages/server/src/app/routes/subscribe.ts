@@ -22,34 +22,59 @@ export function subscribeRoute(deps: RouteDeps): Handler<AppEnv> {
     });
     if (!query.ok) return c.json(validationErrorBody(query), 400);
     const space = c.get('space');
+    // Watch before the first pull, so a commit between the two is not missed; and before
+    // the stream opens, so a closed store is still an error response (503), not an empty stream.
+    const live = new LiveCursor(query.value.after);
+    const unwatch = deps.config.store.watch(space, (head) => live.seen(head));
     c.header('X-Accel-Buffering', 'no'); // let proxies pass each message on at once
-    return streamSSE(c, (stream) => serve(stream, space, query.value.after, deps));
+    return streamSSE(c, (stream) => serve(stream, space, live, unwatch, deps));
   };
 }
 
-async function serve(stream: SSEStreamingApi, space: string, after: number, deps: RouteDeps): Promise<void> {
-  const { config, metrics, lifecycle, logger } = deps;
-  let cursor = after;
-  let dirty = true; // pull once at the start: events may already be waiting
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const nudge = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  const stop = () => {
-    stopped = true;
-    nudge();
-  };
-  // Watch before the first pull, so a commit between the two is not missed.
-  const unwatch = config.store.watch(space, (head) => {
-    if (head > cursor) {
-      dirty = true;
-      nudge();
+/** Where a subscription is, and the wake-up between the store's watch and the send loop. */
+class LiveCursor {
+  dirty = true; // pull once at the start: events may already be waiting
+  stopped = false;
+  #wake: (() => void) | undefined;
+
+  constructor(public cursor: number) {}
+
+  /** The store reports a new head. */
+  seen(head: number): void {
+    if (head > this.cursor) {
+      this.dirty = true;
+      this.#nudge();
     }
-  });
-  stream.onAbort(stop);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.#nudge();
+  }
+
+  /** Resolves at the next `seen` of a new head, or `stop`. */
+  wait(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+
+  #nudge(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+async function serve(
+  stream: SSEStreamingApi,
+  space: string,
+  live: LiveCursor,
+  unwatch: () => void,
+  deps: RouteDeps,
+): Promise<void> {
+  const { config, metrics, lifecycle, logger } = deps;
+  stream.onAbort(() => live.stop());
   const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), config.heartbeatMs);
   metrics.sseSubscribers++;
   let finished!: () => void;
@@ -59,20 +84,21 @@ async function serve(stream: SSEStreamingApi, space: string, after: number, deps
   // On server shutdown: stop the loop and abort the stream, so a write blocked on a slow
   // client cannot hold the shutdown up.
   lifecycle.hold(() => {
-    stop();
+    live.stop();
     stream.abort();
   }, done);
   try {
     await stream.write(': connected\n\n');
-    while (!stopped && !stream.aborted) {
-      if (!dirty) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
+    while (!live.stopped && !stream.aborted) {
+      if (!live.dirty) {
+        await live.wait();
         continue;
       }
-      dirty = false;
-      const page = await config.store.pull(space, { after: cursor, limit: config.limits.defaultPullLimit });
+      live.dirty = false;
+      const page = await config.store.pull(space, {
+        after: live.cursor,
+        limit: config.limits.defaultPullLimit,
+      });
       if (page.events.length > 0) {
         const last = page.events[page.events.length - 1] as PositionedEnvelope;
         await stream.writeSSE({
@@ -80,13 +106,13 @@ async function serve(stream: SSEStreamingApi, space: string, after: number, deps
           id: String(last.position),
           data: JSON.stringify({ events: page.events }),
         });
-        cursor = last.position;
+        live.cursor = last.position;
       }
-      if (page.hasMore) dirty = true;
+      if (page.hasMore) live.dirty = true;
     }
   } catch (error) {
-    // A closed store or a failed pull: end the stream; the client reconnects with Last-Event-ID.
-    if (!stopped) logger({ level: 'error', msg: 'subscribe stream failed', space, error });
+    // A failed pull (e.g. the store closed): end the stream; the client reconnects with Last-Event-ID.
+    if (!live.stopped) logger({ level: 'error', msg: 'subscribe stream failed', space, error });
   } finally {
     clearInterval(heartbeat);
     unwatch();
