@@ -1,9 +1,8 @@
 import type { ExpectedVersion, JsonObject } from '@tidelog/core';
 import { checkData, checkMeta } from './event-check.js';
-import { IssueList, invalid, type Validation } from './issues.js';
+import { IssueList, invalid, tooMany, type Validation } from './issues.js';
 import { isPlainObject } from './json.js';
 import { DEFAULT_LIMITS, MAX_VERSION, type ProtocolLimits } from './limits.js';
-import { tooMany } from './push-valibot.js';
 import { isEventId, isName, isVersion, MESSAGES } from './rules.js';
 import type { AppendEventInput, StreamAppendRequest } from './types.js';
 

@@ -88,3 +88,16 @@ export function fromValibotIssues(issues: readonly v.BaseIssue<unknown>[], prefi
   }
   return list;
 }
+
+/**
+ * The 413 answer to a push or append with more events than allowed.
+ *
+ * @example
+ * tooMany(1200, 1000).code; // 'PAYLOAD_TOO_LARGE'
+ */
+export function tooMany<T>(count: number, max: number): Validation<T> {
+  return invalid(
+    [{ path: 'events', message: `${count} events; at most ${max} are allowed in one request` }],
+    'PAYLOAD_TOO_LARGE',
+  );
+}

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { fromValibotIssues, IssueList, invalid, type Validation } from './issues.js';
+import { fromValibotIssues, IssueList, invalid, tooMany, type Validation } from './issues.js';
 import { isPlainObject } from './json.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { checkPushGroups } from './push-groups.js';
@@ -40,12 +40,4 @@ export function validatePushRequestValibot(
   } catch (error) {
     return invalid([{ path: '', message: `could not be read: ${String(error)}` }]);
   }
-}
-
-/** The 413 answer to a push with more events than allowed. */
-export function tooMany<T>(count: number, max: number): Validation<T> {
-  return invalid(
-    [{ path: 'events', message: `${count} events; at most ${max} are allowed in one request` }],
-    'PAYLOAD_TOO_LARGE',
-  );
 }

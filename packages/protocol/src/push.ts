@@ -1,9 +1,8 @@
 import { checkPushedEvent } from './event-check.js';
-import { IssueList, invalid, type Validation } from './issues.js';
+import { IssueList, invalid, tooMany, type Validation } from './issues.js';
 import { isPlainObject } from './json.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { checkPushGroups } from './push-groups.js';
-import { tooMany } from './push-valibot.js';
 import { isName, MESSAGES } from './rules.js';
 import type { PushedEvent, PushRequest } from './types.js';
 
