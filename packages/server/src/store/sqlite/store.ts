@@ -1,10 +1,10 @@
 import type { PositionedEnvelope } from '@tidelog/core';
-import Database from 'better-sqlite3';
 import { checkFromVersion, checkOpen, checkPullOptions } from '../checks.js';
-import { planPush, pushKeys, type StoredEventRef } from '../plan-push.js';
 import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from '../types.js';
 import { Watchers } from '../watchers.js';
-import { migrate } from './schema.js';
+import { openConnection } from './connection.js';
+import { ThreadWriter } from './thread-writer.js';
+import { createWriter, encodeEvents } from './writer.js';
 
 /** Options of `createSqliteServerStore`. */
 export interface SqliteServerStoreOptions {
@@ -17,6 +17,12 @@ export interface SqliteServerStoreOptions {
   synchronous?: 'full' | 'normal';
   /** How long a write waits for another process's lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * Where pushes run: `'thread'` (default for files) on a writer thread with its own
+   * connection, so a push's disk work does not block the event loop; `'inline'` on the
+   * calling thread (always for `:memory:`, whose data one connection cannot share).
+   */
+  writer?: 'thread' | 'inline';
 }
 
 interface EventRow {
@@ -46,8 +52,10 @@ const toEnvelope = (row: EventRow): PositionedEnvelope => ({
 /**
  * A server store in one SQLite file (better-sqlite3, WAL): the embedded default. A push is
  * one synchronous `BEGIN IMMEDIATE` transaction (read head, versions and known ids, plan,
- * insert), so pushes are serialized and positions are gapless and in commit order; `watch`
- * wakes listeners in this process after each commit.
+ * insert), so pushes are serialized and positions are gapless and in commit order. Pushes
+ * run on a writer thread with its own connection (`writer: 'thread'`, the default), one at
+ * a time in arrival order; reads run on the calling thread. `watch` wakes listeners in
+ * this process after each commit.
  *
  * @example
  * import { createSqliteServerStore } from '@tidelog/server/sqlite';
@@ -55,22 +63,13 @@ const toEnvelope = (row: EventRow): PositionedEnvelope => ({
  * const { head } = await store.pull('team-1', { after: 0, limit: 500 });
  */
 export function createSqliteServerStore(options: SqliteServerStoreOptions): ServerEventStore {
-  const db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
+  const { db, serverId } = openConnection(options);
+  const inMemory = options.filename === ':memory:' || options.filename === '';
+  const threaded = options.writer !== 'inline' && !inMemory ? new ThreadWriter(options) : undefined;
+  const writeInline = threaded ? undefined : createWriter(db);
+  const push = (space: string, events: PushedEvent[]): Promise<PushOutcome> =>
+    threaded ? threaded.push(space, events) : Promise.resolve(writeInline!(space, encodeEvents(events)));
   let closed = false;
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  let serverId: string;
-  try {
-    serverId = migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
   const watchers = new Watchers();
 
   const headOf = db
@@ -81,13 +80,6 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Serv
       'SELECT coalesce(max(version), 0) FROM tidelog_events WHERE space = ? AND stream_id = ?',
     )
     .pluck();
-  const knownIds = db.prepare<[string, string], { id: string } & StoredEventRef>(
-    `SELECT id, stream_id AS streamId, version, position FROM tidelog_events
-     WHERE space = ? AND id IN (SELECT value FROM json_each(?))`,
-  );
-  const insert = db.prepare(
-    `INSERT INTO tidelog_events (space, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const page = db.prepare<[string, number, number], EventRow>(
     `SELECT ${COLUMNS} FROM tidelog_events WHERE space = ? AND position > ? ORDER BY position LIMIT ?`,
   );
@@ -95,27 +87,6 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Serv
     `SELECT ${COLUMNS} FROM tidelog_events WHERE space = ? AND stream_id = ? AND version >= ? ORDER BY version`,
   );
 
-  const pushTx = db.transaction((space: string, events: PushedEvent[]): PushOutcome => {
-    const { streamIds, ids } = pushKeys(events);
-    const versions = new Map(streamIds.map((s) => [s, versionOf.get(space, s) ?? 0]));
-    const known = new Map<string, StoredEventRef>();
-    if (ids.length > 0) for (const row of knownIds.all(space, JSON.stringify(ids))) known.set(row.id, row);
-    const plan = planPush({ events, head: headOf.get(space) ?? 0, versions, known });
-    for (const e of plan.append) {
-      insert.run(
-        space,
-        e.position,
-        e.id,
-        e.streamId,
-        e.version,
-        e.type,
-        e.schemaVersion,
-        JSON.stringify(e.data),
-        JSON.stringify(e.meta),
-      );
-    }
-    return plan.outcome;
-  });
   const pullTx = db.transaction((space: string, after: number, limit: number): PullPage => {
     const events = page.all(space, after, limit).map(toEnvelope);
     const head = headOf.get(space) ?? 0;
@@ -135,8 +106,8 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Serv
     },
     async push(space, events) {
       checkOpen(closed, what);
-      const outcome = pushTx.immediate(space, events);
-      if (outcome.accepted.length > 0) watchers.notify(space, outcome.head);
+      const outcome = await push(space, events);
+      if (outcome.accepted.length > 0 && !closed) watchers.notify(space, outcome.head);
       return outcome;
     },
     async pull(space, options) {
@@ -160,6 +131,7 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Serv
       if (closed) return;
       closed = true;
       watchers.clear();
+      await threaded?.close();
       db.close();
     },
   };

@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+import { planPush, pushKeys, type StoredEventRef } from '../plan-push.js';
+import type { PushedEvent, PushOutcome } from '../types.js';
+
+/** A pushed event whose `data` and `meta` are already JSON text, as the rows store them. */
+export type EncodedEvent = Omit<PushedEvent, 'data' | 'meta'> & { data: string; meta: string };
+
+/**
+ * Encode events for the writer: `data` and `meta` to JSON text. Throws what
+ * `JSON.stringify` throws (a BigInt, a cycle) before anything is written.
+ *
+ * @example
+ * const encoded = encodeEvents(events);
+ */
+export function encodeEvents(events: readonly PushedEvent[]): EncodedEvent[] {
+  return events.map((e) => ({
+    id: e.id,
+    streamId: e.streamId,
+    version: e.version,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: JSON.stringify(e.data),
+    meta: JSON.stringify(e.meta),
+  }));
+}
+
+/**
+ * The write side of the SQLite store: a push is one synchronous `BEGIN IMMEDIATE`
+ * transaction that reads the head, the pushed streams' versions and the known ids, plans,
+ * and inserts. Nothing else can write the file in between (the write lock is taken at
+ * BEGIN), so positions are gapless and in commit order.
+ *
+ * @example
+ * const push = createWriter(db);
+ * const outcome = push('team-1', encodeEvents(events));
+ */
+export function createWriter(db: Database.Database): (space: string, events: EncodedEvent[]) => PushOutcome {
+  const headOf = db
+    .prepare<[string], number>('SELECT coalesce(max(position), 0) FROM tidelog_events WHERE space = ?')
+    .pluck();
+  const versionOf = db
+    .prepare<[string, string], number>(
+      'SELECT coalesce(max(version), 0) FROM tidelog_events WHERE space = ? AND stream_id = ?',
+    )
+    .pluck();
+  const knownIds = db.prepare<[string, string], { id: string } & StoredEventRef>(
+    `SELECT id, stream_id AS streamId, version, position FROM tidelog_events
+     WHERE space = ? AND id IN (SELECT value FROM json_each(?))`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO tidelog_events (space, position, id, stream_id, version, type, schema_version, data, meta)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const pushTx = db.transaction((space: string, encoded: EncodedEvent[]): PushOutcome => {
+    // planPush reads only ids, streams and versions, and carries data and meta through
+    // untouched, so the JSON text can stand in for the objects.
+    const events = encoded as unknown as PushedEvent[];
+    const { streamIds, ids } = pushKeys(events);
+    const versions = new Map(streamIds.map((s) => [s, versionOf.get(space, s) ?? 0]));
+    const known = new Map<string, StoredEventRef>();
+    if (ids.length > 0) for (const row of knownIds.all(space, JSON.stringify(ids))) known.set(row.id, row);
+    const plan = planPush({ events, head: headOf.get(space) ?? 0, versions, known });
+    for (const e of plan.append) {
+      insert.run(space, e.position, e.id, e.streamId, e.version, e.type, e.schemaVersion, e.data, e.meta);
+    }
+    return plan.outcome;
+  });
+  return (space, events) => pushTx.immediate(space, events);
+}
