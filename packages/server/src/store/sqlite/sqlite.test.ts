@@ -16,7 +16,35 @@ runServerStoreConformance({
   openReplica: async () => createSqliteServerStore({ filename: shared }),
 });
 
+runServerStoreConformance({
+  name: 'sqlite server store, inline writer',
+  newStore: () => createSqliteServerStore({ filename: join(dir, 'inline.sqlite'), writer: 'inline' }),
+  openReplica: async () =>
+    createSqliteServerStore({ filename: join(dir, 'inline.sqlite'), writer: 'inline' }),
+});
+
 describe('sqlite server store, one file', () => {
+  it('works in memory (one connection, inline writer)', async () => {
+    const store = createSqliteServerStore({ filename: ':memory:' });
+    const events = streamRun('a', 1, 3);
+    expect((await store.push('team', events)).head).toBe(3);
+    expect((await pullAll(store, 'team')).map((e) => e.id)).toEqual(events.map((e) => e.id));
+    await store.close();
+  });
+
+  it('finishes the pushes in flight when closed, and refuses new ones', async () => {
+    const filename = join(dir, 'closing.sqlite');
+    const store = createSqliteServerStore({ filename });
+    const inFlight = Array.from({ length: 20 }, (_, i) => store.push('team', streamRun(`s${i}`, 1, 5)));
+    await store.close();
+    const outcomes = await Promise.all(inFlight);
+    expect(outcomes.map((o) => o.accepted.length)).toEqual(Array(20).fill(1));
+    await expect(store.push('team', [pushed('late', 1)])).rejects.toMatchObject({ code: 'CLOSED' });
+    const again = createSqliteServerStore({ filename });
+    expect(await again.head('team')).toBe(100);
+    await again.close();
+  });
+
   it('keeps events and serverId across a close and reopen', async () => {
     const filename = join(dir, 'reopen.sqlite');
     const first = createSqliteServerStore({ filename });
