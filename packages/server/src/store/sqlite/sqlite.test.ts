@@ -24,6 +24,14 @@ runServerStoreConformance({
 });
 
 describe('sqlite server store, one file', () => {
+  it('runs pushes on a writer thread for a file, inline when asked or in memory', async () => {
+    const threaded = createSqliteServerStore({ filename: join(dir, 'mode.sqlite') });
+    const inline = createSqliteServerStore({ filename: join(dir, 'mode.sqlite'), writer: 'inline' });
+    const memory = createSqliteServerStore({ filename: ':memory:' });
+    expect([threaded.writer, inline.writer, memory.writer]).toEqual(['thread', 'inline', 'inline']);
+    await Promise.all([threaded.close(), inline.close(), memory.close()]);
+  });
+
   it('works in memory (one connection, inline writer)', async () => {
     const store = createSqliteServerStore({ filename: ':memory:' });
     const events = streamRun('a', 1, 3);

@@ -49,6 +49,12 @@ const toEnvelope = (row: EventRow): PositionedEnvelope => ({
   position: row.position,
 });
 
+/** A SQLite store, and where its pushes run. */
+export type SqliteServerStore = ServerEventStore & {
+  /** `'thread'` when pushes run on the writer thread, else `'inline'` (see the option). */
+  readonly writer: 'thread' | 'inline';
+};
+
 /**
  * A server store in one SQLite file (better-sqlite3, WAL): the embedded default. A push is
  * one synchronous `BEGIN IMMEDIATE` transaction (read head, versions and known ids, plan,
@@ -62,10 +68,10 @@ const toEnvelope = (row: EventRow): PositionedEnvelope => ({
  * const store = createSqliteServerStore({ filename: './data/tidelog.sqlite' });
  * const { head } = await store.pull('team-1', { after: 0, limit: 500 });
  */
-export function createSqliteServerStore(options: SqliteServerStoreOptions): ServerEventStore {
+export function createSqliteServerStore(options: SqliteServerStoreOptions): SqliteServerStore {
   const { db, serverId } = openConnection(options);
   const inMemory = options.filename === ':memory:' || options.filename === '';
-  const threaded = options.writer !== 'inline' && !inMemory ? new ThreadWriter(options) : undefined;
+  const threaded = options.writer !== 'inline' && !inMemory ? ThreadWriter.start(options) : undefined;
   const writeInline = threaded ? undefined : createWriter(db);
   const push = (space: string, events: PushedEvent[]): Promise<PushOutcome> =>
     threaded ? threaded.push(space, events) : Promise.resolve(writeInline!(space, encodeEvents(events)));
@@ -100,6 +106,7 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Serv
 
   const what = `sqlite server store ${options.filename}`;
   return {
+    writer: threaded ? 'thread' : 'inline',
     async serverId() {
       checkOpen(closed, what);
       return serverId;

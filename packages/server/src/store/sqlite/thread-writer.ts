@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ClosedError, deserializeError, type SerializedError } from '@tidelog/core';
 import type { PushedEvent, PushOutcome } from '../types.js';
@@ -8,20 +9,27 @@ import { encodeEvents } from './writer.js';
 import type { WriterRequest } from './writer-thread.js';
 
 /**
- * Start writer-thread.js; when running from TypeScript source (tests, tsx), start
- * writer-thread.ts through tsx's loader with the `source` export condition instead.
+ * Start writer-thread.js beside this module; when running from TypeScript source (tests,
+ * tsx), start writer-thread.ts through tsx's loader with the `source` condition instead.
+ * Undefined when there is no such file (this module was bundled into another file without
+ * it, e.g. by esbuild) or no tsx: the store then writes on the calling thread.
  */
-function spawnWriterThread(options: ConnectionOptions): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: options });
+function spawnWriterThread(options: ConnectionOptions): Worker | undefined {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (entry.protocol !== 'file:' || !existsSync(fileURLToPath(entry))) return undefined;
+  if (!fromSource) return new Worker(entry, { workerData: options });
+  let tsx: string;
+  try {
+    // The ESM build of tsx's API (require.resolve finds the CommonJS one beside it).
+    tsx = createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs');
+  } catch {
+    return undefined;
   }
-  // The ESM build of tsx's API (require.resolve finds the CommonJS one beside it).
-  const tsx = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./writer-thread.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(pathToFileURL(tsx).href)})
-    .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+    .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData: options, execArgv: ['--conditions=source'] });
 }
 
@@ -33,9 +41,9 @@ type Reply = { id: number; outcome?: PushOutcome; error?: SerializedError; ready
  * server's event loop, so HTTP work and disk work run in parallel.
  *
  * @example
- * const writer = new ThreadWriter({ filename: './data/tidelog.sqlite' });
- * const outcome = await writer.push('team-1', events);
- * await writer.close();
+ * const writer = ThreadWriter.start({ filename: './data/tidelog.sqlite' });
+ * const outcome = await writer?.push('team-1', events);
+ * await writer?.close();
  */
 export class ThreadWriter {
   readonly #worker: Worker;
@@ -44,8 +52,14 @@ export class ThreadWriter {
   #failure: Error | undefined;
   #exited: Promise<void>;
 
-  constructor(options: ConnectionOptions) {
-    this.#worker = spawnWriterThread(options);
+  /** A writer thread for the file, or undefined when none can be started here. */
+  static start(options: ConnectionOptions): ThreadWriter | undefined {
+    const worker = spawnWriterThread(options);
+    return worker && new ThreadWriter(worker);
+  }
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
     this.#worker.unref(); // only pending pushes keep the process alive
     this.#worker.on('message', (reply: Reply) => this.#settle(reply));
     this.#worker.on('error', (error) => this.#fail(error));
