@@ -109,6 +109,8 @@ export async function createPostgresServerStore(
       const head = Number(rows[0]?.head ?? 0);
       const page =
         rows[0]?.id === undefined || rows[0].id === null ? [] : (rows as EventRow[]).map(toEnvelope);
+      // SQL does not promise a join keeps its inner ORDER BY; sorting sorted input is linear.
+      page.sort((a, b) => a.position - b.position);
       const last = page.length > 0 ? page[page.length - 1]!.position : options.after;
       return { events: page, head, hasMore: last < head };
     },
@@ -126,6 +128,7 @@ export async function createPostgresServerStore(
       const version = Number(rows[0]?.current ?? 0);
       const found =
         rows[0]?.id === undefined || rows[0].id === null ? [] : (rows as EventRow[]).map(toEnvelope);
+      found.sort((a, b) => a.version - b.version);
       return { events: found, version };
     },
     async head(space) {
