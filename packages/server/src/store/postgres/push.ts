@@ -9,31 +9,31 @@ interface State {
   known: [id: string, streamId: string, version: number, position: number][];
 }
 
+const NONE: ReadonlyMap<string, StoredEventRef> = new Map();
+
 /**
- * How a PostgreSQL store applies a push. Optimistic first: read the state of the push's
- * streams and ids without a lock, plan, then one `append()` call takes the space's
- * advisory lock, re-checks that state and inserts; the lock is held only for that call and
- * its commit. When another push changed the state in between, the plan is stale and the
- * push is decided again inside a transaction that takes the lock before it reads.
- * Either way every write happens under the lock, so positions are gapless and in commit
- * order; a push that writes nothing (duplicates, conflicts) is decided from one snapshot.
+ * How a PostgreSQL store applies a push, every write under the space's advisory lock:
+ *
+ * 1. Fast path, one round trip: plan on what the client assumed (each stream at its first
+ *    pushed version − 1, every id new), which accepts every group; one `append()` call
+ *    takes the lock, checks each stream is at the assumed version, and inserts (a unique
+ *    violation on the id index means an id was not new). The lock is held for that call
+ *    and its commit only.
+ * 2. If the assumption was wrong (a conflict, a duplicate, a race lost), decide the push
+ *    again in a transaction that takes the lock before it reads the real state: that
+ *    plan cannot be stale.
+ *
+ * @example
+ * const push = createPusher(sql, 'tidelog', 'tidelog_tidelog');
+ * const outcome = await push('team-1', events);
  */
 export function createPusher(sql: Sql, schema: string, channel: string) {
   const events = sql(`${schema}.events`);
   const append = sql(`${schema}.append`);
 
-  /**
-   * One snapshot of what a plan depends on; LATERAL keeps it to index probes. Without
-   * `withKnown` the ids are not looked up (the caller then treats them all as new).
-   */
-  const readState = async (
-    db: Sql | TransactionSql,
-    space: string,
-    pushed: PushedEvent[],
-    withKnown = true,
-  ) => {
-    const { streamIds, ids: allIds } = pushKeys(pushed);
-    const ids = withKnown ? allIds : [];
+  /** The state a plan depends on, in one statement; LATERAL keeps it to index probes. */
+  const readState = async (db: TransactionSql, space: string, pushed: PushedEvent[]) => {
+    const { streamIds, ids } = pushKeys(pushed);
     const [state] = await db<State[]>`
       SELECT
         (SELECT coalesce(max(position), 0) FROM ${events} WHERE space = ${space}) AS head,
@@ -52,11 +52,14 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     return { head: Number(state!.head), versions, known };
   };
 
-  /** Call append() with a plan made at head 0; the head it appended after, or null if stale. */
+  /**
+   * Call append() with a plan made at head 0 on `versions` (every pushed stream); resolves
+   * with the head it appended after, or null when the plan was stale (nothing written).
+   */
   const appendPlan = async (
     db: Sql | TransactionSql,
     space: string,
-    state: Awaited<ReturnType<typeof readState>>,
+    versions: ReadonlyMap<string, number>,
     plan: PushPlan,
   ): Promise<number | null> => {
     const rows = plan.append.map((e) => ({
@@ -66,13 +69,23 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
       version: e.version,
       type: e.type,
       schema_version: e.schemaVersion,
-      // Nested as strings: json_to_recordset would refuse a \u0000 inside a json field.
-      data: JSON.stringify(e.data),
-      meta: JSON.stringify(e.meta),
+      data: e.data as unknown,
+      meta: e.meta as unknown,
     }));
+    let json = JSON.stringify(rows);
+    // json_to_recordset refuses a \u0000 escape in the array; such rows (rare) carry their
+    // data and meta as JSON text inside strings instead, which it only unescapes.
+    const nested = json.includes('\\u0000');
+    if (nested) {
+      for (const row of rows) {
+        row.data = JSON.stringify(row.data);
+        row.meta = JSON.stringify(row.meta);
+      }
+      json = JSON.stringify(rows);
+    }
     const [row] = await db<{ head: string | null }[]>`
-      SELECT ${append}(${space}, ${JSON.stringify(Object.fromEntries(state.versions))}::text::json,
-        ${JSON.stringify(rows)}, ${channel}) AS head`;
+      SELECT ${append}(${space}, ${JSON.stringify(Object.fromEntries(versions))}::text::json,
+        ${json}, ${nested}, ${channel}) AS head`;
     return row?.head == null ? null : Number(row.head);
   };
 
@@ -87,30 +100,26 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     head: outcome.head + base,
   });
 
-  /** Lock first, then read: cannot be stale. Used when the optimistic plan was. */
   const lockedPush = (space: string, pushed: PushedEvent[]) =>
     sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(hashtextextended(${lockKeyText(schema, space)}, 0))`;
       const state = await readState(tx, space, pushed);
       const plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
       if (plan.append.length === 0) return { ...plan.outcome, head: state.head };
-      const base = await appendPlan(tx, space, state, plan);
+      const base = await appendPlan(tx, space, state.versions, plan);
       if (base === null) throw new Error('tidelog: append() found a plan stale under the space lock');
       return shift(plan.outcome, base);
     });
 
   return async (space: string, pushed: PushedEvent[]): Promise<PushOutcome> => {
-    // Most pushes carry only new events: plan as if every id were new. If that plan
-    // accepts every group, the unique index on ids proves it during the insert (a stored
-    // id makes append() report the plan stale); otherwise look the ids up and plan again.
-    let state = await readState(sql, space, pushed, false);
-    let plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
-    if (plan.outcome.conflicts.length > 0) {
-      state = await readState(sql, space, pushed);
-      plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
+    const assumed = new Map<string, number>();
+    for (const e of pushed) if (!assumed.has(e.streamId)) assumed.set(e.streamId, e.version - 1);
+    const plan = planPush({ events: pushed, head: 0, versions: assumed, known: NONE });
+    // A plan on the assumed state only has conflicts when the push repeats an id.
+    if (plan.outcome.conflicts.length === 0 && plan.append.length > 0) {
+      const base = await appendPlan(sql, space, assumed, plan);
+      if (base !== null) return shift(plan.outcome, base);
     }
-    if (plan.append.length === 0) return { ...plan.outcome, head: state.head };
-    const base = await appendPlan(sql, space, state, plan);
-    return base === null ? lockedPush(space, pushed) : shift(plan.outcome, base);
+    return lockedPush(space, pushed);
   };
 }
