@@ -37,6 +37,22 @@ async function tidelog(round: number, spaces: number): Promise<number> {
   return (PUSHES * EVENTS_PER_PUSH) / (ms / 1000);
 }
 
+/** The store alone, no HTTP: the same pushes into one space, 10 in flight, in this process. */
+async function storeOnly(round: number): Promise<number> {
+  const store = await createPostgresServerStore({ url: URL, schema, max: CONNECTIONS });
+  const data = pushes(round);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < data.length) await store.push(`alone-${round}`, data[next++]!);
+    }),
+  );
+  const ms = performance.now() - started;
+  await store.close();
+  return (PUSHES * EVENTS_PER_PUSH) / (ms / 1000);
+}
+
 async function raw(sql: postgres.Sql, round: number): Promise<number> {
   const table = sql(`${schema}.raw_events`);
   const data = pushes(round).map((events, p) =>
@@ -78,11 +94,13 @@ export default async function pushPostgres(): Promise<BenchOutcome> {
     await raw(sql, 101);
     const ours: number[] = [];
     const spread: number[] = [];
+    const alone: number[] = [];
     const base: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      ours.push(await tidelog(3 * r, 1));
-      spread.push(await tidelog(3 * r + 1, CONNECTIONS));
-      base.push(await raw(sql, 3 * r + 2));
+      ours.push(await tidelog(4 * r, 1));
+      spread.push(await tidelog(4 * r + 1, CONNECTIONS));
+      alone.push(await storeOnly(4 * r + 2));
+      base.push(await raw(sql, 4 * r + 3));
     }
     const value = median(ours);
     const baselineValue = median(base);
@@ -99,6 +117,8 @@ export default async function pushPostgres(): Promise<BenchOutcome> {
         pushesPerRound: PUSHES,
         [`events/s over ${CONNECTIONS} spaces`]: Math.round(median(spread)),
         [`ratio over ${CONNECTIONS} spaces`]: Math.round((median(spread) / baselineValue) * 1000) / 1000,
+        'store.push without HTTP (one space), events/s': Math.round(median(alone)),
+        'store.push without HTTP, ratio': Math.round((median(alone) / baselineValue) * 1000) / 1000,
       },
     };
   } finally {

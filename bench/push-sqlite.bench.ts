@@ -35,6 +35,22 @@ async function tidelog(round: number): Promise<number> {
   return (PUSHES * EVENTS_PER_PUSH) / (ms / 1000);
 }
 
+/** The store alone, no HTTP: the same pushes, 10 in flight at a time, in this process. */
+async function storeOnly(round: number): Promise<number> {
+  const store = createSqliteServerStore({ filename: join(dir, `store-${round}.sqlite`) });
+  const data = pushes(round);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < data.length) await store.push('bench', data[next++]!);
+    }),
+  );
+  const ms = performance.now() - started;
+  await store.close();
+  return (PUSHES * EVENTS_PER_PUSH) / (ms / 1000);
+}
+
 function raw(round: number): number {
   const db = new Database(join(dir, `raw-${round}.sqlite`));
   db.pragma('journal_mode = WAL');
@@ -78,10 +94,12 @@ export default async function pushSqlite(): Promise<BenchOutcome> {
     await tidelog(100); // warm up both paths
     raw(101);
     const ours: number[] = [];
+    const alone: number[] = [];
     const base: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      ours.push(await tidelog(2 * r));
-      base.push(raw(2 * r + 1));
+      ours.push(await tidelog(3 * r));
+      alone.push(await storeOnly(3 * r + 1));
+      base.push(raw(3 * r + 2));
     }
     const value = median(ours);
     const baselineValue = median(base);
@@ -93,7 +111,14 @@ export default async function pushSqlite(): Promise<BenchOutcome> {
       baselineValue,
       ratio: value / baselineValue,
       goal: '>= 0.6',
-      extra: { rounds: ROUNDS, pushesPerRound: PUSHES, synchronous: 'FULL', journal: 'WAL' },
+      extra: {
+        rounds: ROUNDS,
+        pushesPerRound: PUSHES,
+        synchronous: 'FULL',
+        journal: 'WAL',
+        'store.push without HTTP, events/s': Math.round(median(alone)),
+        'store.push without HTTP, ratio': Math.round((median(alone) / baselineValue) * 1000) / 1000,
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
