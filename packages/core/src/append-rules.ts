@@ -1,6 +1,13 @@
 import { ConcurrencyError, DuplicateEventError, ValidationError } from './errors.js';
 import { assertStreamId } from './names.js';
-import type { AppendEvent, Envelope, ExpectedVersion, JsonObject } from './types.js';
+import type {
+  AppendEvent,
+  AppendResult,
+  Envelope,
+  ExpectedVersion,
+  JsonObject,
+  PositionedEnvelope,
+} from './types.js';
 import { isUuid, uuidv7 } from './uuid.js';
 
 /**
@@ -131,4 +138,28 @@ export function matchRepeat(
     out.push(s);
   });
   return out;
+}
+
+/**
+ * The `AppendResult` of the events one append stored (or, for a repeat, found stored).
+ * With no events it reports the stream as it was: versions `versionBefore`, positions 0.
+ *
+ * @example
+ * toAppendResult('cart-1', stored, 0).toVersion; // version of the last stored event
+ */
+export function toAppendResult(
+  streamId: string,
+  events: PositionedEnvelope[],
+  versionBefore: number,
+): AppendResult {
+  const first = events[0];
+  const last = events.at(-1);
+  return {
+    streamId,
+    fromVersion: first?.version ?? versionBefore,
+    toVersion: last?.version ?? versionBefore,
+    fromPosition: first?.position ?? 0,
+    toPosition: last?.position ?? 0,
+    events,
+  };
 }

@@ -6,7 +6,14 @@
  * its one runtime dependency is immer.
  */
 export * from './aggregate.js';
-export { checkExpectedVersion, jsonEqual, matchRepeat, toEnvelopes, validateAppend } from './append-rules.js';
+export {
+  checkExpectedVersion,
+  jsonEqual,
+  matchRepeat,
+  toAppendResult,
+  toEnvelopes,
+  validateAppend,
+} from './append-rules.js';
 export { decide } from './decide.js';
 export * from './errors.js';
 export type * from './event-store.js';

@@ -1,4 +1,10 @@
-import { checkExpectedVersion, matchRepeat, toEnvelopes, validateAppend } from './append-rules.js';
+import {
+  checkExpectedVersion,
+  matchRepeat,
+  toAppendResult,
+  toEnvelopes,
+  validateAppend,
+} from './append-rules.js';
 import { ClosedError } from './errors.js';
 import type { AppendOptions, ReadAllOptions, ReadStreamOptions, StoreListener } from './event-store.js';
 import type {
@@ -109,7 +115,7 @@ export class MemoryEventStore implements LocalEventStore {
   ): Promise<AppendResult> {
     const repeat = this.#prepare(streamId, events, options.expectedVersion ?? 'any');
     const version = this.#version(streamId);
-    if (repeat) return toResult(streamId, repeat as PositionedEnvelope[], version);
+    if (repeat) return toAppendResult(streamId, repeat as PositionedEnvelope[], version);
     const envelopes = toEnvelopes(streamId, clone(events), version + 1, { clientId: this.clientId });
     const stream = this.#stream(streamId);
     const positioned = envelopes.map((e, i) => Object.freeze({ ...e, position: this.#log.length + 1 + i }));
@@ -119,7 +125,7 @@ export class MemoryEventStore implements LocalEventStore {
       this.#byId.set(e.id, e);
     }
     this.#notify(positioned);
-    return toResult(streamId, positioned, version);
+    return toAppendResult(streamId, positioned, version);
   }
 
   async appendPending(
@@ -303,19 +309,6 @@ export class MemoryEventStore implements LocalEventStore {
     this.#closed = true;
     this.#listeners.clear();
   }
-}
-
-function toResult(streamId: string, events: PositionedEnvelope[], versionBefore: number): AppendResult {
-  const first = events[0];
-  const last = events.at(-1);
-  return {
-    streamId,
-    fromVersion: first?.version ?? versionBefore,
-    toVersion: last?.version ?? versionBefore,
-    fromPosition: first?.position ?? 0,
-    toPosition: last?.position ?? 0,
-    events,
-  };
 }
 
 /** Index of the first event with position > after (events sorted by position). */

@@ -17,6 +17,7 @@ import {
   type RejectedCommand,
   type Snapshot,
   type StoreListener,
+  toAppendResult,
   validateAppend,
 } from '@tidelog/core';
 import { currentHead, currentVersion, isIdCollision, planAppend, streamRange } from './append.js';
@@ -93,7 +94,7 @@ export class IdbEventStore implements LocalEventStore {
         if (plan.repeat) {
           return {
             written: [],
-            result: toResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
+            result: toAppendResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
           };
         }
         const positioned = plan.envelopes as PositionedEnvelope[];
@@ -101,7 +102,7 @@ export class IdbEventStore implements LocalEventStore {
           e.position = plan.head + 1 + i;
           store.put(e);
         });
-        return { written: positioned, result: toResult(streamId, positioned, plan.versionBefore) };
+        return { written: positioned, result: toAppendResult(streamId, positioned, plan.versionBefore) };
       }),
     );
     this.#notify(written);
@@ -298,17 +299,4 @@ export class IdbEventStore implements LocalEventStore {
     this.#listeners.clear();
     await this.#connection.close();
   }
-}
-
-function toResult(streamId: string, events: PositionedEnvelope[], versionBefore: number): AppendResult {
-  const first = events[0];
-  const last = events.at(-1);
-  return {
-    streamId,
-    fromVersion: first?.version ?? versionBefore,
-    toVersion: last?.version ?? versionBefore,
-    fromPosition: first?.position ?? 0,
-    toPosition: last?.position ?? 0,
-    events,
-  };
 }

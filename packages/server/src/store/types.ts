@@ -1,25 +1,8 @@
-import type { Envelope, PositionedEnvelope } from '@tidelog/core';
+import type { PositionedEnvelope } from '@tidelog/core';
+import type { AcceptedGroup, PushConflict, PushedEvent } from '@tidelog/protocol';
 
-/** An event as a client pushes it: an envelope without a position. */
-export type PushedEvent = Omit<Envelope, 'position'>;
-
-/** One stream's group of events accepted by a push. */
-export interface AcceptedGroup {
-  streamId: string;
-  fromVersion: number;
-  toVersion: number;
-  fromPosition: number;
-  toPosition: number;
-}
-
-/** A stream group (or a single id) rejected by a push. */
-export interface PushConflict {
-  streamId: string;
-  expectedVersion: number;
-  actualVersion: number;
-  /** Present when the conflict is an event id already stored with another stream or version. */
-  id?: string;
-}
+// The wire shapes come from the protocol package: one definition for the HTTP layer and the stores.
+export type { AcceptedGroup, PushConflict, PushedEvent } from '@tidelog/protocol';
 
 /** What a push did: the body of a 200 push response, less `serverId`. */
 export interface PushOutcome {
