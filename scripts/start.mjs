@@ -1,13 +1,17 @@
 // `npm start`: bundle apps/server (workspace packages from source, npm packages left
 // external) into apps/server/dist/main.js with esbuild, then run it in this process.
 // Needs nothing but `npm install`: no prior build of the packages.
+// The SQLite store starts its writer thread from `writer-thread.js` beside the module that
+// spawns it, which in the bundle is dist/main.js: so the thread's entry is bundled too, as
+// dist/writer-thread.js (without it the store would fall back to writing on the main thread).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, 'apps', 'server', 'dist', 'main.js');
+const outdir = join(root, 'apps', 'server', 'dist');
+const outfile = join(outdir, 'main.js');
 
 /** Bundle @tidelog/* workspaces from their TypeScript source; leave every npm package to Node. */
 const externalNpmPackages = {
@@ -19,12 +23,15 @@ const externalNpmPackages = {
   },
 };
 
-mkdirSync(dirname(outfile), { recursive: true });
+mkdirSync(outdir, { recursive: true });
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: [join(root, 'apps', 'server', 'src', 'main.ts')],
-    outfile,
+    entryPoints: {
+      main: join(root, 'apps', 'server', 'src', 'main.ts'),
+      'writer-thread': join(root, 'packages', 'server', 'src', 'store', 'sqlite', 'writer-thread.ts'),
+    },
+    outdir,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -28,6 +28,8 @@ describe('npm start (scripts/start.mjs)', () => {
           msg: 'store opened',
           store: 'sqlite',
           file: join(dir, 'nested', 'dir', 'start.sqlite'),
+          // the bundle carries the writer thread's entry: pushes stay off the event loop
+          writer: 'thread',
         }),
       );
     } finally {

@@ -21,10 +21,10 @@ export async function openStore(
   }
   mkdirSync(dirname(config.sqliteFile), { recursive: true });
   const { createSqliteServerStore } = await import('@tidelog/server/sqlite');
-  return {
-    store: createSqliteServerStore({ filename: config.sqliteFile }),
-    description: { store: 'sqlite', file: config.sqliteFile },
-  };
+  const store = createSqliteServerStore({ filename: config.sqliteFile });
+  // `writer` says whether pushes run on the writer thread (the default) or, when its
+  // entry file is missing (a bundle built without it), on the main thread.
+  return { store, description: { store: 'sqlite', file: config.sqliteFile, writer: store.writer } };
 }
 
 /** The URL without its password, for logs. */
