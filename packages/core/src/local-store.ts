@@ -41,6 +41,49 @@ export interface ProjectionCheckpoint<S = unknown> {
   projectionVersion: number;
 }
 
+/**
+ * Where a process manager is, so that it catches up after a restart: the ordered log it
+ * has gone through, and which of this device's events without a position (pending) it has
+ * already handled. Stored apart from projection checkpoints: the names may be the same.
+ */
+export interface ProcessCheckpoint {
+  name: string;
+  /** Last position of the ordered log the process manager has gone through. */
+  position: number;
+  /** Ids of pending events it has handled (dropped once it goes past their position). */
+  handled: string[];
+}
+
+/** A command a process manager could not run (or a handler that threw), kept for the app. */
+export interface DeadLetter {
+  /**
+   * Derived from the process manager, the event and the dispatch, never random: a handler
+   * that fails again on catch-up overwrites its letter instead of adding a second one.
+   */
+  id: string;
+  processManager: string;
+  /** The event the process manager reacted to. */
+  event: Envelope;
+  /** The command it tried to run (absent when the handler itself threw). */
+  dispatch?: DeadDispatch;
+  /** The error as `serializeError` gives it (name, code, message, details). */
+  error: SerializedError;
+  /** When it failed (last, after a retry), ISO-8601. */
+  at: string;
+}
+
+/** The command of a dead letter, with what it takes to run it again as the same command. */
+export interface DeadDispatch {
+  aggregateType: string;
+  streamId: string;
+  command: string;
+  payload?: Json;
+  /** The command's id: a retry reuses it, so its events keep their ids. */
+  commandId: string;
+  /** Correlation, causation and depth the command carries in its events' `meta`. */
+  metadata: JsonObject;
+}
+
 export interface PendingAppendResult {
   streamId: string;
   fromVersion: number;
@@ -63,7 +106,8 @@ export interface ConfirmOutcome {
 
 /**
  * The store a client runtime needs beyond `EventStore`: pending events and their outbox,
- * rejected commands, snapshots, projection checkpoints and meta. `MemoryEventStore` and
+ * rejected commands, snapshots, projection and process-manager checkpoints, dead letters
+ * and meta. `MemoryEventStore` and
  * `@tidelog/idb` implement it.
  *
  * A store is used in one of two modes. Alone (no sync), it is the authority:
@@ -101,6 +145,16 @@ export interface LocalEventStore extends EventStore, SnapshotStore {
   clearRejected(commandIds?: readonly string[]): Promise<void>;
   getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined>;
   putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void>;
+  /** One stored event (confirmed or pending) by id, e.g. to tell whether a command already ran. */
+  getEvent(id: string): Promise<Envelope | undefined>;
+  getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined>;
+  putProcessCheckpoint(checkpoint: ProcessCheckpoint): Promise<void>;
+  /** Store a dead letter, replacing one with the same id. */
+  putDeadLetter(letter: DeadLetter): Promise<void>;
+  /** Dead letters by `at`, then `id`. */
+  readDeadLetters(): Promise<DeadLetter[]>;
+  /** Forget dead letters (all, or those with these ids). */
+  deleteDeadLetters(ids?: readonly string[]): Promise<void>;
   /** Small values: clientId, sync cursor, serverId… */
   getMeta(key: string): Promise<Json | undefined>;
   setMeta(key: string, value: Json): Promise<void>;

@@ -9,9 +9,11 @@ import { ClosedError } from './errors.js';
 import type { AppendOptions, ReadAllOptions, ReadStreamOptions, StoreListener } from './event-store.js';
 import type {
   ConfirmOutcome,
+  DeadLetter,
   LocalEventStore,
   OutboxEntry,
   PendingAppendResult,
+  ProcessCheckpoint,
   ProjectionCheckpoint,
   RejectedCommand,
 } from './local-store.js';
@@ -56,6 +58,8 @@ export class MemoryEventStore implements LocalEventStore {
   #outbox: OutboxEntry[] = [];
   #rejected: RejectedCommand[] = [];
   readonly #checkpoints = new Map<string, ProjectionCheckpoint>();
+  readonly #processCheckpoints = new Map<string, ProcessCheckpoint>();
+  readonly #deadLetters = new Map<string, DeadLetter>();
   readonly #meta = new Map<string, Json>();
   readonly #snapshots = new Map<string, Snapshot>();
   #closed = false;
@@ -278,6 +282,41 @@ export class MemoryEventStore implements LocalEventStore {
     this.#checkpoints.set(checkpoint.name, clone(checkpoint));
   }
 
+  async getEvent(id: string): Promise<Envelope | undefined> {
+    this.#open();
+    return this.#byId.get(id);
+  }
+
+  async getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {
+    this.#open();
+    const cp = this.#processCheckpoints.get(name);
+    return cp && clone(cp);
+  }
+
+  async putProcessCheckpoint(checkpoint: ProcessCheckpoint): Promise<void> {
+    this.#open();
+    this.#processCheckpoints.set(checkpoint.name, clone(checkpoint));
+  }
+
+  async putDeadLetter(letter: DeadLetter): Promise<void> {
+    this.#open();
+    this.#deadLetters.set(letter.id, clone(letter));
+  }
+
+  async readDeadLetters(): Promise<DeadLetter[]> {
+    this.#open();
+    // The order IndexedDB's `at` index gives: by time, then by key.
+    return clone([...this.#deadLetters.values()]).sort((a, b) =>
+      a.at === b.at ? compare(a.id, b.id) : compare(a.at, b.at),
+    );
+  }
+
+  async deleteDeadLetters(ids?: readonly string[]): Promise<void> {
+    this.#open();
+    if (!ids) return this.#deadLetters.clear();
+    for (const id of ids) this.#deadLetters.delete(id);
+  }
+
   async getMeta(key: string): Promise<Json | undefined> {
     this.#open();
     const v = this.#meta.get(key);
@@ -310,6 +349,8 @@ export class MemoryEventStore implements LocalEventStore {
     this.#listeners.clear();
   }
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Index of the first event with position > after (events sorted by position). */
 function lowerBound(log: readonly PositionedEnvelope[], after: number): number {

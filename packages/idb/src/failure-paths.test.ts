@@ -3,6 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
 import { openIdbEventStore } from './open-idb-event-store.js';
+import { FORMAT_VERSION } from './schema.js';
 
 const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'E', data: { i } }));
 const code = (p: Promise<unknown>) =>
@@ -82,7 +83,7 @@ describe('when IndexedDB cannot be used', () => {
     const newer = await openDatabase({ name: 'future', factory: indexedDB, version: 2 });
     newer.close();
     await new Promise<void>((resolve, reject) => {
-      const r = indexedDB.open('future', 3);
+      const r = indexedDB.open('future', FORMAT_VERSION + 1);
       r.onsuccess = () => {
         r.result.close();
         resolve();
@@ -125,7 +126,7 @@ describe('when the connection goes away', () => {
     const indexedDB = new IDBFactory();
     const store = await openIdbEventStore({ name: 'upgraded', indexedDB });
     await new Promise<void>((resolve, reject) => {
-      const r = indexedDB.open('upgraded', 3);
+      const r = indexedDB.open('upgraded', FORMAT_VERSION + 1);
       r.onsuccess = () => {
         r.result.close();
         resolve();

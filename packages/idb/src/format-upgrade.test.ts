@@ -17,7 +17,7 @@ const envelope = (streamId: string, version: number, position?: number) => ({
 });
 
 describe('database format upgrades', () => {
-  it('opens a format-1 database at format 2, keeping its data and indexing the old outbox', async () => {
+  it('opens a format-1 database at the current format, keeping its data and indexing the old outbox', async () => {
     const indexedDB = new IDBFactory();
     // Write a database as format-1 code would have.
     const v1 = await openDatabase({ name: 'app', factory: indexedDB, version: 1 });
@@ -46,7 +46,6 @@ describe('database format upgrades', () => {
     v1.close();
 
     const store = await openIdbEventStore({ name: 'app', indexedDB });
-    expect(FORMAT_VERSION).toBe(2);
     expect(store.clientId).toBe('old-device');
     expect((await store.readStream('t-1')).map((e) => [e.version, e.position])).toEqual([
       [1, 1],
@@ -59,8 +58,37 @@ describe('database format upgrades', () => {
     await store.close();
 
     const raw = await openDatabase({ name: 'app', factory: indexedDB });
-    expect(raw.version).toBe(2);
+    expect(raw.version).toBe(FORMAT_VERSION);
     expect([...raw.transaction('outbox').objectStore('outbox').indexNames]).toEqual(['streamId']);
+    raw.close();
+  });
+
+  it('opens a format-2 database at format 3 with empty process-manager stores, keeping its data', async () => {
+    const indexedDB = new IDBFactory();
+    const v2 = await openDatabase({ name: 'app', factory: indexedDB, version: 2 });
+    const tx = v2.transaction(['events', 'checkpoints', 'meta'], 'readwrite');
+    tx.objectStore('events').put(envelope('t-1', 1, 1));
+    tx.objectStore('checkpoints').put({ name: 'shipping', position: 1, state: {}, projectionVersion: 1 });
+    tx.objectStore('meta').put('old-device', 'clientId');
+    await new Promise((resolve) => {
+      tx.oncomplete = resolve;
+    });
+    v2.close();
+
+    const store = await openIdbEventStore({ name: 'app', indexedDB });
+    expect(FORMAT_VERSION).toBe(3);
+    expect((await store.readAll()).map((e) => e.position)).toEqual([1]);
+    expect((await store.getCheckpoint('shipping'))?.position).toBe(1);
+    expect(await store.getProcessCheckpoint('shipping')).toBeUndefined();
+    expect(await store.readDeadLetters()).toEqual([]);
+    await store.putProcessCheckpoint({ name: 'shipping', position: 1, handled: [] });
+    expect((await store.getEvent(envelope('t-1', 1).id))?.version).toBe(1);
+    await store.close();
+
+    const raw = await openDatabase({ name: 'app', factory: indexedDB });
+    expect(raw.version).toBe(3);
+    expect([...raw.objectStoreNames]).toContain('processCheckpoints');
+    expect([...raw.transaction('deadLetters').objectStore('deadLetters').indexNames]).toEqual(['at']);
     raw.close();
   });
 });

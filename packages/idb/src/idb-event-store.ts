@@ -4,6 +4,7 @@ import {
   type AppendResult,
   ClosedError,
   type ConfirmOutcome,
+  type DeadLetter,
   type Envelope,
   type ExpectedVersion,
   type Json,
@@ -11,6 +12,7 @@ import {
   type OutboxEntry,
   type PendingAppendResult,
   type PositionedEnvelope,
+  type ProcessCheckpoint,
   type ProjectionCheckpoint,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -23,6 +25,7 @@ import {
 import { currentHead, currentVersion, isIdCollision, planAppend, streamRange } from './append.js';
 import type { Connection } from './connection.js';
 import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
+import { deleteDeadLetters, eventById, readDeadLetters } from './process-records.js';
 import { type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
 
@@ -257,6 +260,33 @@ export class IdbEventStore implements LocalEventStore {
 
   async putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void> {
     await this.#put('checkpoints', checkpoint);
+  }
+
+  async getEvent(id: string): Promise<Envelope | undefined> {
+    this.#open();
+    return this.#read(['events'], (tx) => eventById(tx, id));
+  }
+
+  async getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {
+    return this.#get('processCheckpoints', name);
+  }
+
+  async putProcessCheckpoint(checkpoint: ProcessCheckpoint): Promise<void> {
+    await this.#put('processCheckpoints', checkpoint);
+  }
+
+  async putDeadLetter(letter: DeadLetter): Promise<void> {
+    await this.#put('deadLetters', letter);
+  }
+
+  async readDeadLetters(): Promise<DeadLetter[]> {
+    this.#open();
+    return this.#read(['deadLetters'], readDeadLetters);
+  }
+
+  async deleteDeadLetters(ids?: readonly string[]): Promise<void> {
+    this.#open();
+    await this.#write(['deadLetters'], (tx) => deleteDeadLetters(tx, ids));
   }
 
   async getMeta(key: string): Promise<Json | undefined> {

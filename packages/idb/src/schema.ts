@@ -1,7 +1,9 @@
 import type {
+  DeadLetter,
   Envelope,
   Json,
   OutboxEntry,
+  ProcessCheckpoint,
   ProjectionCheckpoint,
   RejectedCommand,
   Snapshot,
@@ -9,7 +11,7 @@ import type {
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 
 /**
- * The object stores of a Tidelog database (format 2). See the package README for why
+ * The object stores of a Tidelog database (format 3). See the package README for why
  * each key and index exists.
  */
 export interface TidelogDbSchema extends DBSchema {
@@ -22,6 +24,10 @@ export interface TidelogDbSchema extends DBSchema {
   snapshots: { key: string; value: Snapshot };
   /** Small values under out-of-line string keys: clientId, sync cursor, serverId… */
   meta: { key: string; value: Json };
+  /** Process-manager checkpoints by name (a projection may have the same name). */
+  processCheckpoints: { key: string; value: ProcessCheckpoint };
+  /** Dead letters by their derived id (a repeat replaces); `at` lists them in time order. */
+  deadLetters: { key: string; value: DeadLetter; indexes: { at: string } };
 }
 
 export type TidelogDb = IDBPDatabase<TidelogDbSchema>;
@@ -29,7 +35,7 @@ export type StoreName = StoreNames<TidelogDbSchema>;
 export type UpgradeTx = IDBPTransaction<TidelogDbSchema, StoreName[], 'versionchange'>;
 
 /** The database format this code writes; the IndexedDB version number is the format number. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 // One step per format. A step may only create or change structure (and rewrite data
 // through `tx`): it runs inside the versionchange transaction, before any other use.
@@ -49,6 +55,11 @@ const steps: Record<number, (db: TidelogDb, tx: UpgradeTx) => void> = {
   // without reading the whole outbox. Existing entries are indexed by the upgrade itself.
   2: (_db, tx) => {
     tx.objectStore('outbox').createIndex('streamId', 'streamId');
+  },
+  // Format 3: process managers keep a checkpoint and their dead letters across restarts.
+  3: (db) => {
+    db.createObjectStore('processCheckpoints', { keyPath: 'name' });
+    db.createObjectStore('deadLetters', { keyPath: 'id' }).createIndex('at', 'at');
   },
 };
 

@@ -1,4 +1,4 @@
-import type { LocalEventStore, OutboxEntry, RejectedCommand } from '../local-store.js';
+import type { DeadLetter, LocalEventStore, OutboxEntry, RejectedCommand } from '../local-store.js';
 import type { Snapshot } from '../snapshot.js';
 import type { AppendEvent, Envelope, PositionedEnvelope } from '../types.js';
 import { uuidv7 } from '../uuid.js';
@@ -52,10 +52,29 @@ const foreign = (streamId: string, version: number, position: number): Positione
   position,
 });
 const ids = (events: readonly { id: string }[]) => events.map((e) => e.id);
+const trigger = foreign('order-1', 1, 1);
+const letter = (id: string, at: string, withDispatch = true): DeadLetter => ({
+  id,
+  processManager: 'shipping',
+  event: trigger,
+  ...(withDispatch && {
+    dispatch: {
+      aggregateType: 'shipment',
+      streamId: 'ship-1',
+      command: 'create',
+      payload: { order: 'order-1', lines: [1, 2] },
+      commandId: id,
+      metadata: { correlationId: 'c-1', causationDepth: 1 },
+    },
+  }),
+  error: { name: 'DomainError', code: 'OUT_OF_STOCK', message: 'no', details: { sku: 'a-1' } },
+  at,
+});
 
 /**
  * The `LocalEventStore` extras as plain cases (pending events, outbox, `applyConfirmed`,
- * `takePending`, rejected commands, checkpoints, meta, snapshots), runnable by vitest
+ * `takePending`, rejected commands, checkpoints, events by id, process-manager checkpoints,
+ * dead letters, meta, snapshots), runnable by vitest
  * (`runLocalStoreConformance`) or inside a browser page.
  */
 export const localStoreCases: LocalStoreCase[] = [
@@ -255,6 +274,69 @@ export const localStoreCases: LocalStoreCase[] = [
     );
     equal((await s.getCheckpoint('other'))?.projectionVersion, 2, 'independent');
   }),
+  c('getEvent finds confirmed and pending events by id, and forgets dropped ones', async (s) => {
+    const confirmed = await s.appendToStream('c-1', [ev(1)]);
+    const pending = await pend(s, 'p-1', [ev(2)]);
+    const [c1] = confirmed.events;
+    const [p1] = pending.events;
+    equal(await s.getEvent(c1!.id), c1, 'confirmed, with its position');
+    equal(await s.getEvent(p1!.id), p1, 'pending');
+    equal(await s.getEvent(uuidv7()), undefined, 'unknown id');
+    await s.takePending('p-1');
+    equal(await s.getEvent(p1!.id), undefined, 'dropped pending event');
+  }),
+  c('process-manager checkpoints are stored by name, apart from projection checkpoints', async (s) => {
+    equal(await s.getProcessCheckpoint('shipping'), undefined, 'none yet');
+    await s.putCheckpoint({ name: 'shipping', position: 9, state: { n: 9 }, projectionVersion: 1 });
+    await s.putProcessCheckpoint({ name: 'shipping', position: 3, handled: ['a', 'b'] });
+    await s.putProcessCheckpoint({ name: 'billing', position: 1, handled: [] });
+    await s.putProcessCheckpoint({ name: 'shipping', position: 4, handled: ['b'] });
+    equal(
+      await s.getProcessCheckpoint('shipping'),
+      { name: 'shipping', position: 4, handled: ['b'] },
+      'latest',
+    );
+    equal((await s.getProcessCheckpoint('billing'))?.position, 1, 'independent');
+    equal((await s.getCheckpoint('shipping'))?.position, 9, 'the projection of the same name untouched');
+  }),
+  c('dead letters are replaced by id, read by time then id, and deleted', async (s) => {
+    equal(await s.readDeadLetters(), [], 'none yet');
+    const [a, b, c2] = [uuidv7(), uuidv7(), uuidv7()];
+    await s.putDeadLetter(letter(b, '2026-01-01T00:00:02.000Z'));
+    await s.putDeadLetter(letter(c2, '2026-01-01T00:00:01.000Z', false));
+    await s.putDeadLetter(letter(a, '2026-01-01T00:00:02.000Z'));
+    equal(
+      await s.readDeadLetters(),
+      [
+        letter(c2, '2026-01-01T00:00:01.000Z', false),
+        letter(a, '2026-01-01T00:00:02.000Z'),
+        letter(b, '2026-01-01T00:00:02.000Z'),
+      ],
+      'whole, with error code and details, in order',
+    );
+    const again = {
+      ...letter(c2, '2026-01-01T00:00:03.000Z', false),
+      error: { name: 'Error', code: 'INTERNAL', message: 'x' },
+    };
+    await s.putDeadLetter(again);
+    equal(
+      (await s.readDeadLetters()).map((l) => [l.id, l.error.code]),
+      [
+        [a, 'OUT_OF_STOCK'],
+        [b, 'OUT_OF_STOCK'],
+        [c2, 'INTERNAL'],
+      ],
+      'replaced, not added',
+    );
+    await s.deleteDeadLetters([a, uuidv7()]);
+    equal(
+      (await s.readDeadLetters()).map((l) => l.id),
+      [b, c2],
+      'deleted by id',
+    );
+    await s.deleteDeadLetters();
+    equal(await s.readDeadLetters(), [], 'deleted all');
+  }),
   c('meta keeps small JSON values by key', async (s) => {
     equal(await s.getMeta('cursor'), undefined, 'unset');
     await s.setMeta('cursor', 42);
@@ -293,11 +375,21 @@ export const localStoreCases: LocalStoreCase[] = [
     state.n = 2;
     equal((await s.readOutbox())[0]?.payload, { title: 'add' }, 'outbox entry');
     equal((await s.getCheckpoint('p'))?.state, { n: 1 }, 'checkpoint');
+    const handled = ['x'];
+    await s.putProcessCheckpoint({ name: 'pm', position: 0, handled });
+    handled.push('y');
+    equal((await s.getProcessCheckpoint('pm'))?.handled, ['x'], 'process checkpoint');
+    const dead = letter(uuidv7(), '2026-01-01T00:00:00.000Z');
+    await s.putDeadLetter(dead);
+    dead.error.code = 'CHANGED';
+    equal((await s.readDeadLetters())[0]?.error.code, 'OUT_OF_STOCK', 'dead letter');
   }),
   c('a closed local store refuses further calls', async (s) => {
     await s.close();
     await rejects(() => s.readOutbox(), 'CLOSED', 'readOutbox');
     await rejects(() => s.appendPending('t', [ev(1)], { command: command('t') }), 'CLOSED', 'appendPending');
     await rejects(() => s.getMeta('k'), 'CLOSED', 'getMeta');
+    await rejects(() => s.readDeadLetters(), 'CLOSED', 'readDeadLetters');
+    await rejects(() => s.getProcessCheckpoint('pm'), 'CLOSED', 'getProcessCheckpoint');
   }),
 ];
