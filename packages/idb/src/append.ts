@@ -4,6 +4,7 @@ import {
   type Envelope,
   type ExpectedVersion,
   matchRepeat,
+  type PositionedEnvelope,
   toEnvelopes,
 } from '@tidelog/core';
 import { lastKey, request } from './requests.js';
@@ -86,6 +87,32 @@ export async function planAppend(
   return { repeat: null, envelopes, versionBefore, head };
 }
 
-/** True for the error a put of an already stored event id raises (unique `id` index). */
-export const isIdCollision = (error: unknown): boolean =>
+/**
+ * True for the error a write of an already stored event id raises (unique `id` index), or
+ * an `add` at a version or position that is taken.
+ */
+export const isConstraintError = (error: unknown): boolean =>
   (error as { name?: unknown } | null)?.name === 'ConstraintError';
+
+/**
+ * Add an append's events at a known place (see `KnownHeads`) without reading: versions and
+ * positions follow the place. `add`, not `put`: a version or position another writer took
+ * meanwhile fails with `ConstraintError` and aborts the transaction, never overwrites.
+ *
+ * @example
+ * const written = addAt(tx.objectStore('events'), 'cart-1', events, { version: 3, head: 41 }, clientId);
+ */
+export function addAt(
+  store: IDBObjectStore,
+  streamId: string,
+  events: readonly AppendEvent[],
+  place: { version: number; head: number },
+  clientId: string,
+): PositionedEnvelope[] {
+  const written = toEnvelopes(streamId, events, place.version + 1, { clientId }) as PositionedEnvelope[];
+  written.forEach((e, i) => {
+    e.position = place.head + 1 + i;
+    store.add(e);
+  });
+  return written;
+}

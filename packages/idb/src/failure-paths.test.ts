@@ -151,20 +151,22 @@ describe('when the disk is full', () => {
       const tx = transaction(...args);
       if (args[1] === 'readwrite') {
         // Browsers fail a too-big transaction when it commits: it aborts with QuotaExceededError.
-        // Abort once the store has issued every put of the batch (it does so synchronously).
+        // Abort once the store has issued every write of the batch (it does so synchronously).
         const quota = new DOMException('quota exceeded', 'QuotaExceededError');
         Object.defineProperty(tx, 'error', { get: () => quota, set: () => {} });
         if ([...tx.objectStoreNames].includes('events')) {
           const events = tx.objectStore('events');
-          const put = events.put.bind(events);
-          events.put = (...p: Parameters<IDBObjectStore['put']>) => {
-            const request = put(...p);
-            queueMicrotask(() => {
-              if (!aborted) tx.abort();
-              aborted = true;
-            });
-            return request;
-          };
+          for (const method of ['put', 'add'] as const) {
+            const write = events[method].bind(events);
+            events[method] = (...p: Parameters<IDBObjectStore['put']>) => {
+              const request = write(...p);
+              queueMicrotask(() => {
+                if (!aborted) tx.abort();
+                aborted = true;
+              });
+              return request;
+            };
+          }
         }
       }
       return tx;

@@ -22,14 +22,16 @@ import {
   toAppendResult,
   validateAppend,
 } from '@tidelog/core';
-import { currentHead, currentVersion, isIdCollision, planAppend, streamRange } from './append.js';
+import { addAt, currentHead, currentVersion, isConstraintError, planAppend, streamRange } from './append.js';
 import type { Connection } from './connection.js';
+import { KnownHeads } from './known-heads.js';
 import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
 import { deleteDeadLetters, eventById, readDeadLetters } from './process-records.js';
 import { type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
 
 type Body<T> = (tx: IDBTransaction) => Promise<T>;
+type Appended = { written: PositionedEnvelope[]; result: AppendResult; db: IDBDatabase };
 
 /**
  * The IndexedDB `LocalEventStore`. Made by `openIdbEventStore`; see the package README
@@ -44,6 +46,7 @@ export class IdbEventStore implements LocalEventStore {
   readonly #connection: Connection;
   readonly #durability: Durability;
   readonly #listeners = new Set<StoreListener>();
+  readonly #known = new KnownHeads();
 
   constructor(
     connection: Connection,
@@ -86,8 +89,54 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { written, result } = await this.#withIdRetry((lookUpIds) =>
-      this.#write(['events'], async (tx) => {
+    const { written, result, db } = await this.#known.appending(
+      async () =>
+        (await this.#appendAtKnownPlace(streamId, events, expected)) ??
+        this.#appendAfterReading(streamId, events, expected),
+    );
+    if (written.length > 0) {
+      this.#known.sawStream(db, written);
+      this.#known.sawHead(db, result.toPosition);
+    }
+    this.#notify(written);
+    return result;
+  }
+
+  /**
+   * The append without reads, where this instance knows the stream's version and the head
+   * (see `KnownHeads`). `undefined` when nothing is known or another writer took the place
+   * first (a `ConstraintError` aborted the transaction: nothing was written).
+   */
+  #appendAtKnownPlace(
+    streamId: string,
+    events: readonly AppendEvent[],
+    expected: ExpectedVersion,
+  ): Promise<Appended | undefined> {
+    // An empty append reports the stream's version, which only a read can tell.
+    if (events.length === 0) return Promise.resolve(undefined);
+    return this.#connection.run(async (db) => {
+      const place = this.#known.place(db, streamId, expected);
+      if (!place) return undefined;
+      try {
+        const written = await transact(db, ['events'], 'readwrite', this.#durability, async (tx) =>
+          addAt(tx.objectStore('events'), streamId, events, place, this.clientId),
+        );
+        return { written, result: toAppendResult(streamId, written, place.version), db };
+      } catch (error) {
+        if (isConstraintError(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /** The append that reads the stream version and the head in its own transaction first. */
+  #appendAfterReading(
+    streamId: string,
+    events: readonly AppendEvent[],
+    expected: ExpectedVersion,
+  ): Promise<Appended> {
+    return this.#withIdRetry((lookUpIds) =>
+      this.#write(['events'], async (tx): Promise<Appended> => {
         const store = tx.objectStore('events');
         const plan = await planAppend(store, streamId, events, expected, {
           clientId: this.clientId,
@@ -98,18 +147,18 @@ export class IdbEventStore implements LocalEventStore {
           return {
             written: [],
             result: toAppendResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
+            db: tx.db,
           };
         }
         const positioned = plan.envelopes as PositionedEnvelope[];
         positioned.forEach((e, i) => {
           e.position = plan.head + 1 + i;
-          store.put(e);
+          store.add(e);
         });
-        return { written: positioned, result: toAppendResult(streamId, positioned, plan.versionBefore) };
+        const result = toAppendResult(streamId, positioned, plan.versionBefore);
+        return { written: positioned, result, db: tx.db };
       }),
     );
-    this.#notify(written);
-    return result;
   }
 
   /**
@@ -120,7 +169,7 @@ export class IdbEventStore implements LocalEventStore {
     try {
       return await append(false);
     } catch (error) {
-      if (!isIdCollision(error)) throw error;
+      if (!isConstraintError(error)) throw error;
       return append(true);
     }
   }
@@ -164,9 +213,12 @@ export class IdbEventStore implements LocalEventStore {
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.POSITIVE_INFINITY;
     if (from > to) return [];
-    return this.#read(['events'], (tx) =>
-      request(tx.objectStore('events').getAll(streamRange(streamId, from, to))),
-    );
+    return this.#read(['events'], async (tx) => {
+      const events = await request(tx.objectStore('events').getAll(streamRange(streamId, from, to)));
+      // Read to its end, the stream shows its version: the next append needs no reads.
+      if (options.toVersion === undefined) this.#known.sawStream(tx.db, events);
+      return events;
+    });
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<PositionedEnvelope[]> {
@@ -188,7 +240,11 @@ export class IdbEventStore implements LocalEventStore {
 
   async head(): Promise<number> {
     this.#open();
-    return this.#read(['events'], (tx) => currentHead(tx.objectStore('events')));
+    return this.#read(['events'], async (tx) => {
+      const head = await currentHead(tx.objectStore('events'));
+      this.#known.sawHead(tx.db, head);
+      return head;
+    });
   }
 
   subscribe(listener: StoreListener): () => void {
@@ -213,8 +269,10 @@ export class IdbEventStore implements LocalEventStore {
 
   async applyConfirmed(events: readonly PositionedEnvelope[]): Promise<ConfirmOutcome> {
     this.#open();
-    const outcome = await this.#write(['events', 'outbox'], (tx) =>
-      confirm(tx.objectStore('events'), tx.objectStore('outbox'), events),
+    const outcome = await this.#known.rewriting(() =>
+      this.#write(['events', 'outbox'], (tx) =>
+        confirm(tx.objectStore('events'), tx.objectStore('outbox'), events),
+      ),
     );
     this.#notify(outcome.added);
     return outcome;

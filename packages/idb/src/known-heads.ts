@@ -1,0 +1,131 @@
+import type { Envelope, ExpectedVersion } from '@tidelog/core';
+
+/** Where an append may write without reading first. */
+export interface KnownPlace {
+  /** The stream's version the append assumes (its events take the versions after it). */
+  version: number;
+  /** The head the append assumes (its events take the positions after it). */
+  head: number;
+}
+
+/** Streams remembered at most; beyond that the least recently used are forgotten. */
+const MAX_STREAMS = 10_000;
+
+/**
+ * What one store instance has seen of its database: for each stream the highest version
+ * held by a *positioned* event, and the highest position. Both are facts that stay true:
+ * positioned events are never deleted or moved (only pending ones are, and only a sync
+ * engine's `applyConfirmed`, which resets this, rewrites confirmed ones), versions and
+ * positions are gapless. So an authority append at a known place needs no reads: it
+ * `add`s its events at the versions and positions after it, and if another writer (a
+ * second tab's store, another connection) got there first, the `[streamId, version]` key
+ * or the unique `position` index refuses with a `ConstraintError`, the transaction
+ * aborts with nothing written, and the append runs again with reads. A stale place can
+ * only be too low, never too high, so it can cause a retry but never a gap.
+ *
+ * Facts are tied to the connection they were seen on: another tab that deletes the
+ * database must close this connection first, and a new connection starts knowing nothing.
+ *
+ * @example
+ * const place = known.place(db, 'cart-1', 'any');
+ * if (place) addAt(tx.objectStore('events'), 'cart-1', events, place, clientId); // else read first
+ */
+export class KnownHeads {
+  #db: IDBDatabase | undefined;
+  #head: number | undefined;
+  readonly #versions = new Map<string, number>();
+  #appending = 0;
+  #rewriting = 0;
+
+  /**
+   * The place an append with `expected` can take without reads, or `undefined` (nothing
+   * known, another append of this instance in flight, or `expected` cannot hold there).
+   */
+  place(db: IDBDatabase, streamId: string, expected: ExpectedVersion): KnownPlace | undefined {
+    this.#use(db);
+    // A concurrent append would take the same place: let it go first and read after it.
+    if (this.#head === undefined || this.#appending > 1 || this.#rewriting > 0) return undefined;
+    const known = this.#versions.get(streamId);
+    let version: number | undefined;
+    // Version 0 needs no knowledge: if the stream has events, version 1 is taken.
+    if (expected === 'no_stream' || expected === 0)
+      version = known === undefined || known === 0 ? 0 : undefined;
+    else if (expected === 'any') version = known;
+    else if (expected === 'stream_exists') version = known === undefined || known === 0 ? undefined : known;
+    // A number below what is known is a certain conflict: the reading path reports it.
+    else version = known === expected ? expected : undefined;
+    return version === undefined ? undefined : { version, head: this.#head };
+  }
+
+  /**
+   * Remember the version of the stream's last positioned event among `events` (a read of
+   * the stream, or an append that committed). Pending events (no position) prove nothing:
+   * they may be dropped.
+   */
+  sawStream(db: IDBDatabase, events: readonly Envelope[]): void {
+    this.#use(db);
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i]!;
+      if (e.position === undefined) continue;
+      this.#remember(e.streamId, e.version);
+      return;
+    }
+  }
+
+  /**
+   * Remember the head: the highest position on `db` when it was read in a transaction, or
+   * the last position an append wrote. Only exact heads are worth keeping: a lower one is
+   * still safe, but each append would then fail once and read.
+   */
+  sawHead(db: IDBDatabase, head: number): void {
+    this.#use(db);
+    this.#head = Math.max(this.#head ?? 0, head);
+  }
+
+  /**
+   * Run a write that may rewrite confirmed events (a sync engine's `applyConfirmed`):
+   * nothing known before it is trusted during or after it.
+   */
+  async rewriting<T>(run: () => Promise<T>): Promise<T> {
+    this.#forget();
+    this.#rewriting++;
+    try {
+      return await run();
+    } finally {
+      this.#rewriting--;
+      this.#forget();
+    }
+  }
+
+  /** Count an append as in flight while `run` runs. */
+  async appending<T>(run: () => Promise<T>): Promise<T> {
+    this.#appending++;
+    try {
+      return await run();
+    } finally {
+      this.#appending--;
+    }
+  }
+
+  #use(db: IDBDatabase): void {
+    if (this.#db === db) return;
+    this.#db = db;
+    this.#forget();
+  }
+
+  #forget(): void {
+    this.#head = undefined;
+    this.#versions.clear();
+  }
+
+  #remember(streamId: string, version: number): void {
+    const before = this.#versions.get(streamId);
+    if (before !== undefined && before >= version) return;
+    this.#versions.delete(streamId);
+    this.#versions.set(streamId, version);
+    if (this.#versions.size > MAX_STREAMS) {
+      const oldest = this.#versions.keys().next().value;
+      if (oldest !== undefined) this.#versions.delete(oldest);
+    }
+  }
+}
