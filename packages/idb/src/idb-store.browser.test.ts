@@ -3,6 +3,7 @@ import { eventStoreCases, localStoreCases } from '@tidelog/core/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserHarness, startBrowserHarness } from '../../../test-utils/browser.js';
+import { knownHeadsCases } from './browser-test/known-heads-cases.js';
 import './browser-test/page-api.js';
 
 let harness: BrowserHarness;
@@ -34,6 +35,16 @@ describe('LocalEventStore conformance in headless Chromium', () => {
   for (const { name } of localStoreCases) {
     it(name, async () => {
       const outcome = await page.evaluate(([n]) => window.tidelog.runCase('local', n), [name] as const);
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.ok).toBe(true);
+    });
+  }
+});
+
+describe('appends at a known place, two stores on one database, in headless Chromium', () => {
+  for (const { name } of knownHeadsCases) {
+    it(name, async () => {
+      const outcome = await page.evaluate(([n]) => window.tidelog.runKnownHeadsCase(n), [name] as const);
       expect(outcome.error).toBeUndefined();
       expect(outcome.ok).toBe(true);
     });

@@ -2,6 +2,8 @@
 export interface StorePageApi {
   /** Run one conformance case (`suite` 'event' or 'local') against a fresh store. */
   runCase(suite: 'event' | 'local', name: string): Promise<CaseOutcome>;
+  /** Run one of `knownHeadsCases` (two stores on one database, stale knowledge). */
+  runKnownHeadsCase(name: string): Promise<CaseOutcome>;
   /**
    * Start a pending append of `count` events on `streamId` in database `db` and hold its
    * transaction open once every put is issued; resolves then, while it is uncommitted.

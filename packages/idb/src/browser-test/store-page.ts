@@ -3,7 +3,8 @@
 import { type OutboxEntry, uuidv7 } from '@tidelog/core';
 import { eventStoreCases, localStoreCases } from '@tidelog/core/testing';
 import { openIdbEventStore } from '../open-idb-event-store.js';
-import type { StorePageApi } from './page-api.js';
+import { knownHeadsCases } from './known-heads-cases.js';
+import type { CaseOutcome, StorePageApi } from './page-api.js';
 
 let n = 0;
 const fresh = () => openIdbEventStore({ name: `case-${Date.now()}-${n++}` });
@@ -20,19 +21,29 @@ const command = (streamId: string): OutboxEntry => ({
   metadata: {},
 });
 
+async function outcomeOf(run: () => Promise<void>): Promise<CaseOutcome> {
+  try {
+    await run();
+    return { ok: true };
+  } catch (error) {
+    return {
+      ok: false,
+      error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error),
+    };
+  }
+}
+
 const api: StorePageApi = {
   async runCase(suite, name) {
     const found = (suite === 'event' ? eventStoreCases : localStoreCases).find((c) => c.name === name);
     if (!found) return { ok: false, error: `no case named ${name}` };
-    try {
-      await found.run(fresh);
-      return { ok: true };
-    } catch (error) {
-      return {
-        ok: false,
-        error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error),
-      };
-    }
+    return outcomeOf(() => found.run(fresh));
+  },
+
+  async runKnownHeadsCase(name) {
+    const found = knownHeadsCases.find((c) => c.name === name);
+    if (!found) return { ok: false, error: `no case named ${name}` };
+    return outcomeOf(() => found.run((db) => openIdbEventStore({ name: db })));
   },
 
   async holdAppend(db, streamId, count) {
