@@ -24,6 +24,20 @@ export class UnknownProjectionError extends TidelogError {
   }
 }
 
+/** A dead letter of a process manager the runtime was not created with (it cannot be retried). */
+export class UnknownProcessManagerError extends TidelogError {
+  override readonly name = 'UnknownProcessManagerError';
+  readonly code = 'UNKNOWN_PROCESS_MANAGER';
+  constructor(readonly processManager: string) {
+    super(
+      `the runtime has no process manager "${processManager}"; pass it in createTidelog({ processManagers })`,
+    );
+  }
+  protected override details(): Record<string, Json> {
+    return { processManager: this.processManager };
+  }
+}
+
 /** A process manager chain grew past `maxDepth`: almost always two handlers feeding each other. */
 export class ProcessLoopError extends TidelogError {
   override readonly name = 'ProcessLoopError';

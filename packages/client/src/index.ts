@@ -5,7 +5,12 @@
  * going. The same runtime runs in-process (Node, tests) and inside a SharedWorker
  * (`@tidelog/client/worker`).
  */
-export { ProcessLoopError, UnknownAggregateError, UnknownProjectionError } from './errors.js';
+export {
+  ProcessLoopError,
+  UnknownAggregateError,
+  UnknownProcessManagerError,
+  UnknownProjectionError,
+} from './errors.js';
 export { Mailbox } from './mailbox.js';
 export { openStore, type StoreSource } from './open-store.js';
 export {

@@ -1,94 +1,159 @@
-import { type Envelope, type JsonObject, serializeError, uuidv7 } from '@tidelog/core';
-import { ProcessLoopError } from './errors.js';
-import type { Dispatch, ProcessManager } from './process-manager.js';
-import type { DeadLetter } from './types.js';
+import type { DeadLetter, Envelope } from '@tidelog/core';
+import type { ProcessManager } from './process-manager.js';
+import { type ProcessRunnerHost, Reactions } from './process-reaction.js';
 
-/** Meta field that counts process-manager hops since the app's own command. */
-export const DEPTH_FIELD = 'causationDepth';
+export { DEPTH_FIELD, type ProcessRunnerHost } from './process-reaction.js';
 
-export interface ProcessRunnerHost {
-  clientId: string;
-  now(): string;
-  run(dispatch: Dispatch, metadata: JsonObject): Promise<unknown>;
-  deadLetter(letter: DeadLetter): void;
+/** Events read per page when catching up. */
+const PAGE = 500;
+
+export interface ProcessRunnerOptions {
+  /** Save the checkpoint after going this many positions past it without reacting. */
+  checkpointEvery: number;
 }
 
 /**
- * Drives one process manager: for each event this runtime made, runs the commands its
- * handler returns, one at a time, with correlation and causation in their metadata. A
- * handler or command that fails, and any dispatch deeper than `maxDepth` (a loop), goes
- * to the dead-letter list; nothing is retried forever.
+ * Drives one process manager over the events this device made, at most once each and in
+ * order, across restarts. Its checkpoint (`store.putProcessCheckpoint`) is the position
+ * of the ordered log it has gone through plus the ids of pending events (not ordered yet)
+ * it has handled; it is saved after every event it reacted to, so a restart re-runs at
+ * most the one reaction that was cut short, and that re-run skips the commands that ran
+ * (see `Reactions`). On start it reads the events it missed (`readAll` from its position,
+ * then `readPending`); a batch that does not follow its position makes it read the gap.
  *
  * @example
- * const runner = new ProcessRunner(Shipping, host);
+ * const runner = new ProcessRunner(Shipping, host, { checkpointEvery: 100 });
  * store.subscribe((events) => runner.onBatch(events));
+ * await runner.start();
  */
 export class ProcessRunner {
+  readonly #reactions: Reactions;
   #chain: Promise<void> = Promise.resolve();
+  #position = 0;
+  /** Pending events reacted to; an id leaves once the runner goes past its position. */
+  #handled = new Set<string>();
+  #savedPosition = 0;
+  #dirty = false;
 
   constructor(
     readonly manager: ProcessManager,
     private readonly host: ProcessRunnerHost,
-  ) {}
+    private readonly options: ProcessRunnerOptions,
+  ) {
+    this.#reactions = new Reactions(manager, host);
+  }
 
-  onBatch(events: readonly Envelope[]): Promise<void> {
-    // Only events made here: confirmed events pulled from other devices were already handled there.
-    const mine = events.filter(
-      (e) => e.meta.clientId === this.host.clientId && Object.hasOwn(this.manager.events, e.type),
-    );
-    if (mine.length === 0) return Promise.resolve();
-    const run = this.#chain.then(async () => {
-      for (const event of mine) await this.#handle(event);
+  /** Load the checkpoint and the dead letters, then react to what was missed, in order. */
+  start(): Promise<void> {
+    return this.#enqueue(async () => {
+      const { store } = this.host;
+      const saved = await store.getProcessCheckpoint(this.manager.name);
+      if (saved) {
+        this.#position = this.#savedPosition = saved.position;
+        this.#handled = new Set(saved.handled);
+      }
+      for (const l of await store.readDeadLetters()) {
+        if (l.processManager === this.manager.name) this.#reactions.dead.add(l.id);
+      }
+      await this.#scan();
+      const pending = await store.readPending();
+      const stillPending = new Set(pending.map((e) => e.id));
+      // Gone without a position: dropped by a rebase, never to come back.
+      for (const id of this.#handled) {
+        if (!stillPending.has(id) && this.#handled.delete(id)) this.#dirty = true;
+      }
+      for (const e of pending) await this.#pending(e, true);
+      await this.#saveIfDue();
     });
+  }
+
+  /** React to a committed batch. */
+  onBatch(events: readonly Envelope[]): Promise<void> {
+    return this.#enqueue(async () => {
+      for (const e of events) {
+        if (e.position === undefined) await this.#pending(e, false);
+        else if (e.position === this.#position + 1) await this.#positioned(e, false);
+        // A gap (another writer, confirmations that are not announced): read it from the store.
+        else if (e.position > this.#position) await this.#scan();
+      }
+      await this.#saveIfDue();
+    });
+  }
+
+  /** Read the ordered events not gone through yet (after confirmations). */
+  catchUp(): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#scan();
+      await this.#saveIfDue();
+    });
+  }
+
+  /** Save the checkpoint now if it moved. */
+  flush(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#dirty) await this.#save();
+    });
+  }
+
+  /** Run a dead letter again (see `Reactions.retry`), after the work queued before it. */
+  retry(letter: DeadLetter): Promise<void> {
+    const run = this.#chain.then(() => this.#reactions.retry(letter));
     this.#chain = run.catch(() => undefined);
     return run;
   }
 
-  async #handle(event: Envelope): Promise<void> {
-    const pm = this.manager;
-    const depth = Number(event.meta[DEPTH_FIELD] ?? 0);
-    const correlationId = String(event.meta.correlationId ?? event.meta.commandId ?? event.id);
-    let dispatches: readonly Dispatch[];
-    try {
-      const out = pm.events[event.type]!(event, { depth });
-      dispatches = out === undefined ? [] : Array.isArray(out) ? out : [out as Dispatch];
-    } catch (error) {
-      this.#dead(event, undefined, error);
-      return;
-    }
-    for (const d of dispatches) {
-      if (depth + 1 > pm.maxDepth) {
-        this.#dead(event, d, new ProcessLoopError(pm.name, depth + 1, correlationId));
-        continue;
-      }
-      try {
-        await this.host.run(d, {
-          correlationId,
-          causationId: event.id,
-          [DEPTH_FIELD]: depth + 1,
-          processManager: pm.name,
-        });
-      } catch (error) {
-        this.#dead(event, d, error);
-      }
+  /** Dead letters were deleted: a replay may fail them again. */
+  forget(ids?: readonly string[]): void {
+    if (!ids) this.#reactions.dead.clear();
+    else for (const id of ids) this.#reactions.dead.delete(id);
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.#chain.then(task).catch((error: unknown) => {
+      // What is not saved is read again on the next start: nothing is lost, so carry on.
+      console.error(`tidelog: process manager "${this.manager.name}" failed`, error);
+    });
+    this.#chain = run;
+    return run;
+  }
+
+  async #scan(): Promise<void> {
+    for (;;) {
+      const page = await this.host.store.readAll({ after: this.#position, limit: PAGE });
+      for (const e of page) await this.#positioned(e, true);
+      if (page.length < PAGE) return;
     }
   }
 
-  #dead(event: Envelope, d: Dispatch | undefined, error: unknown): void {
-    this.host.deadLetter({
-      id: uuidv7(),
-      processManager: this.manager.name,
-      event,
-      ...(d && {
-        dispatch: {
-          aggregateType: d.aggregate.type,
-          streamId: d.streamId,
-          command: d.command,
-          payload: d.payload,
-        },
-      }),
-      error: serializeError(error),
-      at: this.host.now(),
+  async #positioned(e: Envelope, replay: boolean): Promise<void> {
+    // Reacted to while pending: its position only moves the checkpoint on.
+    const seen = this.#handled.delete(e.id);
+    const react = !seen && this.#reactions.reactsTo(e);
+    if (react) await this.#reactions.react(e, { replay });
+    this.#position = e.position!;
+    if (react) await this.#save();
+    else this.#dirty = true;
+  }
+
+  async #pending(e: Envelope, replay: boolean): Promise<void> {
+    if (this.#handled.has(e.id) || !this.#reactions.reactsTo(e)) return;
+    await this.#reactions.react(e, { replay });
+    this.#handled.add(e.id);
+    await this.#save();
+  }
+
+  async #saveIfDue(): Promise<void> {
+    if (this.#dirty && this.#position - this.#savedPosition >= this.options.checkpointEvery)
+      await this.#save();
+  }
+
+  async #save(): Promise<void> {
+    await this.host.store.putProcessCheckpoint({
+      name: this.manager.name,
+      position: this.#position,
+      handled: [...this.#handled],
     });
+    this.#savedPosition = this.#position;
+    this.#dirty = false;
   }
 }

@@ -6,6 +6,8 @@ import {
   type CommandContext,
   type CommandName,
   ConcurrencyError,
+  type DeadDispatch,
+  type DeadLetter,
   decide,
   type Envelope,
   type EventMeta,
@@ -22,10 +24,11 @@ import {
   snapshotKey,
   uuidv7,
 } from '@tidelog/core';
-import { UnknownAggregateError, UnknownProjectionError } from './errors.js';
+import { UnknownAggregateError, UnknownProcessManagerError, UnknownProjectionError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { openStore, type StoreSource } from './open-store.js';
+import { isProcessCommand, processEventId } from './process-ids.js';
 import type { ProcessManager } from './process-manager.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -34,7 +37,6 @@ import { systemTimers, type Timers } from './timers.js';
 import type {
   AggregateSnapshot,
   CommandArgs,
-  DeadLetter,
   ExecuteOptions,
   ExecuteResult,
   LoadOptions,
@@ -63,7 +65,7 @@ export interface TidelogOptions<R extends AnyAggregate> {
    * instead of as confirmed events. Default false: the local store is the authority.
    */
   pending?: boolean;
-  /** Save projection checkpoints every this many positions (default 100). */
+  /** Save projection (and idle process-manager) checkpoints every this many positions (default 100). */
   checkpointEvery?: number;
   timers?: Timers;
   onWarning?: (warning: TidelogWarning) => void;
@@ -93,7 +95,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #projections = new Map<string, ProjectionRunner<unknown>>();
   readonly #processes: ProcessRunner[] = [];
   readonly #subs = new Map<string, Listeners<AggregateSnapshot<unknown>>>();
-  readonly #deadLetters: DeadLetter[] = [];
   readonly #deadLetterListeners = new Listeners<DeadLetter>();
   readonly #mailbox = new Mailbox();
   readonly #work = new WorkTracker();
@@ -131,18 +132,24 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       );
     }
     for (const pm of options.processManagers ?? []) {
-      this.#processes.push(
-        new ProcessRunner(pm, {
-          clientId,
-          now: () => new Date(this.#timers.now()).toISOString(),
-          run: (d, metadata) =>
-            this.#run(this.#aggregate(d.aggregate), d.streamId, d.command, d.payload, { metadata }),
-          deadLetter: (letter) => {
-            this.#deadLetters.push(letter);
-            this.#deadLetterListeners.emit(letter);
-          },
-        }),
-      );
+      const now = () => new Date(this.#timers.now()).toISOString();
+      const host = {
+        clientId,
+        store,
+        now,
+        // The derived command id makes the command's event ids derived too (see #decideAndAppend).
+        run: (t: DeadDispatch) =>
+          this.#run(
+            this.aggregateByType(t.aggregateType),
+            t.streamId,
+            t.command,
+            t.payload,
+            { metadata: t.metadata },
+            { commandId: t.commandId, now: now() },
+          ),
+        deadLetter: (letter: DeadLetter) => this.#deadLetterListeners.emit(letter),
+      };
+      this.#processes.push(new ProcessRunner(pm, host, { checkpointEvery: options.checkpointEvery ?? 100 }));
     }
   }
 
@@ -154,6 +161,9 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   async start(): Promise<void> {
     this.#offStore = this.store.subscribe((events) => this.#onStoreBatch(events));
     await Promise.all([...this.#projections.values()].map((p) => p.start()));
+    // Reactions the last session did not get to (closed after a commit, before its
+    // dispatches) run now, in the background; `settled()` waits for them.
+    for (const pm of this.#processes) void this.#work.track(pm.start());
   }
 
   execute<A extends R, K extends CommandName<A>>(
@@ -249,13 +259,46 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     return this.#work.track(this.#projection(projection).rebuild());
   }
 
-  async deadLetters(): Promise<DeadLetter[]> {
-    return [...this.#deadLetters];
+  /** Dead letters of all process managers, oldest first; they live in the store and survive restarts. */
+  deadLetters(): Promise<DeadLetter[]> {
+    this.#open();
+    return this.store.readDeadLetters();
   }
 
-  /** Be told of each new dead letter. */
+  /** Be told of each dead letter as it is stored (a new one, or one that failed again on retry). */
   subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe {
     return this.#deadLetterListeners.add(listener);
+  }
+
+  /**
+   * Run a dead letter again: its command, with the same command id and metadata, or the
+   * handler if that threw. Resolves true when it went through (the letter is deleted),
+   * false when there is no such letter (already retried or cleared); rejects with the
+   * error when it fails again (the letter stays, with that error).
+   *
+   * @example
+   * for (const letter of await tidelog.deadLetters()) await tidelog.retryDeadLetter(letter.id).catch(console.warn);
+   */
+  async retryDeadLetter(id: string): Promise<boolean> {
+    this.#open();
+    const letter = (await this.store.readDeadLetters()).find((l) => l.id === id);
+    if (!letter) return false;
+    const runner = this.#processes.find((p) => p.manager.name === letter.processManager);
+    if (!runner) throw new UnknownProcessManagerError(letter.processManager);
+    await this.#work.track(runner.retry(letter));
+    return true;
+  }
+
+  /**
+   * Delete dead letters (all, or those with these ids) once the app has dealt with them.
+   *
+   * @example
+   * await tidelog.clearDeadLetters([letter.id]);
+   */
+  async clearDeadLetters(ids?: readonly string[]): Promise<void> {
+    this.#open();
+    await this.store.deleteDeadLetters(ids);
+    for (const p of this.#processes) p.forget(ids);
   }
 
   settled(): Promise<void> {
@@ -286,12 +329,15 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     }
     for (const entry of outcome.displaced) await this.#replay(entry);
     await Promise.all([...this.#projections.values()].map((p) => this.#work.track(p.catchUp())));
+    // Confirmations are not announced: let process managers go past them (and forget their ids).
+    for (const pm of this.#processes) void this.#work.track(pm.catchUp());
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.settled();
     await Promise.all([...this.#projections.values()].map((p) => p.flush()));
+    await Promise.all(this.#processes.map((p) => p.flush()));
     this.#closed = true;
     this.#offStore();
     this.#cache.clear();
@@ -375,7 +421,14 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
         correlationId: typeof metadata.correlationId === 'string' ? metadata.correlationId : ctx.commandId,
         causationId: typeof metadata.causationId === 'string' ? metadata.causationId : ctx.commandId,
       };
-      const events: AppendEvent[] = decided.map((e) => ({ ...e, id: uuidv7(), meta }));
+      // A process manager's command derives its event ids from its (derived) command id, so
+      // a catch-up can look the command up and not run it twice.
+      const derived = isProcessCommand(metadata);
+      const events: AppendEvent[] = decided.map((e, i) => ({
+        ...e,
+        id: derived ? processEventId(ctx.commandId, i) : uuidv7(),
+        meta,
+      }));
       let envelopes: Envelope[];
       try {
         envelopes = await this.#append(agg, streamId, command, payload, events, ctx);

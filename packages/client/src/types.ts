@@ -1,6 +1,7 @@
 import type {
   AnyAggregate,
   CommandName,
+  DeadLetter,
   Envelope,
   EventOf,
   JsonObject,
@@ -65,17 +66,11 @@ export type CommandArgs<A, K> =
     ? [payload?: PayloadOf<A, K>, options?: ExecuteOptions]
     : [payload: PayloadOf<A, K>, options?: ExecuteOptions];
 
-/** A command a process manager failed to dispatch, kept for the app to inspect. */
-export interface DeadLetter {
-  id: string;
-  processManager: string;
-  /** The event the process manager reacted to. */
-  event: Envelope;
-  /** The command it tried to run (absent when the handler itself threw). */
-  dispatch?: { aggregateType: string; streamId: string; command: string; payload: unknown };
-  error: SerializedError;
-  at: string;
-}
+/**
+ * A command a process manager failed to dispatch (or a handler that threw), with its error
+ * (`serializeError`: name, code, message, details). Stored in the local store.
+ */
+export type { DeadDispatch, DeadLetter } from '@tidelog/core';
 
 /** Something the app should know but that did not stop the runtime, e.g. a storage fallback. */
 export interface TidelogWarning {
