@@ -11,6 +11,8 @@ export interface AppEnv {
     space: string;
     /** Extra fields for this request's log line (event counts, error codes). */
     log: Record<string, unknown>;
+    /** A streamed request body (no Content-Length), read and counted by `jsonBody`. */
+    body: Uint8Array;
   };
 }
 
