@@ -1,7 +1,9 @@
+import { type DeadLetter, MemoryEventStore, type PositionedEnvelope } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
-import { defineProcessManager } from './process-manager.js';
+import { defineProcessManager, dispatch } from './process-manager.js';
+import { intercept } from './process-test-stores.js';
 import { createTidelog } from './runtime.js';
-import { Counter, Drain, Echo, Log, Mirror } from './test-fixtures.js';
+import { Counter, Drain, Echo, Journal, Log, Mirror } from './test-fixtures.js';
 
 describe('process managers', () => {
   it('react to events by running commands on other streams, with correlation and causation', async () => {
@@ -76,5 +78,159 @@ describe('process managers', () => {
     ]);
     await tidelog.settled();
     expect(await tidelog.store.streamVersion('mirror-c-9')).toBe(0);
+  });
+
+  it('keep a checkpoint: a runtime started again on the same store does not react again', async () => {
+    const store = new MemoryEventStore();
+    const first = await createTidelog({ aggregates: [Counter], processManagers: [Mirror], store });
+    await first.execute(Counter, 'c-1', 'increment', { by: 1 });
+    await first.execute(Counter, 'c-2', 'increment', { by: 2 });
+    await first.close();
+    expect(await store.getProcessCheckpoint('mirror')).toEqual({ name: 'mirror', position: 4, handled: [] });
+    const second = await createTidelog({ aggregates: [Counter], processManagers: [Mirror], store });
+    await second.settled();
+    expect([await store.streamVersion('mirror-c-1'), await store.streamVersion('mirror-c-2')]).toEqual([
+      1, 1,
+    ]);
+    await second.close();
+  });
+
+  it('read a gap in the log (a batch it was not told of) and react to what it missed first', async () => {
+    const store = new MemoryEventStore();
+    let deaf = true;
+    const lossy = intercept(store, {
+      subscribe: (listener) => store.subscribe((events) => (deaf ? undefined : listener(events))),
+    });
+    const tidelog = await createTidelog({
+      aggregates: [Counter, Log],
+      processManagers: [Journal],
+      store: lossy,
+    });
+    await tidelog.execute(Counter, 'a', 'increment', { by: 1 });
+    deaf = false;
+    await tidelog.execute(Counter, 'b', 'increment', { by: 2 });
+    await tidelog.settled();
+    expect((await store.readStream('journal')).map((e) => e.data.line)).toEqual(['a@1+1', 'b@1+2']);
+    await tidelog.close();
+  });
+
+  it('react to pending events once, and forget them once confirmed', async () => {
+    const store = new MemoryEventStore();
+    const first = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Mirror],
+      store,
+      pending: true,
+    });
+    const { events } = await first.execute(Counter, 'c-1', 'increment', { by: 4 });
+    await first.settled();
+    const mirror = await store.readPending({ streamId: 'mirror-c-1' });
+    expect(mirror.map((e) => e.data)).toEqual([{ by: 4 }]);
+    expect((await store.getProcessCheckpoint('mirror'))?.handled.sort()).toEqual(
+      [events[0]!.id, mirror[0]!.id].sort(),
+    );
+    await first.close();
+
+    // Started again before the server answered: the pending events were handled already.
+    const second = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Mirror],
+      store,
+      pending: true,
+    });
+    await second.settled();
+    expect(await store.streamVersion('mirror-c-1')).toBe(1);
+    const confirmed = [...events, ...mirror].map((e, i) => ({ ...e, position: i + 1 }) as PositionedEnvelope);
+    await second.applyConfirmed(confirmed);
+    await second.settled();
+    expect(await store.getProcessCheckpoint('mirror')).toEqual({ name: 'mirror', position: 2, handled: [] });
+    await second.close();
+
+    const third = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Mirror],
+      store,
+      pending: true,
+    });
+    await third.settled();
+    expect(await store.streamVersion('mirror-c-1')).toBe(1);
+    await third.close();
+  });
+
+  it('retry a dead letter: rejects while it still fails (the letter stays), then goes through', async () => {
+    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Drain] });
+    const told: DeadLetter[] = [];
+    tidelog.subscribeDeadLetters((l) => told.push(l));
+    await tidelog.execute(Counter, 'source', 'increment', { by: 1 });
+    await tidelog.settled();
+    const [letter] = await tidelog.deadLetters();
+    await expect(tidelog.retryDeadLetter(letter!.id)).rejects.toMatchObject({ code: 'INSUFFICIENT' });
+    expect((await tidelog.deadLetters()).map((l) => l.id)).toEqual([letter!.id]);
+    expect(told).toHaveLength(2);
+    await tidelog.execute(Counter, 'empty', 'increment', { by: 5 });
+    await expect(tidelog.retryDeadLetter(letter!.id)).resolves.toBe(true);
+    expect(await tidelog.load(Counter, 'empty')).toMatchObject({ state: { count: 4 } });
+    expect(await tidelog.deadLetters()).toEqual([]);
+  });
+
+  it('retry a handler that threw once the app fixed it; its dispatches run', async () => {
+    let fixed = false;
+    const Flaky = defineProcessManager({
+      name: 'flaky',
+      events: {
+        Incremented: (e) => {
+          if (!fixed) throw new Error('not yet');
+          return e.streamId === 'c-1' ? dispatch(Counter, 'out', 'increment', { by: 1 }) : [];
+        },
+      },
+    });
+    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Flaky] });
+    await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
+    await tidelog.settled();
+    const [letter] = await tidelog.deadLetters();
+    expect(letter).toMatchObject({ error: { message: 'not yet' } });
+    await expect(tidelog.retryDeadLetter(letter!.id)).rejects.toThrow('not yet');
+    fixed = true;
+    expect(await tidelog.retryDeadLetter(letter!.id)).toBe(true);
+    await tidelog.settled();
+    expect(await tidelog.store.streamVersion('out')).toBe(1);
+    expect(await tidelog.deadLetters()).toEqual([]);
+  });
+
+  it('a retried loop letter is still a loop', async () => {
+    const tidelog = await createTidelog({ aggregates: [Log], processManagers: [Echo] });
+    await tidelog.execute(Log, 'l-1', 'write', { line: 'hi' });
+    await tidelog.settled();
+    const [letter] = await tidelog.deadLetters();
+    await expect(tidelog.retryDeadLetter(letter!.id)).rejects.toMatchObject({ code: 'PROCESS_LOOP' });
+    expect(await tidelog.store.streamVersion('l-1')).toBe(6);
+    expect(await tidelog.deadLetters()).toHaveLength(1);
+  });
+
+  it('clear dead letters by id or all', async () => {
+    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Drain] });
+    await tidelog.execute(Counter, 'source', 'increment', { by: 1 });
+    await tidelog.execute(Counter, 'source', 'increment', { by: 1 });
+    await tidelog.settled();
+    const [a, b] = await tidelog.deadLetters();
+    expect(a!.id).not.toBe(b!.id);
+    await tidelog.clearDeadLetters([a!.id]);
+    expect((await tidelog.deadLetters()).map((l) => l.id)).toEqual([b!.id]);
+    expect(await tidelog.retryDeadLetter(a!.id)).toBe(false);
+    await tidelog.clearDeadLetters();
+    expect(await tidelog.deadLetters()).toEqual([]);
+  });
+
+  it('a dead letter of a process manager the runtime no longer has cannot be retried', async () => {
+    const store = new MemoryEventStore();
+    const first = await createTidelog({ aggregates: [Counter], processManagers: [Drain], store });
+    await first.execute(Counter, 'source', 'increment', { by: 1 });
+    await first.close();
+    const second = await createTidelog({ aggregates: [Counter], store });
+    const [letter] = await second.deadLetters();
+    await expect(second.retryDeadLetter(letter!.id)).rejects.toMatchObject({
+      code: 'UNKNOWN_PROCESS_MANAGER',
+      processManager: 'drain',
+    });
   });
 });

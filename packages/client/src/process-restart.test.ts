@@ -7,16 +7,7 @@ import { dispatchCommandId } from './process-ids.js';
 import { defineProcessManager, dispatch } from './process-manager.js';
 import { barrier, intercept, unannounced } from './process-test-stores.js';
 import { createTidelog } from './runtime.js';
-import { Counter, Drain, Log, Mirror } from './test-fixtures.js';
-
-/** Every increment of a counter is written, in order, to one log: order is visible. */
-const Journal = defineProcessManager({
-  name: 'journal',
-  events: {
-    Incremented: (e) =>
-      dispatch(Log, 'journal', 'write', { line: `${e.streamId}@${e.version}+${String(e.data.by)}` }),
-  },
-});
+import { Counter, Drain, Journal, Log, Mirror } from './test-fixtures.js';
 
 /** An order takes one item from stock: run twice, the second run would fail (stock is 0). */
 const Reserve = defineProcessManager({

@@ -80,11 +80,12 @@ export class ProcessRunner {
     });
   }
 
-  /** Read the ordered events not gone through yet (after confirmations). */
+  /** Read the ordered events not gone through yet (after confirmations), and save. */
   catchUp(): Promise<void> {
     return this.#enqueue(async () => {
       await this.#scan();
-      await this.#saveIfDue();
+      // Confirmations shrink the handled ids: keep the stored list short.
+      if (this.#dirty) await this.#save();
     });
   }
 

@@ -85,3 +85,12 @@ export const Drain = defineProcessManager({
       e.streamId === 'source' ? dispatch(Counter, 'empty', 'decrement', { by: 1 }) : undefined,
   },
 });
+
+/** Every increment of a counter is written, in order, to one log: the order is visible. */
+export const Journal = defineProcessManager({
+  name: 'journal',
+  events: {
+    Incremented: (e) =>
+      dispatch(Log, 'journal', 'write', { line: `${e.streamId}@${e.version}+${String(e.data.by)}` }),
+  },
+});
