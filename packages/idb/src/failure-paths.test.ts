@@ -155,6 +155,11 @@ describe('when the disk is full', () => {
         const quota = new DOMException('quota exceeded', 'QuotaExceededError');
         Object.defineProperty(tx, 'error', { get: () => quota, set: () => {} });
         if ([...tx.objectStoreNames].includes('events')) {
+          // A store that asks for the commit itself gets the abort right there.
+          tx.commit = () => {
+            aborted = true;
+            tx.abort();
+          };
           const events = tx.objectStore('events');
           for (const method of ['put', 'add'] as const) {
             const write = events[method].bind(events);

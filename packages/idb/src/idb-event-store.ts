@@ -27,7 +27,7 @@ import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
 import { deleteDeadLetters, eventById, readDeadLetters } from './process-records.js';
-import { type Durability, request, transact } from './requests.js';
+import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
 
 type Body<T> = (tx: IDBTransaction) => Promise<T>;
@@ -118,9 +118,11 @@ export class IdbEventStore implements LocalEventStore {
       const place = this.#known.place(db, streamId, expected);
       if (!place) return undefined;
       try {
-        const written = await transact(db, ['events'], 'readwrite', this.#durability, async (tx) =>
-          addAt(tx.objectStore('events'), streamId, events, place, this.clientId),
-        );
+        const written = await transact(db, ['events'], 'readwrite', this.#durability, async (tx) => {
+          const added = addAt(tx.objectStore('events'), streamId, events, place, this.clientId);
+          commitNow(tx);
+          return added;
+        });
         return { written, result: toAppendResult(streamId, written, place.version), db };
       } catch (error) {
         if (isConstraintError(error)) return undefined;
@@ -155,6 +157,7 @@ export class IdbEventStore implements LocalEventStore {
           e.position = plan.head + 1 + i;
           store.add(e);
         });
+        commitNow(tx);
         const result = toAppendResult(streamId, positioned, plan.versionBefore);
         return { written: positioned, result, db: tx.db };
       }),
