@@ -4,19 +4,9 @@ import { openIdbEventStore } from '@tidelog/idb';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dispatchCommandId } from './process-ids.js';
-import { defineProcessManager, dispatch } from './process-manager.js';
 import { barrier, intercept, unannounced } from './process-test-stores.js';
 import { createTidelog } from './runtime.js';
-import { Counter, Drain, Journal, Log, Mirror } from './test-fixtures.js';
-
-/** An order takes one item from stock: run twice, the second run would fail (stock is 0). */
-const Reserve = defineProcessManager({
-  name: 'reserve',
-  events: {
-    Incremented: (e) =>
-      e.streamId.startsWith('order-') ? dispatch(Counter, 'stock', 'decrement', { by: 1 }) : [],
-  },
-});
+import { Counter, Drain, Journal, Log, Mirror, Reserve } from './test-fixtures.js';
 
 const opened: LocalEventStore[] = [];
 afterEach(async () => {

@@ -94,3 +94,12 @@ export const Journal = defineProcessManager({
       dispatch(Log, 'journal', 'write', { line: `${e.streamId}@${e.version}+${String(e.data.by)}` }),
   },
 });
+
+/** An order takes one item from stock: run twice, the second run would fail (stock is 0). */
+export const Reserve = defineProcessManager({
+  name: 'reserve',
+  events: {
+    Incremented: (e) =>
+      e.streamId.startsWith('order-') ? dispatch(Counter, 'stock', 'decrement', { by: 1 }) : [],
+  },
+});
