@@ -95,6 +95,24 @@ describe('process managers', () => {
     await second.close();
   });
 
+  it('start at the head the first time: the history is not replayed, what follows is', async () => {
+    const store = new MemoryEventStore();
+    const before = await createTidelog({ aggregates: [Counter], store });
+    await before.execute(Counter, 'old', 'increment', { by: 1 });
+    await before.close();
+    // An app version that adds the process manager: it must not react to events an older
+    // version made (and may have reacted to already).
+    const after = await createTidelog({ aggregates: [Counter], processManagers: [Mirror], store });
+    await after.settled();
+    expect(await store.getProcessCheckpoint('mirror')).toEqual({ name: 'mirror', position: 1, handled: [] });
+    await after.execute(Counter, 'new', 'increment', { by: 1 });
+    await after.settled();
+    expect([await store.streamVersion('mirror-old'), await store.streamVersion('mirror-new')]).toEqual([
+      0, 1,
+    ]);
+    await after.close();
+  });
+
   it('read a gap in the log (a batch it was not told of) and react to what it missed first', async () => {
     const store = new MemoryEventStore();
     let deaf = true;

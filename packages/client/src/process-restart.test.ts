@@ -36,6 +36,7 @@ describe('process managers across restarts (fake-indexeddb)', () => {
       processManagers: [Mirror],
       store: unannounced(await open()),
     });
+    await first.settled();
     const { events } = await first.execute(Counter, 'c-1', 'increment', { by: 3 });
     await first.close();
     const before = await open();
@@ -71,6 +72,7 @@ describe('process managers across restarts (fake-indexeddb)', () => {
       processManagers: [Journal],
       store: unannounced(await open()),
     });
+    await first.settled();
     await first.execute(Counter, 'a', 'increment', { by: 1 });
     await first.execute(Counter, 'b', 'incrementMany', { times: 2 });
     await first.execute(Counter, 'a', 'increment', { by: 5 });
@@ -127,6 +129,7 @@ describe('process managers across restarts (fake-indexeddb)', () => {
   it('dead letters survive a reopen, keep their error, are not stored twice and can be retried', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const open = database();
+    await (await createTidelog({ aggregates: [Counter], processManagers: [Drain], store: open })).close();
     const store = await open();
     const crash = barrier();
     const first = await createTidelog({

@@ -24,7 +24,8 @@ export interface ProcessRunnerOptions {
  * @example
  * const runner = new ProcessRunner(Shipping, host, { checkpointEvery: 100 });
  * store.subscribe((events) => runner.onBatch(events));
- * await runner.start();
+ * await runner.open();
+ * void runner.resume();
  */
 export class ProcessRunner {
   readonly #reactions: Reactions;
@@ -43,20 +44,37 @@ export class ProcessRunner {
     this.#reactions = new Reactions(manager, host);
   }
 
-  /** Load the checkpoint and the dead letters, then react to what was missed, in order. */
-  start(): Promise<void> {
+  /**
+   * Load the checkpoint (or start at the head, the first time) and the dead letters. The
+   * runtime awaits this before it takes commands, so the head it starts at is before them.
+   */
+  open(): Promise<void> {
     return this.#enqueue(async () => {
       const { store } = this.host;
       const saved = await store.getProcessCheckpoint(this.manager.name);
-      if (saved) {
+      if (!saved) {
+        // Seen for the first time (new in this version of the app, or a database from
+        // before checkpoints): start at the head. The history is not replayed: an earlier
+        // version may have reacted to it already, and reactions have effects. Saved at
+        // once, so a crash before the first reaction still catches that reaction up.
+        this.#position = await store.head();
+        this.#handled = new Set((await store.readPending()).map((e) => e.id));
+        await this.#save();
+      } else {
         this.#position = this.#savedPosition = saved.position;
         this.#handled = new Set(saved.handled);
       }
       for (const l of await store.readDeadLetters()) {
         if (l.processManager === this.manager.name) this.#reactions.dead.add(l.id);
       }
+    });
+  }
+
+  /** React to what was missed (ordered events, then pending ones), in order. */
+  resume(): Promise<void> {
+    return this.#enqueue(async () => {
       await this.#scan();
-      const pending = await store.readPending();
+      const pending = await this.host.store.readPending();
       const stillPending = new Set(pending.map((e) => e.id));
       // Gone without a position: dropped by a rebase, never to come back.
       for (const id of this.#handled) {

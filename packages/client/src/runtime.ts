@@ -161,9 +161,10 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   async start(): Promise<void> {
     this.#offStore = this.store.subscribe((events) => this.#onStoreBatch(events));
     await Promise.all([...this.#projections.values()].map((p) => p.start()));
+    await Promise.all(this.#processes.map((pm) => pm.open()));
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
-    for (const pm of this.#processes) void this.#work.track(pm.start());
+    for (const pm of this.#processes) void this.#work.track(pm.resume());
   }
 
   execute<A extends R, K extends CommandName<A>>(

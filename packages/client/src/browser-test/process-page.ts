@@ -32,6 +32,7 @@ const api = {
       processManagers: [Mirror, Reserve],
       store: withBarriers(store),
     });
+    await runtime.settled();
     return { storage: runtime.storage };
   },
   async execute(streamId: string, by: number) {
