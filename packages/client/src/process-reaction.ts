@@ -28,6 +28,15 @@ export interface ProcessRunnerHost {
  * twice (a catch-up after a crash); `replay` makes it skip the dispatches that already
  * ran or already failed, so nothing happens twice.
  *
+ * Why derived ids rather than one transaction for a command and the checkpoint: the
+ * checkpoint cannot ride in the command's transaction without every store append learning
+ * to write another process's record (and a reaction with several dispatches spans several
+ * transactions anyway). A command id derived from (manager, event id, dispatch index), with
+ * event ids derived from it, is an idempotency key instead: on replay one indexed read
+ * (`store.getEvent` of the first event id) tells whether the command ran, the live path
+ * pays nothing, and two runtimes racing on one reaction collide on the same event ids in
+ * the store rather than both taking effect.
+ *
  * @example
  * const reactions = new Reactions(Shipping, host);
  * await reactions.react(event, { replay: true });

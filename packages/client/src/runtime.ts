@@ -261,7 +261,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   /** Dead letters of all process managers, oldest first; they live in the store and survive restarts. */
-  deadLetters(): Promise<DeadLetter[]> {
+  async deadLetters(): Promise<DeadLetter[]> {
     this.#open();
     return this.store.readDeadLetters();
   }
