@@ -11,18 +11,28 @@ export interface StreamEntry {
   snapshotAt: number;
 }
 
+/** A cached entry, when it was last used, and its idle timer (if one is armed). */
+interface Slot {
+  entry: StreamEntry;
+  usedAt: number;
+  timer: TimerHandle | undefined;
+}
+
 /**
  * Folded states by `type:streamId`, each dropped after `idleMs` without use unless
  * something holds it (a subscription). A dropped state is reloaded from the store on next
  * use, so eviction only costs time.
+ *
+ * A use only notes the time: the one timer per entry, when it fires, evicts the entry or
+ * re-arms for the rest of the idle time. Re-arming a timer on every command cost more
+ * than the rest of the runtime's bookkeeping for it together.
  *
  * @example
  * const cache = new StreamCache(60_000, systemTimers);
  * cache.set('counter:c-1', entry);
  */
 export class StreamCache {
-  readonly #entries = new Map<string, StreamEntry>();
-  readonly #timers = new Map<string, TimerHandle>();
+  readonly #slots = new Map<string, Slot>();
 
   constructor(
     private readonly idleMs: number,
@@ -31,57 +41,67 @@ export class StreamCache {
   ) {}
 
   get(key: string): StreamEntry | undefined {
-    const entry = this.#entries.get(key);
-    if (entry) this.touch(key);
-    return entry;
+    const slot = this.#slots.get(key);
+    if (slot) this.#use(key, slot);
+    return slot?.entry;
   }
 
   /** Read without counting as use. */
   peek(key: string): StreamEntry | undefined {
-    return this.#entries.get(key);
+    return this.#slots.get(key)?.entry;
   }
 
   set(key: string, entry: StreamEntry): void {
-    this.#entries.set(key, entry);
-    this.touch(key);
+    const slot = this.#slots.get(key);
+    if (slot) slot.entry = entry;
+    const next = slot ?? { entry, usedAt: 0, timer: undefined };
+    this.#slots.set(key, next);
+    this.#use(key, next);
   }
 
   delete(key: string): void {
-    this.#entries.delete(key);
-    this.#clearTimer(key);
+    const slot = this.#slots.get(key);
+    if (!slot) return;
+    this.#slots.delete(key);
+    if (slot.timer !== undefined) this.timers.clearTimeout(slot.timer);
   }
 
-  /** Restart the idle timer (or stop it while the entry is held). */
+  /** Count as use now (restarts the idle time; a held entry is not timed at all). */
   touch(key: string): void {
-    this.#clearTimer(key);
-    if (!this.#entries.has(key) || this.isHeld(key) || !Number.isFinite(this.idleMs)) return;
-    this.#timers.set(
-      key,
-      this.timers.setTimeout(() => {
-        this.#timers.delete(key);
-        if (!this.isHeld(key)) this.#entries.delete(key);
-      }, this.idleMs),
-    );
+    const slot = this.#slots.get(key);
+    if (slot) this.#use(key, slot);
   }
 
-  #clearTimer(key: string): void {
-    const handle = this.#timers.get(key);
-    if (handle !== undefined) {
-      this.timers.clearTimeout(handle);
-      this.#timers.delete(key);
+  #use(key: string, slot: Slot): void {
+    slot.usedAt = this.timers.now();
+    if (slot.timer === undefined && Number.isFinite(this.idleMs) && !this.isHeld(key)) {
+      this.#arm(key, slot, this.idleMs);
     }
   }
 
+  #arm(key: string, slot: Slot, ms: number): void {
+    slot.timer = this.timers.setTimeout(() => {
+      slot.timer = undefined;
+      // Replaced or dropped meanwhile, or held now (its release touches it again).
+      if (this.#slots.get(key) !== slot || this.isHeld(key)) return;
+      const idle = this.timers.now() - slot.usedAt;
+      if (idle >= this.idleMs) this.#slots.delete(key);
+      else this.#arm(key, slot, this.idleMs - idle);
+    }, ms);
+  }
+
   keys(): string[] {
-    return [...this.#entries.keys()];
+    return [...this.#slots.keys()];
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#slots.size;
   }
 
   clear(): void {
-    for (const key of [...this.#timers.keys()]) this.#clearTimer(key);
-    this.#entries.clear();
+    for (const slot of this.#slots.values()) {
+      if (slot.timer !== undefined) this.timers.clearTimeout(slot.timer);
+    }
+    this.#slots.clear();
   }
 }
