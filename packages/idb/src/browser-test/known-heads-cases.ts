@@ -34,7 +34,10 @@ async function withStores(open: OpenStore, count: number, body: (s: IdbEventStor
 async function countReads(fn: () => Promise<unknown>): Promise<number> {
   let reads = 0;
   const restore: (() => void)[] = [];
-  for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype] as Record<string, unknown>[]) {
+  for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype] as unknown as Record<
+    string,
+    unknown
+  >[]) {
     for (const method of ['get', 'getKey', 'getAll', 'getAllKeys', 'openCursor', 'openKeyCursor', 'count']) {
       const original = proto[method] as (...args: unknown[]) => unknown;
       proto[method] = function (this: unknown, ...args: unknown[]) {
