@@ -1,5 +1,6 @@
 // Worker of the client benchmarks. Named 'raw': the raw baseline (comlink + one native
-// IndexedDB transaction, same record layout as @tidelog/idb). Otherwise: the runtime.
+// IndexedDB transaction, same record layout as @tidelog/idb). Named 'load': the runtime
+// on the load benchmarks' database. Otherwise: the runtime on the 'bench' database.
 import { openIdbEventStore } from '@tidelog/idb';
 import { expose } from 'comlink';
 import { createTidelog } from '../runtime.js';
@@ -59,6 +60,17 @@ if (scope.name === 'raw') {
     return version;
   };
   scope.addEventListener('connect', (event) => expose({ put }, event.ports[0]));
+} else if (scope.name === 'load') {
+  // load-10k through the runtime. idleTimeoutMs 0: a state is dropped as soon as the load
+  // that read it is done, so every round is a cold load, as an app's first load of an
+  // aggregate is (default options otherwise: no snapshotEvery, so nothing is written).
+  serveTidelog(() =>
+    createTidelog({
+      aggregates: [Counter],
+      idleTimeoutMs: 0,
+      store: () => openIdbEventStore({ name: 'load-bench' }),
+    }),
+  );
 } else {
   serveTidelog(() =>
     createTidelog({ aggregates: [Counter], store: () => openIdbEventStore({ name: 'bench' }) }),
