@@ -2,6 +2,7 @@ import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
 import type { IssueList, PathSegment } from './issues.js';
 import { formatPath } from './issues.js';
 import { checkJsonObject, isPlainObject } from './json.js';
+import { MAX_NAME_LENGTH } from './limits.js';
 import { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion, MESSAGES } from './rules.js';
 import type { PushedEvent } from './types.js';
 
@@ -16,6 +17,16 @@ import type { PushedEvent } from './types.js';
 
 const OPTIONAL_META_IDS = ['commandId', 'correlationId', 'causationId'] as const;
 
+/**
+ * `isName` for a string parsed from JSON text with no backslash and no DEL (U+007F): the
+ * JSON grammar keeps control characters U+0000–U+001F out of strings unless escaped, so
+ * only the length is left to check. `escapeFree` says the caller knows this holds.
+ */
+const nameOk = (value: unknown, escapeFree: boolean): boolean =>
+  escapeFree
+    ? typeof value === 'string' && value.length >= 1 && value.length <= MAX_NAME_LENGTH
+    : isName(value);
+
 /** `events[3]`, `events[3].meta`, … */
 const at = (index: number, ...rest: string[]) => [`events[${index}]`, ...rest].join('.');
 
@@ -25,7 +36,8 @@ const sink = (issues: IssueList, index: number, name: string) => (path: PathSegm
 
 /**
  * Check an event's `meta` (required `timestamp` and `clientId` unless `partial`) and return
- * it as is (it is plain JSON when valid), or undefined when it is not.
+ * it as is (it is plain JSON when valid), or undefined when it is not. `escapeFree`: see
+ * `checkPushedEvent`.
  *
  * @example
  * checkMeta({ timestamp: '2025-01-01T00:00:00Z', clientId: 'c1' }, 0, issues, false);
@@ -35,6 +47,7 @@ export function checkMeta(
   index: number,
   issues: IssueList,
   partial: boolean,
+  escapeFree = false,
 ): Partial<EventMeta> | undefined {
   if (!isPlainObject(meta)) {
     issues.add(at(index, 'meta'), 'must be a JSON object');
@@ -46,12 +59,12 @@ export function checkMeta(
     issues.add(at(index, 'meta', 'timestamp'), timestamp === undefined ? 'is required' : MESSAGES.timestamp);
     ok = false;
   }
-  if ((clientId !== undefined || !partial) && !isName(clientId)) {
+  if ((clientId !== undefined || !partial) && !nameOk(clientId, escapeFree)) {
     issues.add(at(index, 'meta', 'clientId'), clientId === undefined ? 'is required' : MESSAGES.name);
     ok = false;
   }
   for (const key of OPTIONAL_META_IDS) {
-    if (meta[key] !== undefined && !isName(meta[key])) {
+    if (meta[key] !== undefined && !nameOk(meta[key], escapeFree)) {
       issues.add(at(index, 'meta', key), MESSAGES.name);
       ok = false;
     }
@@ -81,13 +94,20 @@ function fail(issues: IssueList, index: number, name: string, value: unknown, me
 
 /**
  * Check `events[index]` of a push; returns a fresh envelope, or undefined with the
- * problems in `issues`.
+ * problems in `issues`. `escapeFree` (default false): the event was parsed from JSON text
+ * holding no backslash and no DEL character, so its strings hold no control character and
+ * names need only their length checked.
  *
  * @example
  * const issues = new IssueList();
  * const event = checkPushedEvent(body.events[0], 0, issues);
  */
-export function checkPushedEvent(input: unknown, index: number, issues: IssueList): PushedEvent | undefined {
+export function checkPushedEvent(
+  input: unknown,
+  index: number,
+  issues: IssueList,
+  escapeFree = false,
+): PushedEvent | undefined {
   if (!isPlainObject(input)) {
     issues.add(at(index), 'must be an object');
     return undefined;
@@ -97,13 +117,13 @@ export function checkPushedEvent(input: unknown, index: number, issues: IssueLis
   let ok = isEventId(id) || fail(issues, index, 'id', id, MESSAGES.id);
   ok = (isStreamName(streamId) || fail(issues, index, 'streamId', streamId, MESSAGES.streamId)) && ok;
   ok = (isVersion(version) || fail(issues, index, 'version', version, MESSAGES.version)) && ok;
-  ok = (isName(type) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
+  ok = (nameOk(type, escapeFree) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
   ok =
     (isVersion(schemaVersion) || fail(issues, index, 'schemaVersion', schemaVersion, MESSAGES.version)) && ok;
   ok = checkData(data, index, issues) && ok;
   let checkedMeta: Partial<EventMeta> | undefined;
   if (meta === undefined) fail(issues, index, 'meta', meta, '');
-  else checkedMeta = checkMeta(meta, index, issues, false);
+  else checkedMeta = checkMeta(meta, index, issues, false, escapeFree);
   if (!ok || !checkedMeta) return undefined;
   return {
     id: id as string,

@@ -23,7 +23,7 @@ export {
   type ValidationCode,
   type ValidationIssue,
 } from './issues.js';
-export { checkJsonObject, isPlainObject } from './json.js';
+export { checkJsonObject, isEscapeFree, isPlainObject, type JsonSource } from './json.js';
 export {
   DEFAULT_LIMITS,
   FORBIDDEN_KEYS,

@@ -177,6 +177,27 @@ describe.each(validators)('push request validation (%s)', (_, validate) => {
     expect(issues).toContainEqual({ path: 'events[1].id', message: 'duplicates the id of events[0]' });
   });
 
+  it('refuses a repeated id whether the ids ascend or not', () => {
+    const [a1, a2, a3] = streamEvents('a', 3);
+    // Ascending ids but for the repeat; then a repeat whose ids descend first.
+    const repeatLast = [a1!, a2!, { ...a3!, id: a1!.id }];
+    expect(issuesOf(validate({ clientId: 'c', events: repeatLast }))).toContainEqual({
+      path: 'events[2].id',
+      message: 'duplicates the id of events[0]',
+    });
+    const descending = [
+      { ...a1!, id: a3!.id },
+      { ...a2!, id: a2!.id },
+      { ...a3!, id: a3!.id },
+    ];
+    expect(issuesOf(validate({ clientId: 'c', events: descending }))).toContainEqual({
+      path: 'events[2].id',
+      message: 'duplicates the id of events[0]',
+    });
+    const unordered = [{ ...a1!, id: a3!.id }, a2!, { ...a3!, id: a1!.id }];
+    expect(validate({ clientId: 'c', events: unordered }).ok).toBe(true);
+  });
+
   it('answers PAYLOAD_TOO_LARGE above the event limit, INVALID_REQUEST at it', () => {
     const events = streamEvents('a', 11);
     expect(validate({ clientId: 'c', events }, { maxEventsPerPush: 11 }).ok).toBe(true);
@@ -221,5 +242,41 @@ describe.each(validators)('push request validation (%s)', (_, validate) => {
   it('accepts ids of any UUID version in canonical lowercase form', () => {
     expect(validate({ clientId: 'c', events: [pushedEvent({ id: crypto.randomUUID() })] }).ok).toBe(true);
     expect(validate({ clientId: 'c', events: [pushedEvent({ id: testId() })] }).ok).toBe(true);
+  });
+});
+
+describe('push request validation with the JSON source text', () => {
+  const parsed = (body: unknown) => {
+    const json = JSON.stringify(body);
+    return { value: JSON.parse(json) as unknown, json };
+  };
+
+  it('still refuses escaped control characters and DEL in names', () => {
+    for (const bad of ['Item\nAdded', 'a\u0000b', 'tab\there', 'del\u007f']) {
+      for (const body of [
+        { clientId: 'c', events: [pushedEvent({ type: bad })] },
+        {
+          clientId: 'c',
+          events: [pushedEvent({ meta: { timestamp: '2025-01-31T12:00:00Z', clientId: bad } })],
+        },
+        {
+          clientId: 'c',
+          events: [
+            pushedEvent({ meta: { timestamp: '2025-01-31T12:00:00Z', clientId: 'c', commandId: bad } }),
+          ],
+        },
+      ]) {
+        const { value, json } = parsed(body);
+        const result = validatePushRequest(value, undefined, { json });
+        expect(result.ok, json).toBe(false);
+        expect(result).toEqual(validatePushRequest(value));
+      }
+    }
+  });
+
+  it('answers exactly as without it for a valid body', () => {
+    const { value, json } = parsed({ clientId: 'c', events: streamEvents('a', 3) });
+    expect(validatePushRequest(value, undefined, { json })).toEqual(validatePushRequest(value));
+    expect(validatePushRequest(value, undefined, { json }).ok).toBe(true);
   });
 });

@@ -167,6 +167,45 @@ describe('protocol validators (property)', () => {
     );
   });
 
+  it('given the JSON text a body was parsed from, the push validator answers exactly the same', () => {
+    // Names with any characters (control characters and DEL included, which JSON escapes or
+    // keeps raw), and mutated bodies that survive a JSON round trip.
+    const anyName = fc.string({ unit: 'binary', maxLength: 12 });
+    const renamed = fc
+      .tuple(
+        validPush.filter((b) => b.events.length > 0),
+        fc.nat(),
+        anyName,
+        fc.constantFrom('type', 'clientId', 'commandId', 'body'),
+      )
+      .map(([body, index, value, field]) => {
+        const copy = structuredClone(body) as {
+          clientId: unknown;
+          events: Record<string, Record<string, unknown>>[];
+        };
+        const event = copy.events[index % copy.events.length]!;
+        if (field === 'body') copy.clientId = value;
+        else if (field === 'type') event.type = value as never;
+        else event.meta![field] = value;
+        return copy;
+      });
+    const roundTrips = fc.oneof(validPush, renamed, mutatedBody).filter((input) => {
+      try {
+        return JSON.stringify(input) !== undefined;
+      } catch {
+        return false; // a BigInt or a cycle: not JSON
+      }
+    });
+    fc.assert(
+      fc.property(roundTrips, (input) => {
+        const json = JSON.stringify(input);
+        const value = JSON.parse(json) as unknown;
+        expect(validatePushRequest(value, undefined, { json })).toEqual(validatePushRequest(value));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('a mutated push is accepted, or rejected with an issue at the mutated place', () => {
     fc.assert(
       fc.property(mutatedPush, ({ body, at, field }) => {
