@@ -93,7 +93,8 @@ export function jsonBody(maxBytes: number): [MiddlewareHandler<AppEnv>, Middlewa
 const utf8 = new TextDecoder();
 
 /**
- * Read the request body as JSON; `undefined` with a 400 response when it is not JSON.
+ * Read the request body as JSON: the parsed value and the text it was parsed from, or a
+ * 400 response when it is not JSON.
  *
  * @example
  * const body = await readJson(c);
@@ -101,11 +102,11 @@ const utf8 = new TextDecoder();
  */
 export async function readJson(
   c: Context<AppEnv>,
-): Promise<{ value: unknown; response?: undefined } | { response: Response }> {
+): Promise<{ value: unknown; text: string; response?: undefined } | { response: Response }> {
   const read = c.get('body');
   const text = read === undefined ? await c.req.raw.text() : utf8.decode(read);
   try {
-    return { value: JSON.parse(text) as unknown };
+    return { value: JSON.parse(text) as unknown, text };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {

@@ -1,4 +1,4 @@
-import type { ProtocolLimits, PushRequest, Validation } from '@tidelog/protocol';
+import type { JsonSource, ProtocolLimits, PushRequest, Validation } from '@tidelog/protocol';
 import type { cors } from 'hono/cors';
 import type { ServerEventStore } from '../store/types.js';
 import type { AuthFunction } from './auth.js';
@@ -33,8 +33,16 @@ export interface SyncServerOptions {
   pushValidator?: PushValidator;
 }
 
-/** Checks a parsed push body against the limits; see `validatePushRequest`. */
-export type PushValidator = (input: unknown, limits: ProtocolLimits) => Validation<PushRequest>;
+/**
+ * Checks a parsed push body against the limits; see `validatePushRequest`. `source.json` is
+ * the exact text the body was parsed from (a validator may use it to skip checks the JSON
+ * grammar already made, or ignore it).
+ */
+export type PushValidator = (
+  input: unknown,
+  limits: ProtocolLimits,
+  source?: JsonSource,
+) => Validation<PushRequest>;
 
 /** The resolved options the routes read. */
 export interface SyncServerConfig {

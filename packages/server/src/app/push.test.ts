@@ -1,3 +1,4 @@
+import { validatePushRequest } from '@tidelog/protocol';
 import { describe, expect, it } from 'vitest';
 import { tokenAuth } from './auth.js';
 import { event, events, harness } from './test-support.js';
@@ -265,5 +266,75 @@ describe('POST /v1/spaces/:space/push', () => {
     } as RequestInit);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('reads a streamed body within the limit, chunk by chunk, and stores it', async () => {
+    const h = harness({ limits: { maxPushBytes: 4096 } });
+    const text = JSON.stringify({ clientId: 'device-1', events: events('a', 2) });
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        // Split inside a multi-byte-free JSON text at odd places.
+        controller.enqueue(bytes.subarray(0, 7));
+        controller.enqueue(bytes.subarray(7, 300));
+        controller.enqueue(bytes.subarray(300));
+        controller.close();
+      },
+    });
+    const res = await h.app.request('/v1/spaces/t/push', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(200);
+    expect(await h.store.head('t')).toBe(2);
+  });
+
+  it('refuses by Content-Length alone, before reading the body', async () => {
+    const h = harness({ limits: { maxPushBytes: 1000 } });
+    let pulled = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled = true;
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 }, // pull only when read
+    );
+    const res = await h.app.request('/v1/spaces/t/push', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'content-length': '1001' },
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(pulled).toBe(false);
+  });
+
+  it('gives the push validator the exact text the body was parsed from', async () => {
+    const seen: unknown[] = [];
+    const h = harness({
+      pushValidator: (input, limits, source) => {
+        seen.push(source?.json);
+        return validatePushRequest(input, limits, source);
+      },
+    });
+    const text = JSON.stringify({ clientId: 'device-1', events: events('a', 1) });
+    const res = await h.send('POST', '/v1/spaces/t/push', { body: text });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([text]);
+  });
+
+  it('refuses a name with an escaped control character or a raw DEL', async () => {
+    const h = harness();
+    for (const type of ['Item\nAdded', 'Item\u007fAdded']) {
+      const res = await h.json('POST', '/v1/spaces/t/push', {
+        body: JSON.stringify({ clientId: 'device-1', events: [event('a', 1, { type })] }),
+      });
+      expect(res.status).toBe(400);
+    }
+    expect(await h.store.head('t')).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ export function pushRoute({ config, metrics, serverId }: RouteDeps): Handler<App
   return async (c) => {
     const body = await readJson(c);
     if (body.response) return body.response;
-    const result = config.pushValidator(body.value, config.limits);
+    const result = config.pushValidator(body.value, config.limits, { json: body.text });
     if (!result.ok) {
       c.set('log', { ...c.get('log'), code: result.code });
       return c.json(validationErrorBody(result), ERROR_STATUS[result.code] as ContentfulStatusCode);
