@@ -48,9 +48,13 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
       const versions = new Map<string, number>();
       const known = new Map<string, StoredEventRef>();
       if (current) {
-        for (const event of events) {
-          const stream = current.streams.get(event.streamId);
-          versions.set(event.streamId, stream ? stream.length : 0);
+        // The space's maps grow large and each lookup in them is a likely cache miss: look
+        // each stream up once (a push has far fewer streams than events), each id once.
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i]!;
+          if (!versions.has(event.streamId)) {
+            versions.set(event.streamId, current.streams.get(event.streamId)?.length ?? 0);
+          }
           const stored = current.byId.get(event.id);
           if (stored) known.set(event.id, stored);
         }
@@ -60,12 +64,19 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
       if (plan.append.length > 0) {
         const target: SpaceLog = current ?? { events: [], byId: new Map(), streams: new Map() };
         if (!current) spaces.set(space, target);
+        // plan.append holds each accepted group in one run: find a stream's list once per run.
+        let streamId: string | undefined;
+        let stream: PositionedEnvelope[] = [];
         for (const event of plan.append) {
           target.events.push(event);
           target.byId.set(event.id, event);
-          const stream = target.streams.get(event.streamId);
-          if (stream) stream.push(event);
-          else target.streams.set(event.streamId, [event]);
+          if (event.streamId !== streamId) {
+            streamId = event.streamId;
+            const existing = target.streams.get(streamId);
+            if (existing) stream = existing;
+            else target.streams.set(streamId, (stream = []));
+          }
+          stream.push(event);
         }
         watchers.notify(space, plan.outcome.head);
       }
