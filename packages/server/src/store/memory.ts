@@ -74,7 +74,10 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
             streamId = event.streamId;
             const existing = target.streams.get(streamId);
             if (existing) stream = existing;
-            else target.streams.set(streamId, (stream = []));
+            else {
+              stream = [];
+              target.streams.set(streamId, stream);
+            }
           }
           stream.push(event);
         }
