@@ -1,7 +1,9 @@
 import type { Sql, TransactionSql } from 'postgres';
-import { type PushPlan, planPush, pushKeys, type StoredEventRef } from '../plan-push.js';
+import { planPush, pushKeys, type StoredEventRef } from '../plan-push.js';
 import type { PushedEvent, PushOutcome } from '../types.js';
-import { lockKeyText } from './schema.js';
+import { lockKeyText } from './append-sql.js';
+import { type EncodedPush, encodeGroup, encodePush } from './encode.js';
+import { GroupCommit, type Waiting } from './group-commit.js';
 
 interface State {
   head: string;
@@ -9,19 +11,39 @@ interface State {
   known: [id: string, streamId: string, version: number, position: number][];
 }
 
+/** A push on the fast path: its plan on the client's assumptions, encoded. */
+interface FastPush {
+  pushed: PushedEvent[];
+  outcome: PushOutcome;
+  encoded: EncodedPush;
+}
+
 const NONE: ReadonlyMap<string, StoredEventRef> = new Map();
+
+/**
+ * A group holds at most 32 pushes (each is one subtransaction; a backend keeps up to 64 in
+ * shared memory before other sessions' snapshots get slower) and about 4 MiB of rows
+ * (one push alone may be larger).
+ */
+const LIMITS = {
+  inFlight: 1,
+  maxJobs: 32,
+  maxWeight: 4 * 1024 * 1024,
+  weight: (p: FastPush) => p.encoded.data.length + p.encoded.meta.length,
+};
 
 /**
  * How a PostgreSQL store applies a push, every write under the space's advisory lock:
  *
- * 1. Fast path, one round trip: plan on what the client assumed (each stream at its first
- *    pushed version − 1, every id new), which accepts every group; one `append()` call
- *    takes the lock, checks each stream is at the assumed version, and inserts (a unique
- *    violation on the id index means an id was not new). The lock is held for that call
- *    and its commit only.
- * 2. If the assumption was wrong (a conflict, a duplicate, a race lost), decide the push
- *    again in a transaction that takes the lock before it reads the real state: that
- *    plan cannot be stale.
+ * 1. Fast path: plan on what the client assumed (each stream at its first pushed version
+ *    − 1, every id new), which accepts every group. Pushes to one space that arrive while
+ *    an earlier group of them is being written wait and go together (group commit): one
+ *    `append_batch()` call takes the lock, checks each push against the state the earlier
+ *    ones left (each stream at the assumed version; a unique violation on the id index
+ *    means an id was not new), inserts the ones that hold, and commits them all at once.
+ * 2. A push whose assumption was wrong (a conflict, a duplicate, a race lost) wrote
+ *    nothing; it is decided again in a transaction that takes the lock before it reads
+ *    the real state: that plan cannot be stale.
  *
  * @example
  * const push = createPusher(sql, 'tidelog', 'tidelog_tidelog');
@@ -29,7 +51,7 @@ const NONE: ReadonlyMap<string, StoredEventRef> = new Map();
  */
 export function createPusher(sql: Sql, schema: string, channel: string) {
   const events = sql(`${schema}.events`);
-  const append = sql(`${schema}.append`);
+  const appendBatch = `"${schema}".append_batch`;
 
   /** The state a plan depends on, in one statement; LATERAL keeps it to index probes. */
   const readState = async (db: TransactionSql, space: string, pushed: PushedEvent[]) => {
@@ -52,41 +74,19 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     return { head: Number(state!.head), versions, known };
   };
 
-  /**
-   * Call append() with a plan made at head 0 on `versions` (every pushed stream); resolves
-   * with the head it appended after, or null when the plan was stale (nothing written).
-   */
-  const appendPlan = async (
+  /** One append_batch() call; per push, the head it appended after, or null (stale, nothing written). */
+  const append = async (
     db: Sql | TransactionSql,
     space: string,
-    versions: ReadonlyMap<string, number>,
-    plan: PushPlan,
-  ): Promise<number | null> => {
-    const rows = plan.append.map((e) => ({
-      rel: e.position,
-      id: e.id,
-      stream_id: e.streamId,
-      version: e.version,
-      type: e.type,
-      schema_version: e.schemaVersion,
-      data: e.data as unknown,
-      meta: e.meta as unknown,
-    }));
-    let json = JSON.stringify(rows);
-    // json_to_recordset refuses a \u0000 escape in the array; such rows (rare) carry their
-    // data and meta as JSON text inside strings instead, which it only unescapes.
-    const nested = json.includes('\\u0000');
-    if (nested) {
-      for (const row of rows) {
-        row.data = JSON.stringify(row.data);
-        row.meta = JSON.stringify(row.meta);
-      }
-      json = JSON.stringify(rows);
-    }
-    const [row] = await db<{ head: string | null }[]>`
-      SELECT ${append}(${space}, ${JSON.stringify(Object.fromEntries(versions))}::text::json,
-        ${json}, ${nested}, ${channel}) AS head`;
-    return row?.head == null ? null : Number(row.head);
+    pushes: readonly EncodedPush[],
+  ): Promise<(number | null)[]> => {
+    const [row] = await db.unsafe<{ bases: string[] }[]>(
+      `SELECT ${appendBatch}($1::text, $2::integer[], $3::text[], $4::text[], $5::integer[], $6::text[],
+         $7::integer[], $8::json[], $9::json[], $10::text) AS bases`,
+      [space, ...encodeGroup(pushes), channel],
+      { prepare: true },
+    );
+    return row!.bases.map((base) => (base === '-1' ? null : Number(base)));
   };
 
   const shift = (outcome: PushOutcome, base: number): PushOutcome => ({
@@ -106,20 +106,51 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
       const state = await readState(tx, space, pushed);
       const plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
       if (plan.append.length === 0) return { ...plan.outcome, head: state.head };
-      const base = await appendPlan(tx, space, state.versions, plan);
-      if (base === null) throw new Error('tidelog: append() found a plan stale under the space lock');
+      const [base] = await append(tx, space, [encodePush(plan.append)]);
+      if (base == null) throw new Error('tidelog: append_batch() found a plan stale under the space lock');
       return shift(plan.outcome, base);
     });
+
+  const answer = (space: string, w: Waiting<FastPush, PushOutcome>, base: number | null | undefined) => {
+    if (base != null) w.resolve(shift(w.job.outcome, base));
+    else lockedPush(space, w.job.pushed).then(w.resolve, w.reject);
+  };
+
+  const groups = new GroupCommit<FastPush, PushOutcome>(async (space, group) => {
+    let bases: (number | null)[];
+    try {
+      bases = await append(
+        sql,
+        space,
+        group.map((w) => w.job.encoded),
+      );
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      // The group's transaction rolled back whole. Go again one push at a time, so a push
+      // that fails fails alone. (Should the failure hide a commit, the ids now stored
+      // make each retry stale, and the locked path answers them as duplicates.)
+      for (const w of group) {
+        try {
+          answer(space, w, (await append(sql, space, [w.job.encoded]))[0]);
+        } catch (single) {
+          w.reject(single);
+        }
+      }
+      return;
+    }
+    for (const [i, w] of group.entries()) answer(space, w, bases[i]);
+  }, LIMITS);
 
   return async (space: string, pushed: PushedEvent[]): Promise<PushOutcome> => {
     const assumed = new Map<string, number>();
     for (const e of pushed) if (!assumed.has(e.streamId)) assumed.set(e.streamId, e.version - 1);
     const plan = planPush({ events: pushed, head: 0, versions: assumed, known: NONE });
     // A plan on the assumed state only has conflicts when the push repeats an id.
-    if (plan.outcome.conflicts.length === 0 && plan.append.length > 0) {
-      const base = await appendPlan(sql, space, assumed, plan);
-      if (base !== null) return shift(plan.outcome, base);
-    }
-    return lockedPush(space, pushed);
+    if (plan.outcome.conflicts.length > 0 || plan.append.length === 0) return lockedPush(space, pushed);
+    const encoded = encodePush(plan.append);
+    return groups.submit(space, { pushed, outcome: plan.outcome, encoded });
   };
 }

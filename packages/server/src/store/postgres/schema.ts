@@ -1,5 +1,6 @@
 import { ValidationError } from '@tidelog/core';
 import type { Sql } from 'postgres';
+import { APPEND_BATCH_SIGNATURE, appendBatchFunction } from './append-sql.js';
 
 /** The schema version this code writes; a database from a newer version is refused. */
 export const POSTGRES_SCHEMA_VERSION = 1;
@@ -41,65 +42,9 @@ function ddl(schema: string): string[] {
     )`,
     `CREATE UNIQUE INDEX IF NOT EXISTS events_id ON ${s}.events (space, id)`,
     `CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON ${s}.events (space, stream_id, version)`,
-    appendFunction(schema),
+    appendBatchFunction(schema),
   ];
 }
-
-/**
- * `append(space, versions, rows, nested, channel)`: the locked part of a push, in one
- * round trip. Takes the space's advisory lock, checks that the plan still holds (every
- * pushed stream at the version the plan assumed; no id it thought new stored since, which
- * the unique index on ids reports as the insert runs), then inserts the rows at head +
- * their relative positions and notifies. Returns the head it appended after, or NULL
- * (nothing written) when the plan is stale. `rows` is a JSON array; its `data` and `meta`
- * are JSON values, or, with `nested`, JSON text in strings (json_to_recordset refuses a
- * \u0000 escape anywhere in the array, but not one inside a string it only unescapes).
- * A VOLATILE plpgsql function takes a fresh snapshot per statement, so the reads after
- * the lock see every commit of the lock's previous holders.
- */
-function appendFunction(schema: string): string {
-  const s = `"${schema}"`;
-  const columns = 'rel bigint, id text, stream_id text, version integer, type text, schema_version integer';
-  const insert = (kind: 'json' | 'text') => `
-        INSERT INTO ${s}.events (space, position, id, stream_id, version, type, schema_version, data, meta)
-        SELECT p_space, v_head + r.rel, r.id, r.stream_id, r.version, r.type, r.schema_version,
-               r.data::json, r.meta::json
-        FROM json_to_recordset(p_rows::json) AS r(${columns}, data ${kind}, meta ${kind});`;
-  return `CREATE OR REPLACE FUNCTION ${s}.append(
-      p_space text, p_versions json, p_rows text, p_nested boolean, p_channel text)
-    RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
-    DECLARE
-      v_head bigint;
-      v_count bigint;
-    BEGIN
-      PERFORM pg_advisory_xact_lock(hashtextextended(${lockPrefixLiteral(schema)} || p_space, 0));
-      IF EXISTS (
-        SELECT 1 FROM json_each_text(p_versions) AS v(stream_id, version)
-        WHERE coalesce((SELECT max(e.version) FROM ${s}.events e
-                        WHERE e.space = p_space AND e.stream_id = v.stream_id), 0) <> v.version::integer
-      ) THEN
-        RETURN NULL;
-      END IF;
-      SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events WHERE space = p_space;
-      BEGIN
-        IF p_nested THEN ${insert('text')}
-        ELSE ${insert('json')}
-        END IF;
-        GET DIAGNOSTICS v_count = ROW_COUNT;
-      EXCEPTION WHEN unique_violation THEN
-        -- An id the plan thought new was stored since (the versions matched, so the
-        -- unique index on ids is what tells): the plan is stale, nothing was written.
-        RETURN NULL;
-      END;
-      PERFORM pg_notify(p_channel, (v_head + v_count)::text || ':' || p_space);
-      RETURN v_head;
-    END
-    $fn$`;
-}
-
-/** The advisory lock key of a space is `hashtextextended(<schema>:<space>, 0)`. */
-export const lockKeyText = (schema: string, space: string): string => `${schema}:${space}`;
-const lockPrefixLiteral = (schema: string): string => `'${schema}:'`;
 
 /**
  * Create or migrate the schema and mint the serverId once. Serialized by a
@@ -111,7 +56,7 @@ export async function migrate(sql: Sql, schema: string): Promise<string> {
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`tidelog:migrate:${schema}`}, 0))`;
     const [found] = await tx<{ ready: boolean }[]>`
       SELECT to_regclass(format('%I.events', ${schema}::text)) IS NOT NULL
-         AND to_regprocedure(format('%I.append(text, json, text, boolean, text)', ${schema}::text)) IS NOT NULL
+         AND to_regprocedure(format('%I.', ${schema}::text) || ${APPEND_BATCH_SIGNATURE}::text) IS NOT NULL
          AS ready`;
     // Skip the DDL when it is all there: `IF NOT EXISTS` would still log a notice per statement.
     if (!found?.ready) for (const statement of ddl(schema)) await tx.unsafe(statement);

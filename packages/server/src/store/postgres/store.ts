@@ -45,8 +45,10 @@ const toEnvelope = (r: EventRow): PositionedEnvelope => ({
 
 /**
  * A server store in PostgreSQL (postgres.js), for many server replicas on one database.
- * Each push is one transaction that first takes a transaction-scoped advisory lock on the
- * space (`pg_advisory_xact_lock(hashtextextended(schema:space, 0))`), so appends to a space
+ * Every write to a space is a transaction that first takes a transaction-scoped advisory
+ * lock on the space (`pg_advisory_xact_lock(hashtextextended(schema:space, 0))`); pushes
+ * to one space that arrive while one is being written are written together in the next
+ * such transaction (group commit, each push still decided and answered alone). So appends to a space
  * are serialized across replicas and commit in position order: positions stay gapless and
  * no reader ever sees position N+1 before N. Commits NOTIFY the schema's channel, which
  * wakes `watch` listeners on every replica. The schema is created or migrated on start.
@@ -83,6 +85,9 @@ export async function createPostgresServerStore(
   const what = `postgres server store (schema ${schema})`;
 
   const push = createPusher(sql, schema, channel);
+  // Pushes still running: close() lets them finish (some wait in a group commit queue and
+  // have not reached the database yet) before it ends the pool.
+  const pushing = new Set<Promise<unknown>>();
 
   return {
     async serverId() {
@@ -91,9 +96,15 @@ export async function createPostgresServerStore(
     },
     async push(space, pushedEvents) {
       checkOpen(closed, what);
-      const outcome = await push(space, pushedEvents);
-      if (outcome.accepted.length > 0) live.deliver(space, outcome.head);
-      return outcome;
+      const running = push(space, pushedEvents);
+      pushing.add(running);
+      try {
+        const outcome = await running;
+        if (outcome.accepted.length > 0) live.deliver(space, outcome.head);
+        return outcome;
+      } finally {
+        pushing.delete(running);
+      }
     },
     async pull(space, options): Promise<PullPage> {
       checkOpen(closed, what);
@@ -142,6 +153,7 @@ export async function createPostgresServerStore(
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.allSettled([...pushing]);
       await live.close();
       if (owned) await sql.end({ timeout: 5 });
     },

@@ -1,0 +1,83 @@
+/** A job waiting in a group, with the functions that answer its caller. */
+export interface Waiting<J, R> {
+  job: J;
+  resolve(result: R): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Limits of one key's groups: at most `inFlight` groups running at once, each at most
+ * `maxJobs` jobs and at most `maxWeight` (unless one job alone weighs more).
+ */
+export interface GroupLimits<J> {
+  inFlight: number;
+  maxJobs: number;
+  maxWeight: number;
+  weight(job: J): number;
+}
+
+interface Queue<J, R> {
+  waiting: Waiting<J, R>[];
+  running: number;
+}
+
+/**
+ * Group commit per key: a job submitted while fewer than `inFlight` groups of its key run
+ * starts a group at once; jobs submitted while that many run wait and then run together
+ * as the next group, in the order they came. So an idle key adds no delay, and a busy one
+ * pays one round trip and one commit for many jobs. `run` must answer every job of its
+ * group (resolve or reject each); a slot frees when `run`'s promise settles.
+ *
+ * @example
+ * const groups = new GroupCommit<string, number>(async (key, group) => {
+ *   for (const w of group) w.resolve(w.job.length);
+ * }, { inFlight: 1, maxJobs: 32, maxWeight: Infinity, weight: () => 1 });
+ * await groups.submit('space-1', 'hello'); // 5
+ */
+export class GroupCommit<J, R> {
+  readonly #queues = new Map<string, Queue<J, R>>();
+
+  constructor(
+    private readonly run: (key: string, group: Waiting<J, R>[]) => Promise<void>,
+    private readonly limits: GroupLimits<J>,
+  ) {}
+
+  submit(key: string, job: J): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let queue = this.#queues.get(key);
+      if (!queue) {
+        queue = { waiting: [], running: 0 };
+        this.#queues.set(key, queue);
+      }
+      queue.waiting.push({ job, resolve, reject });
+      if (queue.running < this.limits.inFlight) void this.#drain(key, queue);
+    });
+  }
+
+  async #drain(key: string, queue: Queue<J, R>): Promise<void> {
+    queue.running++;
+    for (let group = this.#take(queue); group.length > 0; group = this.#take(queue)) {
+      try {
+        await this.run(key, group);
+      } catch (error) {
+        for (const w of group) w.reject(error); // `run` should not throw; never leave a caller hanging
+      }
+    }
+    if (--queue.running === 0) this.#queues.delete(key);
+  }
+
+  /** Take the next group from the head of the queue: within the limits, at least one job if any wait. */
+  #take(queue: Queue<J, R>): Waiting<J, R>[] {
+    const { maxJobs, maxWeight, weight } = this.limits;
+    const { waiting } = queue;
+    let count = 0;
+    let total = 0;
+    while (count < waiting.length && count < maxJobs) {
+      const next = weight(waiting[count]!.job);
+      if (count > 0 && total + next > maxWeight) break;
+      total += next;
+      count++;
+    }
+    return waiting.splice(0, count);
+  }
+}
