@@ -2,6 +2,7 @@ import { checkPushedEvent } from './event-check.js';
 import { IssueList, invalid, tooMany, type Validation } from './issues.js';
 import { isEscapeFree, isPlainObject, type JsonSource } from './json.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
+import { fastPushEvents } from './push-fast.js';
 import { checkPushGroups } from './push-groups.js';
 import { isName, MESSAGES } from './rules.js';
 import type { PushedEvent, PushRequest } from './types.js';
@@ -38,6 +39,11 @@ export function validatePushRequest(
     }
     if (events.length > limits.maxEventsPerPush) return tooMany(events.length, limits.maxEventsPerPush);
     const escapeFree = source?.json !== undefined && isEscapeFree(source.json);
+    if (issues.empty) {
+      // The usual push passes the quick pass; anything else is judged (and reported) below.
+      const quick = fastPushEvents(events, escapeFree);
+      if (quick) return { ok: true, value: { clientId: clientId as string, events: quick } };
+    }
     const checked: PushedEvent[] = [];
     for (let i = 0; i < events.length; i++) {
       const event = checkPushedEvent(events[i], i, issues, escapeFree);

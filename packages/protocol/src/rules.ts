@@ -23,6 +23,20 @@ export const MESSAGES = {
   position: 'must be a non-negative integer',
 } as const;
 
+/** 1 at the char codes of `0-9a-f`; 256 entries so any code's low byte can index it. */
+const HEX_DIGIT = new Uint8Array(256);
+for (const c of '0123456789abcdef') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+/** 0 when `value[from..to)` are all lowercase hex digits, else non-zero (no branch per char). */
+function nonHex(value: string, from: number, to: number): number {
+  let bad = 0;
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
+    bad |= (HEX_DIGIT[c & 0xff]! ^ 1) | (c >> 8);
+  }
+  return bad;
+}
+
 /**
  * True for a canonical lowercase UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits).
  *
@@ -31,13 +45,22 @@ export const MESSAGES = {
  */
 export function isEventId(value: unknown): value is string {
   if (typeof value !== 'string' || value.length !== 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const c = value.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45 /* - */) return false;
-    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  if (
+    value.charCodeAt(8) !== 45 /* - */ ||
+    value.charCodeAt(13) !== 45 ||
+    value.charCodeAt(18) !== 45 ||
+    value.charCodeAt(23) !== 45
+  ) {
+    return false;
   }
-  return true;
+  return (
+    (nonHex(value, 0, 8) |
+      nonHex(value, 9, 13) |
+      nonHex(value, 14, 18) |
+      nonHex(value, 19, 23) |
+      nonHex(value, 24, 36)) ===
+    0
+  );
 }
 
 /**

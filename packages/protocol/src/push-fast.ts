@@ -1,0 +1,73 @@
+import type { EventMeta, JsonObject } from '@tidelog/core';
+import { checkJsonObject, isPlainObject } from './json.js';
+import { MAX_NAME_LENGTH } from './limits.js';
+import { isEventId, isName, isStreamName, isTimestamp, isVersion } from './rules.js';
+import type { PushedEvent } from './types.js';
+
+/*
+ * The yes/no pass of push validation: one loop over the events with the same predicates
+ * as event-check.ts and push-groups.ts, but no issue list, no paths, no second loop and no
+ * map of ids. Pushes from a correct client pass it; anything it does not accept goes
+ * through the full, reporting validation, which decides. So it must never accept what the
+ * full validation refuses (validators.property.test.ts checks both agree); refusing more
+ * only costs time.
+ */
+
+/** `isName`, or only its length check when the strings hold no control character. */
+const nameOk = (value: unknown, escapeFree: boolean): boolean =>
+  escapeFree
+    ? typeof value === 'string' && value.length >= 1 && value.length <= MAX_NAME_LENGTH
+    : isName(value);
+
+/**
+ * Check an event's `meta` as `checkMeta` does with `partial` false.
+ */
+function metaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
+  if (!checkJsonObject(meta)) return false;
+  const m = meta as Record<string, unknown>;
+  return (
+    isTimestamp(m.timestamp) &&
+    nameOk(m.clientId, escapeFree) &&
+    (m.commandId === undefined || nameOk(m.commandId, escapeFree)) &&
+    (m.correlationId === undefined || nameOk(m.correlationId, escapeFree)) &&
+    (m.causationId === undefined || nameOk(m.causationId, escapeFree))
+  );
+}
+
+/**
+ * The checked envelopes of a push's `events` when every event is valid, ids ascend
+ * (UUIDv7s minted in order on one device, hence unique) and each stream's versions are
+ * contiguous and ascending; otherwise undefined, and the caller runs the full validation.
+ *
+ * @example
+ * const events = fastPushEvents(body.events, false) ?? fullValidation(body);
+ */
+export function fastPushEvents(events: readonly unknown[], escapeFree: boolean): PushedEvent[] | undefined {
+  const checked: PushedEvent[] = new Array(events.length);
+  // Each stream's latest version so far; most pushes touch few streams.
+  const versions = new Map<string, number>();
+  let previousId = '';
+  for (let i = 0; i < events.length; i++) {
+    const input = events[i];
+    if (!isPlainObject(input)) return undefined;
+    const { id, streamId, version, type, schemaVersion, data, meta } = input;
+    if (
+      !isEventId(id) ||
+      !(previousId < id) ||
+      !isStreamName(streamId) ||
+      !isVersion(version) ||
+      !nameOk(type, escapeFree) ||
+      !isVersion(schemaVersion) ||
+      !checkJsonObject(data) ||
+      !metaOk(meta, escapeFree)
+    ) {
+      return undefined;
+    }
+    const last = versions.get(streamId);
+    if (last !== undefined && version !== last + 1) return undefined;
+    versions.set(streamId, version);
+    previousId = id;
+    checked[i] = { id, streamId, version, type, schemaVersion, data: data as JsonObject, meta };
+  }
+  return checked;
+}
