@@ -17,6 +17,13 @@ describe('uuidv7', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('draws fresh random bits for every id across pool refills', () => {
+    // 1,000 ids span several refills of the random pool; ids of different milliseconds
+    // share no random tail (a pool handed out twice would repeat one).
+    const tails = Array.from({ length: 1000 }, (_, i) => uuidv7(Date.UTC(2091, 0, 1) + i * 10).slice(19));
+    expect(new Set(tails).size).toBe(tails.length);
+  });
+
   it('stays ordered when the clock goes backwards', () => {
     const a = uuidv7(Date.UTC(2095, 0, 1));
     const b = uuidv7(Date.UTC(2020, 0, 1));
