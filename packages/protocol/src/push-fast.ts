@@ -67,7 +67,15 @@ export function fastPushEvents(events: readonly unknown[], escapeFree: boolean):
     if (last !== undefined && version !== last + 1) return undefined;
     versions.set(streamId, version);
     previousId = id;
-    checked[i] = { id, streamId, version, type, schemaVersion, data: data as JsonObject, meta };
+    checked[i] = {
+      id,
+      streamId,
+      version,
+      type: type as string,
+      schemaVersion: schemaVersion as number,
+      data: data as JsonObject,
+      meta,
+    };
   }
   return checked;
 }

@@ -180,7 +180,7 @@ describe('protocol validators (property)', () => {
         fc.constantFrom('type', 'clientId', 'commandId', 'body'),
       )
       .map(([body, index, value, field]) => {
-        const copy = structuredClone(body) as {
+        const copy = structuredClone(body) as unknown as {
           clientId: unknown;
           events: Record<string, Record<string, unknown>>[];
         };
