@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { SyncMetrics } from './metrics.js';
@@ -24,4 +25,16 @@ export interface RouteDeps {
   logger: Logger;
   /** The store's serverId, read once. */
   serverId: () => Promise<string>;
+}
+
+/**
+ * Add fields to this request's log line (mutating one record per request, no copies).
+ *
+ * @example
+ * addLogFields(c, { space });
+ */
+export function addLogFields(c: Context<AppEnv>, fields: Record<string, unknown>): void {
+  const log = c.get('log');
+  if (log) Object.assign(log, fields);
+  else c.set('log', { ...fields });
 }

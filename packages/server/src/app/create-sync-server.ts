@@ -5,7 +5,7 @@ import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import { type AuthFunction, openAuth } from './auth.js';
 import { jsonBody } from './body.js';
-import type { AppEnv, RouteDeps } from './context.js';
+import { type AppEnv, addLogFields, type RouteDeps } from './context.js';
 import { errorFromThrown, errorResponse } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { silentLogger } from './logger.js';
@@ -39,8 +39,13 @@ const ROUTES = {
 
 /** The route pattern a request matched, for bounded metric labels. */
 function routeLabel(c: Context<AppEnv>): string {
-  const routes = matchedRoutes(c as unknown as Context).filter((r) => !r.path.endsWith('*'));
-  return routes.at(-1)?.path ?? 'unmatched';
+  // The last matched route that is not a `*` middleware; a plain loop, once per request.
+  const routes = matchedRoutes(c as unknown as Context);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const path = routes[i]!.path;
+    if (!path.endsWith('*')) return path;
+  }
+  return 'unmatched';
 }
 
 /**
@@ -83,21 +88,25 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     const started = performance.now();
-    c.set('log', {});
+    const log: Record<string, unknown> = {};
+    c.set('log', log);
     await next();
     const seconds = (performance.now() - started) / 1000;
     const route = routeLabel(c);
-    metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+    const status = c.res.status;
+    metrics.observeRequest(c.req.method, route, status, seconds);
+    // The default logger drops every record: do not build one per request for it.
+    if (logger === silentLogger) return;
     logger({
-      level: c.res.status >= 500 ? 'error' : 'info',
+      level: status >= 500 ? 'error' : 'info',
       msg: 'request',
       requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       route,
-      status: c.res.status,
+      status,
       durationMs: Math.round(seconds * 1e6) / 1e3,
-      ...c.get('log'),
+      ...log,
     });
   });
   if (options.cors) {
@@ -137,7 +146,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   app.onError((error, c) => {
     const { response, internal } = errorFromThrown(c, error);
     if (internal) logger({ level: 'error', msg: 'request failed', requestId: c.get('requestId'), error });
-    c.set('log', { ...c.get('log'), code: response.status });
+    addLogFields(c, { code: response.status });
     return response;
   });
 

@@ -14,6 +14,18 @@ const labels = (pairs: Record<string, string>) =>
     .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
     .join(',')}}`;
 
+const newHistogram = (): Histogram => ({ counts: BUCKETS.map(() => 0), sum: 0, count: 0 });
+
+/** `map.get(key)`, created by `make` the first time. */
+function child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
 /**
  * The sync server's counters, in Prometheus text format (version 0.0.4). Labels are
  * bounded: routes are patterns (`/v1/spaces/:space/push`), never space names.
@@ -25,8 +37,10 @@ export class SyncMetrics {
   conflicts = 0;
   duplicates = 0;
   sseSubscribers = 0;
-  readonly #requests = new Map<string, number>();
-  readonly #latency = new Map<string, Histogram>();
+  // Keyed by method, then route, then status: nested maps cost a lookup per level and no
+  // key string per request (this runs once per request).
+  readonly #requests = new Map<string, Map<string, Map<number, number>>>();
+  readonly #latency = new Map<string, Map<string, Histogram>>();
 
   /**
    * Count one finished request.
@@ -35,14 +49,14 @@ export class SyncMetrics {
    * metrics.observeRequest('POST', '/v1/spaces/:space/push', 200, 0.004);
    */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = JSON.stringify([method, route, String(status)]);
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    const hkey = JSON.stringify([method, route]);
-    let h = this.#latency.get(hkey);
-    if (!h) {
-      h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.#latency.set(hkey, h);
-    }
+    const byRoute = child(this.#requests, method, () => new Map<string, Map<number, number>>());
+    const byStatus = child(byRoute, route, () => new Map<number, number>());
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    const h = child(
+      child(this.#latency, method, () => new Map<string, Histogram>()),
+      route,
+      newHistogram,
+    );
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++;
     h.sum += seconds;
     h.count++;
@@ -67,24 +81,30 @@ export class SyncMetrics {
     counter('tidelog_sse_subscribers', 'Open subscribe (SSE) streams.', this.sseSubscribers, 'gauge');
     out.push('# HELP tidelog_http_requests_total HTTP requests by method, route and status.');
     out.push('# TYPE tidelog_http_requests_total counter');
-    for (const [key, value] of this.#requests) {
-      const [method, route, status] = JSON.parse(key) as [string, string, string];
-      out.push(`tidelog_http_requests_total${labels({ method, route, status })} ${value}`);
+    for (const [method, byRoute] of this.#requests) {
+      for (const [route, byStatus] of byRoute) {
+        for (const [status, value] of byStatus) {
+          out.push(
+            `tidelog_http_requests_total${labels({ method, route, status: String(status) })} ${value}`,
+          );
+        }
+      }
     }
     out.push('# HELP tidelog_http_request_duration_seconds Time to answer (for SSE: to open the stream).');
     out.push('# TYPE tidelog_http_request_duration_seconds histogram');
-    for (const [key, h] of this.#latency) {
-      const [method, route] = JSON.parse(key) as [string, string];
-      BUCKETS.forEach((le, i) => {
+    for (const [method, histograms] of this.#latency) {
+      for (const [route, h] of histograms) {
+        BUCKETS.forEach((le, i) => {
+          out.push(
+            `tidelog_http_request_duration_seconds_bucket${labels({ method, route, le: String(le) })} ${h.counts[i]}`,
+          );
+        });
         out.push(
-          `tidelog_http_request_duration_seconds_bucket${labels({ method, route, le: String(le) })} ${h.counts[i]}`,
+          `tidelog_http_request_duration_seconds_bucket${labels({ method, route, le: '+Inf' })} ${h.count}`,
         );
-      });
-      out.push(
-        `tidelog_http_request_duration_seconds_bucket${labels({ method, route, le: '+Inf' })} ${h.count}`,
-      );
-      out.push(`tidelog_http_request_duration_seconds_sum${labels({ method, route })} ${h.sum}`);
-      out.push(`tidelog_http_request_duration_seconds_count${labels({ method, route })} ${h.count}`);
+        out.push(`tidelog_http_request_duration_seconds_sum${labels({ method, route })} ${h.sum}`);
+        out.push(`tidelog_http_request_duration_seconds_count${labels({ method, route })} ${h.count}`);
+      }
     }
     return `${out.join('\n')}\n`;
   }

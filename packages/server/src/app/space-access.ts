@@ -1,7 +1,7 @@
 import { isStreamName } from '@tidelog/protocol';
 import type { MiddlewareHandler } from 'hono';
 import { type AuthFunction, grants } from './auth.js';
-import type { AppEnv } from './context.js';
+import { type AppEnv, addLogFields } from './context.js';
 import { errorResponse } from './errors.js';
 
 /**
@@ -33,7 +33,7 @@ export function spaceAccess(auth: AuthFunction): MiddlewareHandler<AppEnv> {
       });
     }
     c.set('space', space);
-    c.set('log', { ...c.get('log'), space });
+    addLogFields(c, { space });
     return next();
   };
 }

@@ -1,6 +1,6 @@
 import { type PullResponse, parsePullQuery, validationErrorBody } from '@tidelog/protocol';
 import type { Handler } from 'hono';
-import type { AppEnv, RouteDeps } from '../context.js';
+import { type AppEnv, addLogFields, type RouteDeps } from '../context.js';
 
 /**
  * `GET /v1/spaces/:space/pull?after=&limit=`: one page of events, ascending by position.
@@ -13,7 +13,7 @@ export function pullRoute({ config, serverId }: RouteDeps): Handler<AppEnv> {
     const query = parsePullQuery({ after: c.req.query('after'), limit: c.req.query('limit') }, config.limits);
     if (!query.ok) return c.json(validationErrorBody(query), 400);
     const page = await config.store.pull(c.get('space'), query.value);
-    c.set('log', { ...c.get('log'), events: page.events.length });
+    addLogFields(c, { events: page.events.length });
     const response: PullResponse = {
       events: page.events,
       head: page.head,

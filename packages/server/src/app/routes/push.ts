@@ -3,7 +3,7 @@ import type { Handler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { PushOutcome } from '../../store/types.js';
 import { readJson } from '../body.js';
-import type { AppEnv, RouteDeps } from '../context.js';
+import { type AppEnv, addLogFields, type RouteDeps } from '../context.js';
 
 /**
  * `POST /v1/spaces/:space/push` (after auth and the body checks): validate the whole body
@@ -19,7 +19,7 @@ export function pushRoute({ config, metrics, serverId }: RouteDeps): Handler<App
     if (body.response) return body.response;
     const result = config.pushValidator(body.value, config.limits, { json: body.text });
     if (!result.ok) {
-      c.set('log', { ...c.get('log'), code: result.code });
+      addLogFields(c, { code: result.code });
       return c.json(validationErrorBody(result), ERROR_STATUS[result.code] as ContentfulStatusCode);
     }
     const space = c.get('space');
@@ -33,8 +33,7 @@ export function pushRoute({ config, metrics, serverId }: RouteDeps): Handler<App
     metrics.eventsAccepted += accepted;
     metrics.conflicts += outcome.conflicts.length;
     metrics.duplicates += outcome.duplicates.length;
-    c.set('log', {
-      ...c.get('log'),
+    addLogFields(c, {
       clientId,
       events: events.length,
       accepted,

@@ -4,7 +4,7 @@ import type { Handler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { appendToStream } from '../append-to-stream.js';
 import { readJson } from '../body.js';
-import type { AppEnv, RouteDeps } from '../context.js';
+import { type AppEnv, addLogFields, type RouteDeps } from '../context.js';
 import { streamIdParam } from './stream-id.js';
 
 /**
@@ -37,7 +37,7 @@ export function streamAppendRoute({ config, metrics }: RouteDeps): Handler<AppEn
       );
       metrics.appends++;
       metrics.eventsAccepted += span.toVersion - span.fromVersion + 1;
-      c.set('log', { ...c.get('log'), streamId: streamId.value, events: result.value.events.length });
+      addLogFields(c, { streamId: streamId.value, events: result.value.events.length });
       return c.json(span);
     } catch (error) {
       if (hasErrorCode(error, 'VERSION_CONFLICT') || hasErrorCode(error, 'DUPLICATE_EVENT'))
