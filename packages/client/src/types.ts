@@ -92,6 +92,10 @@ export interface TidelogApi<R extends AnyAggregate = AnyAggregate> {
   readonly storage: string;
   /** Warnings raised so far (e.g. `STORAGE_FALLBACK`). */
   readonly warnings: readonly TidelogWarning[];
+  /** This device's id, stored with the data (minted on first open). */
+  readonly clientId: string;
+  /** The runtime instance: equal for every page served by the same worker. */
+  readonly instanceId: string;
   /**
    * Run a command: decide on the current state, append its events, notify subscribers.
    * Domain errors reject the promise (typed, with `code`); nothing is written then.
@@ -125,8 +129,18 @@ export interface TidelogApi<R extends AnyAggregate = AnyAggregate> {
   getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined;
   /** Fold a projection again from the first event. */
   rebuildProjection(projection: { readonly name: string } | string): Promise<void>;
-  /** Commands process managers could not dispatch. */
+  /** Commands process managers could not dispatch, oldest first (kept in the store across restarts). */
   deadLetters(): Promise<DeadLetter[]>;
+  /** Be told of each dead letter as it is stored (a new one, or one that failed again on retry). */
+  subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe;
+  /**
+   * Run a dead letter again (same command id and metadata). True when it went through (the
+   * letter is deleted), false when there is no such letter; rejects with the error when it
+   * fails again (the letter stays, with that error).
+   */
+  retryDeadLetter(id: string): Promise<boolean>;
+  /** Delete dead letters: those with these ids, or all of them. */
+  clearDeadLetters(ids?: readonly string[]): Promise<void>;
   /** Resolves when all background work (projections, process managers) has run. */
   settled(): Promise<void>;
   close(): Promise<void>;

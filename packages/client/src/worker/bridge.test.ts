@@ -1,4 +1,4 @@
-import { ConcurrencyError, DomainError } from '@tidelog/core';
+import { ClosedError, ConcurrencyError, DomainError } from '@tidelog/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnknownAggregateError } from '../errors.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
@@ -118,12 +118,19 @@ describe('worker bridge over MessageChannel', () => {
     const client = await connect();
     const off = client.subscribe(Counter, 'c-1', () => undefined);
     client.subscribeProjection(Totals, () => undefined);
+    const offLetters = client.subscribeDeadLetters(() => undefined);
     await client.settled();
     expect(runtime.debug().listeners).toBe(3);
     off();
     // An unsubscribe is a message: wait until the runtime has it by making a round trip.
     await client.settled();
-    expect(runtime.debug().listeners).toBe(2); // the projection and the dead-letter channel
+    expect(runtime.debug().listeners).toBe(2); // the projection and the dead letters
+    offLetters();
+    await client.settled();
+    expect(runtime.debug().listeners).toBe(1);
+    client.subscribeDeadLetters(() => undefined);
+    await client.settled();
+    expect(runtime.debug().listeners).toBe(2);
     await client.close();
     expect(runtime.debug().listeners).toBe(0);
   });
@@ -139,6 +146,7 @@ describe('worker bridge over MessageChannel', () => {
         () => true,
       );
       client.subscribeProjection(Totals, () => undefined);
+      client.subscribeDeadLetters(() => undefined);
       await client.execute(Counter, `c-${i % 3}`, 'increment', { by: 1 });
       await got;
       await client.close();
@@ -154,14 +162,30 @@ describe('worker bridge over MessageChannel', () => {
     const { port1, port2 } = new MessageChannel();
     servePort(Promise.resolve(runtime as Tidelog), port1);
     const client = await connectPort<typeof Counter>(port2);
-    await nextValue(
-      (l) => client.subscribe(Counter, 'c-1', l),
-      () => true,
-    );
-    expect(runtime.debug().listeners).toBe(2);
+    await new Promise((resolve) => client.subscribe(Counter, 'c-1', resolve));
+    client.subscribeDeadLetters(() => undefined);
+    await client.settled();
+    expect(runtime.debug().listeners).toBe(2); // the stream and the dead letters
     const ended = new Promise((resolve) => port1.addEventListener('close', resolve));
     port2.close();
     await ended;
     expect(runtime.debug().listeners).toBe(0);
+  });
+
+  it('refuses calls after close, as the runtime does', async () => {
+    const { runtime, connect } = await setup();
+    const client = await connect();
+    await client.close();
+    await expect(client.execute(Counter, 'c-1', 'increment', { by: 1 })).rejects.toMatchObject({
+      name: 'ClosedError',
+      code: 'CLOSED',
+    });
+    await expect(client.retryDeadLetter('x')).rejects.toBeInstanceOf(ClosedError);
+    await expect(client.clearDeadLetters()).rejects.toBeInstanceOf(ClosedError);
+    expect(() => client.subscribeDeadLetters(() => undefined)).toThrow(ClosedError);
+    expect(() => client.subscribe(Counter, 'c-1', () => undefined)).toThrow(ClosedError);
+    await client.settled();
+    // The runtime itself lives on for the other pages.
+    expect((await runtime.execute(Counter, 'c-1', 'increment', { by: 1 })).version).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import {
   ConnectionLostError,
   ProcessLoopError,
   UnknownAggregateError,
+  UnknownProcessManagerError,
   UnknownProjectionError,
 } from '../errors.js';
 
@@ -27,6 +28,8 @@ export function reviveError(serialized: SerializedError): Error {
       return new UnknownAggregateError(String(d.aggregateType));
     case 'UnknownProjectionError':
       return new UnknownProjectionError(String(d.projection));
+    case 'UnknownProcessManagerError':
+      return new UnknownProcessManagerError(String(d.processManager));
     case 'ProcessLoopError':
       return new ProcessLoopError(String(d.processManager), Number(d.depth), String(d.correlationId));
     case 'ConnectionLostError':

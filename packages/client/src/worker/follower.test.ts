@@ -1,7 +1,7 @@
 import { DomainError } from '@tidelog/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTidelog, type Tidelog } from '../runtime.js';
-import { Counter } from '../test-fixtures.js';
+import { Counter, Drain } from '../test-fixtures.js';
 import type { AggregateSnapshot } from '../types.js';
 import { registerErrorTransfer } from './error-transfer.js';
 import { followerLink, serveFollowers } from './follower.js';
@@ -64,11 +64,18 @@ describe('follower tabs over BroadcastChannel', () => {
   });
 
   it('subscribe again when a new leader takes over', async () => {
-    const runtime = createTidelog({ aggregates: [Counter] }) as Promise<Tidelog>;
+    const runtime = createTidelog({ aggregates: [Counter], processManagers: [Drain] }) as Promise<Tidelog>;
     const stopFirst = leader('app-2', runtime);
     const { client, reattached } = await follower('app-2');
     await new Promise((resolve) => client.subscribe(Counter, 'c-1', resolve));
-    stopFirst();
+    const letter = new Promise<string>((resolve) =>
+      client.subscribeDeadLetters((l) => resolve(l.error.code)),
+    );
+    await client.settled();
+    expect((await runtime).debug().listeners).toBe(2);
+    await stopFirst();
+    // The old leader's worker sessions end with it.
+    expect((await runtime).debug().listeners).toBe(0);
     // The new leader serves the same database (the runtime stands in for it).
     leader('app-2', runtime);
     const second = new Promise<AggregateSnapshot<{ count: number }>>((resolve) =>
@@ -77,6 +84,10 @@ describe('follower tabs over BroadcastChannel', () => {
     await await reattached;
     await client.execute(Counter, 'c-1', 'increment', { by: 1 });
     expect((await second).state).toEqual({ count: 1 });
+    // The dead-letter subscription was made again on the new leader too.
+    await client.execute(Counter, 'source', 'increment', { by: 1 });
+    expect(await letter).toBe('INSUFFICIENT');
     await client.close();
+    expect((await runtime).debug().listeners).toBe(0);
   });
 });

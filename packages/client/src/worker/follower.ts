@@ -18,6 +18,26 @@ type Frame =
 const channelName = (name: string) => `tidelog:${name}`;
 
 /**
+ * The session methods a follower relays as they are (`listen` carries a callback and is
+ * relayed apart). A record, not a list, so that a method added to `TidelogSession` and
+ * missing here is a compile error rather than `undefined is not a function` in a follower.
+ */
+const relayed: Record<Exclude<Method, 'listen'>, true> = {
+  hello: true,
+  execute: true,
+  load: true,
+  subscribe: true,
+  unsubscribe: true,
+  rebuildProjection: true,
+  deadLetters: true,
+  retryDeadLetter: true,
+  clearDeadLetters: true,
+  settled: true,
+  disconnect: true,
+  liveListeners: true,
+};
+
+/**
  * A link for a follower tab: the session's calls travel over a BroadcastChannel to the
  * leader tab, which relays them to its dedicated worker. `onNewLeader` runs when another
  * tab takes over (the old one closed): calls in flight then fail with `CONNECTION_LOST`
@@ -65,19 +85,9 @@ export function followerLink(name: string, onNewLeader: () => void): Link & { le
         calls.set(id, { resolve, reject });
         channel.postMessage({ kind: 'call', from: tabId, id, method, args } satisfies Frame);
       });
-  const methods: Method[] = [
-    'hello',
-    'execute',
-    'load',
-    'subscribe',
-    'unsubscribe',
-    'rebuildProjection',
-    'deadLetters',
-    'settled',
-    'disconnect',
-    'liveListeners',
-  ];
-  const session = Object.fromEntries(methods.map((m) => [m, call(m)])) as unknown as TidelogSession;
+  const session = Object.fromEntries(
+    Object.keys(relayed).map((m) => [m, call(m as Method)]),
+  ) as unknown as TidelogSession;
   session.listen = async (fn) => {
     push = fn;
     await call('listen')();
@@ -92,19 +102,23 @@ interface LockManagerLike {
 /**
  * In the leader tab: relay followers' calls to the dedicated worker, one worker session
  * per follower (so each follower's subscriptions end with it: when its tab lock frees up).
+ * Returns a stop function that resolves once every follower's worker session has ended.
  *
  * @example
- * serveFollowers('app', () => workerLink(worker));
+ * const stop = serveFollowers('app', () => workerLink(worker));
  */
-export function serveFollowers(name: string, connect: () => Link): () => void {
+export function serveFollowers(name: string, connect: () => Link): () => Promise<void> {
   const leaderId = uuidv7();
   const channel = new BroadcastChannel(channelName(name));
   const links = new Map<string, Link>();
   const post = (frame: Frame) => channel.postMessage(frame);
-  const drop = (tab: string) => {
+  const drop = async (tab: string) => {
     const link = links.get(tab);
     links.delete(tab);
-    void link?.session.disconnect().finally(() => link.close?.());
+    await link?.session
+      .disconnect()
+      .catch(() => undefined)
+      .finally(() => link.close?.());
   };
   channel.addEventListener('message', async (event: MessageEvent<Frame>) => {
     const frame = event.data;
@@ -129,14 +143,14 @@ export function serveFollowers(name: string, connect: () => Link): () => void {
       if (frame.method === 'hello' && typeof tabLock === 'string' && locks) {
         void locks.request(tabLock, () => drop(frame.from));
       }
-      if (frame.method === 'disconnect') drop(frame.from);
+      if (frame.method === 'disconnect') void drop(frame.from);
     } catch (error) {
       post({ kind: 'result', to: frame.from, id: frame.id, error: serializeError(error) });
     }
   });
   post({ kind: 'leader', leaderId });
-  return () => {
-    for (const tab of [...links.keys()]) drop(tab);
+  return async () => {
     channel.close();
+    await Promise.all([...links.keys()].map(drop));
   };
 }

@@ -1,4 +1,10 @@
-import type { AnyAggregate, CommandName, Projection, StateOf } from '@tidelog/core';
+import {
+  type AnyAggregate,
+  ClosedError,
+  type CommandName,
+  type Projection,
+  type StateOf,
+} from '@tidelog/core';
 import { Listeners } from '../listeners.js';
 import type {
   AggregateSnapshot,
@@ -16,13 +22,18 @@ import type {
 import type { Push, Target, TidelogSession } from './session.js';
 
 type AnySnapshot = AggregateSnapshot<unknown> | ProjectionSnapshot<unknown>;
+/** What a subscription's listeners are given. */
+type Pushed = AnySnapshot | DeadLetter;
 
 interface KeyState {
   subId: number;
   target: Target;
-  listeners: Listeners<AnySnapshot>;
+  listeners: Listeners<Pushed>;
+  /** The last state pushed (streams and projections; dead letters are events, not state). */
   snapshot?: AnySnapshot;
 }
+
+const DEAD_LETTERS = 'deadLetters';
 
 /** How a client reaches a session: the session and how to hand it a callback. */
 export interface Link {
@@ -54,7 +65,6 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   readonly ready: Promise<void>;
   readonly #keys = new Map<string, KeyState>();
   readonly #bySub = new Map<number, KeyState>();
-  readonly #deadLetters = new Listeners<DeadLetter>();
   #link: Link;
   #nextSub = 1;
   #closed = false;
@@ -89,12 +99,18 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     await Promise.all([...this.#keys.values()].map((k) => session.subscribe(k.subId, k.target)));
   }
 
+  /** The session, or `ClosedError` once this client is closed (as the runtime does after `close`). */
+  get #session(): TidelogSession {
+    if (this.#closed) throw new ClosedError('the client is closed');
+    return this.#link.session;
+  }
+
   #onPush(message: Push): void {
+    const key = this.#bySub.get(message.subId);
     if ('deadLetter' in message) {
-      this.#deadLetters.emit(message.deadLetter);
+      key?.listeners.emit(message.deadLetter);
       return;
     }
-    const key = this.#bySub.get(message.subId);
     // A push for a subscription the page has dropped meanwhile, or an older state than
     // the one an `execute` result already showed.
     if (!key || versionOf(message.snapshot) < versionOf(key.snapshot)) return;
@@ -115,7 +131,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     payload?: unknown,
     options?: ExecuteOptions,
   ) {
-    const result = (await this.#link.session.execute(
+    const result = (await this.#session.execute(
       aggregate.type,
       streamId,
       command,
@@ -132,9 +148,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   }
 
   async load<A extends R>(aggregate: A, streamId: string, options?: LoadOptions) {
-    return (await this.#link.session.load(aggregate.type, streamId, options)) as AggregateSnapshot<
-      StateOf<A>
-    >;
+    return (await this.#session.load(aggregate.type, streamId, options)) as AggregateSnapshot<StateOf<A>>;
   }
 
   subscribe<A extends R>(
@@ -143,7 +157,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     listener: (s: AggregateSnapshot<StateOf<A>>) => void,
   ): Unsubscribe {
     const target: Target = { kind: 'stream', aggregateType: aggregate.type, streamId };
-    return this.#subscribe(streamKey(aggregate.type, streamId), target, listener as (s: AnySnapshot) => void);
+    return this.#subscribe(streamKey(aggregate.type, streamId), target, listener as (value: Pushed) => void);
   }
 
   getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
@@ -160,7 +174,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     return this.#subscribe(
       `projection:${name}`,
       { kind: 'projection', name },
-      listener as (s: AnySnapshot) => void,
+      listener as (value: Pushed) => void,
     );
   }
 
@@ -169,7 +183,8 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     return this.#keys.get(`projection:${name}`)?.snapshot as ProjectionSnapshot<S> | undefined;
   }
 
-  #subscribe(id: string, target: Target, listener: (s: AnySnapshot) => void): Unsubscribe {
+  #subscribe(id: string, target: Target, listener: (value: Pushed) => void): Unsubscribe {
+    const session = this.#session;
     let key = this.#keys.get(id);
     if (!key) {
       const created: KeyState = { subId: this.#nextSub++, target, listeners: new Listeners() };
@@ -178,7 +193,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
       this.#bySub.set(created.subId, created);
       // Once attached, send at once so later calls on the same port are ordered after it;
       // before that, `#attach` subscribes every key it finds.
-      if (this.#attached) void this.#link.session.subscribe(created.subId, target).catch(reportError);
+      if (this.#attached) void session.subscribe(created.subId, target).catch(reportError);
     } else if (key.snapshot) {
       const current = key.snapshot;
       queueMicrotask(() => listener(current));
@@ -197,28 +212,53 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     };
   }
 
-  rebuildProjection(projection: { readonly name: string } | string): Promise<void> {
-    return this.#link.session.rebuildProjection(
-      typeof projection === 'string' ? projection : projection.name,
-    );
+  async rebuildProjection(projection: { readonly name: string } | string): Promise<void> {
+    await this.#session.rebuildProjection(typeof projection === 'string' ? projection : projection.name);
   }
 
-  deadLetters(): Promise<DeadLetter[]> {
-    return this.#link.session.deadLetters();
+  async deadLetters(): Promise<DeadLetter[]> {
+    return this.#session.deadLetters();
   }
 
-  /** Be told of each new dead letter. */
+  /**
+   * Be told of each dead letter as the runtime stores it. One runtime subscription per
+   * page, held while this page has a listener; calls made after this one (an `execute`)
+   * reach the runtime after it, so their dead letters are not missed.
+   */
   subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe {
-    return this.#deadLetters.add(listener);
+    return this.#subscribe(DEAD_LETTERS, { kind: 'deadLetters' }, listener as (value: Pushed) => void);
   }
 
-  settled(): Promise<void> {
-    return this.#link.session.settled();
+  /**
+   * Run a dead letter again in the runtime. True when it went through, false when there
+   * is no such letter; rejects with the error (class, `code` and fields kept) when it fails again.
+   *
+   * @example
+   * for (const letter of await client.deadLetters()) await client.retryDeadLetter(letter.id).catch(console.warn);
+   */
+  async retryDeadLetter(id: string): Promise<boolean> {
+    return this.#session.retryDeadLetter(id);
+  }
+
+  /**
+   * Delete dead letters (these ids, or all) once the app has dealt with them.
+   *
+   * @example
+   * await client.clearDeadLetters([letter.id]);
+   */
+  async clearDeadLetters(ids?: readonly string[]): Promise<void> {
+    await this.#session.clearDeadLetters(ids);
+  }
+
+  /** Resolves when the runtime's background work has run; at once after `close()`. */
+  async settled(): Promise<void> {
+    if (this.#closed) return;
+    await this.#link.session.settled();
   }
 
   /** Live listeners in the runtime across all connections (a leak check for tests and devtools). */
-  liveListeners(): Promise<number> {
-    return this.#link.session.liveListeners();
+  async liveListeners(): Promise<number> {
+    return this.#session.liveListeners();
   }
 
   /** End this page's session: its subscriptions are released in the runtime. */

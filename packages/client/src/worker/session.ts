@@ -11,12 +11,13 @@ import type {
 /** What a page subscribes to. */
 export type Target =
   | { kind: 'stream'; aggregateType: string; streamId: string }
-  | { kind: 'projection'; name: string };
+  | { kind: 'projection'; name: string }
+  | { kind: 'deadLetters' };
 
-/** A message the runtime pushes to a page. */
+/** A message the runtime pushes to a page, for one of its subscriptions. */
 export type Push =
   | { subId: number; snapshot: AggregateSnapshot<unknown> | ProjectionSnapshot<unknown> }
-  | { deadLetter: DeadLetter };
+  | { subId: number; deadLetter: DeadLetter };
 
 export interface Hello {
   storage: string;
@@ -43,6 +44,8 @@ export interface TidelogSession {
   unsubscribe(subId: number): Promise<void>;
   rebuildProjection(name: string): Promise<void>;
   deadLetters(): Promise<DeadLetter[]>;
+  retryDeadLetter(id: string): Promise<boolean>;
+  clearDeadLetters(ids?: readonly string[]): Promise<void>;
   settled(): Promise<void>;
   /** End the session: drop its subscriptions and its push channel. */
   disconnect(): Promise<void>;
@@ -71,7 +74,6 @@ export interface SessionHooks {
 export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {}): TidelogSession {
   const subs = new Map<number, () => void>();
   let push: ((message: Push) => void) | undefined;
-  let offDeadLetters: (() => void) | undefined;
   let ended = false;
   const send = (message: Push) => {
     // The page may be gone already; a failed push must not disturb the runtime.
@@ -82,7 +84,6 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
     ended = true;
     for (const off of subs.values()) off();
     subs.clear();
-    offDeadLetters?.();
     const p = push;
     push = undefined;
     if (p) {
@@ -107,10 +108,8 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
       };
     },
     async listen(fn) {
-      const rt = await runtime;
+      await runtime;
       push = fn;
-      offDeadLetters?.();
-      offDeadLetters = rt.subscribeDeadLetters((deadLetter) => send({ deadLetter }));
     },
     async execute(aggregateType, streamId, command, payload, options) {
       const rt = await runtime;
@@ -131,13 +130,7 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
       const rt = await runtime;
       if (ended) return;
       subs.get(subId)?.();
-      const off =
-        target.kind === 'stream'
-          ? rt.subscribe(rt.aggregateByType(target.aggregateType), target.streamId, (snapshot) =>
-              send({ subId, snapshot }),
-            )
-          : rt.subscribeProjection(target.name, (snapshot) => send({ subId, snapshot }));
-      subs.set(subId, off);
+      subs.set(subId, subscribeTarget(rt, target, subId, send));
     },
     async unsubscribe(subId) {
       subs.get(subId)?.();
@@ -149,6 +142,12 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
     async deadLetters() {
       return (await runtime).deadLetters();
     },
+    async retryDeadLetter(id) {
+      return (await runtime).retryDeadLetter(id);
+    },
+    async clearDeadLetters(ids) {
+      await (await runtime).clearDeadLetters(ids);
+    },
     async settled() {
       await (await runtime).settled();
     },
@@ -157,4 +156,23 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
       return (await runtime).debug().listeners;
     },
   };
+}
+
+/** One runtime subscription for a page's subscription `subId`; returns its release. */
+function subscribeTarget(
+  rt: Tidelog,
+  target: Target,
+  subId: number,
+  send: (message: Push) => void,
+): () => void {
+  switch (target.kind) {
+    case 'stream':
+      return rt.subscribe(rt.aggregateByType(target.aggregateType), target.streamId, (snapshot) =>
+        send({ subId, snapshot }),
+      );
+    case 'projection':
+      return rt.subscribeProjection(target.name, (snapshot) => send({ subId, snapshot }));
+    case 'deadLetters':
+      return rt.subscribeDeadLetters((deadLetter) => send({ subId, deadLetter }));
+  }
 }
