@@ -5,6 +5,8 @@ import { createTidelog, type Tidelog } from '../runtime.js';
 import { Counter, Drain, Totals } from '../test-fixtures.js';
 import type { AggregateSnapshot } from '../types.js';
 import { connectPort } from './connect.js';
+import { localLink } from './links.js';
+import { TidelogClient } from './remote-client.js';
 import { servePort } from './serve.js';
 
 const open: MessagePort[] = [];
@@ -187,5 +189,19 @@ describe('worker bridge over MessageChannel', () => {
     await client.settled();
     // The runtime itself lives on for the other pages.
     expect((await runtime.execute(Counter, 'c-1', 'increment', { by: 1 })).version).toBe(1);
+  });
+
+  it('closes the in-page fallback runtime with its client, as close() does in-process', async () => {
+    const runtime = await createTidelog({ aggregates: [Counter], processManagers: [Drain] });
+    const client = new TidelogClient<typeof Counter>(
+      localLink(Promise.resolve(runtime as Tidelog)),
+      'in-page',
+    );
+    await client.ready;
+    client.subscribeDeadLetters(() => undefined);
+    await client.execute(Counter, 'c-1', 'increment', { by: 1 });
+    await client.close();
+    expect(runtime.debug().listeners).toBe(0);
+    await expect(runtime.deadLetters()).rejects.toBeInstanceOf(ClosedError);
   });
 });

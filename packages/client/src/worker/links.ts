@@ -22,11 +22,16 @@ export function portLink(port: MessagePort): Link {
 
 /**
  * A link to a session on a runtime in this same realm (the in-page fallback): no
- * serialization, same API.
+ * serialization, same API. The page owns that runtime, so closing the link closes it
+ * (flushing checkpoints and closing the store), as `close()` does in-process.
  *
  * @example
  * const link = localLink(createTidelog({ aggregates: [Counter] }));
  */
 export function localLink(runtime: Promise<Tidelog>): Link {
-  return { session: createSession(runtime), wrapPush: (push) => push };
+  return {
+    session: createSession(runtime),
+    wrapPush: (push) => push,
+    close: async () => (await runtime).close(),
+  };
 }

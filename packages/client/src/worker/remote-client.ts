@@ -40,8 +40,8 @@ export interface Link {
   session: TidelogSession;
   /** Wrap the push callback for the transport (`comlink.proxy` for a worker). */
   wrapPush: (push: (message: Push) => void) => (message: Push) => void;
-  /** Close the transport after `disconnect`. */
-  close?: () => void;
+  /** Close the transport after `disconnect` (and, in-page, the runtime the page owns). */
+  close?: () => void | Promise<void>;
 }
 
 const versionOf = (s: AnySnapshot | undefined) => (s && 'version' in s ? s.version : -1);
@@ -261,14 +261,17 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     return this.#session.liveListeners();
   }
 
-  /** End this page's session: its subscriptions are released in the runtime. */
+  /**
+   * End this page's session: its subscriptions are released in the runtime. A worker's
+   * runtime lives on for the other pages; the in-page fallback's runtime is closed.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#keys.clear();
     this.#bySub.clear();
     await this.#link.session.disconnect().catch(() => undefined);
-    this.#link.close?.();
+    await this.#link.close?.();
   }
 }
 
