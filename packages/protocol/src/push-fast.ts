@@ -35,14 +35,32 @@ function metaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
 }
 
 /**
+ * True when a checked event (all seven envelope fields present) has no other key, so it
+ * can stand for itself: no copy to allocate per event (allocation is most of what
+ * validation adds to a push, through the garbage collector). Only asked for objects made
+ * by `JSON.parse`: plain data, no getters, no hidden keys.
+ */
+function hasOnlyEnvelopeKeys(event: Record<string, unknown>): boolean {
+  let keys = 0;
+  for (const _ in event) keys++;
+  return keys === 7;
+}
+
+/**
  * The checked envelopes of a push's `events` when every event is valid, ids ascend
  * (UUIDv7s minted in order on one device, hence unique) and each stream's versions are
  * contiguous and ascending; otherwise undefined, and the caller runs the full validation.
+ * `escapeFree`: see `checkPushedEvent`. `fromJson`: the events come straight from
+ * `JSON.parse`, so an event with exactly the envelope's keys is returned as is, not copied.
  *
  * @example
  * const events = fastPushEvents(body.events, false) ?? fullValidation(body);
  */
-export function fastPushEvents(events: readonly unknown[], escapeFree: boolean): PushedEvent[] | undefined {
+export function fastPushEvents(
+  events: readonly unknown[],
+  escapeFree: boolean,
+  fromJson = false,
+): PushedEvent[] | undefined {
   const checked: PushedEvent[] = new Array(events.length);
   // Each stream's latest version so far; most pushes touch few streams.
   const versions = new Map<string, number>();
@@ -67,15 +85,18 @@ export function fastPushEvents(events: readonly unknown[], escapeFree: boolean):
     if (last !== undefined && version !== last + 1) return undefined;
     versions.set(streamId, version);
     previousId = id;
-    checked[i] = {
-      id,
-      streamId,
-      version,
-      type: type as string,
-      schemaVersion: schemaVersion as number,
-      data: data as JsonObject,
-      meta,
-    };
+    checked[i] =
+      fromJson && hasOnlyEnvelopeKeys(input)
+        ? (input as unknown as PushedEvent)
+        : {
+            id,
+            streamId,
+            version,
+            type: type as string,
+            schemaVersion: schemaVersion as number,
+            data: data as JsonObject,
+            meta,
+          };
   }
   return checked;
 }

@@ -274,6 +274,21 @@ describe('push request validation with the JSON source text', () => {
     }
   });
 
+  it('returns parsed events with exactly the envelope fields as they are, copies the others without extras', () => {
+    const [a1, a2] = streamEvents('a', 2);
+    const { value, json } = parsed({ clientId: 'c', events: [a1, { ...a2, position: 7 }] });
+    const result = validatePushRequest(value, undefined, { json });
+    if (!result.ok) throw new Error('expected a valid push');
+    const given = (value as { events: unknown[] }).events;
+    expect(result.value.events[0]).toBe(given[0]);
+    expect(result.value.events[1]).not.toBe(given[1]);
+    expect(result.value.events[1]).toEqual(a2);
+    // Without the text nothing is known about where the objects came from: always copies.
+    const copied = validatePushRequest(value);
+    if (!copied.ok) throw new Error('expected a valid push');
+    expect(copied.value.events[0]).not.toBe(given[0]);
+  });
+
   it('answers exactly as without it for a valid body', () => {
     const { value, json } = parsed({ clientId: 'c', events: streamEvents('a', 3) });
     expect(validatePushRequest(value, undefined, { json })).toEqual(validatePushRequest(value));
