@@ -1,7 +1,11 @@
 /** The advisory lock key of a space is `hashtextextended(<schema>:<space>, 0)`. */
 export const lockKeyText = (schema: string, space: string): string => `${schema}:${space}`;
 
-/** The signature `migrate` looks for to tell whether the schema is ready. */
+/**
+ * The signature `migrate` looks for to tell whether the schema is ready. It only checks
+ * that the function exists, and replicas of different releases may share a schema: give
+ * the function a new name whenever its body or result changes.
+ */
 export const APPEND_BATCH_SIGNATURE =
   'append_batch(text, integer[], text[], text[], integer[], text[], integer[], json[], json[], text)';
 
@@ -20,7 +24,7 @@ export const APPEND_BATCH_SIGNATURE =
  * inserted at head + 1, head + 2, … in its own subtransaction, so a stale one writes
  * nothing and leaves the others alone. One NOTIFY carries the final head. Returns, per
  * push, the head it appended after, or -1 when it was stale (not NULL, which postgres.js
- * reads in an array as 'NULL'). A VOLATILE plpgsql function takes a fresh snapshot per
+ * reads in an array as 'NULL'), then the head after the whole group. A VOLATILE plpgsql function takes a fresh snapshot per
  * statement, so the reads after the lock see every commit of the lock's previous holders.
  */
 export function appendBatchFunction(schema: string): string {
@@ -71,7 +75,7 @@ export function appendBatchFunction(schema: string): string {
       IF v_written THEN
         PERFORM pg_notify(p_channel, v_head::text || ':' || p_space);
       END IF;
-      RETURN v_bases;
+      RETURN v_bases || v_head;
     END
     $fn$`;
 }

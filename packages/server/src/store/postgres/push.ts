@@ -76,22 +76,30 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     return { head: Number(state!.head), versions, known };
   };
 
-  /** One append_batch() call; per push, the head it appended after, or null (stale, nothing written). */
+  /**
+   * One append_batch() call: per push, the head it appended after, or null (stale, nothing
+   * written); and the head once the group committed.
+   */
   const append = async (
     db: Sql | TransactionSql,
     space: string,
     pushes: readonly EncodedPush[],
-  ): Promise<(number | null)[]> => {
+  ): Promise<{ bases: (number | null)[]; head: number }> => {
     const [row] = await db.unsafe<{ bases: string[] }[]>(
       `SELECT ${appendBatch}($1::text, $2::integer[], $3::text[], $4::text[], $5::integer[], $6::text[],
          $7::integer[], $8::json[], $9::json[], $10::text) AS bases`,
       [space, ...encodeGroup(pushes), channel],
       { prepare: true },
     );
-    return row!.bases.map((base) => (base === '-1' ? null : Number(base)));
+    const bases = row!.bases.map((base) => (base === '-1' ? null : Number(base)));
+    return { bases, head: bases.pop()! };
   };
 
-  const shift = (outcome: PushOutcome, base: number): PushOutcome => ({
+  /**
+   * A plan's outcome at its real positions. `head` is the space's head once the push's
+   * group committed: later pushes of the same group committed with it.
+   */
+  const shift = (outcome: PushOutcome, base: number, head: number): PushOutcome => ({
     accepted: outcome.accepted.map((g) => ({
       ...g,
       fromPosition: g.fromPosition + base,
@@ -99,7 +107,7 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     })),
     duplicates: outcome.duplicates,
     conflicts: outcome.conflicts,
-    head: outcome.head + base,
+    head,
   });
 
   const lockedPush = (space: string, pushed: PushedEvent[]) =>
@@ -108,20 +116,26 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
       const state = await readState(tx, space, pushed);
       const plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
       if (plan.append.length === 0) return { ...plan.outcome, head: state.head };
-      const [base] = await append(tx, space, [encodePush(plan.append)]);
-      if (base == null) throw new Error('tidelog: append_batch() found a plan stale under the space lock');
-      return shift(plan.outcome, base);
+      const { bases, head } = await append(tx, space, [encodePush(plan.append)]);
+      if (bases[0] == null)
+        throw new Error('tidelog: append_batch() found a plan stale under the space lock');
+      return shift(plan.outcome, bases[0], head);
     });
 
-  const answer = (space: string, w: Waiting<FastPush, PushOutcome>, base: number | null | undefined) => {
-    if (base != null) w.resolve(shift(w.job.outcome, base));
+  const answer = (
+    space: string,
+    w: Waiting<FastPush, PushOutcome>,
+    base: number | null | undefined,
+    head: number,
+  ) => {
+    if (base != null) w.resolve(shift(w.job.outcome, base, head));
     else lockedPush(space, w.job.pushed).then(w.resolve, w.reject);
   };
 
   const groups = new GroupCommit<FastPush, PushOutcome>(async (space, group) => {
-    let bases: (number | null)[];
+    let written: { bases: (number | null)[]; head: number };
     try {
-      bases = await append(
+      written = await append(
         sql,
         space,
         group.map((w) => w.job.encoded),
@@ -136,14 +150,15 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
       // make each retry stale, and the locked path answers them as duplicates.)
       for (const w of group) {
         try {
-          answer(space, w, (await append(sql, space, [w.job.encoded]))[0]);
+          const alone = await append(sql, space, [w.job.encoded]);
+          answer(space, w, alone.bases[0], alone.head);
         } catch (single) {
           w.reject(single);
         }
       }
       return;
     }
-    for (const [i, w] of group.entries()) answer(space, w, bases[i]);
+    for (const [i, w] of group.entries()) answer(space, w, written.bases[i], written.head);
   }, LIMITS);
 
   return async (space: string, pushed: PushedEvent[]): Promise<PushOutcome> => {
