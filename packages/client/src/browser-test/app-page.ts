@@ -4,6 +4,7 @@ import { createTidelog } from '../runtime.js';
 import { Counter, Totals } from '../test-fixtures.js';
 import type { AggregateSnapshot } from '../types.js';
 import { connectTidelog, type TidelogClient } from '../worker/index.js';
+import { Spill } from './app-process.js';
 
 const params = new URLSearchParams(location.search);
 const g = globalThis as Record<string, unknown>;
@@ -19,6 +20,15 @@ const waiters: {
   resolve: (s: AggregateSnapshot<{ count: number }>) => void;
 }[] = [];
 const offs = new Map<string, () => void>();
+const letters: { id: string; code: string }[] = [];
+const letterWaiters: { count: number; resolve: (seen: { id: string; code: string }[]) => void }[] = [];
+let offLetters: (() => void) | undefined;
+
+/** What the test sees of an error that crossed the boundary. */
+function described(e: unknown) {
+  const err = e as Error & { code?: string; data?: unknown };
+  return { name: err.name, code: err.code, data: err.data };
+}
 
 const api = {
   async connect() {
@@ -30,6 +40,7 @@ const api = {
         createTidelog({
           aggregates: [Counter],
           projections: [Totals],
+          processManagers: [Spill],
           store: () => openIdbEventStore({ name: 'tidelog-client-test' }),
         }),
     });
@@ -44,13 +55,16 @@ const api = {
   startBig(streamId: string, times: number) {
     void client!.execute(Counter, streamId, 'incrementMany', { times }).catch(() => undefined);
   },
+  async decrement(streamId: string, by: number) {
+    const r = await client!.execute(Counter, streamId, 'decrement', { by });
+    return { version: r.version, count: r.state.count };
+  },
   async decrementTooMuch(streamId: string) {
     try {
       await client!.execute(Counter, streamId, 'decrement', { by: 1_000_000 });
       return null;
     } catch (e) {
-      const err = e as Error & { code?: string; data?: unknown };
-      return { name: err.name, code: err.code, data: err.data };
+      return described(e);
     }
   },
   subscribe(streamId: string) {
@@ -81,6 +95,37 @@ const api = {
     const s = await client!.load(Counter, streamId);
     return { version: s.version, count: s.state.count };
   },
+  /** Collect the dead letters this page is told of, until `unwatchDeadLetters`. */
+  watchDeadLetters() {
+    offLetters?.();
+    offLetters = client!.subscribeDeadLetters((l) => {
+      letters.push({ id: l.id, code: l.error.code });
+      for (const w of letterWaiters.filter((w) => letters.length >= w.count)) {
+        letterWaiters.splice(letterWaiters.indexOf(w), 1);
+        w.resolve(letters.slice(0, w.count));
+      }
+    });
+  },
+  unwatchDeadLetters() {
+    offLetters?.();
+    offLetters = undefined;
+  },
+  /** Resolves with the first `count` dead letters this page was told of. */
+  waitForDeadLetters(count: number) {
+    if (letters.length >= count) return Promise.resolve(letters.slice(0, count));
+    return new Promise<{ id: string; code: string }[]>((resolve) => letterWaiters.push({ count, resolve }));
+  },
+  async deadLetters() {
+    return (await client!.deadLetters()).map((l) => ({ id: l.id, code: l.error.code }));
+  },
+  async retryDeadLetter(id: string) {
+    try {
+      return { retried: await client!.retryDeadLetter(id) };
+    } catch (e) {
+      return described(e);
+    }
+  },
+  clearDeadLetters: (ids?: string[]) => client!.clearDeadLetters(ids),
   liveListeners: () => client!.liveListeners(),
   settled: () => client!.settled(),
   close: () => client!.close(),

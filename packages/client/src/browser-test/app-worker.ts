@@ -3,11 +3,13 @@ import { openIdbEventStore } from '@tidelog/idb';
 import { createTidelog } from '../runtime.js';
 import { Counter, Totals } from '../test-fixtures.js';
 import { serveTidelog } from '../worker/index.js';
+import { Spill } from './app-process.js';
 
 serveTidelog(() =>
   createTidelog({
     aggregates: [Counter],
     projections: [Totals],
+    processManagers: [Spill],
     store: () => openIdbEventStore({ name: 'tidelog-client-test' }),
   }),
 );

@@ -52,7 +52,7 @@ describe('SharedWorker runtime in headless Chromium', () => {
       await window.tl.execute('leak-1', 1);
       await window.tl.waitForVersion('leak-1', 1);
     });
-    expect(await keeper.page.evaluate(() => window.tl.liveListeners())).toBe(baseline + 3);
+    expect(await keeper.page.evaluate(() => window.tl.liveListeners())).toBe(baseline + 2);
     await closing.page.close();
     // The worker learns of the closed tab when its Web Lock is released.
     await expect
@@ -75,6 +75,48 @@ describe('SharedWorker runtime in headless Chromium', () => {
       count: after.count + 1,
     });
     await witness.page.close();
+  });
+
+  it("a process manager's dead letter made from one tab reaches another, which retries and clears it", async () => {
+    const a = await tab();
+    const b = await tab();
+    // No tab holds a subscription: once earlier tabs are released, the worker has no listener.
+    await expect.poll(() => a.page.evaluate(() => window.tl.liveListeners()), { timeout: 20_000 }).toBe(0);
+    await a.page.evaluate(() => window.tl.watchDeadLetters());
+    await a.page.evaluate(() => window.tl.settled()); // a round trip: the worker has it now
+    expect(await b.page.evaluate(() => window.tl.liveListeners())).toBe(1);
+
+    await b.page.evaluate(() => window.tl.execute('source', 2));
+    await b.page.evaluate(() => window.tl.decrement('source', 1));
+    const [letter] = await a.page.evaluate(() => window.tl.waitForDeadLetters(1));
+    expect(letter?.code).toBe('INSUFFICIENT');
+    expect(await b.page.evaluate(() => window.tl.deadLetters())).toContainEqual(letter);
+    // Still failing: the command's error comes back to the page with its class name, code and data.
+    expect(await a.page.evaluate((id) => window.tl.retryDeadLetter(id), letter!.id)).toEqual({
+      name: 'DomainError',
+      code: 'INSUFFICIENT',
+      data: { count: 0 },
+    });
+    await b.page.evaluate(() => window.tl.execute('empty', 1));
+    expect(await a.page.evaluate((id) => window.tl.retryDeadLetter(id), letter!.id)).toEqual({
+      retried: true,
+    });
+    expect(await b.page.evaluate(() => window.tl.load('empty'))).toEqual({ version: 2, count: 0 });
+    expect(await b.page.evaluate(() => window.tl.deadLetters())).not.toContainEqual(letter);
+    expect(await a.page.evaluate((id) => window.tl.retryDeadLetter(id), letter!.id)).toEqual({
+      retried: false,
+    });
+
+    await b.page.evaluate(() => window.tl.decrement('source', 1));
+    await a.page.evaluate(() => window.tl.waitForDeadLetters(2));
+    await b.page.evaluate(() => window.tl.clearDeadLetters());
+    expect(await a.page.evaluate(() => window.tl.deadLetters())).toEqual([]);
+
+    await a.page.evaluate(() => window.tl.unwatchDeadLetters());
+    await a.page.evaluate(() => window.tl.settled());
+    expect(await b.page.evaluate(() => window.tl.liveListeners())).toBe(0);
+    await a.page.close();
+    await b.page.close();
   });
 
   it('a lone tab closed mid-command (the worker dies with it) leaves all or nothing', async () => {
