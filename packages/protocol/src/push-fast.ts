@@ -63,7 +63,9 @@ export function fastPushEvents(
 ): PushedEvent[] | undefined {
   const checked: PushedEvent[] = new Array(events.length);
   // Each stream's latest version so far; most pushes touch few streams.
-  const versions = new Map<string, number>();
+  const streams: string[] = [];
+  const latest: number[] = [];
+  let versions: Map<string, number> | undefined;
   let previousId = '';
   for (let i = 0; i < events.length; i++) {
     const input = events[i];
@@ -81,9 +83,25 @@ export function fastPushEvents(
     ) {
       return undefined;
     }
-    const last = versions.get(streamId);
-    if (last !== undefined && version !== last + 1) return undefined;
-    versions.set(streamId, version);
+    if (versions === undefined) {
+      let k = 0;
+      while (k < streams.length && streams[k] !== streamId) k++;
+      if (k < streams.length) {
+        if (version !== latest[k]! + 1) return undefined;
+        latest[k] = version;
+      } else if (k < 16) {
+        streams.push(streamId);
+        latest.push(version);
+      } else {
+        versions = new Map();
+        for (let j = 0; j < streams.length; j++) versions.set(streams[j]!, latest[j]!);
+      }
+    }
+    if (versions !== undefined) {
+      const last = versions.get(streamId);
+      if (last !== undefined && version !== last + 1) return undefined;
+      versions.set(streamId, version);
+    }
     previousId = id;
     checked[i] =
       fromJson && hasOnlyEnvelopeKeys(input)

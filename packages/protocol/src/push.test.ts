@@ -245,6 +245,41 @@ describe.each(validators)('push request validation (%s)', (_, validate) => {
   });
 });
 
+describe('push request validation, many streams in one push', () => {
+  // 40 streams interleaved, 3 versions each, ids ascending: the quick pass's per-stream
+  // bookkeeping changes form past 16 streams.
+  const interleaved = () => {
+    const streams = Array.from({ length: 40 }, (_, s) => streamEvents(`s-${s}`, 3));
+    // Fresh ids in array order, so they ascend and the quick pass takes the push.
+    return Array.from({ length: 120 }, (_, i) => ({
+      ...streams[i % 40]![Math.floor(i / 40)]!,
+      id: testId(),
+    }));
+  };
+
+  it('accepts contiguous versions in every stream', () => {
+    const events = interleaved();
+    const json = JSON.stringify({ clientId: 'c', events });
+    const value = JSON.parse(json) as { events: unknown[] };
+    const result = validatePushRequest(value, undefined, { json });
+    // Taken by the quick pass: the parsed events come back as they are.
+    if (result.ok) expect(result.value.events[0]).toBe(value.events[0]);
+    expect(result).toEqual({
+      ok: true,
+      value: { clientId: 'c', events },
+    });
+  });
+
+  it.each([3, 20, 35])('refuses a gap in stream %i', (stream) => {
+    const events = interleaved();
+    const i = 80 + stream; // that stream's third event
+    events[i] = { ...events[i]!, version: 4 };
+    const json = JSON.stringify({ clientId: 'c', events });
+    const result = validatePushRequest(JSON.parse(json), undefined, { json });
+    expect(issuesOf(result)).toContainEqual(expect.objectContaining({ path: `events[${i}].version` }));
+  });
+});
+
 describe('push request validation with the JSON source text', () => {
   const parsed = (body: unknown) => {
     const json = JSON.stringify(body);

@@ -123,7 +123,13 @@ export function isTimestamp(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const n = value.length;
   if (n < 20 || n > 30 || value.charCodeAt(n - 1) !== 90 /* Z */) return false;
-  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':') {
+  if (
+    value.charCodeAt(4) !== 45 /* - */ ||
+    value.charCodeAt(7) !== 45 ||
+    value.charCodeAt(10) !== 84 /* T */ ||
+    value.charCodeAt(13) !== 58 /* : */ ||
+    value.charCodeAt(16) !== 58
+  ) {
     return false;
   }
   const hi = two(value, 0);
@@ -137,7 +143,7 @@ export function isTimestamp(value: unknown): value is string {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
   if (n > 20) {
     // A fraction: '.', then 1-9 digits, then the final 'Z'.
-    if (value[19] !== '.' || n === 21) return false;
+    if (value.charCodeAt(19) !== 46 /* . */ || n === 21) return false;
     for (let i = 20; i < n - 1; i++) {
       const c = value.charCodeAt(i);
       if (c < 48 || c > 57) return false;
