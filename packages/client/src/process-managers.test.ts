@@ -132,6 +132,44 @@ describe('process managers', () => {
     await tidelog.close();
   });
 
+  it('save the checkpoint after reactions with effects, not after each event a handler passes over', async () => {
+    const store = new MemoryEventStore();
+    let saves = 0;
+    const counted = intercept(store, {
+      putProcessCheckpoint: (cp) => {
+        saves++;
+        return store.putProcessCheckpoint(cp);
+      },
+    });
+    // Reacts to every Incremented, dispatches only for big ones.
+    const BigOnly = defineProcessManager({
+      name: 'big-only',
+      events: {
+        Incremented: (e) =>
+          (e.data as { by: number }).by >= 10
+            ? dispatch(Counter, `big-${e.streamId}`, 'increment', { by: 1 })
+            : undefined,
+      },
+    });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [BigOnly],
+      store: counted,
+      checkpointEvery: 50,
+    });
+    await tidelog.settled();
+    const opened = saves;
+    for (let i = 0; i < 20; i++) await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
+    await tidelog.settled();
+    expect(saves - opened).toBe(0);
+    await tidelog.execute(Counter, 'c-1', 'increment', { by: 10 });
+    await tidelog.settled();
+    expect(saves - opened).toBe(1); // saved with the effect: a restart will not run it again
+    expect(await store.getProcessCheckpoint('big-only')).toMatchObject({ position: 21 });
+    expect(await store.streamVersion('big-c-1')).toBe(1);
+    await tidelog.close();
+  });
+
   it('react to pending events once, and forget them once confirmed', async () => {
     const store = new MemoryEventStore();
     const first = await createTidelog({
@@ -144,10 +182,12 @@ describe('process managers', () => {
     await first.settled();
     const mirror = await store.readPending({ streamId: 'mirror-c-1' });
     expect(mirror.map((e) => e.data)).toEqual([{ by: 4 }]);
+    // Saved with the reaction that dispatched; the mirrored event (no effect) joins on close.
+    expect((await store.getProcessCheckpoint('mirror'))?.handled).toEqual([events[0]!.id]);
+    await first.close();
     expect((await store.getProcessCheckpoint('mirror'))?.handled.sort()).toEqual(
       [events[0]!.id, mirror[0]!.id].sort(),
     );
-    await first.close();
 
     // Started again before the server answered: the pending events were handled already.
     const second = await createTidelog({

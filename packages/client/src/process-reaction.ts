@@ -55,18 +55,23 @@ export class Reactions {
     return event.meta.clientId === this.host.clientId && Object.hasOwn(this.manager.events, event.type);
   }
 
-  /** Run the reaction; resolves once every dispatch ran or has its dead letter stored. */
-  async react(event: Envelope, { replay }: { replay: boolean }): Promise<void> {
+  /**
+   * Run the reaction; resolves once every dispatch ran or has its dead letter stored, with
+   * whether it did anything (dispatched or buried). A reaction that did nothing need not
+   * move the checkpoint at once: running it again has no effect either.
+   */
+  async react(event: Envelope, { replay }: { replay: boolean }): Promise<boolean> {
     const letterId = handlerLetterId(this.manager.name, event.id);
-    if (replay && this.dead.has(letterId)) return;
+    if (replay && this.dead.has(letterId)) return false;
     let dispatches: readonly Dispatch[];
     try {
       dispatches = this.#call(event);
     } catch (error) {
       await this.bury(letterId, event, undefined, error);
-      return;
+      return true;
     }
     await this.#runAll(event, dispatches, replay);
+    return dispatches.length > 0;
   }
 
   /**

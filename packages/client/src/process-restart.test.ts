@@ -52,12 +52,17 @@ describe('process managers across restarts (fake-indexeddb)', () => {
       causationId: events[0]!.id,
       causationDepth: 1,
     });
+    // Saved with the reaction's effect (position 1); the mirrored event at position 2 had
+    // no reaction with effects, so it moves the stored checkpoint only on close.
     expect(await second.store.getProcessCheckpoint('mirror')).toEqual({
       name: 'mirror',
-      position: 2,
+      position: 1,
       handled: [],
     });
     await second.close();
+    const closed = await open();
+    expect(await closed.getProcessCheckpoint('mirror')).toEqual({ name: 'mirror', position: 2, handled: [] });
+    await closed.close();
 
     const third = await createTidelog({ aggregates: [Counter], processManagers: [Mirror], store: open });
     await third.settled();

@@ -16,8 +16,9 @@ export interface ProcessRunnerOptions {
  * Drives one process manager over the events this device made, at most once each and in
  * order, across restarts. Its checkpoint (`store.putProcessCheckpoint`) is the position
  * of the ordered log it has gone through plus the ids of pending events (not ordered yet)
- * it has handled; it is saved after every event it reacted to, so a restart re-runs at
- * most the one reaction that was cut short, and that re-run skips the commands that ran
+ * it has handled; it is saved after every reaction that dispatched or stored a dead letter
+ * (and otherwise every `checkpointEvery` positions), so a restart re-runs at most the one
+ * reaction with effects that was cut short, and that re-run skips the commands that ran
  * (see `Reactions`). On start it reads the events it missed (`readAll` from its position,
  * then `readPending`); a batch that does not follow its position makes it read the gap.
  *
@@ -147,18 +148,20 @@ export class ProcessRunner {
   async #positioned(e: Envelope, replay: boolean): Promise<void> {
     // Reacted to while pending: its position only moves the checkpoint on.
     const seen = this.#handled.delete(e.id);
-    const react = !seen && this.#reactions.reactsTo(e);
-    if (react) await this.#reactions.react(e, { replay });
+    const acted = !seen && this.#reactions.reactsTo(e) && (await this.#reactions.react(e, { replay }));
     this.#position = e.position!;
-    if (react) await this.#save();
+    // Saved at once only after a reaction with effects; one that dispatched nothing is
+    // harmless to re-run, so it waits for `checkpointEvery` like an event it ignores.
+    if (acted) await this.#save();
     else this.#dirty = true;
   }
 
   async #pending(e: Envelope, replay: boolean): Promise<void> {
     if (this.#handled.has(e.id) || !this.#reactions.reactsTo(e)) return;
-    await this.#reactions.react(e, { replay });
+    const acted = await this.#reactions.react(e, { replay });
     this.#handled.add(e.id);
-    await this.#save();
+    if (acted) await this.#save();
+    else this.#dirty = true;
   }
 
   async #saveIfDue(): Promise<void> {
