@@ -9,6 +9,8 @@ interface SpaceLog {
   events: PositionedEnvelope[];
   byId: Map<string, PositionedEnvelope>;
   streams: Map<string, PositionedEnvelope[]>;
+  /** The greatest id stored (string order): a pushed id above it cannot be stored. */
+  maxId: string;
 }
 
 /** Options of `createMemoryServerStore`. */
@@ -55,14 +57,18 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
           if (!versions.has(event.streamId)) {
             versions.set(event.streamId, current.streams.get(event.streamId)?.length ?? 0);
           }
-          const stored = current.byId.get(event.id);
-          if (stored) known.set(event.id, stored);
+          // UUIDv7 ids grow with time, so most pushed ids are above every stored one and
+          // need no lookup in the space's (large) id map.
+          if (event.id <= current.maxId) {
+            const stored = current.byId.get(event.id);
+            if (stored) known.set(event.id, stored);
+          }
         }
       }
       // Synchronous from planning to appending: no other push can interleave.
       const plan = planPush({ events, head: current?.events.length ?? 0, versions, known });
       if (plan.append.length > 0) {
-        const target: SpaceLog = current ?? { events: [], byId: new Map(), streams: new Map() };
+        const target: SpaceLog = current ?? { events: [], byId: new Map(), streams: new Map(), maxId: '' };
         if (!current) spaces.set(space, target);
         // plan.append holds each accepted group in one run: find a stream's list once per run.
         let streamId: string | undefined;
@@ -70,6 +76,7 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
         for (const event of plan.append) {
           target.events.push(event);
           target.byId.set(event.id, event);
+          if (event.id > target.maxId) target.maxId = event.id;
           if (event.streamId !== streamId) {
             streamId = event.streamId;
             const existing = target.streams.get(streamId);
