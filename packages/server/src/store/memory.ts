@@ -7,10 +7,25 @@ import { Watchers } from './watchers.js';
 interface SpaceLog {
   /** events[i] has position i + 1. */
   events: PositionedEnvelope[];
+  /** The events before `indexed` by id; brought up to date only when a lookup needs it. */
   byId: Map<string, PositionedEnvelope>;
+  indexed: number;
   streams: Map<string, PositionedEnvelope[]>;
   /** The greatest id stored (string order): a pushed id above it cannot be stored. */
   maxId: string;
+}
+
+/**
+ * The stored event with this id, if any. UUIDv7 ids grow with time, so most pushed ids
+ * are above every stored one and need no lookup at all; and the id map is filled lazily,
+ * in one go, when an id that may be stored comes: pushes in id order never build it.
+ */
+function storedEvent(log: SpaceLog, id: string): PositionedEnvelope | undefined {
+  if (id > log.maxId) return undefined;
+  const { events, byId } = log;
+  for (let i = log.indexed; i < events.length; i++) byId.set(events[i]!.id, events[i]!);
+  log.indexed = events.length;
+  return byId.get(id);
 }
 
 /** Options of `createMemoryServerStore`. */
@@ -51,31 +66,32 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
       const known = new Map<string, StoredEventRef>();
       if (current) {
         // The space's maps grow large and each lookup in them is a likely cache miss: look
-        // each stream up once (a push has far fewer streams than events), each id once.
+        // each stream up once (a push has far fewer streams than events), each id at most once.
         for (let i = 0; i < events.length; i++) {
           const event = events[i]!;
           if (!versions.has(event.streamId)) {
             versions.set(event.streamId, current.streams.get(event.streamId)?.length ?? 0);
           }
-          // UUIDv7 ids grow with time, so most pushed ids are above every stored one and
-          // need no lookup in the space's (large) id map.
-          if (event.id <= current.maxId) {
-            const stored = current.byId.get(event.id);
-            if (stored) known.set(event.id, stored);
-          }
+          const stored = storedEvent(current, event.id);
+          if (stored) known.set(event.id, stored);
         }
       }
       // Synchronous from planning to appending: no other push can interleave.
       const plan = planPush({ events, head: current?.events.length ?? 0, versions, known });
       if (plan.append.length > 0) {
-        const target: SpaceLog = current ?? { events: [], byId: new Map(), streams: new Map(), maxId: '' };
+        const target: SpaceLog = current ?? {
+          events: [],
+          byId: new Map(),
+          indexed: 0,
+          streams: new Map(),
+          maxId: '',
+        };
         if (!current) spaces.set(space, target);
         // plan.append holds each accepted group in one run: find a stream's list once per run.
         let streamId: string | undefined;
         let stream: PositionedEnvelope[] = [];
         for (const event of plan.append) {
           target.events.push(event);
-          target.byId.set(event.id, event);
           if (event.id > target.maxId) target.maxId = event.id;
           if (event.streamId !== streamId) {
             streamId = event.streamId;
