@@ -1,5 +1,6 @@
 import type { PositionedEnvelope } from '@tidelog/core';
 import { checkFromVersion, checkOpen, checkPullOptions } from './checks.js';
+import { IdRanges } from './memory-id-ranges.js';
 import { planPush, type StoredEventRef } from './plan-push.js';
 import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from './types.js';
 import { Watchers } from './watchers.js';
@@ -11,17 +12,17 @@ interface SpaceLog {
   byId: Map<string, PositionedEnvelope>;
   indexed: number;
   streams: Map<string, PositionedEnvelope[]>;
-  /** The greatest id stored (string order): a pushed id above it cannot be stored. */
-  maxId: string;
+  /** Ranges covering every stored id: an id outside them is not stored. */
+  ids: IdRanges;
 }
 
 /**
  * The stored event with this id, if any. UUIDv7 ids grow with time, so most pushed ids
- * are above every stored one and need no lookup at all; and the id map is filled lazily,
- * in one go, when an id that may be stored comes: pushes in id order never build it.
+ * fall outside the ranges of stored ones and need no lookup at all; and the id map is
+ * filled lazily, in one go, when an id that may be stored comes.
  */
 function storedEvent(log: SpaceLog, id: string): PositionedEnvelope | undefined {
-  if (id > log.maxId) return undefined;
+  if (!log.ids.mayHold(id)) return undefined;
   const { events, byId } = log;
   for (let i = log.indexed; i < events.length; i++) byId.set(events[i]!.id, events[i]!);
   log.indexed = events.length;
@@ -84,15 +85,18 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
           byId: new Map(),
           indexed: 0,
           streams: new Map(),
-          maxId: '',
+          ids: new IdRanges(),
         };
         if (!current) spaces.set(space, target);
         // plan.append holds each accepted group in one run: find a stream's list once per run.
         let streamId: string | undefined;
         let stream: PositionedEnvelope[] = [];
+        let minId: string | undefined;
+        let maxId: string | undefined;
         for (const event of plan.append) {
           target.events.push(event);
-          if (event.id > target.maxId) target.maxId = event.id;
+          if (minId === undefined || event.id < minId) minId = event.id;
+          if (maxId === undefined || event.id > maxId) maxId = event.id;
           if (event.streamId !== streamId) {
             streamId = event.streamId;
             const existing = target.streams.get(streamId);
@@ -104,6 +108,7 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
           }
           stream.push(event);
         }
+        target.ids.add(minId!, maxId!);
         watchers.notify(space, plan.outcome.head);
       }
       return plan.outcome;
