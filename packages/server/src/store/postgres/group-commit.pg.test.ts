@@ -7,24 +7,28 @@ import { createPostgresServerStore } from './store.js';
 import { TEST_DATABASE_URL, testSchemas } from './test-database.js';
 
 // Group commit: pushes to one space made while a group of that space is being written wait
-// and go together as the next group. Pushes started in the same tick are deterministic: the
-// first goes alone, the rest queue behind it and form one group.
+// and go together as a later group. A store has up to two groups of a space in flight; the
+// second starts once 4 pushes wait. So pushes started in the same tick are deterministic:
+// the first goes alone, and up to 3 more wait for it and go together next.
 
 const schemas = testSchemas();
 afterAll(schemas.dropAll);
 const schema = schemas.fresh();
 let store: ServerEventStore;
 let listener: postgres.Sql;
+let waitingSql: postgres.Sql;
 const notified: string[] = [];
 
 beforeAll(async () => {
   store = await createPostgresServerStore({ url: TEST_DATABASE_URL, schema });
-  listener = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  listener = postgres(TEST_DATABASE_URL, { max: 2, onnotice: () => {} });
+  waitingSql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
   await listener.listen(channelOf(schema), (payload) => notified.push(payload));
 });
 afterAll(async () => {
   await store?.close();
   await listener?.end({ timeout: 5 });
+  await waitingSql?.end({ timeout: 5 });
 });
 
 let spaces = 0;
@@ -39,8 +43,43 @@ async function notifiedHeads(space: string, atLeast: number): Promise<number[]> 
   return heads();
 }
 
+/** Hold the space's advisory lock (as another replica writing would) until `release()`. */
+async function holdLock(space: string) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let locked!: () => void;
+  const taken = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const done = listener.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`${schema}:${space}`}, 0))`;
+    locked();
+    await released;
+  });
+  await taken;
+  return {
+    /** Resolves once `count` transactions wait for the lock. */
+    async waiters(count: number) {
+      for (;;) {
+        const [row] = await waitingSql<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted
+            AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(${`${schema}:${space}`}, 0)`;
+        if (row!.n >= count) return;
+        await waitingSql`SELECT pg_sleep(0.01)`;
+      }
+    },
+    async release() {
+      release();
+      await done;
+    },
+  };
+}
+
 describe('postgres store group commit', () => {
-  it('writes pushes queued behind a running one as one transaction, each planned on the state the earlier ones leave', async () => {
+  it('writes pushes queued behind running ones together, each planned on the state the earlier ones leave', async () => {
     const space = freshSpace();
     const first = streamRun('s', 1, 2);
     const x = pushed('v', 1);
@@ -54,7 +93,16 @@ describe('postgres store group commit', () => {
       [x],
       [pushed('w', 1, { id: x.id })], // an id an earlier push of the group stored
     ];
-    const results = await Promise.all([store.push(space, first), ...group.map((p) => store.push(space, p))]);
+    // While another transaction holds the lock: the first push goes alone, the next 4 as a
+    // second group in flight, the last 4 wait in the store for a free slot, so the groups
+    // take the lock in this order.
+    const lock = await holdLock(space);
+    const pushing = [store.push(space, first)];
+    await lock.waiters(1);
+    pushing.push(...group.map((p) => store.push(space, p)));
+    await lock.waiters(2);
+    await lock.release();
+    const results = await Promise.all(pushing);
 
     expect(results[0]!.accepted).toEqual([
       { streamId: 's', fromVersion: 1, toVersion: 2, fromPosition: 1, toPosition: 2 },
@@ -90,9 +138,11 @@ describe('postgres store group commit', () => {
       accepted: [],
       conflicts: [{ streamId: 'w', expectedVersion: 0, actualVersion: 0, id: x.id }],
     });
-    // Every push answers the head once its group committed, the stale ones too.
+    // Every push answers the head as of its group's commit; a stale one, as of its own.
     expect(results[0]!.head).toBe(2);
-    for (const r of [b, c, d, e, f, g, h, i]) expect(r!.head).toBe(7);
+    expect(b!.head).toBe(3);
+    for (const r of [f, g, h, i]) expect(r!.head).toBe(7);
+    for (const r of [c, d, e]) expect(r!.head).toBeGreaterThanOrEqual(3);
 
     const all = await pullAll(store, space);
     expect(all.map((ev) => [ev.position, ev.streamId, ev.version])).toEqual([
@@ -104,8 +154,8 @@ describe('postgres store group commit', () => {
       [6, 'u', 3],
       [7, 'v', 1],
     ]);
-    // One commit for the first push, one for the whole group; the stale pushes wrote nothing.
-    expect(await notifiedHeads(space, 2)).toEqual([2, 7]);
+    // One commit for the first push, one per group; the stale pushes wrote nothing.
+    expect(await notifiedHeads(space, 3)).toEqual([2, 3, 7]);
   });
 
   it('fails only the push that fails inside a group; the others are written, nothing else changes', async () => {

@@ -102,4 +102,23 @@ describe('GroupCommit', () => {
     await tick();
     expect(groups.map((g) => g.jobs)).toEqual([['a'], ['b'], ['c', 'd']]);
   });
+
+  it('starts a group beyond the first running one only once overlapAt jobs wait', async () => {
+    const { commit, groups } = harness({ inFlight: 2, overlapAt: 3 });
+    void commit.submit('k', 'a');
+    void commit.submit('k', 'b');
+    void commit.submit('k', 'c');
+    expect(groups.map((g) => g.jobs)).toEqual([['a']]);
+    void commit.submit('k', 'd');
+    expect(groups.map((g) => g.jobs)).toEqual([['a'], ['b', 'c', 'd']]);
+    void commit.submit('k', 'e');
+    groups[0]!.finish();
+    await tick();
+    // One waiting job, one group running: it waits for that group rather than go alone.
+    expect(groups).toHaveLength(2);
+    groups[1]!.finish();
+    await tick();
+    expect(groups.map((g) => g.jobs)).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+    groups[2]!.finish();
+  });
 });

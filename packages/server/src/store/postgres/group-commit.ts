@@ -7,10 +7,13 @@ export interface Waiting<J, R> {
 
 /**
  * Limits of one key's groups: at most `inFlight` groups running at once, each at most
- * `maxJobs` jobs and at most `maxWeight` (unless one job alone weighs more).
+ * `maxJobs` jobs and at most `maxWeight` (unless one job alone weighs more). A group
+ * beyond the first running one starts only once `overlapAt` jobs wait (default 1), so
+ * overlapping does not cut groups small.
  */
 export interface GroupLimits<J> {
   inFlight: number;
+  overlapAt?: number;
   maxJobs: number;
   maxWeight: number;
   weight(job: J): number;
@@ -50,20 +53,30 @@ export class GroupCommit<J, R> {
         this.#queues.set(key, queue);
       }
       queue.waiting.push({ job, resolve, reject });
-      if (queue.running < this.limits.inFlight) void this.#drain(key, queue);
+      if (this.#mayStart(queue)) void this.#drain(key, queue);
     });
+  }
+
+  /** Whether one more group of the queue may start now. */
+  #mayStart(queue: Queue<J, R>): boolean {
+    const { inFlight, overlapAt = 1 } = this.limits;
+    if (queue.waiting.length === 0 || queue.running >= inFlight) return false;
+    return queue.running === 0 || queue.waiting.length >= overlapAt;
   }
 
   async #drain(key: string, queue: Queue<J, R>): Promise<void> {
     queue.running++;
-    for (let group = this.#take(queue); group.length > 0; group = this.#take(queue)) {
+    do {
+      const group = this.#take(queue);
       try {
         await this.run(key, group);
       } catch (error) {
         for (const w of group) w.reject(error); // `run` should not throw; never leave a caller hanging
       }
-    }
-    if (--queue.running === 0) this.#queues.delete(key);
+      queue.running--;
+      // Go on as a running group would start: jobs left here are taken by the other one.
+    } while (this.#mayStart(queue) && ++queue.running > 0);
+    if (queue.running === 0 && queue.waiting.length === 0) this.#queues.delete(key);
   }
 
   /** Take the next group from the head of the queue: within the limits, at least one job if any wait. */
