@@ -25,9 +25,10 @@ interface Queue<J, R> {
 }
 
 /**
- * Group commit per key: a job submitted while fewer than `inFlight` groups of its key run
- * starts a group at once; jobs submitted while that many run wait and then run together
- * as the next group, in the order they came. So an idle key adds no delay, and a busy one
+ * Group commit per key: a job submitted while its key is idle starts a group at once; jobs
+ * submitted while groups of the key run wait and then run together as a later group, in
+ * the order they came (another group starts beside running ones while fewer than
+ * `inFlight` run and `overlapAt` jobs wait). So an idle key adds no delay, and a busy one
  * pays one round trip and one commit for many jobs. `run` must answer every job of its
  * group (resolve or reject each); a slot frees when `run`'s promise settles.
  *
@@ -64,9 +65,10 @@ export class GroupCommit<J, R> {
     return queue.running === 0 || queue.waiting.length >= overlapAt;
   }
 
+  /** Run groups of the queue one after another while a new group may start. */
   async #drain(key: string, queue: Queue<J, R>): Promise<void> {
-    queue.running++;
-    do {
+    for (;;) {
+      queue.running++;
       const group = this.#take(queue);
       try {
         await this.run(key, group);
@@ -74,8 +76,9 @@ export class GroupCommit<J, R> {
         for (const w of group) w.reject(error); // `run` should not throw; never leave a caller hanging
       }
       queue.running--;
-      // Go on as a running group would start: jobs left here are taken by the other one.
-    } while (this.#mayStart(queue) && ++queue.running > 0);
+      // Jobs left waiting here are taken by the group still running when it ends.
+      if (!this.#mayStart(queue)) break;
+    }
     if (queue.running === 0 && queue.waiting.length === 0) this.#queues.delete(key);
   }
 
