@@ -1,15 +1,10 @@
 import type { Sql, TransactionSql } from 'postgres';
-import { planPush, pushKeys, type StoredEventRef } from '../plan-push.js';
+import { planPush, type StoredEventRef } from '../plan-push.js';
 import type { PushedEvent, PushOutcome } from '../types.js';
 import { lockKeyText } from './append-sql.js';
 import { type EncodedPush, encodeGroup, encodePush } from './encode.js';
 import { GroupCommit, type Waiting } from './group-commit.js';
-
-interface State {
-  head: string;
-  versions: Record<string, number>;
-  known: [id: string, streamId: string, version: number, position: number][];
-}
+import { createStateReader } from './read-state.js';
 
 /** A push on the fast path: its plan on the client's assumptions, encoded. */
 interface FastPush {
@@ -56,29 +51,8 @@ const LIMITS = {
  * const outcome = await push('team-1', events);
  */
 export function createPusher(sql: Sql, schema: string, channel: string) {
-  const events = sql(`${schema}.events`);
+  const readState = createStateReader(sql, schema);
   const appendBatch = `"${schema}".append_batch`;
-
-  /** The state a plan depends on, in one statement; LATERAL keeps it to index probes. */
-  const readState = async (db: TransactionSql, space: string, pushed: PushedEvent[]) => {
-    const { streamIds, ids } = pushKeys(pushed);
-    const [state] = await db<State[]>`
-      SELECT
-        (SELECT coalesce(max(position), 0) FROM ${events} WHERE space = ${space}) AS head,
-        (SELECT coalesce(json_object_agg(s, v), '{}') FROM (
-           SELECT s, (SELECT max(version) FROM ${events} e WHERE e.space = ${space} AND e.stream_id = s) AS v
-           FROM unnest(${streamIds}::text[]) AS s) x WHERE v IS NOT NULL) AS versions,
-        (SELECT coalesce(json_agg(json_build_array(e.id, e.stream_id, e.version, e.position)), '[]')
-           FROM unnest(${ids}::text[]) AS k(id),
-           LATERAL (SELECT id, stream_id, version, position FROM ${events}
-                    WHERE space = ${space} AND id = k.id) e) AS known`;
-    const known = new Map<string, StoredEventRef>();
-    for (const [id, streamId, version, position] of state!.known) {
-      known.set(id, { streamId, version, position: Number(position) });
-    }
-    const versions = new Map<string, number>(streamIds.map((s) => [s, state!.versions[s] ?? 0]));
-    return { head: Number(state!.head), versions, known };
-  };
 
   /**
    * One append_batch() call: per push, the head it appended after, or null (stale, nothing
