@@ -67,3 +67,36 @@ export function createWriter(db: Database.Database): (space: string, events: Enc
   });
   return (space, events) => pushTx.immediate(space, events);
 }
+
+/** One push of a group commit, and how it ended. */
+export type BatchResult = { ok: true; outcome: PushOutcome } | { ok: false; error: unknown };
+
+/**
+ * Group commit: several pushes in one `BEGIN IMMEDIATE` transaction, so one WAL sync
+ * covers them all. Each push runs in its own savepoint, in order, and is planned against
+ * what the pushes before it in the group wrote (the connection reads its own writes), so
+ * each is accepted, a duplicate or a conflict exactly as if committed alone. A push that
+ * throws rolls back to its savepoint (nothing of it stays) and the others go on. If the
+ * commit itself fails, it throws and none of the group is stored: nothing is acknowledged
+ * before the commit returned.
+ *
+ * @example
+ * const pushMany = createBatchWriter(db);
+ * const results = pushMany([{ space: 'team-1', events: encodeEvents(events) }]);
+ */
+export function createBatchWriter(
+  db: Database.Database,
+): (pushes: { space: string; events: EncodedEvent[] }[]) => BatchResult[] {
+  // better-sqlite3 runs a transaction function called inside another as a savepoint.
+  const push = createWriter(db);
+  const group = db.transaction((pushes: { space: string; events: EncodedEvent[] }[]): BatchResult[] =>
+    pushes.map(({ space, events }) => {
+      try {
+        return { ok: true, outcome: push(space, events) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
+  return (pushes) => group.immediate(pushes);
+}
