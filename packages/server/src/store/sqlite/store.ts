@@ -59,8 +59,9 @@ export type SqliteServerStore = ServerEventStore & {
  * A server store in one SQLite file (better-sqlite3, WAL): the embedded default. A push is
  * one synchronous `BEGIN IMMEDIATE` transaction (read head, versions and known ids, plan,
  * insert), so pushes are serialized and positions are gapless and in commit order. Pushes
- * run on a writer thread with its own connection (`writer: 'thread'`, the default), one at
- * a time in arrival order; reads run on the calling thread. `watch` wakes listeners in
+ * run on a writer thread with its own connection (`writer: 'thread'`, the default), in
+ * arrival order, those already queued committed together (group commit, see writer.ts);
+ * reads run on the calling thread. `watch` wakes listeners in
  * this process after each commit.
  *
  * @example
