@@ -34,6 +34,8 @@ export class IdRanges {
 
   /** False when no stored id can equal `id`. */
   mayHold(id: string): boolean {
+    const n = this.#hi.length;
+    if (n === 0 || id > this.#hi[n - 1]!) return false; // the usual case: newer than all
     const i = this.#floor(id);
     return i >= 0 && id <= this.#hi[i]!;
   }
