@@ -29,6 +29,23 @@ function storedEvent(log: SpaceLog, id: string): PositionedEnvelope | undefined 
   return byId.get(id);
 }
 
+/**
+ * The versions planPush asks for (once per stream of a push), read from the space as asked:
+ * no map of them is built per push. planPush only calls `get`.
+ */
+class StreamVersions extends Map<string, number> {
+  readonly #log: SpaceLog | undefined;
+
+  constructor(log: SpaceLog | undefined) {
+    super();
+    this.#log = log;
+  }
+
+  override get(streamId: string): number {
+    return this.#log?.streams.get(streamId)?.length ?? 0;
+  }
+}
+
 /** Options of `createMemoryServerStore`. */
 export interface MemoryServerStoreOptions {
   /** Fix the serverId (default: a random UUID minted when the store is created). */
@@ -63,18 +80,13 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
     async push(space: string, events: PushedEvent[]): Promise<PushOutcome> {
       checkOpen(closed, 'memory server store');
       const current = log(space);
-      const versions = new Map<string, number>();
+      const versions = new StreamVersions(current);
       const known = new Map<string, StoredEventRef>();
       if (current) {
-        // The space's maps grow large and each lookup in them is a likely cache miss: look
-        // each stream up once (a push has far fewer streams than events), each id at most once.
+        // Each id at most once, and most need no lookup at all (see storedEvent).
         for (let i = 0; i < events.length; i++) {
-          const event = events[i]!;
-          if (!versions.has(event.streamId)) {
-            versions.set(event.streamId, current.streams.get(event.streamId)?.length ?? 0);
-          }
-          const stored = storedEvent(current, event.id);
-          if (stored) known.set(event.id, stored);
+          const stored = storedEvent(current, events[i]!.id);
+          if (stored) known.set(events[i]!.id, stored);
         }
       }
       // Synchronous from planning to appending: no other push can interleave.
