@@ -251,19 +251,7 @@ describe('POST /v1/spaces/:space/push', () => {
   it('refuses a streamed body over the byte limit without a Content-Length', async () => {
     const h = harness({ limits: { maxPushBytes: 1000 } });
     const chunk = new TextEncoder().encode('x'.repeat(600));
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(chunk);
-        controller.enqueue(chunk);
-        controller.close();
-      },
-    });
-    const res = await h.app.request('/v1/spaces/t/push', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json' },
-      duplex: 'half',
-    } as RequestInit);
+    const res = await pushStreamed(h, [chunk, chunk]);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -272,21 +260,8 @@ describe('POST /v1/spaces/:space/push', () => {
     const h = harness({ limits: { maxPushBytes: 4096 } });
     const text = JSON.stringify({ clientId: 'device-1', events: events('a', 2) });
     const bytes = new TextEncoder().encode(text);
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        // Split inside a multi-byte-free JSON text at odd places.
-        controller.enqueue(bytes.subarray(0, 7));
-        controller.enqueue(bytes.subarray(7, 300));
-        controller.enqueue(bytes.subarray(300));
-        controller.close();
-      },
-    });
-    const res = await h.app.request('/v1/spaces/t/push', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json' },
-      duplex: 'half',
-    } as RequestInit);
+    // Split inside a multi-byte-free JSON text at odd places.
+    const res = await pushStreamed(h, [bytes.subarray(0, 7), bytes.subarray(7, 300), bytes.subarray(300)]);
     expect(res.status).toBe(200);
     expect(await h.store.head('t')).toBe(2);
   });
@@ -338,3 +313,21 @@ describe('POST /v1/spaces/:space/push', () => {
     expect(await h.store.head('t')).toBe(0);
   });
 });
+
+/** Push a body sent as a stream of these chunks (no Content-Length). */
+function pushStreamed(h: ReturnType<typeof harness>, chunks: Uint8Array[]): Promise<Response> {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  return Promise.resolve(
+    h.app.request('/v1/spaces/t/push', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit),
+  );
+}
