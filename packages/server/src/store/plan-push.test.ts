@@ -129,6 +129,21 @@ describe('planPush', () => {
     expect(within.append).toEqual([]);
   });
 
+  it('finds a repeat after ascending ids, and takes ids out of order without one', () => {
+    // Ascending ids need no id set; the first id out of order makes one of all before it.
+    const late = plan([ev('a', 's', 1), ev('b', 's', 2), ev('c', 't', 1), ev('a', 'u', 1)]);
+    expect(late.outcome.accepted.map((g) => g.streamId)).toEqual(['s', 't']);
+    expect(late.outcome.conflicts).toEqual([
+      { streamId: 'u', expectedVersion: 0, actualVersion: 0, id: 'a' },
+    ]);
+    const descending = plan([ev('c', 's', 1), ev('b', 's', 2), ev('a', 't', 1)]);
+    expect(descending.outcome.accepted.map((g) => [g.streamId, g.fromPosition, g.toPosition])).toEqual([
+      ['s', 1, 2],
+      ['t', 3, 3],
+    ]);
+    expect(descending.outcome.conflicts).toEqual([]);
+  });
+
   it('throws ValidationError for versions that are not contiguous and ascending', () => {
     expect(() => plan([ev('a', 's', 1), ev('b', 's', 3)])).toThrow(
       expect.objectContaining({ code: 'VALIDATION_ERROR' }),

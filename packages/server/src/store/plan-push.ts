@@ -126,14 +126,23 @@ function groupByStream(events: readonly PushedEvent[]): {
   repeats: boolean;
 } {
   const groups = new Map<string, PushedEvent[]>();
-  const ids = new Set<string>();
-  for (const event of events) {
+  // Ids in ascending order (UUIDv7s minted on one device) cannot repeat: no set of them
+  // is built unless an id breaks the order (allocation is most of what planning costs).
+  let ids: Set<string> | undefined;
+  let previousId: string | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     if (!Number.isSafeInteger(event.version) || event.version < 1) {
       throw new ValidationError(`event ${event.id}: version must be a positive integer`, [
         { path: 'version', message: `got ${String(event.version)}` },
       ]);
     }
-    ids.add(event.id);
+    if (ids) ids.add(event.id);
+    else if (previousId === undefined || previousId < event.id) previousId = event.id;
+    else {
+      ids = new Set();
+      for (let j = 0; j <= i; j++) ids.add(events[j]!.id);
+    }
     const group = groups.get(event.streamId);
     if (group) {
       const previous = group[group.length - 1]!;
@@ -148,7 +157,7 @@ function groupByStream(events: readonly PushedEvent[]): {
       groups.set(event.streamId, [event]);
     }
   }
-  return { groups, repeats: ids.size !== events.length };
+  return { groups, repeats: ids !== undefined && ids.size !== events.length };
 }
 
 /** The distinct stream ids and event ids of a push: what a store must look up to plan it. */
