@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryServerStore, type LogRecord } from '@tidelog/server';
+import { sseReader } from '@tidelog/server/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerConfig } from './config.js';
 import { type RunningServer, startServer } from './start-server.js';
 import { pushOver, testEvents } from './testing/events.js';
-import { sseReader } from './testing/sse.js';
 
 const running: RunningServer[] = [];
 afterEach(async () => {

@@ -4,6 +4,9 @@ import { createMemoryServerStore } from '../store/memory.js';
 import type { ServerEventStore } from '../store/types.js';
 import { createSyncServer, type SyncServer } from './create-sync-server.js';
 import type { SyncServerOptions } from './options.js';
+import { type SseBlock, sseReader } from './sse-reader.js';
+
+export { type SseBlock, sseReader };
 
 /** Test helpers for the HTTP app (not shipped: excluded from the build). */
 
@@ -78,61 +81,9 @@ export function harness(options: Partial<SyncServerOptions> = {}): Harness {
   return { app, store, send, json, push };
 }
 
-/** One parsed Server-Sent Events block: a message, or comment lines. */
-export interface SseBlock {
-  event?: string;
-  id?: string;
-  data?: string;
-  comments: string[];
-}
-
-/**
- * Read SSE blocks from a response body, one at a time (a minimal parser: `event`, `id`,
- * `data` and comment lines, blocks split on blank lines).
- *
- * @example
- * const sse = sseReader(response);
- * const block = await sse.next();
- */
-export function sseReader(response: Response): {
-  next(): Promise<SseBlock | undefined>;
-  cancel(): Promise<void>;
-} {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  return {
-    async next() {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const raw = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const block: SseBlock = { comments: [] };
-          for (const line of raw.split('\n')) {
-            if (line.startsWith(':')) block.comments.push(line.slice(1).trim());
-            else if (line.startsWith('event: ')) block.event = line.slice(7);
-            else if (line.startsWith('id: ')) block.id = line.slice(4);
-            else if (line.startsWith('data: '))
-              block.data = block.data === undefined ? line.slice(6) : `${block.data}\n${line.slice(6)}`;
-          }
-          return block;
-        }
-        const { done, value } = await reader.read();
-        if (done) return undefined;
-        buffer += decoder.decode(value, { stream: true });
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
-}
-
 /** The next block that is a message (skipping heartbeat and other comments). */
-export async function nextMessage(sse: ReturnType<typeof sseReader>): Promise<SseBlock | undefined> {
-  for (;;) {
-    const block = await sse.next();
-    if (block === undefined || block.event !== undefined) return block;
-  }
+export function nextMessage(sse: ReturnType<typeof sseReader>): Promise<SseBlock | undefined> {
+  return sse.nextMessage();
 }
 
 /**

@@ -7,7 +7,9 @@ export interface SseBlock {
 }
 
 /**
- * Read SSE blocks one by one from a fetch response (tests only).
+ * Read a subscription's Server-Sent Events blocks one by one from a fetch response: a
+ * minimal parser (`event`, `id`, `data` and comment lines, blocks split on blank lines)
+ * for tests, in Node and any runtime with web streams.
  *
  * @example
  * const sse = sseReader(await fetch(`${url}/v1/spaces/t/subscribe`));
