@@ -2,8 +2,15 @@ import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
 import type { IssueList, PathSegment } from './issues.js';
 import { formatPath } from './issues.js';
 import { checkJsonObject, isPlainObject } from './json.js';
-import { MAX_NAME_LENGTH } from './limits.js';
-import { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion, MESSAGES } from './rules.js';
+import {
+  isEventId,
+  isNameFromJson,
+  isPosition,
+  isStreamName,
+  isTimestamp,
+  isVersion,
+  MESSAGES,
+} from './rules.js';
 import type { PushedEvent } from './types.js';
 
 /**
@@ -16,16 +23,6 @@ import type { PushedEvent } from './types.js';
  */
 
 const OPTIONAL_META_IDS = ['commandId', 'correlationId', 'causationId'] as const;
-
-/**
- * `isName` for a string parsed from JSON text with no backslash and no DEL (U+007F): the
- * JSON grammar keeps control characters U+0000–U+001F out of strings unless escaped, so
- * only the length is left to check. `escapeFree` says the caller knows this holds.
- */
-const nameOk = (value: unknown, escapeFree: boolean): boolean =>
-  escapeFree
-    ? typeof value === 'string' && value.length >= 1 && value.length <= MAX_NAME_LENGTH
-    : isName(value);
 
 /** `events[3]`, `events[3].meta`, … */
 const at = (index: number, ...rest: string[]) => [`events[${index}]`, ...rest].join('.');
@@ -59,12 +56,12 @@ export function checkMeta(
     issues.add(at(index, 'meta', 'timestamp'), timestamp === undefined ? 'is required' : MESSAGES.timestamp);
     ok = false;
   }
-  if ((clientId !== undefined || !partial) && !nameOk(clientId, escapeFree)) {
+  if ((clientId !== undefined || !partial) && !isNameFromJson(clientId, escapeFree)) {
     issues.add(at(index, 'meta', 'clientId'), clientId === undefined ? 'is required' : MESSAGES.name);
     ok = false;
   }
   for (const key of OPTIONAL_META_IDS) {
-    if (meta[key] !== undefined && !nameOk(meta[key], escapeFree)) {
+    if (meta[key] !== undefined && !isNameFromJson(meta[key], escapeFree)) {
       issues.add(at(index, 'meta', key), MESSAGES.name);
       ok = false;
     }
@@ -117,7 +114,7 @@ export function checkPushedEvent(
   let ok = isEventId(id) || fail(issues, index, 'id', id, MESSAGES.id);
   ok = (isStreamName(streamId) || fail(issues, index, 'streamId', streamId, MESSAGES.streamId)) && ok;
   ok = (isVersion(version) || fail(issues, index, 'version', version, MESSAGES.version)) && ok;
-  ok = (nameOk(type, escapeFree) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
+  ok = (isNameFromJson(type, escapeFree) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
   ok =
     (isVersion(schemaVersion) || fail(issues, index, 'schemaVersion', schemaVersion, MESSAGES.version)) && ok;
   ok = checkData(data, index, issues) && ok;

@@ -1,7 +1,6 @@
 import type { EventMeta, JsonObject } from '@tidelog/core';
 import { checkJsonObject, isPlainObject } from './json.js';
-import { MAX_NAME_LENGTH } from './limits.js';
-import { isEventId, isName, isStreamName, isTimestamp, isVersion } from './rules.js';
+import { isEventId, isNameFromJson, isStreamName, isTimestamp, isVersion } from './rules.js';
 import type { PushedEvent } from './types.js';
 
 /*
@@ -13,12 +12,6 @@ import type { PushedEvent } from './types.js';
  * only costs time.
  */
 
-/** `isName`, or only its length check when the strings hold no control character. */
-const nameOk = (value: unknown, escapeFree: boolean): boolean =>
-  escapeFree
-    ? typeof value === 'string' && value.length >= 1 && value.length <= MAX_NAME_LENGTH
-    : isName(value);
-
 /**
  * Check an event's `meta` as `checkMeta` does with `partial` false.
  */
@@ -27,10 +20,10 @@ function metaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
   const m = meta as Record<string, unknown>;
   return (
     isTimestamp(m.timestamp) &&
-    nameOk(m.clientId, escapeFree) &&
-    (m.commandId === undefined || nameOk(m.commandId, escapeFree)) &&
-    (m.correlationId === undefined || nameOk(m.correlationId, escapeFree)) &&
-    (m.causationId === undefined || nameOk(m.causationId, escapeFree))
+    isNameFromJson(m.clientId, escapeFree) &&
+    (m.commandId === undefined || isNameFromJson(m.commandId, escapeFree)) &&
+    (m.correlationId === undefined || isNameFromJson(m.correlationId, escapeFree)) &&
+    (m.causationId === undefined || isNameFromJson(m.causationId, escapeFree))
   );
 }
 
@@ -76,7 +69,7 @@ export function fastPushEvents(
       !(previousId < id) ||
       !isStreamName(streamId) ||
       !isVersion(version) ||
-      !nameOk(type, escapeFree) ||
+      !isNameFromJson(type, escapeFree) ||
       !isVersion(schemaVersion) ||
       !checkJsonObject(data) ||
       !metaOk(meta, escapeFree)

@@ -90,6 +90,21 @@ export function isName(value: unknown): value is string {
   return true;
 }
 
+/**
+ * `isName` for a string parsed from JSON text with no backslash and no DEL (U+007F, see
+ * `isEscapeFree`): the JSON grammar keeps control characters U+0000–U+001F out of strings
+ * unless escaped, so only the length is left to check. `escapeFree` says the caller knows
+ * this holds; without it this is `isName`.
+ *
+ * @example
+ * isNameFromJson(event.type, isEscapeFree(bodyText));
+ */
+export function isNameFromJson(value: unknown, escapeFree: boolean): value is string {
+  return escapeFree
+    ? typeof value === 'string' && value.length >= 1 && value.length <= MAX_NAME_LENGTH
+    : isName(value);
+}
+
 /** True for a stream version or schema version: an integer from 1 to `MAX_VERSION`. */
 export function isVersion(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VERSION;
