@@ -52,11 +52,13 @@ export class StreamCache {
   }
 
   set(key: string, entry: StreamEntry): void {
-    const slot = this.#slots.get(key);
+    let slot = this.#slots.get(key);
     if (slot) slot.entry = entry;
-    const next = slot ?? { entry, usedAt: 0, timer: undefined };
-    this.#slots.set(key, next);
-    this.#use(key, next);
+    else {
+      slot = { entry, usedAt: 0, timer: undefined };
+      this.#slots.set(key, slot);
+    }
+    this.#use(key, slot);
   }
 
   delete(key: string): void {
