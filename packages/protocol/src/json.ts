@@ -80,6 +80,48 @@ function isJson(value: unknown, depth: number): boolean {
   return true;
 }
 
+/**
+ * `checkJsonObject` without a reporter, for a value `JSON.parse` made (no reviver): every
+ * object it makes is a plain `{}` or an array, so no prototype needs checking; finite
+ * numbers, depth and forbidden keys are checked as `checkJsonObject` checks them.
+ *
+ * @example
+ * isParsedJsonObject(JSON.parse('{"a":[1,2]}')); // true
+ * isParsedJsonObject(JSON.parse('{"a":1e400}')); // false (Infinity)
+ */
+export function isParsedJsonObject(value: unknown): value is Record<string, unknown> {
+  return isParsedObject(value) && isParsedJson(value, 0);
+}
+
+/** `isPlainObject` for a value `JSON.parse` made: an object that is not an array. */
+export function isParsedObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `isJson` for an object or array `JSON.parse` made (`container` is neither null nor a
+ * primitive): the same rules, no prototype lookups, and primitives checked in the loop
+ * rather than by a call each (most values are).
+ */
+function isParsedJson(container: object, depth: number): boolean {
+  if (depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) if (!isParsedValue(container[i], depth + 1)) return false;
+    return true;
+  }
+  for (const key in container) {
+    if (key === '__proto__' || key === 'constructor') return false;
+    if (!isParsedValue((container as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/** One value `JSON.parse` made, at `depth`: see `isParsedJson`. */
+export function isParsedValue(value: unknown, depth: number): boolean {
+  if (typeof value === 'object') return value === null || isParsedJson(value, depth);
+  return typeof value !== 'number' || Number.isFinite(value);
+}
+
 /** The reporting walk: same rules as `isJson`, every problem with its path. */
 function walk(value: unknown, path: PathSegment[], depth: number, report: JsonIssueSink): boolean {
   switch (typeof value) {

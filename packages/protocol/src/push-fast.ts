@@ -1,5 +1,5 @@
 import type { EventMeta, JsonObject } from '@tidelog/core';
-import { checkJsonObject, isPlainObject } from './json.js';
+import { checkJsonObject, isParsedJsonObject, isParsedObject, isParsedValue, isPlainObject } from './json.js';
 import { isEventId, isNameFromJson, isStreamName, isTimestamp, isVersion } from './rules.js';
 import type { PushedEvent } from './types.js';
 
@@ -15,7 +15,8 @@ import type { PushedEvent } from './types.js';
 /**
  * Check an event's `meta` as `checkMeta` does with `partial` false.
  */
-function metaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
+function metaOk(meta: unknown, escapeFree: boolean, fromJson: boolean): meta is EventMeta {
+  if (fromJson) return parsedMetaOk(meta, escapeFree);
   if (!checkJsonObject(meta)) return false;
   const m = meta as Record<string, unknown>;
   return (
@@ -25,6 +26,45 @@ function metaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
     (m.correlationId === undefined || isNameFromJson(m.correlationId, escapeFree)) &&
     (m.causationId === undefined || isNameFromJson(m.causationId, escapeFree))
   );
+}
+
+/**
+ * `metaOk` for a `meta` from `JSON.parse`, in one loop over its keys: the known ones are
+ * checked by their rule, any other value as JSON. JSON.parse keeps one value per key, and
+ * none is undefined, so a key present must hold a valid value.
+ */
+function parsedMetaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
+  if (!isParsedObject(meta)) return false;
+  let required = 0;
+  for (const key in meta) {
+    const value = meta[key];
+    switch (key) {
+      case 'timestamp':
+        if (!isTimestamp(value)) return false;
+        required++;
+        break;
+      case 'clientId':
+        if (!isNameFromJson(value, escapeFree)) return false;
+        required++;
+        break;
+      case 'commandId':
+      case 'correlationId':
+      case 'causationId':
+        if (!isNameFromJson(value, escapeFree)) return false;
+        break;
+      case '__proto__':
+      case 'constructor':
+        return false;
+      default:
+        if (!isParsedValue(value, 1)) return false;
+    }
+  }
+  return required === 2;
+}
+
+/** A plain object; from `JSON.parse`, any object that is not an array is one. */
+function isObject(value: unknown, fromJson: boolean): value is Record<string, unknown> {
+  return fromJson ? isParsedObject(value) : isPlainObject(value);
 }
 
 /**
@@ -44,7 +84,8 @@ function hasOnlyEnvelopeKeys(event: Record<string, unknown>): boolean {
  * (UUIDv7s minted in order on one device, hence unique) and each stream's versions are
  * contiguous and ascending; otherwise undefined, and the caller runs the full validation.
  * `escapeFree`: see `checkPushedEvent`. `fromJson`: the events come straight from
- * `JSON.parse`, so an event with exactly the envelope's keys is returned as is, not copied.
+ * `JSON.parse` (no reviver): objects need no prototype check, and an event with exactly the
+ * envelope's keys is returned as is, not copied (and when every event is, so is `events`).
  *
  * @example
  * const events = fastPushEvents(body.events, false) ?? fullValidation(body);
@@ -54,7 +95,9 @@ export function fastPushEvents(
   escapeFree: boolean,
   fromJson = false,
 ): PushedEvent[] | undefined {
-  const checked: PushedEvent[] = new Array(events.length);
+  // Made only when an event needs a copy: a push straight from JSON.parse whose events
+  // have exactly the envelope's keys is returned as it came.
+  let checked: PushedEvent[] | undefined = fromJson ? undefined : new Array(events.length);
   // Each stream's latest version so far; most pushes touch few streams.
   const streams: string[] = [];
   const latest: number[] = [];
@@ -62,7 +105,7 @@ export function fastPushEvents(
   let previousId = '';
   for (let i = 0; i < events.length; i++) {
     const input = events[i];
-    if (!isPlainObject(input)) return undefined;
+    if (!isObject(input, fromJson)) return undefined;
     const { id, streamId, version, type, schemaVersion, data, meta } = input;
     if (
       !isEventId(id) ||
@@ -71,8 +114,8 @@ export function fastPushEvents(
       !isVersion(version) ||
       !isNameFromJson(type, escapeFree) ||
       !isVersion(schemaVersion) ||
-      !checkJsonObject(data) ||
-      !metaOk(meta, escapeFree)
+      !(fromJson ? isParsedJsonObject(data) : checkJsonObject(data)) ||
+      !metaOk(meta, escapeFree, fromJson)
     ) {
       return undefined;
     }
@@ -96,18 +139,20 @@ export function fastPushEvents(
       versions.set(streamId, version);
     }
     previousId = id;
-    checked[i] =
-      fromJson && hasOnlyEnvelopeKeys(input)
-        ? (input as unknown as PushedEvent)
-        : {
-            id,
-            streamId,
-            version,
-            type: type as string,
-            schemaVersion: schemaVersion as number,
-            data: data as JsonObject,
-            meta,
-          };
+    if (fromJson && hasOnlyEnvelopeKeys(input)) {
+      if (checked !== undefined) checked[i] = input as unknown as PushedEvent;
+      continue;
+    }
+    checked ??= events.slice(0, i) as PushedEvent[];
+    checked[i] = {
+      id,
+      streamId,
+      version,
+      type: type as string,
+      schemaVersion: schemaVersion as number,
+      data: data as JsonObject,
+      meta,
+    };
   }
-  return checked;
+  return checked ?? (events as PushedEvent[]);
 }

@@ -329,4 +329,58 @@ describe('push request validation with the JSON source text', () => {
     expect(validatePushRequest(value, undefined, { json })).toEqual(validatePushRequest(value));
     expect(validatePushRequest(value, undefined, { json }).ok).toBe(true);
   });
+
+  it('returns the parsed events array itself when no event needs a copy, and keeps order when one does', () => {
+    const events = streamEvents('a', 4);
+    const whole = parsed({ clientId: 'c', events });
+    const result = validatePushRequest(whole.value, undefined, { json: whole.json });
+    if (!result.ok) throw new Error('expected a valid push');
+    expect(result.value.events).toBe((whole.value as { events: unknown[] }).events);
+    // The third event carries an extra key: the first two stay as they are, the third is
+    // copied without it, the fourth is the parsed object again.
+    const mixed = parsed({ clientId: 'c', events: events.map((e, i) => (i === 2 ? { ...e, extra: 1 } : e)) });
+    const given = (mixed.value as { events: unknown[] }).events;
+    const out = validatePushRequest(mixed.value, undefined, { json: mixed.json });
+    if (!out.ok) throw new Error('expected a valid push');
+    expect(out.value.events).not.toBe(given);
+    expect(out.value.events).toEqual(events);
+    expect(out.value.events[0]).toBe(given[0]);
+    expect(out.value.events[1]).toBe(given[1]);
+    expect(out.value.events[2]).not.toBe(given[2]);
+    expect(out.value.events[3]).toBe(given[3]);
+  });
+
+  it('judges data and meta parsed from text as it judges objects: numbers, keys, depth, required fields', () => {
+    const timestamp = '2025-01-31T12:00:00Z';
+    const deep = (n: number): string => (n === 0 ? '1' : `{"d":${deep(n - 1)}}`);
+    const event = (data: string, meta: string) =>
+      `{"id":"${testId()}","streamId":"s","version":1,"type":"t","schemaVersion":1,"data":${data},"meta":${meta}}`;
+    const meta = `{"timestamp":"${timestamp}","clientId":"c"}`;
+    const cases: [text: string, ok: boolean][] = [
+      [event('{"n":1e400}', meta), false], // Infinity after JSON.parse
+      [event('{"a":[1,-1e999]}', meta), false],
+      [event('{"__proto__":{"x":1}}', meta), false],
+      [event('{"a":{"constructor":1}}', meta), false],
+      [event(deep(64), meta), true], // 64 objects deep: the deepest at depth 63
+      [event(deep(65), meta), false],
+      [event('[1]', meta), false],
+      [event('null', meta), false],
+      [event('{}', `{"timestamp":"${timestamp}","clientId":"c","app":{"n":1e400}}`), false],
+      [event('{}', `{"timestamp":"${timestamp}","clientId":"c","__proto__":1}`), false],
+      [event('{}', `{"timestamp":"${timestamp}","clientId":"c","app":{"nested":[1,"x",null,true]}}`), true],
+      [event('{}', `{"clientId":"c"}`), false],
+      [event('{}', `{"timestamp":"${timestamp}"}`), false],
+      [event('{}', `{"timestamp":"${timestamp}","clientId":"c","commandId":null}`), false],
+      [event('{}', `{"timestamp":"${timestamp}","clientId":"c","causationId":""}`), false],
+      [event('{}', `{"timestamp":"2025-02-30T12:00:00Z","clientId":"c"}`), false],
+      [event('{}', '[]'), false],
+    ];
+    for (const [text, ok] of cases) {
+      const json = `{"clientId":"c","events":[${text}]}`;
+      const value = JSON.parse(json) as unknown;
+      const withText = validatePushRequest(value, undefined, { json });
+      expect(withText.ok, text).toBe(ok);
+      expect(withText, text).toEqual(validatePushRequest(value));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath } from './issues.js';
-import { checkJsonObject } from './json.js';
+import { checkJsonObject, isParsedJsonObject } from './json.js';
 import { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 import { isEventId, isName, isTimestamp } from './rules.js';
 
@@ -75,6 +75,27 @@ describe('checkJsonObject', () => {
   it('accepts null-prototype objects and all JSON value kinds', () => {
     const bare = Object.assign(Object.create(null), { a: 1 });
     expect(checkJsonObject({ bare, s: '', n: -0.5, t: true, z: null, arr: [[], {}] })).toBe(true);
+  });
+});
+
+describe('isParsedJsonObject', () => {
+  it('agrees with checkJsonObject on anything JSON.parse makes', async () => {
+    const fc = (await import('fast-check')).default;
+    const hostile = fc.constantFrom(
+      '{"a":1e400}',
+      '{"__proto__":{}}',
+      '{"a":[{"constructor":0}]}',
+      '[{}]',
+      'null',
+      '7',
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.json({ depthSize: 'large' }), hostile), (text) => {
+        const value = JSON.parse(text) as unknown;
+        expect(isParsedJsonObject(value)).toBe(checkJsonObject(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
