@@ -6,7 +6,10 @@ export type JsonIssueSink = (path: PathSegment[], message: string) => void;
 
 /** Where a validator's input came from, when the caller knows (see `validatePushRequest`). */
 export interface JsonSource {
-  /** The exact JSON text the input was parsed from. */
+  /**
+   * The exact JSON text the input was parsed from, by `JSON.parse` without a reviver: the
+   * validator then trusts every object in the input to be plain data.
+   */
   json?: string;
 }
 

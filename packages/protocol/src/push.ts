@@ -14,10 +14,12 @@ import type { PushedEvent, PushRequest } from './types.js';
  * the server's hot path (see event-check.ts); never throws.
  *
  * `source.json`, when given, must be the exact text `input` was parsed from
- * (`JSON.parse(source.json)`): when that text holds no backslash and no DEL character, no
- * string in it can hold a control character (the JSON grammar refuses them unescaped), so
- * names skip their per-character scan, and an event with exactly the envelope's fields is
- * returned as is instead of copied. The result is equal with or without it.
+ * (`JSON.parse(source.json)`, no reviver): when that text holds no backslash and no DEL
+ * character, no string in it can hold a control character (the JSON grammar refuses them
+ * unescaped), so names skip their per-character scan; objects need no prototype check; and
+ * an event with exactly the envelope's fields is returned as is instead of copied. The
+ * result is equal with or without it. Do not pass it for input that went through a
+ * reviver or was changed after parsing (a `Date` put in `data` would then pass).
  *
  * @example
  * const result = validatePushRequest(JSON.parse(body));
