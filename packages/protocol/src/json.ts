@@ -52,35 +52,7 @@ export function checkJsonObject(value: unknown, report?: JsonIssueSink): boolean
     report?.([], 'must be a JSON object');
     return false;
   }
-  return report ? walk(value, [], 0, report) : isJson(value, 0);
-}
-
-/** The fast yes/no walk. */
-function isJson(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value === null) return true;
-  if (depth >= MAX_JSON_DEPTH) return false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!isJson(value[i], depth + 1)) return false;
-    return true;
-  }
-  if (!isPlainObject(value)) return false;
-  // for-in allocates no key array; a plain object inherits no enumerable keys (and if
-  // Object.prototype were polluted, checking one more value would be harmless).
-  for (const key in value) {
-    if (key === '__proto__' || key === 'constructor' || !isJson(value[key], depth + 1)) return false;
-  }
-  return true;
+  return report ? walk(value, [], 0, report) : isJsonIn(value, 0, false);
 }
 
 /**
@@ -93,7 +65,7 @@ function isJson(value: unknown, depth: number): boolean {
  * isParsedJsonObject(JSON.parse('{"a":1e400}')); // false (Infinity)
  */
 export function isParsedJsonObject(value: unknown): value is Record<string, unknown> {
-  return isParsedObject(value) && isParsedJson(value, 0);
+  return isParsedObject(value) && isJsonIn(value, 0, true);
 }
 
 /** `isPlainObject` for a value `JSON.parse` made: an object that is not an array. */
@@ -102,30 +74,42 @@ export function isParsedObject(value: unknown): value is Record<string, unknown>
 }
 
 /**
- * `isJson` for an object or array `JSON.parse` made (`container` is neither null nor a
- * primitive): the same rules, no prototype lookups, and primitives checked in the loop
- * rather than by a call each (most values are).
+ * The fast yes/no walk of one value at `depth`. `parsed`: `JSON.parse` made it, so its
+ * objects need no prototype check.
  */
-function isParsedJson(container: object, depth: number): boolean {
+export function isJsonValue(value: unknown, depth: number, parsed: boolean): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      return value === null || isJsonIn(value, depth, parsed);
+    default:
+      return false;
+  }
+}
+
+/** `isJsonValue` for an object or array (not null). */
+function isJsonIn(container: object, depth: number, parsed: boolean): boolean {
   if (depth >= MAX_JSON_DEPTH) return false;
   if (Array.isArray(container)) {
-    for (let i = 0; i < container.length; i++) if (!isParsedValue(container[i], depth + 1)) return false;
+    for (let i = 0; i < container.length; i++)
+      if (!isJsonValue(container[i], depth + 1, parsed)) return false;
     return true;
   }
+  if (!parsed && !isPlainObject(container)) return false;
+  // for-in allocates no key array; a plain object inherits no enumerable keys (and if
+  // Object.prototype were polluted, checking one more value would be harmless).
   for (const key in container) {
     if (key === '__proto__' || key === 'constructor') return false;
-    if (!isParsedValue((container as Record<string, unknown>)[key], depth + 1)) return false;
+    if (!isJsonValue((container as Record<string, unknown>)[key], depth + 1, parsed)) return false;
   }
   return true;
 }
 
-/** One value `JSON.parse` made, at `depth`: see `isParsedJson`. */
-export function isParsedValue(value: unknown, depth: number): boolean {
-  if (typeof value === 'object') return value === null || isParsedJson(value, depth);
-  return typeof value !== 'number' || Number.isFinite(value);
-}
-
-/** The reporting walk: same rules as `isJson`, every problem with its path. */
+/** The reporting walk: same rules as `isJsonValue`, every problem with its path. */
 function walk(value: unknown, path: PathSegment[], depth: number, report: JsonIssueSink): boolean {
   switch (typeof value) {
     case 'string':

@@ -1,5 +1,5 @@
 import type { EventMeta, JsonObject } from '@tidelog/core';
-import { checkJsonObject, isParsedJsonObject, isParsedObject, isParsedValue, isPlainObject } from './json.js';
+import { checkJsonObject, isJsonValue, isParsedJsonObject, isParsedObject, isPlainObject } from './json.js';
 import { isEventId, isNameFromJson, isStreamName, isTimestamp, isVersion } from './rules.js';
 import type { PushedEvent } from './types.js';
 
@@ -13,28 +13,12 @@ import type { PushedEvent } from './types.js';
  */
 
 /**
- * Check an event's `meta` as `checkMeta` does with `partial` false.
+ * Check an event's `meta` as `checkMeta` does with `partial` false, in one loop over its
+ * keys: the known ones by their rule, any other value as JSON. A key present must hold a
+ * valid value (`commandId: undefined` is not JSON either).
  */
 function metaOk(meta: unknown, escapeFree: boolean, fromJson: boolean): meta is EventMeta {
-  if (fromJson) return parsedMetaOk(meta, escapeFree);
-  if (!checkJsonObject(meta)) return false;
-  const m = meta as Record<string, unknown>;
-  return (
-    isTimestamp(m.timestamp) &&
-    isNameFromJson(m.clientId, escapeFree) &&
-    (m.commandId === undefined || isNameFromJson(m.commandId, escapeFree)) &&
-    (m.correlationId === undefined || isNameFromJson(m.correlationId, escapeFree)) &&
-    (m.causationId === undefined || isNameFromJson(m.causationId, escapeFree))
-  );
-}
-
-/**
- * `metaOk` for a `meta` from `JSON.parse`, in one loop over its keys: the known ones are
- * checked by their rule, any other value as JSON. JSON.parse keeps one value per key, and
- * none is undefined, so a key present must hold a valid value.
- */
-function parsedMetaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
-  if (!isParsedObject(meta)) return false;
+  if (!isObject(meta, fromJson)) return false;
   let required = 0;
   for (const key in meta) {
     const value = meta[key];
@@ -56,7 +40,7 @@ function parsedMetaOk(meta: unknown, escapeFree: boolean): meta is EventMeta {
       case 'constructor':
         return false;
       default:
-        if (!isParsedValue(value, 1)) return false;
+        if (!isJsonValue(value, 1, fromJson)) return false;
     }
   }
   return required === 2;

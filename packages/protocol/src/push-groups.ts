@@ -13,25 +13,14 @@ import type { PushedEvent } from './types.js';
  * issues.issues[0].path; // 'events[1].version'
  */
 export function checkPushGroups(events: readonly PushedEvent[], issues: IssueList, field = 'events'): void {
-  // A device mints UUIDv7s in order, so a push's ids usually ascend, and ascending ids are
-  // unique: one string comparison per event instead of a map of every id.
-  let ascending = true;
-  for (let i = 1; i < events.length; i++) {
-    if (!(events[i - 1]!.id < events[i]!.id)) {
-      ascending = false;
-      break;
-    }
-  }
-  const firstIndexOfId = ascending ? undefined : new Map<string, number>();
+  const firstIndexOfId = new Map<string, number>();
   // Index of each stream's latest event so far: its version is read from `events`.
   const lastOfStream = new Map<string, number>();
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    if (firstIndexOfId) {
-      const seen = firstIndexOfId.get(event.id);
-      if (seen !== undefined) issues.add(`${field}[${i}].id`, `duplicates the id of ${field}[${seen}]`);
-      else firstIndexOfId.set(event.id, i);
-    }
+    const seen = firstIndexOfId.get(event.id);
+    if (seen !== undefined) issues.add(`${field}[${i}].id`, `duplicates the id of ${field}[${seen}]`);
+    else firstIndexOfId.set(event.id, i);
     const last = lastOfStream.get(event.streamId);
     const lastVersion = last === undefined ? 0 : events[last]!.version;
     if (last !== undefined && event.version !== lastVersion + 1) {
