@@ -29,23 +29,6 @@ function storedEvent(log: SpaceLog, id: string): PositionedEnvelope | undefined 
   return byId.get(id);
 }
 
-/**
- * The versions planPush asks for (once per stream of a push), read from the space as asked:
- * no map of them is built per push. planPush only calls `get`.
- */
-class StreamVersions extends Map<string, number> {
-  readonly #log: SpaceLog | undefined;
-
-  constructor(log: SpaceLog | undefined) {
-    super();
-    this.#log = log;
-  }
-
-  override get(streamId: string): number {
-    return this.#log?.streams.get(streamId)?.length ?? 0;
-  }
-}
-
 /** Options of `createMemoryServerStore`. */
 export interface MemoryServerStoreOptions {
   /** Fix the serverId (default: a random UUID minted when the store is created). */
@@ -80,7 +63,8 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
     async push(space: string, events: PushedEvent[]): Promise<PushOutcome> {
       checkOpen(closed, 'memory server store');
       const current = log(space);
-      const versions = new StreamVersions(current);
+      // Read from the space as planPush asks (once per stream): no map of them per push.
+      const versions = { get: (streamId: string) => current?.streams.get(streamId)?.length ?? 0 };
       const known = new Map<string, StoredEventRef>();
       if (current) {
         // Each id at most once, and most need no lookup at all (see storedEvent).

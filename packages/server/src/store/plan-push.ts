@@ -14,8 +14,11 @@ export interface PushPlanInput {
   events: readonly PushedEvent[];
   /** Highest position in the space (0 when empty). */
   head: number;
-  /** Current version of each stream the push touches; a missing stream is version 0. */
-  versions: ReadonlyMap<string, number>;
+  /**
+   * Current version of each stream the push touches; a missing stream is version 0. Only
+   * `get` is called, once per stream of the push: a Map, or a lookup into the store's own index.
+   */
+  versions: Pick<ReadonlyMap<string, number>, 'get'>;
   /** Stored events among the push's ids; ids not stored are absent. */
   known: ReadonlyMap<string, StoredEventRef>;
 }
