@@ -70,6 +70,26 @@ describe('sqlite group commit', () => {
     db.close();
   });
 
+  it('fails the whole group, storing none of it, when an error ends the transaction', () => {
+    const { db } = openConnection({ filename: join(dir, 'group-abort.sqlite') });
+    // A trigger stands in for SQLITE_FULL or an I/O error: RAISE(ROLLBACK) ends the whole
+    // transaction, not only the failing push's savepoint.
+    db.exec(`CREATE TRIGGER boom BEFORE INSERT ON tidelog_events WHEN NEW.type = 'Boom'
+             BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END`);
+    const pushMany = createBatchWriter(db);
+    const group = [[pushed('a', 1)], [{ ...pushed('b', 1), type: 'Boom' }], [pushed('c', 1)]].map(
+      (events) => ({
+        space: 's',
+        events: encodeEvents(events),
+      }),
+    );
+    expect(() => pushMany(group)).toThrow(/disk full/);
+    expect(db.inTransaction).toBe(false);
+    // None stored: not a, rolled back with the transaction; not c, which must not commit alone.
+    expect(db.prepare('SELECT count(*) FROM tidelog_events').pluck().get()).toBe(0);
+    db.close();
+  });
+
   it('concurrent pushes on the writer thread: one accepted, the rest duplicates or conflicts, gapless', async () => {
     const store = createSqliteServerStore({ filename: join(dir, 'threaded.sqlite') });
     expect(store.writer).toBe('thread');

@@ -77,8 +77,8 @@ export type BatchResult = { ok: true; outcome: PushOutcome } | { ok: false; erro
  * what the pushes before it in the group wrote (the connection reads its own writes), so
  * each is accepted, a duplicate or a conflict exactly as if committed alone. A push that
  * throws rolls back to its savepoint (nothing of it stays) and the others go on. If the
- * commit itself fails, it throws and none of the group is stored: nothing is acknowledged
- * before the commit returned.
+ * commit itself fails, or an error ends the whole transaction, it throws and none of the
+ * group is stored: nothing is acknowledged before the commit returned.
  *
  * @example
  * const pushMany = createBatchWriter(db);
@@ -94,6 +94,10 @@ export function createBatchWriter(
       try {
         return { ok: true, outcome: push(space, events) };
       } catch (error) {
+        // Some errors (SQLITE_FULL, IOERR, NOMEM, RAISE(ROLLBACK)) end the whole transaction,
+        // not just the savepoint: the pushes after would each commit alone, the group's
+        // COMMIT would then fail and stored pushes be reported failed. Fail the group instead.
+        if (!db.inTransaction) throw error;
         return { ok: false, error };
       }
     }),
