@@ -1,9 +1,9 @@
 import { type DeadLetter, MemoryEventStore, type PositionedEnvelope } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
 import { defineProcessManager, dispatch } from './process-manager.js';
-import { intercept } from './process-test-stores.js';
+import { barrier, intercept } from './process-test-stores.js';
 import { createTidelog } from './runtime.js';
-import { Counter, Drain, Echo, Journal, Log, Mirror } from './test-fixtures.js';
+import { Counter, Drain, Echo, Journal, Log, Mirror, Totals } from './test-fixtures.js';
 
 describe('process managers', () => {
   it('react to events by running commands on other streams, with correlation and causation', async () => {
@@ -170,6 +170,51 @@ describe('process managers', () => {
     await tidelog.close();
   });
 
+  it('take no batch before their checkpoint is loaded, even one committed while projections start', async () => {
+    const store = new MemoryEventStore();
+    const seen: string[] = [];
+    const Counting = defineProcessManager({
+      name: 'counting',
+      events: {
+        Incremented: (e) => {
+          seen.push(e.id);
+          return [];
+        },
+      },
+    });
+    const first = await createTidelog({ aggregates: [Counter], processManagers: [Counting], store });
+    const { events } = await first.execute(Counter, 'c-1', 'increment', { by: 1 });
+    await first.close();
+    expect(seen).toEqual([events[0]!.id]);
+
+    // A projection's start waits; meanwhile another writer on the same store commits.
+    const gate = barrier();
+    const slow = intercept(store, {
+      getCheckpoint: async (name) => {
+        await gate.wait();
+        return store.getCheckpoint(name);
+      },
+    });
+    const starting = createTidelog({
+      aggregates: [Counter],
+      projections: [Totals],
+      processManagers: [Counting],
+      store: slow,
+    });
+    await gate.reached;
+    // (Another runtime of this device: process managers react to their own device's events.)
+    const meta = { clientId: first.clientId };
+    const {
+      events: [other],
+    } = await store.appendToStream('c-2', [{ type: 'Incremented', data: { by: 2 }, meta }]);
+    gate.release();
+    const second = await starting;
+    await second.settled();
+    // Not the history again (a batch run at position 0 would re-scan from the start).
+    expect(seen).toEqual([events[0]!.id, other!.id]);
+    await second.close();
+  });
+
   it('react to pending events once, and forget them once confirmed', async () => {
     const store = new MemoryEventStore();
     const first = await createTidelog({
@@ -201,8 +246,11 @@ describe('process managers', () => {
     const confirmed = [...events, ...mirror].map((e, i) => ({ ...e, position: i + 1 }) as PositionedEnvelope);
     await second.applyConfirmed(confirmed);
     await second.settled();
-    expect(await store.getProcessCheckpoint('mirror')).toEqual({ name: 'mirror', position: 2, handled: [] });
+    // Confirmations with nothing to react to cost no write per pull: the checkpoint moves in
+    // memory (saved every `checkpointEvery` events) and is saved on close.
+    expect((await store.getProcessCheckpoint('mirror'))?.position).toBe(0);
     await second.close();
+    expect(await store.getProcessCheckpoint('mirror')).toEqual({ name: 'mirror', position: 2, handled: [] });
 
     const third = await createTidelog({
       aggregates: [Counter],

@@ -99,12 +99,15 @@ export class ProcessRunner {
     });
   }
 
-  /** Read the ordered events not gone through yet (after confirmations), and save. */
+  /**
+   * Read the ordered events not gone through yet (after confirmations). Saved as any move
+   * is (`checkpointEvery`): a stale checkpoint only lists handled ids that a scan after a
+   * restart drops again without reacting.
+   */
   catchUp(): Promise<void> {
     return this.#enqueue(async () => {
       await this.#scan();
-      // Confirmations shrink the handled ids: keep the stored list short.
-      if (this.#dirty) await this.#save();
+      await this.#saveIfDue();
     });
   }
 

@@ -160,8 +160,11 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   /** @internal Called by `createTidelog`. */
   async start(): Promise<void> {
     this.#offStore = this.store.subscribe((events) => this.#onStoreBatch(events));
+    // Queued before any batch can reach a process manager: a batch committed by another
+    // writer while projections start waits behind `open` instead of running at position 0.
+    const opened = Promise.all(this.#processes.map((pm) => pm.open()));
     await Promise.all([...this.#projections.values()].map((p) => p.start()));
-    await Promise.all(this.#processes.map((pm) => pm.open()));
+    await opened;
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
     for (const pm of this.#processes) void this.#work.track(pm.resume());
