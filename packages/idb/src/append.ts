@@ -109,10 +109,24 @@ export function addAt(
   place: { version: number; head: number },
   clientId: string,
 ): PositionedEnvelope[] {
-  const written = toEnvelopes(streamId, events, place.version + 1, { clientId }) as PositionedEnvelope[];
-  written.forEach((e, i) => {
-    e.position = place.head + 1 + i;
+  return addPositioned(store, toEnvelopes(streamId, events, place.version + 1, { clientId }), place.head);
+}
+
+/**
+ * Give `envelopes` the positions after `head` and `add` them (see `addAt` for why `add`).
+ *
+ * @example
+ * const positioned = addPositioned(tx.objectStore('events'), plan.envelopes, plan.head);
+ */
+export function addPositioned(
+  store: IDBObjectStore,
+  envelopes: readonly Envelope[],
+  head: number,
+): PositionedEnvelope[] {
+  const positioned = envelopes as PositionedEnvelope[];
+  positioned.forEach((e, i) => {
+    e.position = head + 1 + i;
     store.add(e);
   });
-  return written;
+  return positioned;
 }

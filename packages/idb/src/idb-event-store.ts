@@ -22,11 +22,19 @@ import {
   toAppendResult,
   validateAppend,
 } from '@tidelog/core';
-import { addAt, currentHead, currentVersion, isConstraintError, planAppend, streamRange } from './append.js';
+import {
+  addAt,
+  addPositioned,
+  currentHead,
+  currentVersion,
+  isConstraintError,
+  planAppend,
+  streamRange,
+} from './append.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
-import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
-import { deleteDeadLetters, eventById, readDeadLetters } from './process-records.js';
+import { confirm, dropPending, eventsById, pendingOf, readEntries } from './pending.js';
+import { deleteDeadLetters, readDeadLetters } from './process-records.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
 
@@ -152,11 +160,7 @@ export class IdbEventStore implements LocalEventStore {
             db: tx.db,
           };
         }
-        const positioned = plan.envelopes as PositionedEnvelope[];
-        positioned.forEach((e, i) => {
-          e.position = plan.head + 1 + i;
-          store.add(e);
-        });
+        const positioned = addPositioned(store, plan.envelopes, plan.head);
         commitNow(tx);
         const result = toAppendResult(streamId, positioned, plan.versionBefore);
         return { written: positioned, result, db: tx.db };
@@ -325,7 +329,7 @@ export class IdbEventStore implements LocalEventStore {
 
   async getEvent(id: string): Promise<Envelope | undefined> {
     this.#open();
-    return this.#read(['events'], (tx) => eventById(tx, id));
+    return this.#read(['events'], async (tx) => (await eventsById(tx.objectStore('events'), [id]))[0]);
   }
 
   async getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {

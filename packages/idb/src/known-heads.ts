@@ -26,6 +26,13 @@ const MAX_STREAMS = 10_000;
  * Facts are tied to the connection they were seen on: another tab that deletes the
  * database must close this connection first, and a new connection starts knowing nothing.
  *
+ * Limit: the "never a gap" above holds for positions this database hands out itself. A
+ * sync engine's `applyConfirmed` stores the server's positions, which may skip numbers,
+ * and resets only its own instance: a stale instance in another tab could then `add` an
+ * authority event into such a hole, below the head. The client runtime does not mix the
+ * two (with sync, commands go through the pending log, never `appendToStream`), and a
+ * database should not either.
+ *
  * @example
  * const place = known.place(db, 'cart-1', 'any');
  * if (place) addAt(tx.objectStore('events'), 'cart-1', events, place, clientId); // else read first
@@ -48,10 +55,9 @@ export class KnownHeads {
     const known = this.#versions.get(streamId);
     let version: number | undefined;
     // Version 0 needs no knowledge: if the stream has events, version 1 is taken.
-    if (expected === 'no_stream' || expected === 0)
-      version = known === undefined || known === 0 ? 0 : undefined;
+    if (expected === 'no_stream' || expected === 0) version = known === undefined ? 0 : undefined;
     else if (expected === 'any') version = known;
-    else if (expected === 'stream_exists') version = known === undefined || known === 0 ? undefined : known;
+    else if (expected === 'stream_exists') version = known;
     // A number below what is known is a certain conflict: the reading path reports it.
     else version = known === expected ? expected : undefined;
     return version === undefined ? undefined : { version, head: this.#head };

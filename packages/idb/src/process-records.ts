@@ -1,17 +1,7 @@
-import type { DeadLetter, Envelope } from '@tidelog/core';
+import type { DeadLetter } from '@tidelog/core';
 import { request } from './requests.js';
 
 // Reads and writes of the process-manager records (format 3) inside a caller's transaction.
-
-/**
- * One event by id, through the unique `id` index (confirmed or pending).
- *
- * @example
- * const event = await eventById(tx, id); // undefined when no such event is stored
- */
-export function eventById(tx: IDBTransaction, id: string): Promise<Envelope | undefined> {
-  return request<Envelope | undefined>(tx.objectStore('events').index('id').get(id));
-}
 
 /**
  * Dead letters in time order: the `at` index, whose ties IndexedDB orders by primary key (`id`).
