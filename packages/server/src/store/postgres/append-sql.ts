@@ -1,5 +1,8 @@
+/** What a space's advisory lock key starts with; `append_batch` appends the space in SQL. */
+const lockKeyPrefix = (schema: string): string => `${schema}:`;
+
 /** The advisory lock key of a space is `hashtextextended(<schema>:<space>, 0)`. */
-export const lockKeyText = (schema: string, space: string): string => `${schema}:${space}`;
+export const lockKeyText = (schema: string, space: string): string => lockKeyPrefix(schema) + space;
 
 /**
  * The signature `migrate` looks for to tell whether the schema is ready. It only checks
@@ -41,7 +44,7 @@ export function appendBatchFunction(schema: string): string {
       v_to integer;
       v_written boolean := false;
     BEGIN
-      PERFORM pg_advisory_xact_lock(hashtextextended('${schema}:' || p_space, 0));
+      PERFORM pg_advisory_xact_lock(hashtextextended('${lockKeyPrefix(schema)}' || p_space, 0));
       SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events WHERE space = p_space;
       FOR i IN 1 .. coalesce(array_length(p_counts, 1), 0) LOOP
         v_to := v_from + p_counts[i] - 1;
