@@ -67,7 +67,7 @@ export class Reactions {
     try {
       dispatches = this.#call(event);
     } catch (error) {
-      await this.bury(letterId, event, undefined, error);
+      await this.#bury(letterId, event, undefined, error);
       return true;
     }
     await this.#runAll(event, dispatches, replay);
@@ -86,7 +86,7 @@ export class Reactions {
       try {
         dispatches = this.#call(event);
       } catch (error) {
-        await this.bury(letter.id, event, undefined, error);
+        await this.#bury(letter.id, event, undefined, error);
         throw error;
       }
       await this.#runAll(event, dispatches, true);
@@ -97,7 +97,7 @@ export class Reactions {
         if (depth > this.manager.maxDepth) throw this.#loop(depth, target);
         await this.host.run(target);
       } catch (error) {
-        await this.bury(letter.id, event, target, error);
+        await this.#bury(letter.id, event, target, error);
         throw error;
       }
     }
@@ -132,7 +132,7 @@ export class Reactions {
         if (depth + 1 > this.manager.maxDepth) throw this.#loop(depth + 1, target);
         await this.host.run(target);
       } catch (error) {
-        await this.bury(target.commandId, event, target, error);
+        await this.#bury(target.commandId, event, target, error);
       }
     }
   }
@@ -151,7 +151,7 @@ export class Reactions {
     return (await this.host.store.getEvent(processEventId(commandId, 0))) !== undefined;
   }
 
-  async bury(id: string, event: Envelope, target: DeadDispatch | undefined, error: unknown): Promise<void> {
+  async #bury(id: string, event: Envelope, target: DeadDispatch | undefined, error: unknown): Promise<void> {
     const letter: DeadLetter = {
       id,
       processManager: this.manager.name,

@@ -2,8 +2,6 @@ import type { DeadLetter, Envelope } from '@tidelog/core';
 import type { ProcessManager } from './process-manager.js';
 import { type ProcessRunnerHost, Reactions } from './process-reaction.js';
 
-export { DEPTH_FIELD, type ProcessRunnerHost } from './process-reaction.js';
-
 /** Events read per page when catching up. */
 const PAGE = 500;
 
@@ -59,7 +57,8 @@ export class ProcessRunner {
         // version may have reacted to it already, and reactions have effects. Saved at
         // once, so a crash before the first reaction still catches that reaction up.
         this.#position = await store.head();
-        this.#handled = new Set((await store.readPending()).map((e) => e.id));
+        const pending = await store.readPending();
+        this.#handled = new Set(pending.filter((e) => this.#reactions.reactsTo(e)).map((e) => e.id));
         await this.#save();
       } else {
         this.#position = this.#savedPosition = saved.position;
