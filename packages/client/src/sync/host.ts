@@ -44,3 +44,51 @@ export interface SyncCursor {
   serverId: string;
   [key: string]: Json;
 }
+
+/** Where the sync loop is. `reset`: the server's log changed under us (see `docs/sync.md`). */
+export type SyncState = 'idle' | 'pushing' | 'pulling' | 'live' | 'paused' | 'offline' | 'error' | 'reset';
+
+/** The sync loop's status, as `tidelog.sync.status` and its subscribers see it. */
+export interface SyncStatus {
+  state: SyncState;
+  /** Commands in the outbox (made here, not yet confirmed by a pull). */
+  pending: number;
+  /** Commands in `rejected`, waiting for the app. */
+  rejected: number;
+  /** The highest position stored contiguously. */
+  cursor: number;
+  /** The server's head, as last seen. */
+  head: number;
+  /** When the last push or pull went through (ISO-8601). */
+  lastSyncedAt?: string;
+  /** The last error, serialized (name, code, message, details). */
+  lastError?: SerializedError;
+}
+
+/** `createTidelog({ sync })` and `serveTidelog({ sync })`. */
+export interface SyncOptions {
+  /** The sync server's base URL, e.g. `https://sync.example.com` (routes go under `/v1`). */
+  url: string;
+  /** The space (one shared log) to sync. */
+  space: string;
+  /** A bearer token. */
+  token?: string;
+  /** Asked for a token before the first request and again after a 401/403 once resumed. */
+  getToken?: () => string | Promise<string>;
+  /** Follow the server live over SSE (default true). */
+  live?: boolean;
+}
+
+/** `tidelog.sync`: the same on `createTidelog`'s runtime and on `connectTidelog`'s client. */
+export interface SyncApi {
+  readonly status: SyncStatus;
+  /** Be told of every status change; returns an unsubscribe. */
+  subscribe(listener: (status: SyncStatus) => void): Unsubscribe;
+  /** The current status, synchronously (for `useSyncExternalStore`). */
+  getSnapshot(): SyncStatus;
+  /** Push everything pending, pull to the head; rejects with a coded error when the server cannot be reached or sync is paused. */
+  now(): Promise<SyncStatus>;
+  /** The app's offline switch: pending work stays stored. */
+  pause(): void;
+  resume(): void;
+}
