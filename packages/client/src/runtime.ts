@@ -18,6 +18,7 @@ import {
   type OutboxEntry,
   type PositionedEnvelope,
   type Projection,
+  type RejectedCommand,
   type StateOf,
   serializeError,
   shouldSnapshot,
@@ -33,6 +34,7 @@ import type { ProcessManager } from './process-manager.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { StreamCache, type StreamEntry } from './stream-cache.js';
+import type { SyncApi } from './sync/host.js';
 import { systemTimers, type Timers } from './timers.js';
 import type {
   AggregateSnapshot,
@@ -303,6 +305,27 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#open();
     await this.store.deleteDeadLetters(ids);
     for (const p of this.#processes) p.forget(ids);
+  }
+
+  // PLACEHOLDERS: the sync-core and bridge work replaces these.
+  get sync(): SyncApi {
+    throw new Error('tidelog: sync is not built yet');
+  }
+
+  rejected(): Promise<RejectedCommand[]> {
+    throw new Error('tidelog: rejected is not built yet');
+  }
+
+  subscribeRejected(_listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
+    throw new Error('tidelog: subscribeRejected is not built yet');
+  }
+
+  retryRejected(_commandId: string): Promise<void> {
+    throw new Error('tidelog: retryRejected is not built yet');
+  }
+
+  discardRejected(_commandIds?: readonly string[]): Promise<void> {
+    throw new Error('tidelog: discardRejected is not built yet');
   }
 
   settled(): Promise<void> {

@@ -8,9 +8,11 @@ import type {
   NewEvent,
   PayloadOf,
   Projection,
+  RejectedCommand,
   SerializedError,
   StateOf,
 } from '@tidelog/core';
+import type { SyncApi } from './sync/host.js';
 
 /** Stop listening. Calling it twice is harmless. */
 export type Unsubscribe = () => void;
@@ -141,7 +143,24 @@ export interface TidelogApi<R extends AnyAggregate = AnyAggregate> {
   retryDeadLetter(id: string): Promise<boolean>;
   /** Delete dead letters: those with these ids, or all of them. */
   clearDeadLetters(ids?: readonly string[]): Promise<void>;
-  /** Resolves when all background work (projections, process managers) has run. */
+  /**
+   * The sync loop: status, `now()`, `pause()`/`resume()` (`docs/sync.md`). Without a
+   * `sync` option the status stays `idle` and `now()` rejects with `SYNC_DISABLED`.
+   */
+  readonly sync: SyncApi;
+  /** Commands that failed when re-run on new confirmed state (or that the server refused), oldest first. */
+  rejected(): Promise<RejectedCommand[]>;
+  /** Be told of the whole rejected list whenever it changes, starting with the current one. */
+  subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe;
+  /**
+   * Run a rejected command again (same command id and payload) on the current state. It
+   * leaves `rejected` when it goes through; when it fails again it stays, with the new
+   * error, and the promise rejects with it.
+   */
+  retryRejected(commandId: string): Promise<void>;
+  /** Forget rejected commands: those with these command ids, or all of them. */
+  discardRejected(commandIds?: readonly string[]): Promise<void>;
+  /** Resolves when all background work (projections, process managers, rebases) has run. */
   settled(): Promise<void>;
   close(): Promise<void>;
 }

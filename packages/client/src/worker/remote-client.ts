@@ -3,9 +3,11 @@ import {
   ClosedError,
   type CommandName,
   type Projection,
+  type RejectedCommand,
   type StateOf,
 } from '@tidelog/core';
 import { Listeners } from '../listeners.js';
+import type { SyncApi } from '../sync/host.js';
 import type {
   AggregateSnapshot,
   ClientMode,
@@ -248,6 +250,27 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
    */
   async clearDeadLetters(ids?: readonly string[]): Promise<void> {
     await this.#session.clearDeadLetters(ids);
+  }
+
+  // PLACEHOLDERS: the sync-core and bridge work replaces these.
+  get sync(): SyncApi {
+    throw new Error('tidelog: sync is not built yet');
+  }
+
+  rejected(): Promise<RejectedCommand[]> {
+    throw new Error('tidelog: rejected is not built yet');
+  }
+
+  subscribeRejected(_listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
+    throw new Error('tidelog: subscribeRejected is not built yet');
+  }
+
+  retryRejected(_commandId: string): Promise<void> {
+    throw new Error('tidelog: retryRejected is not built yet');
+  }
+
+  discardRejected(_commandIds?: readonly string[]): Promise<void> {
+    throw new Error('tidelog: discardRejected is not built yet');
   }
 
   /** Resolves when the runtime's background work has run; at once after `close()`. */
