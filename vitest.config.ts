@@ -25,6 +25,7 @@ export default defineConfig({
             'bench/**/*.test.ts',
             'test-utils/**/*.test.ts',
             'examples/**/*.test.ts',
+            'scripts/*.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/*.browser.test.ts', '**/*.pg.test.ts', '**/*.slow.test.ts'],
           typecheck: {
