@@ -1,6 +1,6 @@
 // `npm run bench [-- name ...]`: runs bench/<name>.bench.ts files one after another,
 // each in its own Node process (tsx, source export condition), and writes
-// bench/results/<name>.json in the format of DESIGN.md "Benchmarks".
+// bench/results/<name>.json in the format docs/benchmarks.md describes.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

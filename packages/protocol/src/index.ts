@@ -1,6 +1,6 @@
 /**
  * @module @tidelog/protocol
- * Tidelog sync protocol v1 (DESIGN.md "Sync protocol v1"): the request and response
+ * Tidelog sync protocol v1 (specified in docs/protocol.md): the request and response
  * bodies as TypeScript types, a validator for each (returning the typed value or issues
  * with precise paths; never throwing), the error codes with their HTTP statuses, and the
  * limits. The per-event checks are hand-written (they are the server's hot path); the

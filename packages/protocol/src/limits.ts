@@ -14,7 +14,7 @@ export interface ProtocolLimits {
   maxPullLimit: number;
 }
 
-/** DESIGN.md "Sync protocol v1": 1,000 events / 1 MiB per push, pulls of 500 up to 5000. */
+/** docs/protocol.md "Limits": 1,000 events / 1 MiB per push, pulls of 500 up to 5000. */
 export const DEFAULT_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
   maxEventsPerPush: 1000,
   maxPushBytes: 1024 * 1024,

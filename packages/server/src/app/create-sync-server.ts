@@ -49,7 +49,7 @@ function routeLabel(c: Context<AppEnv>): string {
 }
 
 /**
- * Create the sync server (DESIGN.md "Sync protocol v1") as a Hono app that only talks
+ * Create the sync server (docs/protocol.md) as a Hono app that only talks
  * `Request => Response`: run it on Node with `@hono/node-server`, or in any runtime Hono
  * supports. Routes: push, pull, subscribe (SSE), stream read/append under
  * `/v1/spaces/:space`, plus `/healthz` and `/metrics` (both open).

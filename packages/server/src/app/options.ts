@@ -13,7 +13,7 @@ export interface SyncServerOptions {
    * server is open: every request may use every space. See `tokenAuth`.
    */
   auth?: AuthFunction;
-  /** Per-push and pull limits (defaults: DESIGN.md, `@tidelog/protocol` DEFAULT_LIMITS). */
+  /** Per-push and pull limits (defaults: `@tidelog/protocol` DEFAULT_LIMITS; see docs/protocol.md "Limits"). */
   limits?: Partial<ProtocolLimits>;
   /** Enable CORS (hono/cors options); off by default. `true` allows any origin. */
   cors?: boolean | Parameters<typeof cors>[0];

@@ -30,7 +30,7 @@ export interface PushPlan {
 }
 
 /**
- * Decide a push (DESIGN.md "Sync protocol v1") from what the store holds. Pure: the store
+ * Decide a push (docs/protocol.md, "Push") from what the store holds. Pure: the store
  * reads `head`, `versions` and `known` inside its append transaction, calls this, and
  * writes `plan.append` in the same transaction.
  *

@@ -28,7 +28,7 @@ export interface ServerEventStore {
   /** Minted once when the store's data is created; stable across restarts. */
   serverId(): Promise<string>;
   /**
-   * Apply a push (DESIGN.md "Sync protocol v1"): per stream group, accepted whole or a
+   * Apply a push (docs/protocol.md, "Push"): per stream group, accepted whole or a
    * conflict whole; duplicates by id acknowledged with their position, never stored twice.
    * Events of one stream are contiguous and ascending (checked by the caller).
    */

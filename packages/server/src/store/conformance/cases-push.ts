@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { at, type ConformanceCase, oneTo, pullAll, pushed, run } from './fixtures.js';
 
-/** Push: the accept / duplicate / conflict matrix of DESIGN.md "Sync protocol v1". */
+/** Push: the accept / duplicate / conflict matrix of docs/protocol.md, "Push". */
 export const pushCases: ConformanceCase[] = [
   {
     name: 'push accepts a new stream and gives it positions 1, 2, 3 in a new space',
