@@ -46,6 +46,7 @@ export default defineConfig({
             'packages/*/src/**/*.pg.test.ts',
             'packages/*/src/**/*.slow.test.ts',
             'apps/*/src/**/*.slow.test.ts',
+            'scripts/*.slow.test.ts',
           ],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -1,12 +1,5 @@
-import {
-  type AppendEvent,
-  checkExpectedVersion,
-  type Envelope,
-  type ExpectedVersion,
-  matchRepeat,
-  type PositionedEnvelope,
-  toEnvelopes,
-} from '@tidelog/core';
+import type { AppendEvent, Envelope, ExpectedVersion, PositionedEnvelope } from '@tidelog/core';
+import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/store-kit';
 import { lastKey, request } from './requests.js';
 
 /** The key range of one stream's events in the `events` store, by version. */

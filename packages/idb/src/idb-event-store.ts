@@ -19,9 +19,8 @@ import {
   type RejectedCommand,
   type Snapshot,
   type StoreListener,
-  toAppendResult,
-  validateAppend,
 } from '@tidelog/core';
+import { toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import {
   addAt,
   addPositioned,

@@ -61,4 +61,20 @@ export {
   TimestampSchema,
   VersionSchema,
 } from './schemas.js';
-export type * from './types.js';
+export type {
+  AcceptedGroup,
+  AppendEventInput,
+  EventsMessage,
+  HealthResponse,
+  PullQuery,
+  PullResponse,
+  PushConflict,
+  PushedEvent,
+  PushRequest,
+  PushResponse,
+  StreamAppendRequest,
+  StreamAppendResponse,
+  StreamReadQuery,
+  StreamReadResponse,
+  SubscribeQuery,
+} from './types.js';

@@ -1,6 +1,7 @@
 // The page the idb benchmarks drive (bench/idb-*.bench.ts): the store and a raw
 // IndexedDB baseline on the same records, in the same page, in alternating rounds.
-import { type AppendEvent, type Envelope, toEnvelopes, uuidv7 } from '@tidelog/core';
+import { type AppendEvent, type Envelope, uuidv7 } from '@tidelog/core';
+import { toEnvelopes } from '@tidelog/core/store-kit';
 import { openIdbEventStore } from '../open-idb-event-store.js';
 import type { BenchPageApi } from './bench-api.js';
 

@@ -4,4 +4,14 @@
  * of the subscribe route's Server-Sent Events for tests.
  */
 export { type SseBlock, sseReader } from '../app/sse-reader.js';
-export * from './conformance/index.js';
+export {
+  type CaseContext,
+  type ConformanceCase,
+  pullAll,
+  pushed,
+  runConformanceCase,
+  runServerStoreConformance,
+  type ServerStoreConformanceOptions,
+  serverStoreConformanceCases,
+  streamRun,
+} from './conformance/index.js';

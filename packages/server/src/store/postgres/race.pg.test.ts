@@ -23,7 +23,12 @@ interface WorkerResult {
 function startWorker(name: string, env: Record<string, string>) {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./race-worker.ts', import.meta.url))],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./test-race-worker.ts', import.meta.url)),
+    ],
     {
       cwd: fileURLToPath(new URL('../../../../../', import.meta.url)),
       env: { ...process.env, ...env, RACE_WORKER: name },

@@ -2,7 +2,7 @@
  * One "server process" of the two-process race test (race.pg.test.ts): its own store on
  * the shared schema, pushing concurrently to one space once the test says "go". Prints
  * "ready", then one JSON line with every event the store acknowledged and its position.
- * Run with `node --conditions=source --import tsx race-worker.ts`; configured by env.
+ * Run with `node --conditions=source --import tsx test-race-worker.ts`; configured by env.
  */
 import { createInterface } from 'node:readline';
 import { uuidv7 } from '@tidelog/core';

@@ -1,0 +1,19 @@
+/**
+ * @module @tidelog/core/store-kit
+ * The rules every `EventStore` applies to an append, shared so that a store of your own
+ * (IndexedDB, SQLite in a worker, a remote log) behaves exactly like `MemoryEventStore`:
+ * the expected-version check, the idempotent-repeat rule for event ids, turning app events
+ * into envelopes, and the JSON checks of event data. Apps do not need this entry.
+ *
+ * Prove a store with the conformance suite of `@tidelog/core/testing`.
+ */
+export {
+  checkExpectedVersion,
+  type EnvelopeDefaults,
+  jsonEqual,
+  matchRepeat,
+  toAppendResult,
+  toEnvelopes,
+  validateAppend,
+} from './append-rules.js';
+export { jsonIssues } from './json-check.js';
