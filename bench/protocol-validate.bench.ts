@@ -1,11 +1,8 @@
 import { uuidv7 } from '@tidelog/core';
-import {
-  type PushRequest,
-  type Validation,
-  validatePushRequest,
-  validatePushRequestValibot,
-} from '@tidelog/protocol';
+import { type PushRequest, type Validation, validatePushRequest } from '@tidelog/protocol';
 import { createMemoryServerStore, createSyncServer, type PushValidator } from '@tidelog/server';
+// The valibot statement of the same rules is test-only code of the protocol package, not shipped.
+import { validatePushRequestValibot } from '../packages/protocol/src/test-push-valibot.js';
 import type { BenchOutcome } from './lib/report.js';
 
 /**

@@ -30,7 +30,13 @@ export interface ErrorBody {
   };
 }
 
-/** True for a code this protocol version defines. */
+/**
+ * True for a code this protocol version defines.
+ *
+ * @example
+ * isErrorCode('VERSION_CONFLICT'); // true
+ * isErrorCode('TEAPOT'); // false
+ */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
 }

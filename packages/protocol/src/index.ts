@@ -3,8 +3,8 @@
  * Tidelog sync protocol v1 (specified in docs/protocol.md): the request and response
  * bodies as TypeScript types, a validator for each (returning the typed value or issues
  * with precise paths; never throwing), the error codes with their HTTP statuses, and the
- * limits. The per-event checks are hand-written (they are the server's hot path); the
- * same rules are also exported as valibot schemas for composition.
+ * limits. The checks are hand-written (they are the server's hot path); the package's only
+ * dependency is `@tidelog/core`, for types.
  */
 export { validateStreamAppendRequest } from './append.js';
 export {
@@ -35,12 +35,8 @@ export {
   resolveLimits,
 } from './limits.js';
 export { validatePushRequest } from './push.js';
-export { PushRequestSchema, validatePushRequestValibot } from './push-valibot.js';
 export { parsePullQuery, parseStreamReadQuery, parseSubscribeQuery, type QueryValue } from './queries.js';
 export {
-  ErrorBodySchema,
-  PushResponseSchema,
-  StreamAppendResponseSchema,
   validateErrorBody,
   validateEventsMessage,
   validatePullResponse,
@@ -49,18 +45,6 @@ export {
   validateStreamReadResponse,
 } from './responses.js';
 export { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion } from './rules.js';
-export {
-  EventDataSchema,
-  EventIdSchema,
-  EventMetaSchema,
-  NameSchema,
-  PartialEventMetaSchema,
-  PositionedEnvelopeSchema,
-  PushedEventSchema,
-  StreamIdSchema,
-  TimestampSchema,
-  VersionSchema,
-} from './schemas.js';
 export type {
   AcceptedGroup,
   AppendEventInput,

@@ -1,5 +1,4 @@
 import type { ValidationIssue } from '@tidelog/core';
-import type * as v from 'valibot';
 import { MAX_ISSUES } from './limits.js';
 
 export type { ValidationIssue } from '@tidelog/core';
@@ -70,23 +69,6 @@ export function invalid<T>(
   code: ValidationCode = 'INVALID_REQUEST',
 ): Validation<T> {
   return { ok: false, code, issues };
-}
-
-/** Turn valibot issues into `{ path, message }` pairs with formatted paths. */
-export function fromValibotIssues(issues: readonly v.BaseIssue<unknown>[], prefix: PathSegment[] = []) {
-  const list = new IssueList();
-  for (const issue of issues) {
-    const segments: PathSegment[] = [...prefix];
-    for (const item of issue.path ?? []) {
-      const key = item.key;
-      if (typeof key === 'number' || typeof key === 'string') segments.push(key);
-      else segments.push(String(key));
-    }
-    // valibot words a missing key as "Invalid key: Expected ..."; say what is meant.
-    const missing = issue.path?.at(-1)?.origin === 'key';
-    list.add(formatPath(segments), missing ? 'is required' : issue.message);
-  }
-  return list;
 }
 
 /**

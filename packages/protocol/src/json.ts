@@ -26,7 +26,14 @@ export function isEscapeFree(json: string): boolean {
   return json.indexOf('\\') === -1 && json.indexOf('\x7f') === -1;
 }
 
-/** True for `{}`-style objects: not arrays, class instances, dates or maps. */
+/**
+ * True for `{}`-style objects: not arrays, class instances, dates or maps.
+ *
+ * @example
+ * isPlainObject({ a: 1 }); // true
+ * isPlainObject([1]); // false
+ * isPlainObject(new Date()); // false
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);

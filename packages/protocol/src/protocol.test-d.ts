@@ -2,14 +2,14 @@ import type { Envelope, PositionedEnvelope } from '@tidelog/core';
 import type * as v from 'valibot';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  type PositionedEnvelopeSchema,
   type PushedEvent,
   type PushRequest,
-  type PushRequestSchema,
   type Validation,
   validatePullResponse,
   validatePushRequest,
 } from './index.js';
+import type { PushRequestSchema } from './test-push-valibot.js';
+import type { PositionedEnvelopeSchema } from './test-valibot-schemas.js';
 
 describe('protocol types', () => {
   it('validators narrow to the typed value', () => {

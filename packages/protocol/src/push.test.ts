@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_VERSION } from './limits.js';
 import { validatePushRequest } from './push.js';
-import { validatePushRequestValibot } from './push-valibot.js';
+import { validatePushRequestValibot } from './test-push-valibot.js';
 import { pushedEvent, streamEvents, testId } from './test-support.js';
 
 const validators = [

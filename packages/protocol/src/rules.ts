@@ -105,12 +105,24 @@ export function isNameFromJson(value: unknown, escapeFree: boolean): value is st
     : isName(value);
 }
 
-/** True for a stream version or schema version: an integer from 1 to `MAX_VERSION`. */
+/**
+ * True for a stream version or schema version: an integer from 1 to `MAX_VERSION`.
+ *
+ * @example
+ * isVersion(1); // true
+ * isVersion(0); // false
+ */
 export function isVersion(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VERSION;
 }
 
-/** True for a position or cursor: a non-negative safe integer. */
+/**
+ * True for a position or cursor: a non-negative safe integer.
+ *
+ * @example
+ * isPosition(0); // true
+ * isPosition(-1); // false
+ */
 export function isPosition(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

@@ -5,10 +5,10 @@ import type { Validation } from './issues.js';
 import { FORBIDDEN_KEYS } from './limits.js';
 import { validatePushRequest } from './push.js';
 import { fastPushEvents } from './push-fast.js';
-import { validatePushRequestValibot } from './push-valibot.js';
 import { parsePullQuery, parseStreamReadQuery, parseSubscribeQuery } from './queries.js';
 import { validateEventsMessage, validatePullResponse, validatePushResponse } from './responses.js';
 import { isName } from './rules.js';
+import { validatePushRequestValibot } from './test-push-valibot.js';
 
 const key = fc.string({ maxLength: 8 }).filter((k) => !FORBIDDEN_KEYS.includes(k));
 /** fc.jsonValue may contain forbidden keys at any depth: round-trip and drop them. */

@@ -1,13 +1,16 @@
 import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
 import * as v from 'valibot';
-import type { PathSegment } from './issues.js';
+import { formatPath, IssueList, type PathSegment } from './issues.js';
 import { checkJsonObject, isPlainObject } from './json.js';
 import { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion, MESSAGES } from './rules.js';
 import type { PushedEvent } from './types.js';
 
 /**
- * valibot schemas of the protocol's values. Every field rule is one of the predicates of
- * rules.ts, so the hand-written push validator (push.ts) and these schemas agree.
+ * valibot schemas of the protocol's values: a second, independent statement of the rules,
+ * used only by tests (a property test checks the hand-written validators against it) and
+ * by bench/protocol-validate.bench.ts. Not part of the package. Every field rule is one of
+ * the predicates of rules.ts, so the hand-written push validator (push.ts) and these
+ * schemas agree.
  */
 
 const toPathItems = (
@@ -96,3 +99,20 @@ export const PositionedEnvelopeSchema = objectOf(
 ) as unknown as v.GenericSchema<unknown, PositionedEnvelope>;
 
 export { objectOf };
+
+/** Turn valibot issues into `{ path, message }` pairs with formatted paths. */
+export function fromValibotIssues(issues: readonly v.BaseIssue<unknown>[], prefix: PathSegment[] = []) {
+  const list = new IssueList();
+  for (const issue of issues) {
+    const segments: PathSegment[] = [...prefix];
+    for (const item of issue.path ?? []) {
+      const key = item.key;
+      if (typeof key === 'number' || typeof key === 'string') segments.push(key);
+      else segments.push(String(key));
+    }
+    // valibot words a missing key as "Invalid key: Expected ..."; say what is meant.
+    const missing = issue.path?.at(-1)?.origin === 'key';
+    list.add(formatPath(segments), missing ? 'is required' : issue.message);
+  }
+  return list;
+}

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { fromValibotIssues, IssueList, invalid, tooMany, type Validation } from './issues.js';
+import { IssueList, invalid, tooMany, type Validation } from './issues.js';
 import { isPlainObject } from './json.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { checkPushGroups } from './push-groups.js';
-import { NameSchema, objectOf, PushedEventSchema } from './schemas.js';
+import { fromValibotIssues, NameSchema, objectOf, PushedEventSchema } from './test-valibot-schemas.js';
 import type { PushRequest } from './types.js';
 
 /** The push request body as a valibot schema (shape only; see `validatePushRequestValibot`). */
@@ -13,8 +13,8 @@ export const PushRequestSchema = objectOf(
 
 /**
  * Validate a push body with the valibot schemas: the same rules and results as
- * `validatePushRequest`, kept for the benchmark that decides which one the server uses
- * (bench/protocol-validate.bench.ts) and for callers who compose valibot schemas.
+ * `validatePushRequest`, kept for the tests that check the two agree and for the benchmark
+ * that decides which one the server uses (bench/protocol-validate.bench.ts). Not shipped.
  *
  * @example
  * const result = validatePushRequestValibot(JSON.parse(body));
