@@ -38,6 +38,7 @@ export type Decide<S, E> = (
 type AnyDecide<S> = (state: S, payload: never, ctx: CommandContext) => unknown;
 type AnyEvolve<S> = Evolve<S, never>;
 
+/** What `defineAggregate` takes: the aggregate's type name, its initial state, and its evolve and decide handlers. */
 export interface AggregateConfig<S, E, C> {
   /** A stable name; part of snapshot keys and outbox entries. */
   type: string;

@@ -27,7 +27,12 @@ export function checkExpectedVersion(streamId: string, expected: ExpectedVersion
   if (!ok) throw new ConcurrencyError(streamId, expected, actual);
 }
 
-/** Validate what an append was given before any store looks at it. */
+/**
+ * Validate what an append was given before any store looks at it.
+ *
+ * @example
+ * validateAppend(streamId, events, options.expectedVersion ?? 'any'); // throws ValidationError on bad input
+ */
 export function validateAppend(
   streamId: string,
   events: readonly AppendEvent[],
@@ -99,7 +104,12 @@ export function toEnvelopes(
   }));
 }
 
-/** Deep equality of JSON values, for telling an idempotent repeat from a reused id. */
+/**
+ * Deep equality of JSON values, for telling an idempotent repeat from a reused id.
+ *
+ * @example
+ * jsonEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }); // true
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -115,6 +125,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
  * earlier append (return the stored envelopes, in order) or a misuse (throw
  * `DuplicateEventError`). `stored[i]` is the stored envelope with `events[i].id`, if any.
  * Returns `null` when none of the ids is stored: a new append.
+ *
+ * @example
+ * const stored = await Promise.all(events.map((e) => (e.id ? getById(e.id) : undefined)));
+ * const repeat = matchRepeat(streamId, events, stored);
+ * if (repeat) return toAppendResult(repeat);
  */
 export function matchRepeat(
   streamId: string,

@@ -1,6 +1,15 @@
 import type { Json } from './types.js';
 
-/** Every error Tidelog raises on purpose: check it by `code`, not by class. */
+/**
+ * Every error Tidelog raises on purpose: check it by `code`, not by class.
+ *
+ * @example
+ * try {
+ *   await tidelog.execute(Cart, 'cart-1', 'checkout', {});
+ * } catch (error) {
+ *   if (error instanceof TidelogError) console.log(error.code, error.toJSON());
+ * }
+ */
 export abstract class TidelogError extends Error {
   abstract readonly code: string;
   /** Extra fields that survive serialization (HTTP bodies, worker boundaries). */
@@ -20,7 +29,16 @@ export interface SerializedError {
   details?: Record<string, Json> | undefined;
 }
 
-/** An append's expected version did not match the stream's actual version. */
+/**
+ * An append's expected version did not match the stream's actual version.
+ *
+ * @example
+ * try {
+ *   await store.appendToStream('cart-1', events, { expectedVersion: 3 });
+ * } catch (error) {
+ *   if (error instanceof ConcurrencyError) console.log(error.expectedVersion, error.actualVersion);
+ * }
+ */
 export class ConcurrencyError extends TidelogError {
   override readonly name = 'ConcurrencyError';
   readonly code = 'VERSION_CONFLICT';
@@ -44,7 +62,17 @@ export class ConcurrencyError extends TidelogError {
   }
 }
 
-/** A decide handler refused a command. Throw it (or a subclass) from `commands`. */
+/**
+ * A decide handler refused a command. Throw it (or a subclass) from `commands`.
+ *
+ * @example
+ * commands: {
+ *   checkout: (state) => {
+ *     if (state.items.length === 0) throw new DomainError('the cart is empty', { code: 'CART_EMPTY' });
+ *     return { type: 'CheckedOut', data: {} };
+ *   },
+ * }
+ */
 export class DomainError extends TidelogError {
   override readonly name: string = 'DomainError';
   readonly code: string;
@@ -65,7 +93,12 @@ export interface ValidationIssue {
   message: string;
 }
 
-/** Input (event data, an id, a stream name, a request body) failed validation. */
+/**
+ * Input (event data, an id, a stream name, a request body) failed validation.
+ *
+ * @example
+ * throw new ValidationError('bad item', [{ path: 'event.data.qty', message: 'must be positive' }]);
+ */
 export class ValidationError extends TidelogError {
   override readonly name = 'ValidationError';
   readonly code = 'VALIDATION_ERROR';
@@ -80,7 +113,12 @@ export class ValidationError extends TidelogError {
   }
 }
 
-/** An event id is already stored with other content (another stream, version or body). */
+/**
+ * An event id is already stored with other content (another stream, version or body).
+ *
+ * @example
+ * if (hasErrorCode(error, 'DUPLICATE_EVENT')) console.log((error as DuplicateEventError).eventId);
+ */
 export class DuplicateEventError extends TidelogError {
   override readonly name = 'DuplicateEventError';
   readonly code = 'DUPLICATE_EVENT';
@@ -95,7 +133,12 @@ export class DuplicateEventError extends TidelogError {
   }
 }
 
-/** A command name the aggregate does not define. */
+/**
+ * A command name the aggregate does not define.
+ *
+ * @example
+ * await decide(Cart, state, 'no-such-command' as never, {}, ctx); // throws UnknownCommandError
+ */
 export class UnknownCommandError extends TidelogError {
   override readonly name = 'UnknownCommandError';
   readonly code = 'UNKNOWN_COMMAND';
@@ -110,7 +153,12 @@ export class UnknownCommandError extends TidelogError {
   }
 }
 
-/** A decide handler emitted an event type its aggregate does not define. */
+/**
+ * A decide handler emitted an event type its aggregate does not define.
+ *
+ * @example
+ * if (hasErrorCode(error, 'UNKNOWN_EVENT')) console.log((error as UnknownEventError).eventType);
+ */
 export class UnknownEventError extends TidelogError {
   override readonly name = 'UnknownEventError';
   readonly code = 'UNKNOWN_EVENT';
@@ -125,25 +173,48 @@ export class UnknownEventError extends TidelogError {
   }
 }
 
-/** The device's storage is full: nothing of the failed write was kept. */
+/**
+ * The device's storage is full: nothing of the failed write was kept.
+ *
+ * @example
+ * if (hasErrorCode(error, 'STORAGE_FULL')) showBanner('Free some disk space, then try again.');
+ */
 export class StorageFullError extends TidelogError {
   override readonly name = 'StorageFullError';
   readonly code = 'STORAGE_FULL';
 }
 
-/** Persistent storage cannot be opened here (private mode, no IndexedDB, blocked upgrade). */
+/**
+ * Persistent storage cannot be opened here (private mode, no IndexedDB, blocked upgrade).
+ *
+ * @example
+ * const store = await openIdbEventStore({ name: 'app' }).catch((error) =>
+ *   hasErrorCode(error, 'STORAGE_UNAVAILABLE') ? new MemoryEventStore() : Promise.reject(error),
+ * );
+ */
 export class StorageUnavailableError extends TidelogError {
   override readonly name = 'StorageUnavailableError';
   readonly code = 'STORAGE_UNAVAILABLE';
 }
 
-/** A store or runtime was used after `close()`. */
+/**
+ * A store or runtime was used after `close()`.
+ *
+ * @example
+ * await store.close();
+ * await store.head(); // rejects with ClosedError (code 'CLOSED')
+ */
 export class ClosedError extends TidelogError {
   override readonly name = 'ClosedError';
   readonly code = 'CLOSED';
 }
 
-/** True when `value` is an Error with a string `code` (a TidelogError, or one rebuilt from JSON). */
+/**
+ * True when `value` is an Error with a string `code` (a TidelogError, or one rebuilt from JSON).
+ *
+ * @example
+ * if (hasErrorCode(error, 'VERSION_CONFLICT')) await retry();
+ */
 export function hasErrorCode<C extends string>(value: unknown, code?: C): value is Error & { code: C } {
   if (!(value instanceof Error)) return false;
   const actual = (value as { code?: unknown }).code;
@@ -165,7 +236,13 @@ export function serializeError(error: unknown): SerializedError {
   return { name: 'Error', code: 'INTERNAL', message: String(error) };
 }
 
-/** An error rebuilt from JSON whose class is not known here: same name, code and fields. */
+/**
+ * An error rebuilt from JSON whose class is not known here: same name, code and fields.
+ *
+ * @example
+ * const error = deserializeError({ name: 'PaymentError', code: 'CARD_DECLINED', message: 'declined' });
+ * error instanceof RemoteError; // true
+ */
 export class RemoteError extends Error {
   readonly code: string;
   readonly details: Record<string, Json> | undefined;

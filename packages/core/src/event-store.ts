@@ -1,10 +1,12 @@
 import type { AppendEvent, AppendResult, Envelope, ExpectedVersion, PositionedEnvelope } from './types.js';
 
+/** Options of `appendToStream`: the version the caller expects the stream to be at. */
 export interface AppendOptions {
   /** Default `'any'`. */
   expectedVersion?: ExpectedVersion;
 }
 
+/** Which versions of one stream `readStream` returns. */
 export interface ReadStreamOptions {
   /** First version to read (inclusive), default 1. */
   fromVersion?: number;
@@ -12,6 +14,7 @@ export interface ReadStreamOptions {
   toVersion?: number;
 }
 
+/** Which positions `readAll` returns: after a cursor, up to a limit. */
 export interface ReadAllOptions {
   /** Read events with a position greater than this, default 0. */
   after?: number;

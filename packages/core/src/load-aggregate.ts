@@ -4,6 +4,7 @@ import { foldDetailed } from './fold.js';
 import { type SnapshotPolicy, type SnapshotStore, shouldSnapshot, snapshotKey } from './snapshot.js';
 import type { Envelope } from './types.js';
 
+/** Options of `loadAggregate`: time travel (`asOfVersion`, `asOfTime`) and snapshots. */
 export interface LoadOptions {
   /** Fold only up to this version (time travel). */
   asOfVersion?: number;
@@ -15,6 +16,7 @@ export interface LoadOptions {
   snapshotPolicy?: SnapshotPolicy;
 }
 
+/** What `loadAggregate` returns: the folded state and the version it is at. */
 export interface LoadedAggregate<S> {
   state: S;
   version: number;

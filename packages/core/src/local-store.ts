@@ -84,6 +84,7 @@ export interface DeadDispatch {
   metadata: JsonObject;
 }
 
+/** What `appendPending` returns: the stored pending envelopes of one command. */
 export interface PendingAppendResult {
   streamId: string;
   fromVersion: number;

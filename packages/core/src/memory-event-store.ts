@@ -28,6 +28,7 @@ import type {
 } from './types.js';
 import { uuidv7 } from './uuid.js';
 
+/** Options of `new MemoryEventStore()`. */
 export interface MemoryEventStoreOptions {
   /** Written into `meta.clientId` of events that do not carry one. Default: a new UUID. */
   clientId?: string;

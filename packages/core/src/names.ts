@@ -3,7 +3,13 @@ import { ValidationError } from './errors.js';
 /** Stream ids and space names: 1–200 chars of `[A-Za-z0-9._:@/-]`. */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9._:@/-]{1,200}$/;
 
-/** True when `value` may be used as a stream id (or a space name). */
+/**
+ * True when `value` may be used as a stream id (or a space name).
+ *
+ * @example
+ * isValidStreamId('cart-42'); // true
+ * isValidStreamId('cart 42'); // false: spaces are not allowed
+ */
 export function isValidStreamId(value: unknown): value is string {
   return typeof value === 'string' && STREAM_ID_PATTERN.test(value);
 }

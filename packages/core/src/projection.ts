@@ -11,6 +11,7 @@ export type ProjectionHandler<S, D = JsonObject> = (
   event: Envelope<string, D>,
 ) => void;
 
+/** What `defineProjection` takes: a name, an initial state and a handler per event type. */
 export interface ProjectionConfig<S> {
   name: string;
   initialState: S;
@@ -21,6 +22,7 @@ export interface ProjectionConfig<S> {
   version?: number;
 }
 
+/** A projection as `defineProjection` returns it: a read model over every stream. */
 export interface Projection<S = unknown> extends Required<ProjectionConfig<S>> {
   readonly kind: 'projection';
 }

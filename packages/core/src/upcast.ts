@@ -6,7 +6,12 @@ export type Upcaster = (data: JsonObject, event: Envelope) => JsonObject;
 /** Upcaster chains by event type: index i turns schemaVersion i+1 into i+2. */
 export type Upcasters = Record<string, readonly Upcaster[]>;
 
-/** The schemaVersion new events of `type` are written at: one past the last upcaster. */
+/**
+ * The schemaVersion new events of `type` are written at: one past the last upcaster.
+ *
+ * @example
+ * currentSchemaVersion({ ItemAdded: [(d) => ({ ...d, qty: 1 })] }, 'ItemAdded'); // 2
+ */
 export function currentSchemaVersion(upcasters: Upcasters, type: string): number {
   return (upcasters[type]?.length ?? 0) + 1;
 }

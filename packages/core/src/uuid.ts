@@ -60,7 +60,13 @@ export function uuidv7(now: number = Date.now()): string {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** True for any RFC 9562 UUID string (any version), the form event ids must take. */
+/**
+ * True for any RFC 9562 UUID string (any version), the form event ids must take.
+ *
+ * @example
+ * isUuid(uuidv7()); // true
+ * isUuid('not-an-id'); // false
+ */
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_RE.test(value);
 }

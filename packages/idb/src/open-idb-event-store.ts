@@ -4,6 +4,7 @@ import { IdbEventStore } from './idb-event-store.js';
 import { openDatabase } from './open-database.js';
 import { type Durability, request, transact } from './requests.js';
 
+/** Options of `openIdbEventStore`: the database name, and how it is opened and written. */
 export interface IdbEventStoreOptions {
   /** The IndexedDB database name: one database per app (or per signed-in user). */
   name: string;

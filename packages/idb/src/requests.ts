@@ -32,6 +32,10 @@ export function lastKey(
   });
 }
 
+/**
+ * When a write resolves: `'relaxed'` once the browser has it (survives a tab or browser
+ * crash), `'strict'` once it is flushed to disk (also survives power loss).
+ */
 export type Durability = 'relaxed' | 'strict';
 
 /**

@@ -36,6 +36,7 @@ export interface SpecOutcome<A extends AnyAggregate> {
   thenThrows(code: string): Promise<void>;
 }
 
+/** The first step of `aggregateSpec(A)`: the events the stream already holds. */
 export interface SpecGiven<A extends AnyAggregate> {
   when<K extends CommandName<A>>(command: K, payload: PayloadOf<A, K>): SpecOutcome<A>;
 }

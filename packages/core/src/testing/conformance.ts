@@ -4,6 +4,7 @@ import type { LocalEventStore } from '../local-store.js';
 import { localStoreCases } from './local-store-cases.js';
 import { eventStoreCases } from './store-cases.js';
 
+/** How `runEventStoreConformance` gets a fresh store for each case. */
 export interface ConformanceOptions {
   /** A fresh, empty store for each case. */
   newStore: () => Promise<EventStore> | EventStore;
@@ -27,6 +28,7 @@ export function runEventStoreConformance(options: ConformanceOptions): void {
   });
 }
 
+/** How `runLocalStoreConformance` gets a fresh local store for each case. */
 export interface LocalConformanceOptions {
   /** A fresh, empty store for each case. */
   newStore: () => Promise<LocalEventStore> | LocalEventStore;

@@ -53,5 +53,10 @@ export function tokenAuth(tokens: Record<string, readonly string[]>): AuthFuncti
   };
 }
 
-/** No auth: every request may use every space. */
+/**
+ * No auth: every request may use every space (the default of `createSyncServer`).
+ *
+ * @example
+ * const app = createSyncServer({ store, auth: openAuth }); // for tests and local demos only
+ */
 export const openAuth: AuthFunction = () => ['*'];

@@ -8,7 +8,12 @@ export interface LogRecord {
 /** Where the server's records go. One call per request, plus one per server-side problem. */
 export type Logger = (record: LogRecord) => void;
 
-/** The default: tests and embedders see nothing unless they ask. */
+/**
+ * The default: tests and embedders see nothing unless they ask.
+ *
+ * @example
+ * const app = createSyncServer({ store, logger: process.env.LOG ? jsonLogger() : silentLogger });
+ */
 export const silentLogger: Logger = () => {};
 
 /**

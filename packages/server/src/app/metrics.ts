@@ -29,6 +29,10 @@ function child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 /**
  * The sync server's counters, in Prometheus text format (version 0.0.4). Labels are
  * bounded: routes are patterns (`/v1/spaces/:space/push`), never space names.
+ *
+ * @example
+ * const app = createSyncServer({ store });
+ * console.log(app.metrics.render()); // what GET /metrics answers
  */
 export class SyncMetrics {
   pushes = 0;

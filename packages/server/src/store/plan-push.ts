@@ -163,7 +163,13 @@ function groupByStream(events: readonly PushedEvent[]): {
   return { groups, repeats: ids !== undefined && ids.size !== events.length };
 }
 
-/** The distinct stream ids and event ids of a push: what a store must look up to plan it. */
+/**
+ * The distinct stream ids and event ids of a push: what a store must look up to plan it.
+ *
+ * @example
+ * const { streamIds, ids } = pushKeys(events);
+ * const plan = planPush({ events, head, versions: await readVersions(streamIds), known: await readIds(ids) });
+ */
 export function pushKeys(events: readonly PushedEvent[]): { streamIds: string[]; ids: string[] } {
   const streamIds = new Set<string>();
   const ids = new Set<string>();

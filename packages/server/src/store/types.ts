@@ -12,6 +12,7 @@ export interface PushOutcome {
   head: number;
 }
 
+/** One page of a space's events, as `ServerEventStore.pull` returns it. */
 export interface PullPage {
   events: PositionedEnvelope[];
   head: number;

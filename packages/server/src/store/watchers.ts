@@ -1,6 +1,11 @@
 /**
  * Per-space listener sets for `ServerEventStore.watch`. A throwing listener must not stop
  * the others, nor fail the push that woke it: its error is logged.
+ *
+ * @example
+ * const watchers = new Watchers();
+ * // in ServerEventStore.watch:  return watchers.add(space, listener);
+ * // after a push commits:       watchers.notify(space, head);
  */
 export class Watchers {
   readonly #bySpace = new Map<string, Set<(head: number) => void>>();
@@ -35,6 +40,7 @@ export class Watchers {
     return [...this.#bySpace.keys()];
   }
 
+  /** True when `space` has at least one listener. */
   has(space: string): boolean {
     return this.#bySpace.has(space);
   }

@@ -37,14 +37,24 @@ export function pushed(streamId: string, version: number, overrides: Partial<Pus
   };
 }
 
-/** Versions from..to of one stream, as one push's group. */
+/**
+ * Versions from..to of one stream, as one push's group.
+ *
+ * @example
+ * await store.push(space, run('cart-1', 1, 3)); // three events, versions 1 to 3
+ */
 export function run(streamId: string, from: number, to: number): PushedEvent[] {
   const out: PushedEvent[] = [];
   for (let v = from; v <= to; v++) out.push(pushed(streamId, v));
   return out;
 }
 
-/** Every event of a space, paging with `limit`. */
+/**
+ * Every event of a space, paging with `limit`.
+ *
+ * @example
+ * const events = await pullAll(store, space);
+ */
 export async function pullAll(
   store: ServerEventStore,
   space: string,
