@@ -56,6 +56,70 @@ describe('response validators', () => {
   });
 });
 
+describe('small response bodies, checked without a schema library', () => {
+  it('report every bad field of a push response with its path', () => {
+    const result = validatePushResponse({
+      accepted: [{ streamId: 'a b', fromVersion: 0, toVersion: 1, fromPosition: 1 }],
+      duplicates: ['x', { id: 'ABC', position: 1 }],
+      conflicts: [{ streamId: 's', expectedVersion: -1, actualVersion: 1.5, id: 7 }],
+      head: 1,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'accepted[0].streamId: must be 1-200 characters of [A-Za-z0-9._:@/-]',
+      'accepted[0].fromVersion: must be an integer from 1 to 2147483647',
+      'accepted[0].toPosition: is required',
+      'duplicates[0]: must be an object',
+      'duplicates[1].id: must be a lowercase UUID such as "0190f5b8-8d5a-7c3e-9a1b-2c3d4e5f6a7b"',
+      'conflicts[0].expectedVersion: must be a non-negative integer',
+      'conflicts[0].actualVersion: must be a non-negative integer',
+      'conflicts[0].id: must be a lowercase UUID such as "0190f5b8-8d5a-7c3e-9a1b-2c3d4e5f6a7b"',
+      'serverId: is required',
+    ]);
+  });
+
+  it('return fresh values without unknown fields', () => {
+    const body = {
+      accepted: [],
+      duplicates: [],
+      conflicts: [{ streamId: 's', expectedVersion: 0, actualVersion: 2, extra: true }],
+      head: 2,
+      serverId: 'srv',
+      debug: { secret: 1 },
+    };
+    expect(validatePushResponse(body)).toEqual({
+      ok: true,
+      value: {
+        accepted: [],
+        duplicates: [],
+        conflicts: [{ streamId: 's', expectedVersion: 0, actualVersion: 2 }],
+        head: 2,
+        serverId: 'srv',
+      },
+    });
+    expect(validateErrorBody({ error: { code: 'X', message: 'm', details: { a: 1 }, stack: 's' } })).toEqual({
+      ok: true,
+      value: { error: { code: 'X', message: 'm', details: { a: 1 } } },
+    });
+  });
+
+  it('refuse what is not an object, and never throw on a hostile body', () => {
+    expect(validateStreamAppendResponse([])).toMatchObject({ ok: false, issues: [{ path: '' }] });
+    expect(validateErrorBody({ error: 'nope' })).toMatchObject({
+      ok: false,
+      issues: [{ path: 'error', message: 'must be an object' }],
+    });
+    const hostile = Object.defineProperty({}, 'accepted', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+    expect(validatePushResponse(hostile)).toMatchObject({ ok: false, issues: [{ path: '' }] });
+  });
+});
+
 describe('validationErrorBody', () => {
   it('names the first issue in the message and lists all in details', () => {
     const body = validationErrorBody({
