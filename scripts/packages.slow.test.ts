@@ -68,9 +68,11 @@ function importedPackages(source: string): string[] {
 }
 
 beforeAll(() => {
-  // One build of every package (turbo, in dependency order; cached when nothing changed).
-  const r = run('npm', ['run', 'build', '--', '--output-logs=errors-only'], root);
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  // `npm run build` for the packages only (apps are not published): turbo, in dependency
+  // order, cached when nothing changed.
+  const turbo = join(root, 'node_modules', '.bin', 'turbo');
+  const r = run(turbo, ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], root);
+  if (r.status !== 0) throw new Error(`the package build failed:\n${r.stdout}\n${r.stderr}`);
 }, 600_000);
 
 describe.each(packages)('$pkg.name as published', ({ dir, pkg }) => {

@@ -133,7 +133,9 @@ function expectWellFormed<T>(result: Validation<T>): void {
 const mutatedBody = mutatedPush.map((m) => m.body);
 const anyInput = fc.oneof(hostileValue, fc.jsonValue(), mutatedBody, validPush);
 
-describe('protocol validators (property)', () => {
+// Thousands of generated bodies per property: on a loaded 2-core machine one property takes
+// longer than vitest's default 5 s, which says nothing about the validators.
+describe('protocol validators (property)', { timeout: 60_000 }, () => {
   it('accept every valid push, returning exactly its envelopes', () => {
     fc.assert(
       fc.property(validPush, (body) => {
