@@ -13,7 +13,7 @@ export const DOCUMENTED_ENTRIES: readonly string[] = [
   'packages/idb/src/index.ts',
   'packages/server/src/index.ts',
   'packages/server/src/store-kit.ts',
-  'packages/server/src/store/testing.ts',
+  'packages/server/src/testing/index.ts',
   'packages/server/src/store/sqlite/index.ts',
   'packages/server/src/store/postgres/index.ts',
 ];

@@ -14,4 +14,4 @@ export {
   type ServerStoreConformanceOptions,
   serverStoreConformanceCases,
   streamRun,
-} from './conformance/index.js';
+} from '../store/conformance/index.js';
