@@ -10,4 +10,5 @@
  * const app = createSyncServer({ store: createMemoryServerStore(), auth: tokenAuth({ secret: ['*'] }) });
  */
 export * from './app/index.js';
+export * from './consumer/index.js';
 export * from './store/index.js';
