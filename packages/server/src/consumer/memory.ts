@@ -39,8 +39,8 @@ export function createMemoryConsumerStore(options: MemoryConsumerStoreOptions = 
     if (!lease || lease.fence !== fence || lease.expiresAt <= now()) throw new LeaseLostError(name, fence);
   };
   const setOffset = (name: string, space: string, checkpoint: ConsumerCheckpoint) => {
-    let byName = offsets.get(name);
-    if (!byName) offsets.set(name, (byName = new Map()));
+    const byName = offsets.get(name) ?? new Map<string, ConsumerCheckpoint>();
+    offsets.set(name, byName);
     byName.set(space, checkpoint);
   };
 

@@ -229,9 +229,13 @@ export function runConsumerCases(options: ConsumerCasesOptions): void {
       expect(stale).toBeTypeOf('number');
       expect(await r.consumers.acquire(name, 'other', 30_000)).toBeUndefined();
       let fresh: number | undefined;
-      await until(async () => (fresh = await r.consumers.acquire(name, 'other', 30_000)) !== undefined, {
-        what: 'the lease to expire',
-      });
+      await until(
+        async () => {
+          fresh = await r.consumers.acquire(name, 'other', 30_000);
+          return fresh !== undefined;
+        },
+        { what: 'the lease to expire' },
+      );
       expect(fresh).toBeGreaterThan(stale!);
       await expect(
         r.consumers.commit(name, stale!, { kind: 'offset', space, position: 9 }),
