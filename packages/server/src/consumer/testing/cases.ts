@@ -225,9 +225,11 @@ export function runConsumerCases(options: ConsumerCasesOptions): void {
       const name = unique('fenced');
       const space = unique('space');
       const r = await open();
-      const stale = await r.consumers.acquire(name, 'stalled', 30);
+      const stale = await r.consumers.acquire(name, 'stalled', 30_000);
       expect(stale).toBeTypeOf('number');
       expect(await r.consumers.acquire(name, 'other', 30_000)).toBeUndefined();
+      // The holder stalls: its last renewal was for one millisecond.
+      expect(await r.consumers.renew(name, stale!, 1)).toBe(true);
       let fresh: number | undefined;
       await until(
         async () => {
