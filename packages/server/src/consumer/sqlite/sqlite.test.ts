@@ -138,7 +138,15 @@ describe('sqlite server projections', () => {
       checkpoint: 12,
     });
     // Version 2 counts differently: its stored state is rebuilt from position 0.
-    const V2 = defineProjection({ ...Totals, version: 2, events: { happened: (s) => void (s.count += 2) } });
+    const V2 = defineProjection({
+      ...Totals,
+      version: 2,
+      events: {
+        happened: (s) => {
+          s.count += 2;
+        },
+      },
+    });
     expect(await readServerProjection(again, V2, 'shop')).toEqual({ state: V2.initialState, checkpoint: 0 });
     const third = runServerProjection({ store, consumers: again, projection: V2, spaces: ['shop'] });
     await third.waitFor('shop', 12);
