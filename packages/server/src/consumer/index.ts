@@ -18,5 +18,6 @@ export {
   type ServerProjection,
   type ServerProjectionOptions,
 } from './projection.js';
+export { serveProjections } from './projection-route.js';
 export { type Consumer, runConsumer } from './run-consumer.js';
 export type * from './types.js';
