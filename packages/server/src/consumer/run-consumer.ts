@@ -226,7 +226,8 @@ export class Runner<Tx> implements Consumer {
     } catch (error) {
       throw new HandlerFailed(error);
     }
-    this.#check();
+    // A stop does not cancel the commit of a batch already handled; a lost lease does.
+    if (this.#lost) throw new LeaseLostError(this.name, this.#fence ?? 0);
     await consumers.commit(this.name, this.#fence!, action);
   }
 

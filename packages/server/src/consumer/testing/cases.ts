@@ -67,6 +67,43 @@ export function runConsumerCases(options: ConsumerCasesOptions): void {
       expect((await b.consumers.checkpoints(name)).get(space)?.position).toBe(300);
     });
 
+    it('stop lets the batch in hand finish and stores its offset', async () => {
+      const space = unique('space');
+      const name = unique('stopping');
+      const r = await open();
+      await r.store.push(space, run('s', 1, 20));
+      let entered!: () => void;
+      const inHandler = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let aborted = false;
+      const consumer = runConsumer({
+        ...r,
+        name,
+        spaces: [space],
+        batchSize: 8,
+        onError: quiet,
+        async handle({ signal }) {
+          entered();
+          await gate;
+          aborted = signal.aborted;
+        },
+      });
+      await inHandler;
+      const stopped = consumer.stop();
+      release();
+      await stopped;
+      expect(aborted).toBe(true);
+      expect((await r.consumers.checkpoints(name)).get(space)?.position).toBe(8);
+      expect(consumer.status().driving).toBe(false);
+      // Released: another process takes the lease at once.
+      expect(await r.consumers.acquire(name, 'next', 10_000)).toBeTypeOf('number');
+    });
+
     it('at least once: a failure between the handler and the offset commit replays the batch', async () => {
       const space = unique('space');
       const name = unique('replay');
