@@ -64,7 +64,7 @@ it('two processes, one consumer: one drives; kill -9, the other takes over; a st
     DATABASE_URL: TEST_DATABASE_URL,
     FAILOVER_SCHEMA: schema,
     FAILOVER_SPACE: space,
-    FAILOVER_TTL_MS: '1500',
+    FAILOVER_TTL_MS: '3000',
   };
 
   const a = await startWorker('a', env);

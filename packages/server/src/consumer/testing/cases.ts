@@ -238,7 +238,7 @@ export function runConsumerCases(options: ConsumerCasesOptions): void {
           name,
           spaces: [space],
           batchSize: 5,
-          lease: { ttlMs: 400 },
+          lease: { ttlMs: 4000 }, // long: a loaded machine must not expire it while a drives
           onError: quiet,
           handle: ({ events }) => {
             for (const _ of events) handledBy.push(who);
