@@ -1,7 +1,8 @@
 import { foldProjection, type Json, type Projection, type ProjectionState } from '@tidelog/core';
+import type { CheckpointHooks } from './hooks.js';
 import type { ConsumerOptionsBase } from './options.js';
 import { resolveConsumerOptions } from './options.js';
-import { type CheckpointHooks, type Consumer, Runner } from './run-consumer.js';
+import { type Consumer, Runner } from './run-consumer.js';
 import type { ConsumerCheckpoint, ConsumerStore } from './types.js';
 
 /** Options of `runServerProjection`: a consumer's, with the projection instead of a handler. */

@@ -1,7 +1,9 @@
 import { hasErrorCode, type Json, type PositionedEnvelope, serializeError } from '@tidelog/core';
 import { LeaseLostError } from './errors.js';
+import { type CheckpointHooks, plain } from './hooks.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveConsumerOptions } from './options.js';
-import type { CommitAction, ConsumerBatch, ConsumerCheckpoint } from './types.js';
+import { readRange } from './read-range.js';
+import type { CommitAction, ConsumerBatch } from './types.js';
 import { backoff, Wake } from './wake.js';
 
 /** A running consumer. */
@@ -19,22 +21,6 @@ export interface Consumer {
   /** Settles when the consumer has stopped; rejects if it stopped on an error it cannot recover from. */
   readonly done: Promise<void>;
 }
-
-/** What a server projection adds to a consumer: state stored with each offset. */
-export interface CheckpointHooks {
-  /** The offset to start `space` from, given its stored checkpoint. */
-  start(space: string, checkpoint: ConsumerCheckpoint | undefined): number;
-  /** The state to store with the offset after `events` (computed before the commit). */
-  next(space: string, events: PositionedEnvelope[]): { value: Json; version: number } | undefined;
-  /** The commit holding `state` succeeded. */
-  committed(space: string, state: { value: Json; version: number } | undefined): void;
-}
-
-const plain: CheckpointHooks = {
-  start: (_space, checkpoint) => checkpoint?.position ?? 0,
-  next: () => undefined,
-  committed: () => {},
-};
 
 /** A handler's own error, told apart from the store's (which must not park a batch). */
 class HandlerFailed extends Error {
@@ -308,22 +294,4 @@ export class Runner<Tx> implements Consumer {
       // A throwing error reporter must not stop the consumer.
     }
   }
-}
-
-/** The events of `space` from `from` to `to`, inclusive, reading page by page. */
-async function readRange(
-  store: ConsumerOptions<unknown>['store'],
-  space: string,
-  from: number,
-  to: number,
-): Promise<PositionedEnvelope[]> {
-  const out: PositionedEnvelope[] = [];
-  let after = from - 1;
-  while (after < to) {
-    const page = await store.pull(space, { after, limit: Math.min(5000, to - after) });
-    if (page.events.length === 0) break;
-    for (const e of page.events) if (e.position <= to) out.push(e);
-    after = page.events[page.events.length - 1]!.position;
-  }
-  return out;
 }
