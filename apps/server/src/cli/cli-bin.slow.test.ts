@@ -65,7 +65,10 @@ describe('the tidelog command', () => {
     expect((await tidelog(['import', '--space', 'team-1', '--db', back], fromPg.stdout)).code).toBe(0);
     expect((await tidelog(['export', '--space', 'team-1', '--db', back])).stdout).toBe(first.stdout);
 
-    expect(await tidelog(['verify', ...pg])).toMatchObject({ code: 0, stdout: 'ok: 1 spaces checked, 0 with faults\n' });
+    expect(await tidelog(['verify', ...pg])).toMatchObject({
+      code: 0,
+      stdout: 'ok: 1 spaces checked, 0 with faults\n',
+    });
     const stats = JSON.parse((await tidelog(['stats', '--json', ...pg])).stdout);
     expect(stats.spaces).toEqual([{ space: 'team-1', events: 120, streams: 7, head: 120 }]);
 
@@ -73,7 +76,9 @@ describe('the tidelog command', () => {
     const refused = await tidelog(['import', '--space', 'team-2', ...pg], `${cut}\n`);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/checksum line is missing/);
-    expect((await tidelog(['export', '--space', 'team-2', ...pg])).stdout).toMatch(/^\{"checksum":"sha256:[0-9a-f]{64}","events":0\}\n$/);
+    expect((await tidelog(['export', '--space', 'team-2', ...pg])).stdout).toMatch(
+      /^\{"checksum":"sha256:[0-9a-f]{64}","events":0\}\n$/,
+    );
     expect((await tidelog(['stats', '--db', join(dir, 'missing.sqlite')])).code).toBe(3);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteServerStore } from '@tidelog/server/sqlite';
+import { createSqliteConsumerStore, createSqliteServerStore } from '@tidelog/server/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, interleaved } from './testing.js';
@@ -183,7 +183,7 @@ describe('tidelog stats and usage', () => {
   });
 
   it('answers --help on each command, and exit code 2 or 3 for usage and database errors', async () => {
-    for (const command of ['export', 'import', 'verify', 'stats']) {
+    for (const command of ['export', 'import', 'verify', 'stats', 'dead-letters']) {
       const help = await cli([command, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: tidelog ${command}`));
@@ -201,5 +201,38 @@ describe('tidelog stats and usage', () => {
     const missing = await cli(['stats', '--db', join(dir, 'nope.sqlite')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/no database file at/);
+  });
+});
+
+describe('tidelog dead-letters', () => {
+  it('lists dead letters and asks for a retry of one', async () => {
+    const file = join(dir, 'letters.sqlite');
+    const consumers = createSqliteConsumerStore({ filename: file });
+    const fence = (await consumers.acquire('mailer', 'test', 60_000))!;
+    const error = { name: 'Error', code: 'SMTP_DOWN', message: 'no route to host' };
+    const parked = await consumers.park('mailer', fence, {
+      space: 'shop',
+      fromPosition: 11,
+      toPosition: 20,
+      attempts: 5,
+      error,
+    });
+    await consumers.close();
+    const listed = await cli(['dead-letters', '--db', file]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      /^1 dead letters\n\d+ {2}mailer {2}shop {2}positions 11-20 {2}5 attempts {2}SMTP_DOWN: no route to host/,
+    );
+    expect((await cli(['dead-letters', '--consumer', 'other', '--db', file])).stdout).toBe(
+      '0 dead letters\n',
+    );
+    const retried = await cli(['dead-letters', '--retry', String(parked.id), '--db', file]);
+    expect(retried.code).toBe(0);
+    const json = JSON.parse((await cli(['dead-letters', '--json', '--db', file])).stdout);
+    expect(json).toMatchObject([
+      { id: parked.id, consumer: 'mailer', retryRequested: true, error: { code: 'SMTP_DOWN' } },
+    ]);
+    expect((await cli(['dead-letters', '--retry', String(parked.id + 100), '--db', file])).code).toBe(1);
+    expect((await cli(['dead-letters', '--retry', 'x', '--db', file])).code).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ServerEventStore } from '@tidelog/server';
+import type { ConsumerStore, ServerEventStore } from '@tidelog/server';
 
 /** Where the CLI reads and writes: the flags, else the same variables as the server. */
 export interface DatabaseFlags {
@@ -24,6 +24,8 @@ export interface CliDatabase {
   description: string;
   spaces(): Promise<string[]>;
   stats(): Promise<{ spaces: SpaceStats[]; sizeBytes: number }>;
+  /** The consumer store on the same database (its tables are created if missing). */
+  consumers(): Promise<ConsumerStore<unknown>>;
   close(): Promise<void>;
 }
 
@@ -58,11 +60,10 @@ export async function openDatabase(
   const url = flags.db ? undefined : flags.databaseUrl || env.DATABASE_URL || undefined;
   if (url) {
     const schema = flags.schema || env.TIDELOG_PG_SCHEMA || 'tidelog';
-    const [{ createPostgresServerStore }, { default: postgres }] = await Promise.all([
-      import('@tidelog/server/postgres'),
-      import('postgres'),
-    ]);
+    const [{ createPostgresConsumerStore, createPostgresServerStore }, { default: postgres }] =
+      await Promise.all([import('@tidelog/server/postgres'), import('postgres')]);
     const sql = postgres(url, { max: 4, onnotice: () => {} });
+    let consumerStore: Awaited<ReturnType<typeof createPostgresConsumerStore>> | undefined;
     try {
       const store = await createPostgresServerStore({ sql, schema });
       const events = sql(`${schema}.events`);
@@ -90,7 +91,12 @@ export async function openDatabase(
             sizeBytes: Number(size?.bytes ?? 0),
           };
         },
+        async consumers() {
+          consumerStore ??= await createPostgresConsumerStore({ sql, schema });
+          return consumerStore as ConsumerStore<unknown>;
+        },
         async close() {
+          await consumerStore?.close();
           await store.close();
           await sql.end({ timeout: 5 });
         },
@@ -102,7 +108,7 @@ export async function openDatabase(
   }
   const file = resolve(flags.db || env.TIDELOG_DB || './data/tidelog.sqlite');
   if (!create && !existsSync(file)) throw new DatabaseError(`no database file at ${file}`);
-  const [{ createSqliteServerStore }, { default: Database }] = await Promise.all([
+  const [{ createSqliteConsumerStore, createSqliteServerStore }, { default: Database }] = await Promise.all([
     import('@tidelog/server/sqlite'),
     import('better-sqlite3'),
   ]);
@@ -113,6 +119,7 @@ export async function openDatabase(
     throw new DatabaseError(`cannot open ${file}: ${(error as Error).message}`);
   }
   const db = new Database(file, { readonly: true });
+  let consumerStore: ReturnType<typeof createSqliteConsumerStore> | undefined;
   return {
     store,
     description: file,
@@ -129,7 +136,12 @@ export async function openDatabase(
       const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
       return { spaces, sizeBytes: size(file) + size(`${file}-wal`) };
     },
+    async consumers() {
+      consumerStore ??= createSqliteConsumerStore({ filename: file });
+      return consumerStore as ConsumerStore<unknown>;
+    },
     async close() {
+      await consumerStore?.close();
       db.close();
       await store.close();
     },

@@ -16,6 +16,7 @@ Commands:
   import   append a JSONL export from stdin to a space (idempotent)
   verify   check a database (or an export file) for gaps, version breaks, repeated ids
   stats    spaces, events, streams, head and size
+  dead-letters   list consumers' dead letters, or ask for a retry of one
 
 Run "tidelog <command> --help" for its options.
 ${EXITS}`,
@@ -50,6 +51,16 @@ ${EXITS}`,
   stats: `Usage: tidelog stats [--json] [database options]
 
 Prints each space's events, streams and head, and the database's size on disk.
+
+${DATABASE}
+${EXITS}`,
+  'dead-letters': `Usage: tidelog dead-letters [--consumer NAME] [--json] [database options]
+       tidelog dead-letters --retry ID [database options]
+
+Lists the batches consumers parked after their handler kept failing (id, consumer, space,
+positions, attempts, last error), or marks dead letter ID for a retry: the process that
+drives its consumer hands the batch to the handler again and, if it succeeds, deletes it.
+Exit code 1 when there is no such dead letter.
 
 ${DATABASE}
 ${EXITS}`,

@@ -19,6 +19,8 @@ const OPTIONS = {
   schema: { type: 'string' },
   file: { type: 'string' },
   json: { type: 'boolean' },
+  consumer: { type: 'string' },
+  retry: { type: 'string' },
 } as const;
 
 /** What each command accepts besides --help and the database options. */
@@ -27,6 +29,7 @@ const ACCEPTS = new Map<string, readonly string[]>([
   ['import', ['space']],
   ['verify', ['space', 'file']],
   ['stats', ['json']],
+  ['dead-letters', ['consumer', 'retry', 'json']],
 ]);
 
 class UsageError extends Error {}
@@ -78,6 +81,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (values.after !== undefined && !/^\d+$/.test(values.after)) {
       throw new UsageError('--after must be a non-negative integer');
     }
+    if (values.retry !== undefined && !/^[1-9]\d*$/.test(values.retry)) {
+      throw new UsageError('--retry must be a dead letter id (a positive integer)');
+    }
   } catch (error) {
     say(`tidelog ${command}: ${(error as Error).message}\n\n${help}`);
     return EXIT.usage;
@@ -123,7 +129,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function runCommand(
   command: string,
   db: CliDatabase,
-  values: { space?: string | undefined; after?: string | undefined; json?: boolean | undefined },
+  values: {
+    space?: string | undefined;
+    after?: string | undefined;
+    json?: boolean | undefined;
+    consumer?: string | undefined;
+    retry?: string | undefined;
+  },
   io: CliIo,
 ): Promise<number> {
   const say = (text: string) => io.stderr.write(`${text}\n`);
@@ -166,6 +178,29 @@ async function runCommand(
         `${faults === 0 ? 'ok' : 'FAULTS'}: ${spaces.length} spaces checked, ${faults} with faults\n`,
       );
       return faults === 0 ? EXIT.ok : EXIT.bad;
+    }
+    case 'dead-letters': {
+      const consumers = await db.consumers();
+      if (values.retry !== undefined) {
+        if (!(await consumers.requestRetry(Number(values.retry)))) {
+          say(`tidelog dead-letters: no dead letter ${values.retry}`);
+          return EXIT.bad;
+        }
+        io.stdout.write(
+          `retry of dead letter ${values.retry} requested: the process driving its consumer picks it up\n`,
+        );
+        return EXIT.ok;
+      }
+      const letters = await consumers.deadLetters(values.consumer);
+      if (values.json) io.stdout.write(`${JSON.stringify(letters)}\n`);
+      else {
+        const lines = letters.map(
+          (l) =>
+            `${l.id}  ${l.consumer}  ${l.space}  positions ${l.fromPosition}-${l.toPosition}  ${l.attempts} attempts  ${l.error.code}: ${l.error.message}  ${l.parkedAt}${l.retryRequested ? '  (retry requested)' : ''}`,
+        );
+        io.stdout.write(`${letters.length} dead letters\n${lines.map((l) => `${l}\n`).join('')}`);
+      }
+      return EXIT.ok;
     }
     default: {
       const stats = await db.stats();
