@@ -67,6 +67,30 @@ export function runConsumerCases(options: ConsumerCasesOptions): void {
       expect((await b.consumers.checkpoints(name)).get(space)?.position).toBe(300);
     });
 
+    it('follows several spaces, each with its own offset, taking turns', async () => {
+      const [one, two] = [unique('space'), unique('space')];
+      const name = unique('multi');
+      const r = await open();
+      await r.store.push(one, run('s', 1, 30));
+      await r.store.push(two, run('s', 1, 5));
+      const seen: string[] = [];
+      const consumer = runConsumer({
+        ...r,
+        name,
+        spaces: [one, two],
+        batchSize: 10,
+        onError: quiet,
+        handle: ({ space, events }) => {
+          seen.push(`${space === one ? 'one' : 'two'}:${events[0]!.position}-${events.at(-1)!.position}`);
+        },
+      });
+      await Promise.all([consumer.waitFor(one, 30), consumer.waitFor(two, 5)]);
+      await consumer.stop();
+      expect(seen).toEqual(['one:1-10', 'two:1-5', 'one:11-20', 'one:21-30']);
+      const checkpoints = await r.consumers.checkpoints(name);
+      expect([checkpoints.get(one)?.position, checkpoints.get(two)?.position]).toEqual([30, 5]);
+    });
+
     it('stop lets the batch in hand finish and stores its offset', async () => {
       const space = unique('space');
       const name = unique('stopping');
