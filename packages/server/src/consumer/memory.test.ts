@@ -58,6 +58,17 @@ describe('runConsumer options', () => {
   });
 });
 
+describe('runConsumer waitFor', () => {
+  it('rejects with CLOSED when the consumer stops before reaching the position', async () => {
+    const consumer = runConsumer({ store, consumers, name: 'waiter', spaces: ['never'], handle: () => {} });
+    const waiting = consumer.waitFor('never', 5);
+    await consumer.stop();
+    await expect(waiting).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(consumer.waitFor('never', 1)).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(consumer.waitFor('never', 0)).resolves.toBeUndefined();
+  });
+});
+
 describe('server projections over HTTP', () => {
   it('serves the stored state behind the sync server auth', async () => {
     const Count = defineProjection({

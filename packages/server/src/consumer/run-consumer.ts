@@ -1,4 +1,4 @@
-import { hasErrorCode, type Json, type PositionedEnvelope, serializeError } from '@tidelog/core';
+import { ClosedError, hasErrorCode, type Json, type PositionedEnvelope, serializeError } from '@tidelog/core';
 import { LeaseLostError } from './errors.js';
 import { type CheckpointHooks, plain } from './hooks.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveConsumerOptions } from './options.js';
@@ -11,7 +11,10 @@ export interface Consumer {
   readonly name: string;
   /** Whether this replica holds the lease now, its fence token, and the offsets it knows. */
   status(): { driving: boolean; fence: number | undefined; offsets: Map<string, number> };
-  /** Resolves once this replica has handled (or parked) `space` up to `position`. */
+  /**
+   * Resolves once this replica has handled (or parked) `space` up to `position`; rejects
+   * with `CLOSED` if the consumer stops first.
+   */
   waitFor(space: string, position: number): Promise<void>;
   /**
    * Stop: the batch in hand finishes (its signal is aborted), the lease is released so
@@ -60,7 +63,8 @@ export class Runner<Tx> implements Consumer {
   readonly #hooks: CheckpointHooks;
   readonly #wake = new Wake();
   readonly #offsets = new Map<string, number>();
-  readonly #waiters = new Set<{ space: string; position: number; resolve(): void }>();
+  readonly #waiters = new Set<{ space: string; position: number; resolve(): void; reject(e: Error): void }>();
+  #ended = false;
   #fence: number | undefined;
   #lost = false;
   #abort = new AbortController();
@@ -86,7 +90,8 @@ export class Runner<Tx> implements Consumer {
 
   waitFor(space: string, position: number): Promise<void> {
     if ((this.#offsets.get(space) ?? 0) >= position) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.add({ space, position, resolve }));
+    if (this.#ended) return Promise.reject(this.#stoppedBefore(space, position));
+    return new Promise((resolve, reject) => this.#waiters.add({ space, position, resolve, reject }));
   }
 
   async stop(): Promise<void> {
@@ -117,6 +122,9 @@ export class Runner<Tx> implements Consumer {
         }
       }
     } finally {
+      this.#ended = true;
+      for (const waiter of this.#waiters) waiter.reject(this.#stoppedBefore(waiter.space, waiter.position));
+      this.#waiters.clear();
       for (const stop of unwatch) stop();
       const fence = this.#fence;
       this.#dropLease();
@@ -284,6 +292,12 @@ export class Runner<Tx> implements Consumer {
         waiter.resolve();
       }
     }
+  }
+
+  #stoppedBefore(space: string, position: number): ClosedError {
+    return new ClosedError(
+      `consumer "${this.name}" stopped before space "${space}" reached position ${position}`,
+    );
   }
 
   #report(error: unknown, context: { space?: string; attempt?: number }): void {
