@@ -18,7 +18,8 @@ const shared = join(dir, 'shared.sqlite');
 runConsumerCases({
   name: 'sqlite',
   open: async () => {
-    const store = createSqliteServerStore({ filename: shared });
+    // Inline writer: a writer thread per replica would start a tsx loader per test.
+    const store = createSqliteServerStore({ filename: shared, writer: 'inline' });
     const consumers = createSqliteConsumerStore({ filename: shared });
     return {
       store,
@@ -33,10 +34,10 @@ runConsumerCases({
 
 const quiet = () => {};
 
-describe('sqlite consumers, exactly once', () => {
+describe('sqlite consumers, exactly once', { timeout: 30_000 }, () => {
   it('a handler that fails after writing leaves none of its writes: each event written once', async () => {
     const filename = join(dir, 'exactly-once.sqlite');
-    const store = createSqliteServerStore({ filename });
+    const store = createSqliteServerStore({ filename, writer: 'inline' });
     const consumers = createSqliteConsumerStore({ filename });
     await store.push('shop', run('order', 1, 30));
     let calls = 0;
@@ -80,7 +81,7 @@ describe('sqlite consumers, exactly once', () => {
 
   it('refuses an asynchronous exactly-once handler and writes nothing', async () => {
     const filename = join(dir, 'async.sqlite');
-    const store = createSqliteServerStore({ filename });
+    const store = createSqliteServerStore({ filename, writer: 'inline' });
     const consumers = createSqliteConsumerStore({ filename });
     await store.push('shop', run('order', 1, 3));
     const consumer = runConsumer({
@@ -97,7 +98,7 @@ describe('sqlite consumers, exactly once', () => {
   });
 });
 
-describe('sqlite server projections', () => {
+describe('sqlite server projections', { timeout: 30_000 }, () => {
   const Totals = defineProjection({
     name: 'totals',
     initialState: { count: 0, versions: 0 },
@@ -111,7 +112,7 @@ describe('sqlite server projections', () => {
 
   it('stores the state with the offset, resumes from it, and rebuilds on a new version', async () => {
     const filename = join(dir, 'projection.sqlite');
-    const store = createSqliteServerStore({ filename });
+    const store = createSqliteServerStore({ filename, writer: 'inline' });
     const consumers = createSqliteConsumerStore({ filename });
     await store.push('shop', run('a', 1, 10));
     const first = runServerProjection({

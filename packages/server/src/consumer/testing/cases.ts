@@ -33,7 +33,8 @@ const quiet = () => {};
  * runConsumerCases({ name: 'memory', open: async () => ({ store, consumers, close }) });
  */
 export function runConsumerCases(options: ConsumerCasesOptions): void {
-  describe(`consumer cases: ${options.name}`, () => {
+  // A bound for a loaded machine (several processes, fsyncs, lease polls), not a speed check.
+  describe(`consumer cases: ${options.name}`, { timeout: 30_000 }, () => {
     const opened: ConsumerReplica[] = [];
     const open = async () => {
       const replica = await options.open();
