@@ -13,7 +13,7 @@ const source = join(dir, 'source.sqlite');
 let exported = '';
 
 beforeAll(async () => {
-  const store = createSqliteServerStore({ filename: source });
+  const store = createSqliteServerStore({ filename: source, writer: 'inline' });
   for (const events of interleaved(60)) await store.push('team-1', events);
   for (const events of interleaved(5, 1)) await store.push('other', events);
   await store.close();
@@ -119,7 +119,7 @@ describe('tidelog import', () => {
 
   it('refuses a file that does not continue the space, and writes nothing', async () => {
     const target = join(dir, 'diverged.sqlite');
-    const store = createSqliteServerStore({ filename: target });
+    const store = createSqliteServerStore({ filename: target, writer: 'inline' });
     for (const events of interleaved(3)) await store.push('team-1', events);
     await store.close();
     const result = await cli(['import', '--space', 'team-1', '--db', target], exported);
