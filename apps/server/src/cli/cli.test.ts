@@ -117,6 +117,33 @@ describe('tidelog import', () => {
     await refused(`${swapped.join('\n')}\n`, /line 3 \(position 4\): position 4 follows 2: a gap/);
   });
 
+  it('refuses a line that is not an envelope, a version break, a repeated id, a checksum line in the middle', async () => {
+    const all = lines();
+    const rehash = (events: string[]) => {
+      const body = events.map((l) => `${l}\n`).join('');
+      const hex = createHash('sha256').update(body).digest('hex');
+      return `${body}${JSON.stringify({ checksum: `sha256:${hex}`, events: events.length })}\n`;
+    };
+    const events = all.slice(0, 60);
+    const notEnvelope = [...events];
+    notEnvelope[6] = '{"foo":1}';
+    await refused(rehash(notEnvelope), /line 7: not a valid event/);
+    const versionBreak = [...events];
+    const fourth = JSON.parse(versionBreak[3]!);
+    versionBreak[3] = JSON.stringify({ ...fourth, version: fourth.version + 1 });
+    await refused(rehash(versionBreak), /line 4 \(position 4\): stream "stream-0" goes from version 1 to 3/);
+    const repeated = [...events];
+    repeated[8] = JSON.stringify({ ...JSON.parse(repeated[8]!), id: JSON.parse(repeated[2]!).id });
+    await refused(rehash(repeated), /line 9 \(position 9\): id .* appears twice/);
+    const middle = [...all.slice(0, 10), all[60]!, ...all.slice(10)];
+    await refused(`${middle.join('\n')}\n`, /line 11: a checksum line before the end of the file/);
+    const firstVersion = [JSON.stringify({ ...JSON.parse(events[0]!), version: 2 }), ...events.slice(1)];
+    await refused(
+      rehash(firstVersion),
+      /line 1 \(position 1\): stream "stream-0" starts at version 2, not 1/,
+    );
+  });
+
   it('refuses a file that does not continue the space, and writes nothing', async () => {
     const target = join(dir, 'diverged.sqlite');
     const store = createSqliteServerStore({ filename: target, writer: 'inline' });

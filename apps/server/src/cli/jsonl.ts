@@ -129,11 +129,11 @@ export function checkExportLines(lines: readonly string[]): FileCheck {
     const fromStart = (events[0] ?? event).position === 1;
     const streamVersion = versions.get(event.streamId) ?? (fromStart ? 0 : undefined);
     if (streamVersion !== undefined && event.version !== streamVersion + 1) {
-      return fail(
-        n,
-        `stream "${event.streamId}" goes from version ${streamVersion} to ${event.version}`,
-        event.position,
-      );
+      const what =
+        streamVersion === 0
+          ? `stream "${event.streamId}" starts at version ${event.version}, not 1`
+          : `stream "${event.streamId}" goes from version ${streamVersion} to ${event.version}`;
+      return fail(n, what, event.position);
     }
     if (ids.has(event.id)) return fail(n, `id ${event.id} appears twice`, event.position);
     ids.add(event.id);
