@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConsumerStore, ServerEventStore } from '@tidelog/server';
+import { redact } from '../open-store.js';
 
 /** Where the CLI reads and writes: the flags, else the same variables as the server. */
 export interface DatabaseFlags {
@@ -34,16 +35,6 @@ export class DatabaseError extends Error {
   override readonly name = 'DatabaseError';
   readonly code = 'DATABASE_UNAVAILABLE';
 }
-
-const redact = (url: string) => {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-};
 
 /**
  * Open the database the flags (or `DATABASE_URL`, `TIDELOG_DB`) name. A SQLite file that
