@@ -27,8 +27,13 @@ export async function openStore(
   return { store, description: { store: 'sqlite', file: config.sqliteFile, writer: store.writer } };
 }
 
-/** The URL without its password, for logs. */
-function redact(url: string): string {
+/**
+ * The URL without its password, for logs and messages.
+ *
+ * @example
+ * redact('postgres://app:secret@db:5432/tidelog'); // 'postgres://app:***@db:5432/tidelog'
+ */
+export function redact(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

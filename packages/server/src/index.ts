@@ -16,6 +16,24 @@ export { createSyncServer, type SyncServer } from './app/create-sync-server.js';
 export { jsonLogger, type Logger, type LogRecord, silentLogger } from './app/logger.js';
 export { SyncMetrics } from './app/metrics.js';
 export type { PushValidator, SyncServerOptions } from './app/options.js';
+export {
+  AsyncTransactionError,
+  type AtLeastOnceOptions,
+  type Consumer,
+  type ConsumerOptions,
+  type ConsumerOptionsBase,
+  createMemoryConsumerStore,
+  type ExactlyOnceOptions,
+  LeaseLostError,
+  type MemoryConsumerStoreOptions,
+  readServerProjection,
+  runConsumer,
+  runServerProjection,
+  type ServerProjection,
+  type ServerProjectionOptions,
+  serveProjections,
+} from './consumer/index.js';
+export type * from './consumer/types.js';
 export { createMemoryServerStore, type MemoryServerStoreOptions } from './store/memory.js';
 export type {
   AcceptedGroup,

@@ -4,5 +4,6 @@
  * of its own so that the main entry never loads the native module.
  */
 
+export * from '../../consumer/sqlite/index.js';
 export { SQLITE_SCHEMA_VERSION } from './schema.js';
 export { createSqliteServerStore, type SqliteServerStoreOptions } from './store.js';

@@ -1,0 +1,25 @@
+import { TidelogError } from '@tidelog/core';
+
+/**
+ * The consumer's lease was taken by another replica, or expired, before a write that
+ * needed it: nothing was written. The consumer goes back to waiting for the lease.
+ */
+export class LeaseLostError extends TidelogError {
+  override readonly name = 'LeaseLostError';
+  readonly code = 'LEASE_LOST';
+  constructor(
+    readonly consumer: string,
+    readonly fence: number,
+  ) {
+    super(`consumer "${consumer}" no longer holds its lease (fence ${fence})`);
+  }
+  protected override details() {
+    return { consumer: this.consumer, fence: this.fence };
+  }
+}
+
+/** An exactly-once handler on SQLite returned a promise: its writes must be synchronous. */
+export class AsyncTransactionError extends TidelogError {
+  override readonly name = 'AsyncTransactionError';
+  readonly code = 'ASYNC_TRANSACTION';
+}
