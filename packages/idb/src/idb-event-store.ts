@@ -322,7 +322,7 @@ export class IdbEventStore implements LocalEventStore {
         tx.objectStore('checkpoints').clear();
         tx.objectStore('meta').delete('sync');
         const marked = entries.map((o): OutboxEntry => ({ ...o, displaced: 'reset' }));
-        marked.forEach((o, i) => outbox.put(o, keys[i]!));
+        for (const [i, o] of marked.entries()) outbox.put(o, keys[i]!);
         return { entries: marked, dropped: [...new Set(pending.map((e) => e.streamId))] };
       }),
     );
