@@ -21,7 +21,7 @@ export {
   type ProcessHandler,
   type ProcessManager,
   type ProcessManagerConfig,
-} from './process-manager.js';
+} from './process/process-manager.js';
 export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
 export { ManualTimers, systemTimers, type TimerHandle, type Timers } from './timers.js';
 export type * from './types.js';
