@@ -7,9 +7,11 @@
  */
 export {
   ProcessLoopError,
+  SyncDisabledError,
   UnknownAggregateError,
   UnknownProcessManagerError,
   UnknownProjectionError,
+  UnknownRejectedError,
 } from './errors.js';
 export { Mailbox } from './mailbox.js';
 export { openStore, type StoreSource } from './open-store.js';
@@ -21,7 +23,8 @@ export {
   type ProcessHandler,
   type ProcessManager,
   type ProcessManagerConfig,
-} from './process-manager.js';
+} from './process/process-manager.js';
 export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
+export { type PendingCommand, type RebaseInput, type RebaseResult, rebase } from './stream/rebase.js';
 export { ManualTimers, systemTimers, type TimerHandle, type Timers } from './timers.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { dispatch } from './process-manager.js';
+import { dispatch } from './process/process-manager.js';
 import { createTidelog } from './runtime.js';
 import { Counter, Log } from './test-fixtures.js';
 
@@ -13,7 +13,7 @@ describe('typed runtime API', () => {
     expectTypeOf(loaded.state).toEqualTypeOf<{ lines: string[] }>();
     tidelog.subscribe(Counter, 'c-1', (s) => expectTypeOf(s.state.count).toEqualTypeOf<number>());
     expectTypeOf(tidelog.getSnapshot(Counter, 'c-1')).toEqualTypeOf<
-      { streamId: string; state: { count: number }; version: number } | undefined
+      { streamId: string; state: { count: number }; version: number; revision: number } | undefined
     >();
   });
 

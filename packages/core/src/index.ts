@@ -27,6 +27,7 @@ export { decide } from './decide.js';
 export {
   ClosedError,
   ConcurrencyError,
+  ConfirmConflictError,
   DomainError,
   DuplicateEventError,
   deserializeError,
@@ -52,20 +53,24 @@ export type {
 export { type FoldResult, fold, foldDetailed } from './fold.js';
 export { type LoadedAggregate, type LoadOptions, loadAggregate } from './load-aggregate.js';
 export type {
+  ConfirmOptions,
   ConfirmOutcome,
   DeadDispatch,
   DeadLetter,
+  LocalChange,
   LocalEventStore,
   OutboxEntry,
   PendingAppendResult,
   ProcessCheckpoint,
   ProjectionCheckpoint,
+  RebaseStep,
   RejectedCommand,
 } from './local-store.js';
 export { MemoryEventStore, type MemoryEventStoreOptions } from './memory-event-store.js';
 export { isValidStreamId } from './names.js';
 export {
   type AnyProjection,
+  contiguous,
   defineProjection,
   foldProjection,
   type Projection,

@@ -16,4 +16,5 @@ export {
   toEnvelopes,
   validateAppend,
 } from './append-rules.js';
+export { type ConfirmPlan, type ConfirmReads, planConfirm } from './confirm-plan.js';
 export { jsonIssues } from './json-check.js';

@@ -1,9 +1,9 @@
 import { type DeadLetter, MemoryEventStore, type PositionedEnvelope } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
+import { createTidelog } from '../runtime.js';
+import { Counter, Drain, Echo, Journal, Log, Mirror, Totals } from '../test-fixtures.js';
 import { defineProcessManager, dispatch } from './process-manager.js';
 import { barrier, intercept } from './process-test-stores.js';
-import { createTidelog } from './runtime.js';
-import { Counter, Drain, Echo, Journal, Log, Mirror, Totals } from './test-fixtures.js';
 
 describe('process managers', () => {
   it('react to events by running commands on other streams, with correlation and causation', async () => {
@@ -244,7 +244,7 @@ describe('process managers', () => {
     await second.settled();
     expect(await store.streamVersion('mirror-c-1')).toBe(1);
     const confirmed = [...events, ...mirror].map((e, i) => ({ ...e, position: i + 1 }) as PositionedEnvelope);
-    await second.applyConfirmed(confirmed);
+    await second.confirm(confirmed);
     await second.settled();
     // Confirmations with nothing to react to cost no write per pull: the checkpoint moves in
     // memory (saved every `checkpointEvery` events) and is saved on close.
