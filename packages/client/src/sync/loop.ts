@@ -71,6 +71,8 @@ export class SyncLoop {
   /** Stopped until `resume()`: 401/403, or a reset server. */
   #halt: { kind: 'auth' | 'reset'; error: Error } | undefined;
   #resetAccepted = false;
+  /** Reset done, new log not yet pulled to its head: pull, then `caughtUp`, before any push. */
+  #afterReset = false;
   #token: string | undefined;
   #tokenStale = true;
   #dirtyPush = true;
@@ -249,7 +251,6 @@ export class SyncLoop {
       this.#token = await this.parts.options.getToken();
       this.#tokenStale = false;
     }
-    let pullFirst = false;
     if (this.#resetAccepted) {
       // The app chose to follow the new server: drop the confirmed copy and start at 0;
       // pending commands wait, displaced, to be decided again on what the pull brings.
@@ -258,11 +259,15 @@ export class SyncLoop {
       this.#acknowledged.clear();
       this.#resetAccepted = false;
       this.#status.set({ cursor: 0, head: 0 });
-      pullFirst = true;
+      this.#afterReset = true;
     }
     const wantsPull = this.#dirtyPull || this.#waiters.size > 0;
     this.#dirtyPull = false;
-    if (pullFirst) await this.#pull(signal);
+    if (this.#afterReset) {
+      await this.#pull(signal);
+      await confirmer.caughtUp();
+      this.#afterReset = false;
+    }
     this.#dirtyPush = false;
     const pushed = await pushPending({
       host,
