@@ -26,5 +26,16 @@ export {
 } from './process/process-manager.js';
 export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
 export { type PendingCommand, type RebaseInput, type RebaseResult, rebase } from './stream/rebase.js';
+export {
+  ForbiddenError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  SyncPausedError,
+  SyncProtocolError,
+  SyncResetError,
+  SyncUnreachableError,
+  UnauthorizedError,
+} from './sync/errors.js';
+export type { SyncApi, SyncOptions, SyncState, SyncStatus } from './sync/host.js';
 export { ManualTimers, systemTimers, type TimerHandle, type Timers } from './timers.js';
 export type * from './types.js';
