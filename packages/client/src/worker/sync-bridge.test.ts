@@ -1,6 +1,17 @@
 import { DomainError, type RejectedCommand, RemoteError, serializeError } from '@tidelog/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTidelog, type Tidelog } from '../runtime.js';
+import {
+  ForbiddenError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  SyncDisabledError,
+  SyncPausedError,
+  SyncProtocolError,
+  SyncResetError,
+  SyncUnreachableError,
+  UnauthorizedError,
+} from '../sync/errors.js';
 import type { SyncStatus } from '../sync/host.js';
 import { Counter } from '../test-fixtures.js';
 import { registerErrorTransfer } from './error-transfer.js';
@@ -128,17 +139,17 @@ describe.each(modes)('sync and rejected commands through %s', (_mode, connect) =
     expect(known).toBeInstanceOf(DomainError);
     expect(known).toMatchObject({ code: 'INSUFFICIENT', data: { count: 1 } });
     // A class the page does not know keeps its name, code and fields.
-    fake.failNow = Object.assign(new Error('sync is paused'), {
-      name: 'SyncPausedError',
-      code: 'SYNC_PAUSED',
+    fake.failNow = Object.assign(new Error('quota'), {
+      name: 'AppQuotaError',
+      code: 'APP_QUOTA',
     });
     const unknown = await client.sync.now().catch((e: unknown) => e);
     // In-page it is the very error; across a port or a relay, core's RemoteError.
     if (client.mode !== 'in-page') expect(unknown).toBeInstanceOf(RemoteError);
     expect(unknown).toMatchObject({
-      name: 'SyncPausedError',
-      code: 'SYNC_PAUSED',
-      message: 'sync is paused',
+      name: 'AppQuotaError',
+      code: 'APP_QUOTA',
+      message: 'quota',
     });
     await client.close();
   });
@@ -236,4 +247,35 @@ describe.each(modes)('sync and rejected commands through %s', (_mode, connect) =
     await client.close();
     expect(fake.listeners()).toEqual({ sync: 0, rejected: 0 });
   });
+});
+
+describe('sync errors across a worker port', () => {
+  registerErrorTransfer();
+  const answer = { status: 400, serverCode: 'INVALID_REQUEST', details: { path: 'events[0].data' } };
+  const errors = [
+    new SyncUnreachableError('the server answered 503', 503),
+    new SyncUnreachableError('fetch failed'),
+    new SyncProtocolError('not protocol v1'),
+    new UnauthorizedError('token expired', { status: 401, serverCode: 'UNAUTHORIZED' }),
+    new ForbiddenError('not your space', { status: 403 }),
+    new InvalidRequestError('bad event', answer),
+    new PayloadTooLargeError('too big', { status: 413, serverCode: 'PAYLOAD_TOO_LARGE' }),
+    new SyncPausedError(),
+    new SyncDisabledError(),
+    new SyncResetError('server-a', 'server-b'),
+  ];
+
+  it.each(errors.map((e) => [e.name, e] as const))(
+    '%s keeps its class, code and fields',
+    async (_n, error) => {
+      const { runtime, fake } = await fakeRuntime();
+      const client = await overPort(runtime);
+      fake.failNow = error;
+      const arrived = await client.sync.now().catch((e: unknown) => e);
+      expect(arrived).toBeInstanceOf(error.constructor);
+      expect(arrived).not.toBe(error);
+      expect(serializeError(arrived)).toEqual(serializeError(error));
+      await client.close();
+    },
+  );
 });
