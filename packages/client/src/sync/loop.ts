@@ -218,13 +218,13 @@ export class SyncLoop {
           this.#settle();
           this.#waiters.resolveUpTo(served, this.#status.get());
         } else {
-          // A conflict or a rejection: the runtime is rebasing. Its outbox change wakes
+          // A conflict, a rejection, displaced commands: the runtime is rebasing. Its outbox change wakes
           // the next round; the timer is there in case none comes.
           this.#scheduleRetry(backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff), false);
         }
       } catch (error) {
         if (this.#closed || signal.aborted) continue;
-        this.#failed(error);
+        this.#failed(error, served);
       }
     }
   }
@@ -266,7 +266,7 @@ export class SyncLoop {
       },
       starting: () => this.#status.set({ state: 'pushing' }),
     });
-    const clean = !pushed.conflicts && !pushed.rejected;
+    const clean = !pushed.conflicts && !pushed.rejected && !pushed.rebasing;
     // With the live stream open, what was accepted comes back through it: no pull needed,
     // unless the app waits for `now()` or a conflict needs the server's events.
     const liveOpen = this.#live?.open === true;
@@ -313,7 +313,8 @@ export class SyncLoop {
     });
   }
 
-  #failed(error: unknown): void {
+  /** A round (serving `now()` callers up to `served`) or a live stream failed. */
+  #failed(error: unknown, served: number): void {
     const lastError = serializeError(error);
     if (hasErrorCode(error, 'CLOSED')) {
       // The runtime closed under the loop: nothing more can be stored.
@@ -336,10 +337,15 @@ export class SyncLoop {
     }
     // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
     this.#failing = error instanceof SyncUnreachableError && error.status === undefined ? 'offline' : 'error';
-    this.#waiters.rejectAll(error);
+    this.#waiters.rejectUpTo(served, error);
     this.#status.set({ lastError });
     this.#dirtyPush = true;
     this.#dirtyPull = true;
+    // Callers of now() who came in while this round ran get a round of their own, at once.
+    if (this.#waiters.size > 0) {
+      this.#settle();
+      return;
+    }
     const wait = backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff);
     const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
     this.#scheduleRetry(Math.max(wait, Math.min(asked, this.parts.backoff.maxMs)), true);
@@ -414,7 +420,7 @@ export class SyncLoop {
       error instanceof ForbiddenError ||
       hasErrorCode(error, 'CLOSED')
     ) {
-      this.#failed(error);
+      this.#failed(error, Number.POSITIVE_INFINITY);
       return;
     }
     // A stream that carried events (or stayed up a long while) was healthy: reconnect at
