@@ -8,12 +8,12 @@ import { connectTidelog, type TidelogClient } from '../worker/index.js';
 
 type Snapshot = AggregateSnapshot<{ count: number }>;
 
-// `?inpage`: a browser without SharedWorker and Worker, where each tab runs its own runtime.
-if (new URLSearchParams(location.search).has('inpage')) {
-  const g = globalThis as Record<string, unknown>;
-  delete g.SharedWorker;
-  delete g.Worker;
-}
+// `?nosw`: a browser without SharedWorker (a leader tab's dedicated Worker serves the others);
+// `?inpage`: without SharedWorker and Worker, where each tab runs its own runtime.
+const params = new URLSearchParams(location.search);
+const g = globalThis as Record<string, unknown>;
+if (params.has('nosw') || params.has('inpage')) delete g.SharedWorker;
+if (params.has('inpage')) delete g.Worker;
 
 let client: TidelogClient<typeof Counter> | undefined;
 const latest = new Map<string, Snapshot>();

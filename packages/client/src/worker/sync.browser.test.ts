@@ -212,4 +212,36 @@ describe('sync through the SharedWorker, in real Chromium, against a running ser
       await tablet.close();
     }
   });
+
+  it("dedicated-Worker fallback: the leader tab's worker syncs for its followers, and a follower takes over", async () => {
+    const desktop = await startBrowserHarness({ entries });
+    try {
+      const leader = await tab(desktop, 'desktop', '/?nosw', 'dedicated-worker');
+      const follower = await tab(desktop, 'desktop', '/?nosw', 'follower');
+      expect(await follower.evaluate(() => window.sync.execute('c-1', 2))).toMatchObject({ count: 14 });
+      expect(await follower.evaluate(() => window.sync.syncNow())).toMatchObject({ pending: 0, head: 5 });
+      expect(await leader.evaluate(() => window.sync.load('c-1'))).toEqual({ version: 5, count: 14 });
+      expect(await laptopTab.evaluate(() => window.sync.waitFor('c-1', 5, 14))).toEqual({
+        version: 5,
+        count: 14,
+      });
+      await leader.close();
+      expect(await follower.evaluate(() => window.sync.waitStatus({ state: 'live', head: 5 }))).toMatchObject(
+        {
+          pending: 0,
+        },
+      );
+      expect(await laptopTab.evaluate(() => window.sync.execute('c-1', 1))).toEqual({
+        version: 6,
+        count: 15,
+      });
+      await follower.evaluate(() => window.sync.subscribe('c-1'));
+      expect(await follower.evaluate(() => window.sync.waitFor('c-1', 6, 15))).toEqual({
+        version: 6,
+        count: 15,
+      });
+    } finally {
+      await desktop.close();
+    }
+  });
 });
