@@ -6,6 +6,7 @@ import {
   UnknownAggregateError,
   UnknownProcessManagerError,
   UnknownProjectionError,
+  WorkerLostError,
 } from '../errors.js';
 
 interface WireThrow {
@@ -34,6 +35,8 @@ export function reviveError(serialized: SerializedError): Error {
       return new ProcessLoopError(String(d.processManager), Number(d.depth), String(d.correlationId));
     case 'ConnectionLostError':
       return new ConnectionLostError(serialized.message);
+    case 'WorkerLostError':
+      return new WorkerLostError(serialized.message);
     default:
       return deserializeError(serialized);
   }
