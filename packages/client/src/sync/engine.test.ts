@@ -131,12 +131,14 @@ describe('sync engine: push and pull', () => {
     await other.host.command('s-1', 1);
     await other.engine.now();
     const { host, engine } = start(server);
-    await host.command('s-1', 1); // decided on version 0: conflicts with the other device's event
-    const done = engine.now();
-    await until(engine, (s) => s.cursor === 1);
-    expect(host.displaced).toHaveLength(1); // the host rebases it (the runtime does; the test host does not)
-    await done;
-    expect(engine.status).toMatchObject({ pending: 0, cursor: 1 });
+    const mine = await host.command('s-1', 1); // decided on version 0: conflicts with the other device's event
+    await expect(engine.now()).resolves.toMatchObject({ pending: 0, cursor: 2 });
+    expect(host.displaced.map((e) => e.commandId)).toEqual([mine.commandId]);
+    // The host decided it again on version 1; now() waited for that and pushed it.
+    expect((await server.events(SPACE)).map((e) => [e.id, e.version])).toEqual([
+      [expect.any(String), 1],
+      [mine.eventIds[0], 2],
+    ]);
   });
 });
 

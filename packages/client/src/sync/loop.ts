@@ -218,7 +218,7 @@ export class SyncLoop {
           this.#settle();
           this.#waiters.resolveUpTo(served, this.#status.get());
         } else {
-          // A conflict or a rejection: the runtime is rebasing. Its outbox change wakes
+          // A conflict, a rejection, displaced commands: the runtime is rebasing. Its outbox change wakes
           // the next round; the timer is there in case none comes.
           this.#scheduleRetry(backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff), false);
         }
@@ -266,7 +266,7 @@ export class SyncLoop {
       },
       starting: () => this.#status.set({ state: 'pushing' }),
     });
-    const clean = !pushed.conflicts && !pushed.rejected;
+    const clean = !pushed.conflicts && !pushed.rejected && !pushed.rebasing;
     // With the live stream open, what was accepted comes back through it: no pull needed,
     // unless the app waits for `now()` or a conflict needs the server's events.
     const liveOpen = this.#live?.open === true;

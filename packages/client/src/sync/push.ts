@@ -13,6 +13,8 @@ export interface PushRound {
   conflicts: boolean;
   /** A command was moved to `rejected` (its stream is rebased; the round stopped there). */
   rejected: boolean;
+  /** Displaced commands wait for their rebase: pushed in a later round, once decided again. */
+  rebasing: boolean;
 }
 
 /** What a push round needs from the loop. */
@@ -47,7 +49,12 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
   const [outbox, pending] = await Promise.all([host.store.readOutbox(), host.store.readPending()]);
   const waiting = acknowledged.size === 0 ? pending : pending.filter((e) => !acknowledged.has(e.id));
   const items = pushItems(outbox, waiting);
-  const round: PushRound = { sent: 0, conflicts: false, rejected: false };
+  const round: PushRound = {
+    sent: 0,
+    conflicts: false,
+    rejected: false,
+    rebasing: outbox.some((entry) => entry.displaced !== undefined),
+  };
   if (items.length === 0) return round;
   context.starting();
   for (const batch of planBatches(items, context.limits, utf8Length(host.clientId))) {

@@ -49,11 +49,41 @@ export class TestHost implements SyncHost {
   }
 
   async confirm(events: readonly PositionedEnvelope[], sync: SyncCursor): Promise<void> {
-    const outcome = await this.store.applyConfirmed(events);
+    const outcome = await this.store.applyConfirmed(events, { sync });
     this.displaced.push(...outcome.displaced);
-    await this.store.setMeta('sync', sync);
+    // Displaced by this page or by a reset before it: decided again now.
+    const waiting = (await this.store.readOutbox()).filter((e) => e.displaced !== undefined);
+    if (waiting.length > 0) await this.#rebase(waiting);
     this.pages.push({ events, sync });
     if (outcome.confirmed.length > 0 || outcome.displaced.length > 0) this.#changes.emit();
+  }
+
+  /** Decide displaced commands again as the same number of `Added` events (no rules here). */
+  async #rebase(displaced: readonly OutboxEntry[]): Promise<void> {
+    const byStream = new Map<string, OutboxEntry[]>();
+    for (const entry of displaced)
+      byStream.set(entry.streamId, [...(byStream.get(entry.streamId) ?? []), entry]);
+    // A command whose events came back confirmed (pushed before a reset was noticed) is done.
+    const done = new Set<string>();
+    for (const entry of displaced) {
+      const first = entry.eventIds[0];
+      if (first !== undefined && (await this.store.getEvent(first))?.position !== undefined)
+        done.add(entry.commandId);
+    }
+    await this.store.rebase(
+      [...byStream].map(([streamId, entries]) => ({
+        streamId,
+        replaces: entries.map((e) => e.commandId),
+        append: entries
+          .filter((e) => !done.has(e.commandId))
+          .map((command) => ({
+            command,
+            events: command.eventIds.map((id, i) => ({ id, type: 'Added', data: { i } })),
+          })),
+        rejected: [],
+      })),
+    );
+    this.#changes.emit();
   }
 
   async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
@@ -70,7 +100,7 @@ export class TestHost implements SyncHost {
 
   async resetConfirmed(): Promise<void> {
     this.resets++;
-    await this.store.setMeta('sync', null);
+    await this.store.resetConfirmed();
   }
 
   onLocalChange(listener: () => void): Unsubscribe {

@@ -33,6 +33,8 @@ export interface TestLink {
    * source in a property test; return undefined to let it through. `undefined` removes it.
    */
   setFaults(decide: ((request: Request) => LinkFault | undefined) | undefined): void;
+  /** Back to a perfect link: online, no queued faults, no fault function. */
+  heal(): void;
   /** Cut every open live (SSE) stream now, as a dropped connection does. */
   cutLive(): void;
   /** How many live streams are open through the link. */
@@ -124,6 +126,11 @@ export function createTestLink(target: typeof fetch): TestLink {
     },
     setFaults(next) {
       decide = next;
+    },
+    heal() {
+      online = true;
+      decide = undefined;
+      queue.length = 0;
     },
     cutLive: cutAll,
     get liveStreams() {

@@ -3,6 +3,7 @@ import type { ProtocolLimits } from '@tidelog/protocol';
 import {
   createMemoryServerStore,
   createSyncServer,
+  type PushValidator,
   type ServerEventStore,
   type SyncServer,
   tokenAuth,
@@ -20,6 +21,8 @@ export interface TestServerOptions {
   tokens?: Record<string, readonly string[]>;
   /** The server's push and pull limits (default: the protocol's). */
   limits?: Partial<ProtocolLimits>;
+  /** A stricter push validator, e.g. one that checks each event type's data (400 otherwise). */
+  pushValidator?: PushValidator;
 }
 
 /** An in-process sync server and a `fetch` that reaches it without a socket. */
@@ -63,6 +66,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       store,
       ...(options.tokens ? { auth: tokenAuth(options.tokens) } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.pushValidator ? { pushValidator: options.pushValidator } : {}),
     });
   let store = await open();
   let app = serve(store);
