@@ -16,6 +16,8 @@ export interface FakeSync {
   failNow?: Error;
   /** What `retryRejected` throws next. */
   failRetry?: Error;
+  /** Live listeners of the sync status and of the rejected list in the runtime. */
+  listeners(): { sync: number; rejected: number };
 }
 
 /** A rejected command as the runtime stores it. */
@@ -60,6 +62,7 @@ export function installFakeSync(runtime: Tidelog): FakeSync {
       rejected = list;
       rejectedListeners.emit(rejected);
     },
+    listeners: () => ({ sync: statusListeners.size, rejected: rejectedListeners.size }),
   };
   const sync: SyncApi = {
     get status() {
