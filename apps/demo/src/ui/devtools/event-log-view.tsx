@@ -1,6 +1,6 @@
 import { useProjection } from '@tidelog/react';
 import { EventLog, type LogEntry } from '../../domain/event-log.js';
-import { shortStream } from './aggregate-of.js';
+import { StreamLabel } from './stream-label.js';
 
 /** The event log, newest first: stream, version, position (or pending), type, time. */
 export function EventLogView({
@@ -50,7 +50,9 @@ export function EventLogView({
                   <span className="text-emerald-300">#{e.position}</span>
                 )}
               </td>
-              <td className="px-2 py-1.5 text-slate-300">{shortStream(e.streamId)}</td>
+              <td className="px-2 py-1.5 text-slate-300">
+                <StreamLabel streamId={e.streamId} />
+              </td>
               <td className="px-2 py-1.5 tabular-nums text-slate-400">{e.version}</td>
               <td className="px-2 py-1.5">
                 <button

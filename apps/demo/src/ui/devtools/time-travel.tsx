@@ -2,8 +2,9 @@ import { useAggregate } from '@tidelog/react';
 import { useId } from 'react';
 import type { LogEntry } from '../../domain/event-log.js';
 import { useStateAsOf, useTravel } from '../travel.js';
-import { aggregateOf, shortStream } from './aggregate-of.js';
+import { aggregateOf } from './aggregate-of.js';
 import { JsonView } from './json-view.js';
+import { StreamLabel } from './stream-label.js';
 
 /**
  * The selected event (its data) and its stream through time: a slider over the stream's
@@ -20,12 +21,12 @@ export function TimeTravel({ entry }: { entry: LogEntry }) {
   const state = useStateAsOf(aggregate, streamId, version);
   const atNow = version >= live.version;
   return (
-    <div className="flex flex-col gap-3 border-t border-slate-800 p-3 text-xs">
+    <div className="flex max-h-[55%] shrink-0 flex-col gap-3 overflow-y-auto border-t border-slate-800 p-3 text-xs">
       <div>
         <h3 className="mb-1 font-semibold text-slate-300">
           {entry.type}{' '}
           <span className="font-normal text-slate-500">
-            · {shortStream(streamId)} v{entry.version}
+            · <StreamLabel streamId={streamId} /> v{entry.version}
           </span>
         </h3>
         <p className="mb-1 text-slate-500">
@@ -39,7 +40,9 @@ export function TimeTravel({ entry }: { entry: LogEntry }) {
           htmlFor={sliderId}
           className="mb-1 flex items-center justify-between font-semibold text-slate-300"
         >
-          <span>Time travel: {shortStream(streamId)}</span>
+          <span>
+            Time travel: <StreamLabel streamId={streamId} />
+          </span>
           <span className="font-normal tabular-nums text-slate-400" data-testid="travel-version">
             v{version} / {live.version}
           </span>
