@@ -203,7 +203,11 @@ describe('rebase (pure)', () => {
     const Fragile = defineAggregate({
       type: 'counter',
       initialState: { count: 0 },
-      events: { Incremented: (s, e: { by: number }) => void (s.count += e.by) },
+      events: {
+        Incremented: (s, e: { by: number }) => {
+          s.count += e.by;
+        },
+      },
       commands: {
         increment: () => {
           throw new ClosedError('the store is closed');

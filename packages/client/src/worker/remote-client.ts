@@ -59,7 +59,8 @@ export interface Link {
   watchLost?: (onLost: () => void) => void;
 }
 
-const versionOf = (s: AnySnapshot | RejectedList | undefined) => (s && 'version' in s ? s.version : -1);
+/** Newer states have higher revisions, even when a rebase took the version down. */
+const revisionOf = (s: AnySnapshot | RejectedList | undefined) => (s && 'version' in s ? s.revision : -1);
 
 /**
  * The page side of a runtime that lives elsewhere (a SharedWorker, a dedicated Worker, a
@@ -196,7 +197,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     }
     const value = 'rejected' in message ? message.rejected : message.snapshot;
     // An older state than the one an `execute` result already showed.
-    if (versionOf(value) < versionOf(key.snapshot)) return;
+    if (revisionOf(value) < revisionOf(key.snapshot)) return;
     key.snapshot = value;
     key.listeners.emit(value);
   }
@@ -219,8 +220,8 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     )) as ExecuteResult<R>;
     // Show the new state at once, whichever of the result and the push arrives first.
     const key = this.#keys.get(streamKey(aggregate.type, streamId));
-    if (key && result.version > versionOf(key.snapshot)) {
-      key.snapshot = { streamId, state: result.state, version: result.version };
+    if (key && result.revision > revisionOf(key.snapshot)) {
+      key.snapshot = { streamId, state: result.state, version: result.version, revision: result.revision };
       key.listeners.emit(key.snapshot);
     }
     return result;
