@@ -46,6 +46,20 @@ export async function ensureDemoBuilt(root) {
   console.error(
     `tidelog: building the demo app (${state === 'stale' ? 'its sources changed' : 'no build yet'})…`,
   );
-  await build({ root: demo, configFile: join(demo, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite bundles React's development build when NODE_ENV says so (vitest sets it to
+  // `test`): the build served by `npm start` must be the production one, whoever built it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: demo,
+      configFile: join(demo, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return 'built';
 }

@@ -15,10 +15,11 @@ export function CardDialog({ cardId, onClose }: { cardId: string; onClose: () =>
   const [notes, setNotes] = useState(state.notes);
   const titleId = useId();
   const notesId = useId();
+  // Opened once mounted; never closed from a cleanup: closing fires `close`, which would
+  // unmount the dialog the moment React's development double-run of effects re-mounts it.
   useEffect(() => {
     const el = dialog.current;
     if (el && !el.open) el.showModal();
-    return () => el?.close();
   }, []);
   const save = async (event: FormEvent) => {
     event.preventDefault();
