@@ -46,8 +46,7 @@ export function boardOf(page: Page): Promise<Record<string, string[]>> {
     const columns: Record<string, string[]> = {};
     for (const col of document.querySelectorAll<HTMLElement>('[data-testid^="column-"]')) {
       const id = col.dataset.testid!.slice('column-'.length);
-      // A card's first child is its title (a button, or text when the board is read only).
-      columns[id] = [...col.querySelectorAll<HTMLElement>('[data-testid="card"] > :first-child')].map(
+      columns[id] = [...col.querySelectorAll<HTMLElement>('[data-testid="card-title"]')].map(
         (el) => el.textContent ?? '',
       );
     }

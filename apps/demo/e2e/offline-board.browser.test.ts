@@ -78,7 +78,7 @@ describe.each(viewports)('the demo board on two devices ($name, $width×$height)
         await refused.waitFor();
         expect(await refused.textContent()).toContain('Move “Sketch the onboarding flow” to Doing');
         expect(await page.getByTestId('rejected-reason').textContent()).toContain(
-          '"Doing" is at its WIP limit of 2',
+          '“Doing” is at its WIP limit of 2',
         );
       }
       expect(await b1.getByTestId('rejected').count()).toBe(0);

@@ -37,7 +37,7 @@ const whereIs = (state: BoardState, cardId: string): Column | undefined =>
 /** The WIP rule, the one a concurrent move can break: a column with a limit takes no more cards. */
 const assertRoom = (column: Column): void => {
   if (column.limit !== null && column.cards.length >= column.limit) {
-    throw new DomainError(`"${column.name}" is at its WIP limit of ${column.limit}`, {
+    throw new DomainError(`“${column.name}” is at its WIP limit of ${column.limit}`, {
       code: 'WIP_LIMIT',
       data: { columnId: column.id, limit: column.limit },
     });

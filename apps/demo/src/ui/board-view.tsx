@@ -91,7 +91,7 @@ export function BoardView() {
       <div
         data-testid="board"
         data-version={readOnly ? pastVersion : live.version}
-        className="flex snap-x snap-mandatory gap-4 overflow-x-auto p-4 sm:p-6 lg:snap-none"
+        className="flex snap-x snap-mandatory items-start gap-4 overflow-x-auto p-4 sm:p-6 lg:snap-none"
       >
         {state.columns.map((column, i) => (
           <ColumnView

@@ -5,7 +5,7 @@ import type { BoardActions } from './board-view.js';
 import { useStateAsOf, useTravel } from './travel.js';
 
 const arrow =
-  'grid size-7 place-items-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-30 disabled:hover:bg-transparent';
+  'grid size-6 place-items-center rounded text-xs text-slate-400 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-30 disabled:hover:bg-transparent';
 
 /**
  * A card on the board. It reads its own stream, so editing one card re-renders that card
@@ -46,50 +46,58 @@ export function CardItem({
         pastVersion !== null ? 'ring-2 ring-indigo-400' : ''
       } ${actions ? 'cursor-grab active:cursor-grabbing' : ''}`}
     >
-      {actions ? (
-        <button
-          type="button"
-          onClick={() => actions.edit(cardId)}
-          className="block w-full text-left text-sm font-medium text-slate-900 hover:text-indigo-700"
-        >
-          {title}
-        </button>
-      ) : (
-        <p className="text-sm font-medium text-slate-900">{title}</p>
-      )}
+      <div className="flex items-start gap-2">
+        {actions ? (
+          <button
+            type="button"
+            data-testid="card-title"
+            onClick={() => actions.edit(cardId)}
+            className="min-w-0 flex-1 text-left text-sm font-medium break-words text-slate-900 hover:text-indigo-700"
+          >
+            {title}
+          </button>
+        ) : (
+          <p
+            data-testid="card-title"
+            className="min-w-0 flex-1 text-sm font-medium break-words text-slate-900"
+          >
+            {title}
+          </p>
+        )}
+        {actions && (
+          <div className="-mt-0.5 -mr-1 flex shrink-0 items-center">
+            <button
+              type="button"
+              className={arrow}
+              disabled={!previous}
+              aria-label={previous ? `Move “${title}” to ${previous.name}` : 'First column'}
+              onClick={() => previous && actions.move(cardId, previous.id)}
+            >
+              ←
+            </button>
+            <button
+              type="button"
+              className={arrow}
+              disabled={index === 0}
+              aria-label={`Move “${title}” up`}
+              onClick={() => actions.move(cardId, column.id, index - 1)}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              className={arrow}
+              disabled={!next}
+              aria-label={next ? `Move “${title}” to ${next.name}` : 'Last column'}
+              onClick={() => next && actions.move(cardId, next.id)}
+            >
+              →
+            </button>
+          </div>
+        )}
+      </div>
       {card.notes && <p className="mt-1 line-clamp-2 text-xs text-slate-500">{card.notes}</p>}
       {pastVersion !== null && <p className="mt-1 text-xs text-indigo-600">as of version {pastVersion}</p>}
-      {actions && (
-        <div className="mt-2 flex items-center justify-end gap-1">
-          <button
-            type="button"
-            className={arrow}
-            disabled={!previous}
-            aria-label={previous ? `Move “${title}” to ${previous.name}` : 'First column'}
-            onClick={() => previous && actions.move(cardId, previous.id)}
-          >
-            ←
-          </button>
-          <button
-            type="button"
-            className={arrow}
-            disabled={index === 0}
-            aria-label={`Move “${title}” up`}
-            onClick={() => actions.move(cardId, column.id, index - 1)}
-          >
-            ↑
-          </button>
-          <button
-            type="button"
-            className={arrow}
-            disabled={!next}
-            aria-label={next ? `Move “${title}” to ${next.name}` : 'Last column'}
-            onClick={() => next && actions.move(cardId, next.id)}
-          >
-            →
-          </button>
-        </div>
-      )}
     </article>
   );
 }

@@ -28,7 +28,7 @@ export function Header({
   const label = LABELS[status.state];
   const offline = status.state === 'paused';
   return (
-    <header className="flex items-center gap-3 bg-slate-900 px-3 py-2.5 text-white sm:px-5">
+    <header className="flex flex-wrap items-center gap-x-3 gap-y-2 bg-slate-900 px-3 py-2.5 text-white sm:flex-nowrap sm:px-5">
       <a
         href="/"
         className="flex shrink-0 items-center gap-2 font-semibold tracking-tight"
@@ -37,17 +37,17 @@ export function Header({
         <img src="/favicon.svg" alt="" className="size-7" />
         <span className="hidden sm:inline">Tidelog</span>
       </a>
-      <h1 className="min-w-0 truncate text-base font-medium text-slate-200 sm:text-lg">
+      <h1 className="min-w-0 flex-1 truncate text-base font-medium text-slate-200 sm:text-lg">
         <span className="text-slate-500">/ </span>
         {board}
       </h1>
-      <div className="ml-auto flex items-center gap-2 sm:gap-3">
+      <div className="flex w-full items-center justify-between gap-2 sm:ml-auto sm:w-auto sm:justify-end sm:gap-3">
         <output
           data-testid="sync-status"
           data-state={status.state}
           data-pending={status.pending}
           title={status.lastError ? `${status.lastError.code}: ${status.lastError.message}` : undefined}
-          className="flex items-center gap-2 rounded-full bg-white/10 px-2.5 py-1 text-xs font-medium sm:text-sm"
+          className="flex items-center gap-2 whitespace-nowrap rounded-full bg-white/10 px-2.5 py-1 text-xs font-medium sm:text-sm"
         >
           <span aria-hidden="true" className={`size-2 rounded-full ${label.dot}`} />
           <span>{label.text}</span>
