@@ -71,7 +71,7 @@ export async function renameCard(page: Page, title: string, next: string): Promi
 }
 
 /** The offline switch in the header. */
-export const offlineSwitch = (page: Page) => page.getByRole('switch', { name: 'Offline' });
+export const offlineSwitch = (page: Page) => page.getByRole('switch', { name: 'Work offline' });
 
 /** The sync status the header shows (`data-state`, `data-pending`). */
 export const syncState = (page: Page) =>

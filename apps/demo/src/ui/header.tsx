@@ -73,7 +73,7 @@ export function Header({
               className={`inline-block size-4 rounded-full bg-white shadow transition ${offline ? 'translate-x-4.5' : 'translate-x-0.5'}`}
             />
           </span>
-          <span>Offline</span>
+          <span>Work offline</span>
         </button>
         <button
           type="button"
