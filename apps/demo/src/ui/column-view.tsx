@@ -35,7 +35,7 @@ export function ColumnView({
       }}
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}
-      className={`flex w-[85vw] max-w-80 shrink-0 snap-center flex-col rounded-xl bg-slate-200/70 sm:w-72 ${over ? 'ring-2 ring-indigo-400' : ''}`}
+      className={`flex w-[85vw] max-w-80 shrink-0 snap-center flex-col rounded-xl bg-slate-200/70 sm:w-64 ${over ? 'ring-2 ring-indigo-400' : ''}`}
     >
       <header className="flex items-center justify-between px-3 pt-3 pb-2">
         <h2 id={`col-${column.id}`} className="text-sm font-semibold text-slate-700">
