@@ -111,18 +111,27 @@ describe('sync engine: push and pull', () => {
     const server = await serve();
     const { host, engine, link } = start(server);
     await engine.now();
-    await host.command('s-1', 2);
     link.failNext('drop-response');
-    await expect(engine.now()).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE' });
-    expect(engine.status).toMatchObject({
-      state: 'offline',
-      pending: 1,
-      lastError: { code: 'SYNC_UNREACHABLE' },
-    });
+    await host.command('s-1', 2); // the loop pushes it at once; the answer is lost
+    const failed = await until(engine, (s) => s.state === 'offline');
+    expect(failed).toMatchObject({ state: 'offline', pending: 1, lastError: { code: 'SYNC_UNREACHABLE' } });
     expect(await server.events(SPACE)).toHaveLength(2);
     await expect(engine.now()).resolves.toMatchObject({ state: 'idle', pending: 0, cursor: 2 });
     expect(await server.events(SPACE)).toHaveLength(2);
+    expect(pushes(link).map((r) => r.outcome)).toEqual(['drop-response', 'passed']);
     expect(engine.status.lastError).toBeUndefined();
+  });
+
+  it('rejects now() when the server cannot be reached', async () => {
+    const server = await serve();
+    const { engine, link } = start(server);
+    await engine.now();
+    link.offline();
+    await expect(engine.now()).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE' });
+    link.failNext('unavailable');
+    link.online();
+    await expect(engine.now()).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE', status: 503 });
+    await expect(engine.now()).resolves.toMatchObject({ state: 'idle' });
   });
 
   it('pulls after a conflict and hands the foreign events to the host', async () => {
@@ -216,18 +225,19 @@ describe('sync engine: retries', () => {
     const server = await serve();
     const { host, engine, link, timers } = start(server);
     await engine.now();
-    await host.command('s-1', 1);
     link.failNext('unavailable', 3);
-    await expect(engine.now()).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE', status: 503 });
-    expect(engine.status).toMatchObject({ state: 'error', lastError: { code: 'SYNC_UNREACHABLE' } });
-    expect(timers.pending).toBe(1);
     const failed = () => link.log.filter((r) => r.outcome === 'unavailable').length;
+    await host.command('s-1', 1);
+    await until(engine, () => failed() === 1 && timers.pending === 1);
+    expect(engine.status).toMatchObject({ state: 'error', lastError: { code: 'SYNC_UNREACHABLE' } });
     // Attempt 0 waits random·100 ms = 50 ms; nothing before.
     timers.advance(49);
     expect(failed()).toBe(1);
     timers.advance(1);
     await until(engine, () => failed() === 2 && timers.pending === 1);
-    // Attempt 1 waits random·200 ms = 100 ms.
+    // Attempt 1 waits random·200 ms = 100 ms; a local change does not cut the wait short.
+    await host.command('s-2', 1);
+    expect(failed()).toBe(2);
     timers.advance(100);
     await until(engine, () => failed() === 3 && timers.pending === 1);
     await expect(engine.now()).resolves.toMatchObject({ pending: 0, state: 'idle' });

@@ -224,7 +224,8 @@ export class SyncLoop {
         }
       } catch (error) {
         if (this.#closed || signal.aborted) continue;
-        this.#failed(error);
+        await this.#refreshCounts(); // the status a failed now() leaves behind is current
+        this.#failed(error, served);
       }
     }
   }
@@ -313,7 +314,8 @@ export class SyncLoop {
     });
   }
 
-  #failed(error: unknown): void {
+  /** A round (serving `now()` callers up to `served`) or a live stream failed. */
+  #failed(error: unknown, served: number): void {
     const lastError = serializeError(error);
     if (hasErrorCode(error, 'CLOSED')) {
       // The runtime closed under the loop: nothing more can be stored.
@@ -336,10 +338,15 @@ export class SyncLoop {
     }
     // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
     this.#failing = error instanceof SyncUnreachableError && error.status === undefined ? 'offline' : 'error';
-    this.#waiters.rejectAll(error);
+    this.#waiters.rejectUpTo(served, error);
     this.#status.set({ lastError });
     this.#dirtyPush = true;
     this.#dirtyPull = true;
+    // Callers of now() who came in while this round ran get a round of their own, at once.
+    if (this.#waiters.size > 0) {
+      this.#settle();
+      return;
+    }
     const wait = backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff);
     const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
     this.#scheduleRetry(Math.max(wait, Math.min(asked, this.parts.backoff.maxMs)), true);
@@ -414,7 +421,7 @@ export class SyncLoop {
       error instanceof ForbiddenError ||
       hasErrorCode(error, 'CLOSED')
     ) {
-      this.#failed(error);
+      this.#failed(error, Number.POSITIVE_INFINITY);
       return;
     }
     // A stream that carried events (or stayed up a long while) was healthy: reconnect at

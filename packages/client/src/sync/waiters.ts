@@ -73,6 +73,13 @@ export class NowWaiters {
     for (const waiter of done) waiter.resolve(status);
   }
 
+  /** Fail the callers a round that started at `ticket` was serving; later ones wait on. */
+  rejectUpTo(ticket: number, error: unknown): void {
+    const done = this.#list.filter((w) => w.ticket <= ticket);
+    this.#list = this.#list.filter((w) => w.ticket > ticket);
+    for (const waiter of done) waiter.reject(error);
+  }
+
   rejectAll(error: unknown): void {
     const list = this.#list;
     this.#list = [];

@@ -1,5 +1,5 @@
-import { describe, expectTypeOf, it } from 'vitest';
 import type { RejectedCommand } from '@tidelog/core';
+import { describe, expectTypeOf, it } from 'vitest';
 import type { Tidelog } from '../runtime.js';
 import type { SyncApi, SyncStatus } from '../sync/host.js';
 import type { Counter, Log } from '../test-fixtures.js';
