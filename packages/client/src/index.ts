@@ -22,7 +22,7 @@ export {
   type ProcessHandler,
   type ProcessManager,
   type ProcessManagerConfig,
-} from './process-manager.js';
+} from './process/process-manager.js';
 export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
 export {
   ForbiddenError,

@@ -33,8 +33,8 @@ import {
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { openStore, type StoreSource } from './open-store.js';
-import type { ProcessManager } from './process-manager.js';
-import { ProcessRunner } from './process-runner.js';
+import type { ProcessManager } from './process/process-manager.js';
+import { ProcessRunner } from './process/process-runner.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { assertPushable, commandEvents, replayContext } from './stream/command-events.js';
 import { Rebaser } from './stream/rebaser.js';
