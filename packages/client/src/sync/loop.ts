@@ -38,7 +38,16 @@ interface LiveSession {
   open: boolean;
   delivered: boolean;
   openedAt: number;
+  /** Fires when nothing, not even a heartbeat, came for `LIVE_SILENCE_MS`. */
+  watchdog: TimerHandle | undefined;
+  silent: boolean;
 }
+
+/**
+ * The server sends a heartbeat at least every 15 s; three missed in a row mean a connection
+ * that died without a word (a sleeping laptop, a NAT that forgot it): open a new one.
+ */
+const LIVE_SILENCE_MS = 45_000;
 
 /**
  * The sync loop (`docs/sync.md`): one task that sleeps until there is work (a local
@@ -391,6 +400,16 @@ export class SyncLoop {
       open: false,
       delivered: false,
       openedAt: 0,
+      watchdog: undefined,
+      silent: false,
+    };
+    const watch = () => {
+      if (session.watchdog !== undefined) timers.clearTimeout(session.watchdog);
+      session.watchdog = timers.setTimeout(() => {
+        session.watchdog = undefined;
+        session.silent = true;
+        session.controller.abort();
+      }, LIVE_SILENCE_MS);
     };
     this.#live = session;
     this.#liveDone = followLive({
@@ -401,7 +420,11 @@ export class SyncLoop {
       opened: () => {
         session.open = true;
         session.openedAt = timers.now();
+        watch();
         this.#settle();
+      },
+      active: () => {
+        if (!session.controller.signal.aborted) watch();
       },
       stored: () => {
         session.delivered = true;
@@ -414,8 +437,11 @@ export class SyncLoop {
   }
 
   #liveEnded(session: LiveSession, error: unknown): void {
+    if (session.watchdog !== undefined) this.parts.timers.clearTimeout(session.watchdog);
+    session.watchdog = undefined;
     if (this.#live === session) this.#live = undefined;
-    if (this.#closed || session.controller.signal.aborted) return;
+    if (this.#closed || (session.controller.signal.aborted && !session.silent)) return;
+    if (session.silent) error = new SyncUnreachableError('the live stream went silent');
     if (
       error instanceof UnauthorizedError ||
       error instanceof ForbiddenError ||
@@ -444,7 +470,10 @@ export class SyncLoop {
   }
 
   #stopLive(): void {
-    this.#live?.controller.abort();
+    const live = this.#live;
+    if (live?.watchdog !== undefined) this.parts.timers.clearTimeout(live.watchdog);
+    if (live) live.watchdog = undefined;
+    live?.controller.abort();
     this.#live = undefined;
     if (this.#liveTimer !== undefined) this.parts.timers.clearTimeout(this.#liveTimer);
     this.#liveTimer = undefined;
