@@ -1,7 +1,7 @@
 // Build apps/demo with Vite when its build is missing or older than its sources, so that
 // `npm install && npm start` on a fresh clone serves the board, and an edit to the demo or
 // to a package it bundles shows up on the next `npm start`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Newest modification time (ms) of the files under `path` (a file or a directory), skipping dist and node_modules. */
@@ -50,14 +50,25 @@ export async function ensureDemoBuilt(root) {
   // `test`): the build served by `npm start` must be the production one, whoever built it.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
+  // Built beside dist and swapped in whole: a server never serves half a build, and two
+  // processes building at once (a test run's projects) do not write into each other's.
+  const staging = join(demo, `dist.building-${process.pid}`);
   try {
     await build({
       root: demo,
       configFile: join(demo, 'vite.config.ts'),
       mode: 'production',
       logLevel: 'warn',
+      build: { outDir: staging, emptyOutDir: true },
     });
+    rmSync(join(demo, 'dist'), { recursive: true, force: true });
+    try {
+      renameSync(staging, join(demo, 'dist'));
+    } catch {
+      // Another process swapped its build in first: theirs is as fresh as ours.
+    }
   } finally {
+    rmSync(staging, { recursive: true, force: true });
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }

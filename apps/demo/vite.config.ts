@@ -13,5 +13,11 @@ export default defineConfig({
   worker: { format: 'es' },
   // `npm run dev` in apps/demo: the sync API comes from `npm start` on port 8787.
   server: { proxy: { '/v1': 'http://127.0.0.1:8787', '/healthz': 'http://127.0.0.1:8787' } },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Rolldown's report of slow plugins is noise on a busy machine, not a problem to fix.
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
 });
