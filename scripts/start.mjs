@@ -26,7 +26,8 @@ const externalNpmPackages = {
 };
 
 // A custom TIDELOG_DEMO_DIR is the user's own build: leave it alone.
-if (!process.env.TIDELOG_DEMO_DIR) {
+const { TIDELOG_DEMO_DIR: customDemoDir } = process.env;
+if (!customDemoDir) {
   try {
     await ensureDemoBuilt(root);
   } catch (error) {

@@ -39,6 +39,8 @@ export function EventLogView({
               key={e.id}
               data-testid="log-row"
               data-pending={e.position === null}
+              data-stream-id={e.streamId}
+              data-version={e.version}
               aria-selected={selected === e.id}
               className={`cursor-pointer border-t border-slate-800 ${selected === e.id ? 'bg-indigo-500/25' : 'hover:bg-slate-800'}`}
               onClick={() => onSelect(e)}
