@@ -73,6 +73,13 @@ describe('the devtools', () => {
       await page.getByRole('button', { name: 'Back to now' }).click();
       await expect.poll(() => page.getByTestId('board').getAttribute('data-version')).toBe('7');
       expect((await boardOf(page)).done).toEqual(['Ship v0.1', 'Fix flaky login test']);
+
+      // A WIP limit is changed from the column's count, by keyboard; the log shows the event.
+      await page.getByTestId('wip-doing').focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('combobox', { name: 'WIP limit of Doing' }).selectOption({ label: 'Limit 3' });
+      await expect.poll(() => page.getByTestId('wip-doing').textContent()).toBe('2 / 3');
+      await expect.poll(() => rows.first().textContent()).toContain('LimitSet');
       expect(device.problems).toEqual([]);
     } finally {
       await device.context.close();

@@ -3,6 +3,7 @@ import type { Column } from '../domain/board.js';
 import { AddCardForm } from './add-card-form.js';
 import type { BoardActions } from './board-view.js';
 import { CardItem } from './card-item.js';
+import { WipLimit } from './wip-limit.js';
 
 /** One column: its name, how full it is against its WIP limit, its cards, and a way to add one. */
 export function ColumnView({
@@ -41,16 +42,7 @@ export function ColumnView({
         <h2 id={`col-${column.id}`} className="text-sm font-semibold text-slate-700">
           {column.name}
         </h2>
-        <span
-          data-testid={`wip-${column.id}`}
-          title={column.limit === null ? 'No WIP limit' : `WIP limit ${column.limit}`}
-          className={`rounded-full px-2 py-0.5 text-xs font-medium tabular-nums ${
-            full ? 'bg-rose-100 text-rose-700' : 'bg-white text-slate-500'
-          }`}
-        >
-          {column.cards.length}
-          {column.limit !== null && ` / ${column.limit}`}
-        </span>
+        <WipLimit column={column} readOnly={actions === null} />
       </header>
       <ol className="flex min-h-16 flex-col gap-2 px-2 pb-2">
         {column.cards.map((cardId, index) => (
