@@ -1,10 +1,19 @@
 // The page of the sync browser test: connects to the syncing worker and offers `window.sync` to the test.
+import { openIdbEventStore } from '@tidelog/idb';
+import { createTidelog } from '../runtime.js';
 import type { SyncStatus } from '../sync/host.js';
 import { Counter } from '../test-fixtures.js';
 import type { AggregateSnapshot } from '../types.js';
 import { connectTidelog, type TidelogClient } from '../worker/index.js';
 
 type Snapshot = AggregateSnapshot<{ count: number }>;
+
+// `?nosw`: a browser without SharedWorker (a leader tab's dedicated Worker serves the others);
+// `?inpage`: without SharedWorker and Worker, where each tab runs its own runtime.
+const params = new URLSearchParams(location.search);
+const g = globalThis as Record<string, unknown>;
+if (params.has('nosw') || params.has('inpage')) delete g.SharedWorker;
+if (params.has('inpage')) delete g.Worker;
 
 let client: TidelogClient<typeof Counter> | undefined;
 const latest = new Map<string, Snapshot>();
@@ -37,6 +46,13 @@ const api = {
       name: 'sync-test',
       url: `/sync-worker.js?${query}`,
       aggregates: [Counter],
+      createRuntime: (init) =>
+        createTidelog({
+          aggregates: [Counter],
+          store: () => openIdbEventStore({ name: 'tidelog-sync-test' }),
+          ...init,
+        }),
+      sync: { url: server, space },
     });
     client.onLost((e) => {
       lost = { name: e.name, code: e.code };
@@ -88,18 +104,21 @@ const api = {
     }
   },
   syncStatus: () => briefStatus(client!.sync.getSnapshot()),
-  /** Resolves with the status once the sync loop has nothing pending and is live. */
-  waitLive() {
+  /** Resolves with the status once it shows every field of `want` (through a sync subscription). */
+  waitStatus(want: Partial<Record<'state' | 'pending' | 'rejected' | 'cursor' | 'head', string | number>>) {
     return new Promise<ReturnType<typeof briefStatus>>((resolve) => {
-      const check = (s: SyncStatus) => {
-        if (s.state !== 'live' || s.pending > 0) return false;
-        resolve(briefStatus(s));
-        return true;
-      };
-      if (check(client!.sync.getSnapshot())) return;
+      const matches = (s: SyncStatus) =>
+        Object.entries(want).every(([k, v]) => (s as unknown as Record<string, unknown>)[k] === v);
       const off = client!.sync.subscribe((s) => {
-        if (check(s)) off();
+        if (!matches(s)) return;
+        off();
+        resolve(briefStatus(s));
       });
+      const now = client!.sync.getSnapshot();
+      if (matches(now)) {
+        off();
+        resolve(briefStatus(now));
+      }
     });
   },
   async rejected() {
