@@ -64,6 +64,9 @@ export class Rebaser {
           const incoming = events
             .filter((e) => e.streamId === streamId)
             .sort((a, b) => a.version - b.version);
+          // The usual page: only this device's own events come back. They confirm by id in the
+          // store; nothing to decide, nothing to read.
+          if (isOwnOnly(entries, incoming)) continue;
           try {
             const step = await this.#plan(streamId, entries, incoming);
             if (step) steps.push(step);
@@ -169,6 +172,13 @@ export class Rebaser {
       for (const s of streams) this.busy.delete(s);
     }
   }
+}
+
+/** True when every incoming event is one of these commands' own and none waits displaced. */
+function isOwnOnly(entries: readonly OutboxEntry[], incoming: readonly Envelope[]): boolean {
+  if (entries.some((e) => e.displaced !== undefined)) return false;
+  const own = new Set(entries.flatMap((e) => e.eventIds));
+  return incoming.every((e) => own.has(e.id));
 }
 
 /** Outbox entries grouped by stream, each group in outbox order. */
