@@ -5,6 +5,7 @@ import { Header } from './header.js';
 import { NoticeProvider } from './notices.js';
 import { OverviewBar } from './overview-bar.js';
 import { RejectedPanel } from './rejected-panel.js';
+import { SyncBanner } from './sync-banner.js';
 import { type Travel, TravelContext } from './travel.js';
 
 /** The demo app: header, refused changes, overview, the board, and the devtools beside it. */
@@ -23,6 +24,7 @@ export function App({ board, mode }: { board: string; mode: string }) {
           />
           <div className="flex min-h-0 flex-1">
             <main className="min-w-0 flex-1 overflow-y-auto">
+              <SyncBanner />
               <RejectedPanel />
               <OverviewBar />
               <BoardView />
