@@ -11,4 +11,4 @@ export { type AggregateView, useAggregate } from './use-aggregate.js';
 export { type CommandRunner, useCommand } from './use-command.js';
 export { type ProjectionView, useProjection } from './use-projection.js';
 export { type RejectedView, useRejected } from './use-rejected.js';
-export { type SyncStatus, useSyncStatus } from './use-sync-status.js';
+export { useSyncStatus } from './use-sync-status.js';

@@ -1,4 +1,4 @@
-import type { TidelogApi, Unsubscribe } from '@tidelog/client';
+import type { SyncApi, SyncStatus, TidelogApi, Unsubscribe } from '@tidelog/client';
 import { DomainError, defineAggregate, defineProjection, type RejectedCommand } from '@tidelog/core';
 
 export const Counter = defineAggregate({
@@ -27,9 +27,6 @@ export const Totals = defineProjection({
     },
   },
 });
-
-type SyncApi = TidelogApi['sync'];
-type SyncStatus = SyncApi['status'];
 
 const idle: SyncStatus = { state: 'idle', pending: 0, rejected: 0, cursor: 0, head: 0 };
 

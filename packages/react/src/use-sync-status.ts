@@ -1,9 +1,6 @@
-import type { TidelogApi } from '@tidelog/client';
+import type { SyncStatus } from '@tidelog/client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useRuntime } from './provider.js';
-
-/** The sync loop's status (`tidelog.sync.status`). */
-export type SyncStatus = TidelogApi['sync']['status'];
 
 /**
  * The sync loop's status, live: `state` (`idle`, `pushing`, `pulling`, `live`, `paused`,
