@@ -5,7 +5,7 @@ import type { BoardActions } from './board-view.js';
 import { useStateAsOf, useTravel } from './travel.js';
 
 const arrow =
-  'grid size-8 place-items-center rounded text-sm text-slate-400 sm:size-6 sm:text-xs hover:bg-slate-100 hover:text-slate-900 disabled:opacity-30 disabled:hover:bg-transparent';
+  'grid size-8 place-items-center rounded text-sm text-slate-500 sm:size-6 sm:text-xs hover:bg-slate-100 hover:text-slate-900 disabled:opacity-30 disabled:hover:bg-transparent';
 
 /**
  * A card on the board. It reads its own stream, so editing one card re-renders that card
