@@ -50,6 +50,27 @@ describe('the runtime as the sync loop’s host', () => {
     off();
   });
 
+  it('tells stream and projection subscribers of a confirmation, with a higher revision', async () => {
+    const t = await createTidelog({ aggregates: [Counter], projections: [Totals], pending: true });
+    const a = await t.execute(Counter, 's', 'increment', { by: 2 });
+    await t.settled();
+    const states: { version: number; revision: number }[] = [];
+    const projections: { checkpoint: number; pending: number; revision: number }[] = [];
+    t.subscribe(Counter, 's', (s) => states.push(s));
+    t.subscribeProjection(Totals, (s) => projections.push(s));
+    await t.settled();
+    const [before] = states;
+    await t.confirm(
+      a.events.map((e) => ({ ...e, position: 1 })),
+      { cursor: 1, serverId: 'srv' },
+    );
+    await t.settled();
+    expect(states.at(-1)).toMatchObject({ version: 1 });
+    expect(states.at(-1)!.revision).toBeGreaterThan(before!.revision);
+    expect(projections.at(-1)).toMatchObject({ checkpoint: 1, pending: 0 });
+    expect(projections.at(-1)!.revision).toBeGreaterThan(projections[0]!.revision);
+  });
+
   it('reject files the refused command with the server’s error and decides the rest again', async () => {
     const store = new MemoryEventStore();
     const t = await createTidelog({ aggregates: [Counter], projections: [Totals], store, pending: true });
