@@ -540,7 +540,17 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
   async #refresh(streams: readonly string[]): Promise<void> {
-    for (const streamId of new Set(streams)) await this.#states.refresh(streamId, this.#aggregates);
+    for (const streamId of new Set(streams)) {
+      try {
+        await this.#states.refresh(streamId, this.#aggregates);
+      } catch (error) {
+        // What was written stays written: the state is read again on its next use.
+        this.#warn({
+          code: 'REFRESH_FAILED',
+          message: `could not read "${streamId}" again: ${String(error)}`,
+        });
+      }
+    }
   }
 
   /** After confirmations and rebases: projections and process managers read what changed. */

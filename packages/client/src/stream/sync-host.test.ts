@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { MemoryEventStore, type PositionedEnvelope } from '@tidelog/core';
+import { MemoryEventStore, type PositionedEnvelope, StorageFullError } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
@@ -152,6 +152,35 @@ describe('the runtime as the sync loop’s host', () => {
     expect((await store.readOutbox()).map((o) => o.displaced)).toEqual([undefined]);
     expect(await t.load(Counter, 'only-mine')).toMatchObject({ state: { count: 1 }, version: 1 });
     expect(await store.getMeta('sync')).toEqual({ cursor: 0, serverId: 'new' });
+  });
+
+  it('a rebase deferred by a storage error keeps its commands displaced and is tried again on the next page', async () => {
+    const store = new MemoryEventStore();
+    const warnings: string[] = [];
+    const t = await createTidelog({
+      aggregates: [Counter],
+      store,
+      pending: true,
+      onWarning: (w) => warnings.push(w.code),
+    });
+    const a = await t.execute(Counter, 's', 'increment', { by: 1 });
+    const readStream = store.readStream.bind(store);
+    let broken = true;
+    store.readStream = async (...args) => {
+      if (broken) throw new StorageFullError('disk full');
+      return readStream(...args);
+    };
+    await t.confirm([foreign('s', 1, 1, 'Incremented', 5)], { cursor: 1, serverId: 'srv' });
+    expect(warnings).toContain('REBASE_DEFERRED');
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual(['rebase']);
+    expect(await t.rejected()).toEqual([]);
+    expect(await store.getMeta('sync')).toEqual({ cursor: 1, serverId: 'srv' });
+    broken = false;
+    await t.confirm([foreign('other', 1, 2)], { cursor: 2, serverId: 'srv' });
+    await t.settled();
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual([undefined]);
+    expect((await store.readPending()).map((e) => [e.id, e.version])).toEqual([[a.events[0]!.id, 2]]);
+    expect(await t.load(Counter, 's')).toMatchObject({ state: { count: 6 }, version: 2 });
   });
 
   it('with IndexedDB, a rebase cut short resumes when the runtime starts again', async () => {
