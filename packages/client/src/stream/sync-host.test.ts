@@ -101,8 +101,10 @@ describe('the runtime as the sync loop’s host', () => {
     const commandId = a.events[0]!.meta.commandId!;
     await t.reject([commandId], refusal);
     await t.execute(Counter, 's', 'increment', { by: 1 });
-    await t.retryRejected(commandId);
+    const twice = await Promise.allSettled([t.retryRejected(commandId), t.retryRejected(commandId)]);
+    expect(twice.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
     expect(await t.rejected()).toEqual([]);
+    expect((await store.readOutbox()).filter((o) => o.commandId === commandId)).toHaveLength(1);
     const events = await store.readPending({ streamId: 's' });
     expect(events.map((e) => [e.id, e.version])).toContainEqual([a.events[0]!.id, 2]);
     expect((await store.readOutbox()).map((o) => o.commandId)).toContain(commandId);
