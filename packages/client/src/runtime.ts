@@ -347,12 +347,15 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
     this.#open();
     let active = true;
+    // A list read for a change is newer than the first read: that one then stays unsent.
+    let changed = false;
     const off = this.#rejectedListeners.add((list) => {
+      changed = true;
       if (active) listener(list);
     });
     this.store.readRejected().then(
       (list) => {
-        if (active) listener(list);
+        if (active && !changed) listener(list);
       },
       (error: unknown) => console.error('tidelog: could not read rejected commands', error),
     );
