@@ -21,7 +21,9 @@ export default defineConfig({
           environment: 'node',
           include: [
             'packages/*/src/**/*.test.ts',
+            'packages/*/src/**/*.test.tsx',
             'apps/*/src/**/*.test.ts',
+            'apps/*/src/**/*.test.tsx',
             'bench/**/*.test.ts',
             'test-utils/**/*.test.ts',
             'examples/**/*.test.ts',

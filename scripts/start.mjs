@@ -1,5 +1,6 @@
-// `npm start`: bundle apps/server (workspace packages from source, npm packages left
-// external) into apps/server/dist/main.js with esbuild, then run it in this process.
+// `npm start`: build the demo app if its build is missing or stale (scripts/build-demo.mjs),
+// bundle apps/server (workspace packages from source, npm packages left external) into
+// apps/server/dist/main.js with esbuild, then run it in this process.
 // Needs nothing but `npm install`: no prior build of the packages.
 // The SQLite store starts its writer thread from `writer-thread.js` beside the module that
 // spawns it, which in the bundle is dist/main.js: so the thread's entry is bundled too, as
@@ -8,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { ensureDemoBuilt } from './build-demo.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'apps', 'server', 'dist');
@@ -22,6 +24,17 @@ const externalNpmPackages = {
     );
   },
 };
+
+// A custom TIDELOG_DEMO_DIR is the user's own build: leave it alone.
+const { TIDELOG_DEMO_DIR: customDemoDir } = process.env;
+if (!customDemoDir) {
+  try {
+    await ensureDemoBuilt(root);
+  } catch (error) {
+    console.error('tidelog: could not build apps/demo (see the errors above)', error);
+    process.exit(1);
+  }
+}
 
 mkdirSync(outdir, { recursive: true });
 try {
