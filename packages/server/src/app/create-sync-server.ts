@@ -122,7 +122,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   );
 
   app.use('/v1/*', async (c, next) => {
-    if (lifecycle.closing) return errorResponse(c, 'SERVICE_UNAVAILABLE', 'the server is shutting down');
+    if (lifecycle.closing) return errorResponse(c, 'UNAVAILABLE', 'the server is shutting down');
     return lifecycle.track(next());
   });
   app.use('/v1/spaces/:space/*', spaceAccess(auth));

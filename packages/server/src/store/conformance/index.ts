@@ -1,10 +1,12 @@
 import { describe, it } from 'vitest';
 import type { ServerEventStore } from '../types.js';
 import { liveCases } from './cases-live.js';
+import { nameCases } from './cases-names.js';
 import { pushCases } from './cases-push.js';
 import { readCases } from './cases-read.js';
 import type { CaseContext, ConformanceCase } from './fixtures.js';
 
+export { PROTOTYPE_NAMES } from './cases-names.js';
 export type { CaseContext, ConformanceCase } from './fixtures.js';
 export { pullAll, pushed, run as streamRun } from './fixtures.js';
 
@@ -26,6 +28,7 @@ export const serverStoreConformanceCases: readonly ConformanceCase[] = [
   ...pushCases,
   ...readCases,
   ...liveCases,
+  ...nameCases,
 ];
 
 let spaceCounter = 0;
