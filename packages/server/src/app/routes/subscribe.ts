@@ -21,13 +21,19 @@ export function subscribeRoute(deps: RouteDeps): Handler<AppEnv> {
       lastEventId: c.req.header('last-event-id'),
     });
     if (!query.ok) return c.json(validationErrorBody(query), 400);
+    c.header('X-Accel-Buffering', 'no'); // let proxies pass each message on at once
+    // HEAD runs this GET route and throws the body away unread: a stream started for it
+    // would never end. Answer the headers alone.
+    if (c.req.method === 'HEAD') {
+      return c.body(null, 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    }
+    const signal = c.req.raw.signal;
     const space = c.get('space');
     // Watch before the first pull, so a commit between the two is not missed; and before
     // the stream opens, so a closed store is still an error response (503), not an empty stream.
     const live = new LiveCursor(query.value.after);
     const unwatch = deps.config.store.watch(space, (head) => live.seen(head));
-    c.header('X-Accel-Buffering', 'no'); // let proxies pass each message on at once
-    return streamSSE(c, (stream) => serve(stream, space, live, unwatch, deps));
+    return streamSSE(c, (stream) => serve(stream, space, live, unwatch, deps, signal));
   };
 }
 
@@ -72,9 +78,18 @@ async function serve(
   live: LiveCursor,
   unwatch: () => void,
   deps: RouteDeps,
+  signal: AbortSignal,
 ): Promise<void> {
   const { config, metrics, lifecycle, logger } = deps;
   stream.onAbort(() => live.stop());
+  // The client went away (the host aborts the request's signal) even if the body is never
+  // cancelled: end the loop and the stream, so nothing of it stays behind.
+  const onAbort = () => {
+    live.stop();
+    stream.abort();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), config.heartbeatMs);
   metrics.sseSubscribers++;
   let finished!: () => void;
@@ -114,6 +129,7 @@ async function serve(
     // A failed pull (e.g. the store closed): end the stream; the client reconnects with Last-Event-ID.
     if (!live.stopped) logger({ level: 'error', msg: 'subscribe stream failed', space, error });
   } finally {
+    signal.removeEventListener('abort', onAbort);
     clearInterval(heartbeat);
     unwatch();
     metrics.sseSubscribers--;
