@@ -1,7 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { planPush, type StoredEventRef } from '../plan-push.js';
 import type { PushedEvent, PushOutcome } from '../types.js';
-import { lockKeyText } from './append-sql.js';
+import { APPEND_FUNCTION, lockKeyText } from './append-sql.js';
 import { type EncodedPush, encodeGroup, encodePush } from './encode.js';
 import { GroupCommit, type Waiting } from './group-commit.js';
 import { createStateReader } from './read-state.js';
@@ -52,7 +52,7 @@ const LIMITS = {
  */
 export function createPusher(sql: Sql, schema: string, channel: string) {
   const readState = createStateReader(sql, schema);
-  const appendBatch = `"${schema}".append_batch`;
+  const appendBatch = `"${schema}".${APPEND_FUNCTION}`;
 
   /**
    * One append_batch() call: per push, the head it appended after, or null (stale, nothing
@@ -88,8 +88,10 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     head,
   });
 
+  // READ COMMITTED whatever the database's default: each statement after the lock must see
+  // the commits of the lock's previous holders (see append-sql.ts).
   const lockedPush = (space: string, pushed: PushedEvent[]) =>
-    sql.begin(async (tx) => {
+    sql.begin('isolation level read committed', async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(hashtextextended(${lockKeyText(schema, space)}, 0))`;
       const state = await readState(tx, space, pushed);
       const plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });

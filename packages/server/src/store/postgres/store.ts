@@ -63,7 +63,16 @@ export async function createPostgresServerStore(
   const schema = options.schema ?? 'tidelog';
   checkSchemaName(schema);
   const owned = 'url' in options;
-  const sql = owned ? postgres(options.url, { max: options.max ?? 10, onnotice: () => {} }) : options.sql;
+  // The pool it owns runs READ COMMITTED with synchronous commits whatever the database's or
+  // role's defaults say (a session setting wins over both); the SQL forces the same on a
+  // caller's client, at a cost (see append-sql.ts).
+  const sql = owned
+    ? postgres(options.url, {
+        max: options.max ?? 10,
+        onnotice: () => {},
+        connection: { default_transaction_isolation: 'read committed', synchronous_commit: 'on' },
+      })
+    : options.sql;
   let serverId: string;
   try {
     serverId = await migrate(sql, schema);
