@@ -6,6 +6,7 @@
  * main entry loads no native module or database client.
  */
 export { createMemoryServerStore, type MemoryServerStoreOptions } from './memory.js';
+export { DEFAULT_PAGE_BYTES, eventSize, PageBudget } from './page-budget.js';
 export { type PushPlan, type PushPlanInput, planPush, pushKeys, type StoredEventRef } from './plan-push.js';
 export type * from './types.js';
 export { Watchers } from './watchers.js';

@@ -113,6 +113,7 @@ async function serve(
       const page = await config.store.pull(space, {
         after: live.cursor,
         limit: config.limits.defaultPullLimit,
+        maxBytes: config.limits.maxPageBytes,
       });
       if (page.events.length > 0) {
         const last = page.events[page.events.length - 1] as PositionedEnvelope;

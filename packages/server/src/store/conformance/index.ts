@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import type { ServerEventStore } from '../types.js';
 import { liveCases } from './cases-live.js';
 import { nameCases } from './cases-names.js';
+import { pageCases } from './cases-pages.js';
 import { pushCases } from './cases-push.js';
 import { readCases } from './cases-read.js';
 import type { CaseContext, ConformanceCase } from './fixtures.js';
@@ -29,6 +30,7 @@ export const serverStoreConformanceCases: readonly ConformanceCase[] = [
   ...readCases,
   ...liveCases,
   ...nameCases,
+  ...pageCases,
 ];
 
 let spaceCounter = 0;
