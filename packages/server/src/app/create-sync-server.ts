@@ -22,8 +22,9 @@ import { spaceAccess } from './space-access.js';
 export type SyncServer = Hono<AppEnv> & {
   /**
    * Graceful shutdown: from now on answer 503 to `/v1` requests (and `/healthz`), end
-   * every SSE stream, and resolve once the requests in flight (pushes above all) are done.
-   * The store stays open: close it after this resolves.
+   * every SSE stream, and resolve once the requests in flight (pushes above all) are done,
+   * or at the drain deadline (`drainTimeoutMs`), whichever comes first: then close the
+   * connections still open. The store stays open: close it after this resolves.
    */
   close(): Promise<void>;
   /** The counters behind `/metrics`. */
@@ -63,12 +64,14 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     store: options.store,
     limits: resolveLimits(options.limits),
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
     producerClientId: options.producerClientId ?? 'server',
     now: options.now ?? (() => new Date()),
     pushValidator: options.pushValidator ?? validatePushRequest,
   };
-  if (!Number.isFinite(config.heartbeatMs) || config.heartbeatMs <= 0) {
-    throw new RangeError('heartbeatMs must be a positive number');
+  for (const key of ['heartbeatMs', 'drainTimeoutMs'] as const) {
+    if (!Number.isFinite(config[key]) || config[key] <= 0)
+      throw new RangeError(`${key} must be a positive number`);
   }
   const auth: AuthFunction = options.auth ?? openAuth;
   const logger = options.logger ?? silentLogger;
@@ -150,5 +153,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     return response;
   });
 
-  return Object.assign(app, { close: () => lifecycle.close(), metrics });
+  const close = async () => {
+    const drained = await lifecycle.close(config.drainTimeoutMs);
+    if (!drained) logger({ level: 'warn', msg: 'requests still in flight at the drain deadline' });
+  };
+  return Object.assign(app, { close, metrics });
 }

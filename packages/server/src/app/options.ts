@@ -21,6 +21,12 @@ export interface SyncServerOptions {
   logger?: Logger;
   /** Milliseconds between SSE heartbeat comments (default 15 000). */
   heartbeatMs?: number;
+  /**
+   * How long `close()` waits for requests in flight (default 10 000 ms). A client that
+   * stalls mid-body must not hold a shutdown until Node's request timeout: past the
+   * deadline `close()` resolves anyway, and the host closes the connections left.
+   */
+  drainTimeoutMs?: number;
   /** `meta.clientId` of events appended through the stream route without one (default "server"). */
   producerClientId?: string;
   /** The clock for filled-in `meta.timestamp` (tests). */
@@ -49,6 +55,7 @@ export interface SyncServerConfig {
   store: ServerEventStore;
   limits: ProtocolLimits;
   heartbeatMs: number;
+  drainTimeoutMs: number;
   producerClientId: string;
   now: () => Date;
   pushValidator: PushValidator;
