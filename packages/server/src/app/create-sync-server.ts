@@ -119,7 +119,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     );
   }
 
-  app.get('/healthz', (c) => (lifecycle.closing ? c.json({ ok: false }, 503) : c.json({ ok: true })));
+  // Answered from memory, never a store round trip: a probe must stay fast under load.
+  app.get('/healthz', (c) => {
+    if (lifecycle.closing) return c.json({ ok: false, reason: 'the server is shutting down' }, 503);
+    const health = config.store.health?.() ?? { ok: true };
+    return health.ok ? c.json({ ok: true }) : c.json({ ok: false, reason: health.reason }, 503);
+  });
   app.get('/metrics', (c) =>
     c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
   );

@@ -36,6 +36,9 @@ export interface StreamPage {
   hasMore: boolean;
 }
 
+/** Whether a store can serve now; `reason` says why not (shown by `/healthz`). */
+export type StoreHealth = { ok: true } | { ok: false; reason: string };
+
 /**
  * The one interface every server store implements (memory, SQLite, PostgreSQL, Durable Object).
  * All methods are per space; a space nobody has written to is empty, not an error.
@@ -74,5 +77,10 @@ export interface ServerEventStore {
    * then pulls what it has not seen. Returns an unsubscribe function.
    */
   watch(space: string, listener: (head: number) => void): () => void;
+  /**
+   * Optional: whether the store can serve now, answered at once from what it knows (no
+   * round trip: `/healthz` calls it on every probe). A store without it counts as healthy.
+   */
+  health?(): StoreHealth;
   close(): Promise<void>;
 }

@@ -165,6 +165,10 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Sqli
       checkOpen(closed, what);
       return watchers.add(space, listener);
     },
+    health() {
+      if (closed) return { ok: false, reason: `${what} is closed` };
+      return threaded?.health() ?? { ok: true };
+    },
     async close() {
       if (closed) return;
       closed = true;
