@@ -5,6 +5,7 @@
  * `@tidelog/server/sqlite` and `@tidelog/server/postgres` subpaths so that importing the
  * main entry loads no native module or database client.
  */
+export { Admission, type AdmissionLimits, DEFAULT_ADMISSION } from './admission.js';
 export { RateLimitedError, UnavailableError } from './errors.js';
 export { createMemoryServerStore, type MemoryServerStoreOptions } from './memory.js';
 export { DEFAULT_PAGE_BYTES, eventSize, PageBudget } from './page-budget.js';

@@ -10,6 +10,7 @@ import type { CaseContext, ConformanceCase } from './fixtures.js';
 export { PROTOTYPE_NAMES } from './cases-names.js';
 export type { CaseContext, ConformanceCase } from './fixtures.js';
 export { pullAll, pushed, run as streamRun } from './fixtures.js';
+export { expectQueueBound } from './queue-bound.js';
 
 /** How the conformance suite gets stores to test. */
 export interface ServerStoreConformanceOptions {

@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
+import type { Admission } from '../admission.js';
 import { planPush, type StoredEventRef } from '../plan-push.js';
 import type { PushedEvent, PushOutcome } from '../types.js';
 import { APPEND_FUNCTION, lockKeyText } from './append-sql.js';
@@ -47,10 +48,10 @@ const LIMITS = {
  *    the real state: that plan cannot be stale.
  *
  * @example
- * const push = createPusher(sql, 'tidelog', 'tidelog_tidelog');
+ * const push = createPusher(sql, 'tidelog', 'tidelog_tidelog', new Admission({}, 'the push queue'));
  * const outcome = await push('team-1', events);
  */
-export function createPusher(sql: Sql, schema: string, channel: string) {
+export function createPusher(sql: Sql, schema: string, channel: string, admission: Admission) {
   const readState = createStateReader(sql, schema);
   const appendBatch = `"${schema}".${APPEND_FUNCTION}`;
 
@@ -146,8 +147,14 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     for (const e of pushed) if (!assumed.has(e.streamId)) assumed.set(e.streamId, e.version - 1);
     const plan = planPush({ events: pushed, head: 0, versions: assumed, known: NONE });
     // A plan on the assumed state only has conflicts when the push repeats an id.
-    if (plan.outcome.conflicts.length > 0 || plan.append.length === 0) return lockedPush(space, pushed);
+    if (plan.outcome.conflicts.length > 0 || plan.append.length === 0) {
+      const release = admission.enter(0);
+      return lockedPush(space, pushed).finally(release);
+    }
     const encoded = encodePush(plan.append);
-    return groups.submit(space, { pushed, outcome: plan.outcome, encoded });
+    const job = { pushed, outcome: plan.outcome, encoded };
+    // Refused at once past the queue's bounds: waiting pushes hold their data in memory.
+    const release = admission.enter(LIMITS.weight(job));
+    return groups.submit(space, job).finally(release);
   };
 }

@@ -1,6 +1,7 @@
 import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
 import { MAX_VERSION } from '@tidelog/protocol';
 import postgres, { type Sql } from 'postgres';
+import { Admission, type AdmissionLimits } from '../admission.js';
 import { checkOpen, checkPullOptions, checkStreamOptions } from '../checks.js';
 import { DEFAULT_PAGE_BYTES, ENVELOPE_BYTES } from '../page-budget.js';
 import type { PullPage, ServerEventStore, StreamPage } from '../types.js';
@@ -21,6 +22,12 @@ export type PostgresServerStoreOptions = (
 ) & {
   /** The schema holding the store's tables (default `tidelog`), created if missing. */
   schema?: string;
+  /**
+   * Bounds of the pushes this process holds waiting for (or in) a group commit, across
+   * spaces: past either, a push is refused at once with `UNAVAILABLE` (503, Retry-After)
+   * instead of waiting. Defaults: 1,000 pushes, 64 MiB of event data and meta.
+   */
+  queue?: Partial<AdmissionLimits>;
 };
 
 interface EventRow {
@@ -64,6 +71,7 @@ export async function createPostgresServerStore(
 ): Promise<ServerEventStore> {
   const schema = options.schema ?? 'tidelog';
   checkSchemaName(schema);
+  const admission = new Admission(options.queue, 'the PostgreSQL push queue');
   const owned = 'url' in options;
   // The pool it owns runs READ COMMITTED with synchronous commits whatever the database's or
   // role's defaults say (a session setting wins over both); the SQL forces the same on a
@@ -104,7 +112,7 @@ export async function createPostgresServerStore(
   let closed = false;
   const what = `postgres server store (schema ${schema})`;
 
-  const push = createPusher(sql, schema, channel);
+  const push = createPusher(sql, schema, channel, admission);
   // Pushes still running: close() lets them finish (some wait in a group commit queue and
   // have not reached the database yet) before it ends the pool.
   const pushing = new Set<Promise<unknown>>();

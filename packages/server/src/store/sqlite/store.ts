@@ -1,5 +1,6 @@
 import type { PositionedEnvelope } from '@tidelog/core';
 import { MAX_VERSION } from '@tidelog/protocol';
+import type { AdmissionLimits } from '../admission.js';
 import { checkOpen, checkPullOptions, checkStreamOptions } from '../checks.js';
 import { eventSize, PageBudget } from '../page-budget.js';
 import type { PullPage, PushedEvent, PushOutcome, ServerEventStore, StreamPage } from '../types.js';
@@ -25,6 +26,12 @@ export interface SqliteServerStoreOptions {
    * calling thread (always for `:memory:`, whose data one connection cannot share).
    */
   writer?: 'thread' | 'inline';
+  /**
+   * Bounds of the writer thread's queue: past either, a push is refused at once with
+   * `UNAVAILABLE` (503, Retry-After) instead of waiting. Defaults: 1,000 pushes, 64 MiB of
+   * event data and meta. (The inline writer has no queue.)
+   */
+  queue?: Partial<AdmissionLimits>;
 }
 
 interface EventRow {
@@ -93,7 +100,8 @@ export type SqliteServerStore = ServerEventStore & {
 export function createSqliteServerStore(options: SqliteServerStoreOptions): SqliteServerStore {
   const { db, serverId } = openConnection(options);
   const inMemory = options.filename === ':memory:' || options.filename === '';
-  const threaded = options.writer !== 'inline' && !inMemory ? ThreadWriter.start(options) : undefined;
+  const threaded =
+    options.writer !== 'inline' && !inMemory ? ThreadWriter.start(options, options.queue) : undefined;
   const writeInline = threaded ? undefined : createWriter(db);
   const push = (space: string, events: PushedEvent[]): Promise<PushOutcome> =>
     threaded ? threaded.push(space, events) : Promise.resolve(writeInline!(space, encodeEvents(events)));

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ClosedError, deserializeError, type SerializedError } from '@tidelog/core';
+import { Admission, type AdmissionLimits } from '../admission.js';
 import { UnavailableError } from '../errors.js';
 import type { PushedEvent, PushOutcome, StoreHealth } from '../types.js';
 import type { ConnectionOptions } from './connection.js';
@@ -58,6 +59,7 @@ const MAX_FAILED_STARTS = 5;
 export class ThreadWriter {
   #worker: Worker;
   readonly #options: ConnectionOptions;
+  readonly #admission: Admission;
   readonly #pending = new Map<number, { resolve(o: PushOutcome): void; reject(e: unknown): void }>();
   #next = 1;
   /** Set once closed or given up: every later push fails with it. */
@@ -71,12 +73,13 @@ export class ThreadWriter {
   #exited!: Promise<void>;
 
   /** A writer thread for the file, or undefined when none can be started here. */
-  static start(options: ConnectionOptions): ThreadWriter | undefined {
+  static start(options: ConnectionOptions, queue?: Partial<AdmissionLimits>): ThreadWriter | undefined {
     const worker = spawnWriterThread(options);
-    return worker && new ThreadWriter(worker, options);
+    return worker && new ThreadWriter(worker, options, new Admission(queue, 'the SQLite writer queue'));
   }
 
-  private constructor(worker: Worker, options: ConnectionOptions) {
+  private constructor(worker: Worker, options: ConnectionOptions, admission: Admission) {
+    this.#admission = admission;
     this.#options = options;
     this.#worker = worker;
     this.#attach(worker);
@@ -92,16 +95,31 @@ export class ThreadWriter {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#next++;
     return new Promise<PushOutcome>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      if (this.#pending.size === 1) this.#worker.ref();
+      let release: (() => void) | undefined;
       try {
         // data and meta as JSON text (what the rows store): strings clone far more cheaply
         // than object trees, and the thread has nothing to serialize again.
-        this.#worker.postMessage({ id, space, events: encodeEvents(events) } satisfies WriterRequest);
+        const encoded = encodeEvents(events);
+        let bytes = 0;
+        for (const e of encoded) bytes += e.data.length + e.meta.length;
+        // A full queue refuses the push before it takes any memory here or in the thread.
+        release = this.#admission.enter(bytes);
+        this.#pending.set(id, {
+          resolve: (outcome) => {
+            release!();
+            resolve(outcome);
+          },
+          reject: (error) => {
+            release!();
+            reject(error);
+          },
+        });
+        if (this.#pending.size === 1) this.#worker.ref();
+        this.#worker.postMessage({ id, space, events: encoded } satisfies WriterRequest);
       } catch (error) {
-        // Not serializable (a BigInt, a cycle): nothing reached the thread.
-        this.#pending.delete(id);
-        if (this.#pending.size === 0) this.#worker.unref();
+        // Refused, or not serializable (a BigInt, a cycle): nothing reached the thread.
+        release?.();
+        if (this.#pending.delete(id) && this.#pending.size === 0) this.#worker.unref();
         reject(error);
       }
     });
