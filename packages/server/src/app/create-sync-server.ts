@@ -11,6 +11,7 @@ import { Lifecycle } from './lifecycle.js';
 import { silentLogger } from './logger.js';
 import { SyncMetrics } from './metrics.js';
 import type { SyncServerConfig, SyncServerOptions } from './options.js';
+import { TokenBuckets } from './rate-limit.js';
 import { pullRoute } from './routes/pull.js';
 import { pushRoute } from './routes/push.js';
 import { streamAppendRoute } from './routes/stream-append.js';
@@ -133,7 +134,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (lifecycle.closing) return errorResponse(c, 'UNAVAILABLE', 'the server is shutting down');
     return lifecycle.track(next());
   });
-  app.use('/v1/spaces/:space/*', spaceAccess(auth));
+  const rates = options.rateLimit === false ? undefined : new TokenBuckets(options.rateLimit);
+  app.use(
+    '/v1/spaces/:space/*',
+    spaceAccess(auth, rates, () => config.now().getTime()),
+  );
 
   const body = jsonBody(config.limits.maxPushBytes);
   app.post(ROUTES.push, ...body, pushRoute(deps));

@@ -3,6 +3,7 @@ import type { cors } from 'hono/cors';
 import type { ServerEventStore } from '../store/types.js';
 import type { AuthFunction } from './auth.js';
 import type { Logger } from './logger.js';
+import type { RateLimitOptions } from './rate-limit.js';
 
 /** Options of `createSyncServer`. */
 export interface SyncServerOptions {
@@ -27,6 +28,13 @@ export interface SyncServerOptions {
    * deadline `close()` resolves anyway, and the host closes the connections left.
    */
   drainTimeoutMs?: number;
+  /**
+   * Per-token request rates on `/v1/spaces/…`: a bucket of `burst` requests per bearer
+   * token, refilled at `requestsPerSecond`; past it, 429 `RATE_LIMITED` with Retry-After.
+   * Default `{ requestsPerSecond: 100, burst: 500 }`; `false` turns it off. Requests
+   * without a bearer token (an open server) are not counted.
+   */
+  rateLimit?: Partial<RateLimitOptions> | false;
   /** `meta.clientId` of events appended through the stream route without one (default "server"). */
   producerClientId?: string;
   /** The clock for filled-in `meta.timestamp` (tests). */
