@@ -18,6 +18,7 @@ import { streamAppendRoute } from './routes/stream-append.js';
 import { streamReadRoute } from './routes/stream-read.js';
 import { subscribeRoute } from './routes/subscribe.js';
 import { spaceAccess } from './space-access.js';
+import { SsePages } from './sse-pages.js';
 
 /** The Hono app of the sync server, plus what its host needs to run and stop it. */
 export type SyncServer = Hono<AppEnv> & {
@@ -86,7 +87,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     });
     return serverIdPromise;
   };
-  const deps: RouteDeps = { config, metrics, lifecycle, logger, serverId };
+  const ssePages = new SsePages(config.store, {
+    limit: config.limits.defaultPullLimit,
+    maxBytes: config.limits.maxPageBytes,
+  });
+  const deps: RouteDeps = { config, metrics, lifecycle, logger, serverId, ssePages };
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());

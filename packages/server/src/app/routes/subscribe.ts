@@ -1,4 +1,3 @@
-import type { PositionedEnvelope } from '@tidelog/core';
 import { parseSubscribeQuery, validationErrorBody } from '@tidelog/protocol';
 import type { Handler } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
@@ -41,12 +40,15 @@ export function subscribeRoute(deps: RouteDeps): Handler<AppEnv> {
 class LiveCursor {
   dirty = true; // pull once at the start: events may already be waiting
   stopped = false;
+  /** The highest head the store has reported. */
+  head = 0;
   #wake: (() => void) | undefined;
 
   constructor(public cursor: number) {}
 
   /** The store reports a new head. */
   seen(head: number): void {
+    if (head > this.head) this.head = head;
     if (head > this.cursor) {
       this.dirty = true;
       this.#nudge();
@@ -92,6 +94,7 @@ async function serve(
   else signal.addEventListener('abort', onAbort, { once: true });
   const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), config.heartbeatMs);
   metrics.sseSubscribers++;
+  deps.ssePages.join(space);
   let finished!: () => void;
   const done = new Promise<void>((resolve) => {
     finished = resolve;
@@ -110,21 +113,13 @@ async function serve(
         continue;
       }
       live.dirty = false;
-      const page = await config.store.pull(space, {
-        after: live.cursor,
-        limit: config.limits.defaultPullLimit,
-        maxBytes: config.limits.maxPageBytes,
-      });
-      if (page.events.length > 0) {
-        const last = page.events[page.events.length - 1] as PositionedEnvelope;
-        await stream.writeSSE({
-          event: 'events',
-          id: String(last.position),
-          data: JSON.stringify({ events: page.events }),
-        });
-        live.cursor = last.position;
+      const frame = await deps.ssePages.after(space, live.cursor, live.head);
+      if (frame) {
+        await stream.write(frame.bytes);
+        live.cursor = frame.last;
       }
-      if (page.hasMore) live.dirty = true;
+      // A shared page may have been read before the head this reader was woken for.
+      if (frame?.hasMore || live.cursor < live.head) live.dirty = true;
     }
   } catch (error) {
     // A failed pull (e.g. the store closed): end the stream; the client reconnects with Last-Event-ID.
@@ -134,6 +129,7 @@ async function serve(
     clearInterval(heartbeat);
     unwatch();
     metrics.sseSubscribers--;
+    deps.ssePages.leave(space);
     finished();
   }
 }
