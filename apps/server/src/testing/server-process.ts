@@ -82,9 +82,8 @@ export function spawnServer(
       } catch {
         return; // not one of ours
       }
-      if (listening) return;
       records.push(record);
-      if (record.msg === 'listening') {
+      if (record.msg === 'listening' && !listening) {
         listening = true;
         clearTimeout(timer);
         resolve({ url: String(record.url), child, records, exited, kill: (signal) => child.kill(signal) });
