@@ -6,7 +6,7 @@ import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PositionedEnvelope } from '@tidelog/core';
 import type { PushedEvent } from '@tidelog/server';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { testEvents } from './testing/events.js';
 import { startHealthProber } from './testing/healthz-prober.js';
 import { spawnServer } from './testing/server-process.js';
@@ -48,6 +48,11 @@ describe('soak: the server holds under hostile input, heavy load and slow client
       // test, not the server.
       { logFile: join(dir, 'soak.log') },
     );
+    // However the test ends, the server and the clients it holds go with it.
+    let finished = false;
+    onTestFinished(() => {
+      if (!finished) server.kill('SIGKILL');
+    });
     const { url } = server;
     // /healthz's bound is the server's, not the machine's: on a box shared with other jobs,
     // schedule the server's event loop thread first (Linux nice is per thread; the main
@@ -132,6 +137,11 @@ describe('soak: the server holds under hostile input, heavy load and slow client
 
     const prober = startHealthProber(url);
     const closers: (() => void)[] = [];
+    onTestFinished(async () => {
+      for (const close of closers) close();
+      agent.destroy();
+      await prober.terminate();
+    });
 
     // Paused SSE consumers (never read) and slow ones (read a chunk per push elsewhere).
     const subscribe = (mode: 'paused' | 'slow') =>
@@ -256,6 +266,7 @@ describe('soak: the server holds under hostile input, heavy load and slow client
     agent.destroy();
     server.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
+    finished = true;
     console.log(
       `soak: ${acked.size} events acknowledged, ${retried} pushes retried after 503/429, ` +
         `${report.probes} health probes (max ${report.maxMs.toFixed(1)} ms), heap max ${(heapMax / 2 ** 20).toFixed(0)} MiB`,

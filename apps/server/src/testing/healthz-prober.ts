@@ -54,9 +54,14 @@ probe();
  * const prober = startHealthProber(server.url);
  * const report = await prober.stop();
  */
-export function startHealthProber(url: string, everyMs = 25): { stop(): Promise<ProbeReport> } {
+export function startHealthProber(
+  url: string,
+  everyMs = 25,
+): { stop(): Promise<ProbeReport>; terminate(): Promise<number> } {
   const worker = new Worker(PROBER, { eval: true, workerData: { url, everyMs } });
   return {
+    /** End the prober without a report (a test that failed early). */
+    terminate: () => worker.terminate(),
     async stop() {
       const report = new Promise<ProbeReport>((resolve) => worker.once('message', resolve));
       worker.postMessage('stop');

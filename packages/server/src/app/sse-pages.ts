@@ -10,6 +10,16 @@ export interface SseFrame {
   hasMore: boolean;
 }
 
+/** A frame kept for sharing, and the head its page was read at. */
+interface Entry {
+  head: number;
+  frame: Promise<SseFrame | undefined>;
+  size: number;
+}
+
+/** Frames kept per space: the oldest cursor goes first. */
+const FRAMES_PER_SPACE = 4;
+
 /** Most bytes of frames kept for sharing, across spaces; past it, frames are built per reader. */
 const MAX_SHARED_BYTES = 32 * 1024 * 1024;
 
@@ -31,11 +41,8 @@ const encoder = new TextEncoder();
  * pages.leave('team-1');
  */
 export class SsePages {
-  /** Per space, the latest frame asked for, by its cursor. */
-  readonly #shared = new Map<
-    string,
-    { after: number; head: number; frame: Promise<SseFrame | undefined>; size: number }
-  >();
+  /** Per space, the latest frames asked for, by cursor (readers of one space stand at a few cursors). */
+  readonly #shared = new Map<string, Map<number, Entry>>();
   #sharedBytes = 0;
 
   constructor(
@@ -50,32 +57,35 @@ export class SsePages {
    * a page that cannot hold what woke it.
    */
   after(space: string, after: number, head = 0): Promise<SseFrame | undefined> {
-    const shared = this.#shared.get(space);
-    if (shared?.after === after && shared.head >= head) return shared.frame;
-    if (shared) this.#forget(space);
-    const entry = {
-      after,
-      head: Number.POSITIVE_INFINITY,
-      frame: undefined as unknown as Promise<SseFrame | undefined>,
-      size: 0,
-    };
+    let frames = this.#shared.get(space);
+    const shared = frames?.get(after);
+    if (shared && shared.head >= head) return shared.frame;
+    if (shared) {
+      this.#forget(space, after);
+      frames = this.#shared.get(space); // gone with its last frame
+    }
+    if (!frames) {
+      frames = new Map();
+      this.#shared.set(space, frames);
+    }
     // Until the read answers, its head is unknown: readers that join meanwhile share it
     // (they asked no later than it started, so it reads at least as far as they need).
+    const entry: Entry = { head: Number.POSITIVE_INFINITY, frame: Promise.resolve(undefined), size: 0 };
     entry.frame = this.#build(space, after, (readHead) => {
       entry.head = readHead;
     });
-    const frame = entry.frame;
-    this.#shared.set(space, entry);
-    frame.then(
+    frames.set(after, entry);
+    if (frames.size > FRAMES_PER_SPACE) this.#forget(space, frames.keys().next().value!);
+    entry.frame.then(
       (built) => {
-        if (this.#shared.get(space) !== entry) return;
+        if (this.#shared.get(space)?.get(after) !== entry) return;
         entry.size = built?.bytes.byteLength ?? 0;
         this.#sharedBytes += entry.size;
-        if (this.#sharedBytes > MAX_SHARED_BYTES) this.#forget(space);
+        if (this.#sharedBytes > MAX_SHARED_BYTES) this.#forget(space, after);
       },
-      () => this.#shared.get(space) === entry && this.#forget(space), // a failed read is not kept
+      () => this.#shared.get(space)?.get(after) === entry && this.#forget(space, after), // a failed read is not kept
     );
-    return frame;
+    return entry.frame;
   }
 
   readonly #subscribers = new Map<string, number>();
@@ -90,14 +100,16 @@ export class SsePages {
     const left = (this.#subscribers.get(space) ?? 1) - 1;
     if (left > 0) return void this.#subscribers.set(space, left);
     this.#subscribers.delete(space);
-    this.#forget(space);
+    for (const after of [...(this.#shared.get(space)?.keys() ?? [])]) this.#forget(space, after);
   }
 
-  #forget(space: string): void {
-    const entry = this.#shared.get(space);
-    if (!entry) return;
+  #forget(space: string, after: number): void {
+    const frames = this.#shared.get(space);
+    const entry = frames?.get(after);
+    if (!frames || !entry) return;
     this.#sharedBytes -= entry.size;
-    this.#shared.delete(space);
+    frames.delete(after);
+    if (frames.size === 0) this.#shared.delete(space);
   }
 
   async #build(space: string, after: number, read: (head: number) => void): Promise<SseFrame | undefined> {
