@@ -61,7 +61,13 @@ async function pushOnce(app: ReturnType<typeof createSyncServer>, text: string):
  * `texts`, given each body's JSON text as the server gives it.
  */
 function validationMicros(validator: PushValidator, parsed: unknown[], texts?: string[]): number {
-  const limits = { maxEventsPerPush: 1000, maxPushBytes: 1 << 20, defaultPullLimit: 500, maxPullLimit: 5000 };
+  const limits = {
+    maxEventsPerPush: 1000,
+    maxPushBytes: 1 << 20,
+    defaultPullLimit: 500,
+    maxPullLimit: 5000,
+    maxPageBytes: 4 << 20,
+  };
   const passes: number[] = [];
   for (let pass = 0; pass < 15; pass++) {
     const started = performance.now();

@@ -43,6 +43,7 @@ export async function startServer(
     store,
     logger: log,
     heartbeatMs: config.heartbeatMs,
+    drainTimeoutMs: DRAIN_MS,
     ...(config.tokens ? { auth: tokenAuth(config.tokens) } : {}),
     ...(config.corsOrigin ? { cors: { origin: config.corsOrigin, exposeHeaders: ['X-Request-Id'] } } : {}),
   });
@@ -65,14 +66,18 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      const started = performance.now();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.close(); // 503 from now on, SSE streams ended, in-flight pushes done
+      // 503 from now on, SSE streams ended, in-flight pushes done (or the drain time spent:
+      // a client stalled mid-body must not hold the shutdown up).
+      await app.close();
       if ('closeIdleConnections' in server) server.closeIdleConnections(); // SSE sockets now idle
       let timer: NodeJS.Timeout | undefined;
       const drained = await Promise.race([
         closed.then(() => true),
         new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), DRAIN_MS);
+          // One drain time in all, shared with app.close().
+          timer = setTimeout(() => resolve(false), Math.max(0, DRAIN_MS - (performance.now() - started)));
         }),
       ]);
       clearTimeout(timer);

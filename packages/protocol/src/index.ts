@@ -44,7 +44,15 @@ export {
   validateStreamAppendResponse,
   validateStreamReadResponse,
 } from './responses.js';
-export { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion } from './rules.js';
+export {
+  isEventId,
+  isName,
+  isPosition,
+  isStreamName,
+  isTimestamp,
+  isVersion,
+  isWellFormed,
+} from './rules.js';
 export type {
   AcceptedGroup,
   AppendEventInput,

@@ -1,5 +1,6 @@
 import type { PathSegment } from './issues.js';
 import { MAX_JSON_DEPTH } from './limits.js';
+import { isWellFormed } from './rules.js';
 
 /** Where the JSON walker reports a problem: a path relative to the checked value, and why. */
 export type JsonIssueSink = (path: PathSegment[], message: string) => void;
@@ -7,8 +8,9 @@ export type JsonIssueSink = (path: PathSegment[], message: string) => void;
 /** Where a validator's input came from, when the caller knows (see `validatePushRequest`). */
 export interface JsonSource {
   /**
-   * The exact JSON text the input was parsed from, by `JSON.parse` without a reviver: the
-   * validator then trusts every object in the input to be plain data.
+   * The exact JSON text the input was parsed from, by `JSON.parse` without a reviver, as
+   * decoded from UTF-8 (so well-formed: a lone surrogate can only come from a `\u`
+   * escape): the validator then trusts every object in the input to be plain data.
    */
   json?: string;
 }
@@ -43,7 +45,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /**
  * Check that `value` is a plain JSON object whose every nested value is JSON: strings,
  * finite numbers (JSON.parse turns `1e400` into Infinity, which would be stored as
- * `null`), booleans, null, arrays and plain objects, at most `MAX_JSON_DEPTH` deep, with
+ * `null`), booleans, null, arrays and plain objects, at most `MAX_JSON_DEPTH` deep, every
+ * string and key well-formed Unicode (no lone surrogate), with
  * no `__proto__` or `constructor` key anywhere (FORBIDDEN_KEYS, inlined below: an
  * `includes` per key is measurable on the push path). With `report`, every problem is
  * reported with its path; without, the answer comes at the first problem and no path is
@@ -59,20 +62,21 @@ export function checkJsonObject(value: unknown, report?: JsonIssueSink): boolean
     report?.([], 'must be a JSON object');
     return false;
   }
-  return report ? walk(value, [], 0, report) : isJsonIn(value, 0, false);
+  return report ? walk(value, [], 0, report) : isJsonIn(value, 0, false, false);
 }
 
 /**
  * `checkJsonObject` without a reporter, for a value `JSON.parse` made (no reviver): every
  * object it makes is a plain `{}` or an array, so no prototype needs checking; finite
- * numbers, depth and forbidden keys are checked as `checkJsonObject` checks them.
+ * numbers, depth and forbidden keys are checked as `checkJsonObject` checks them, and
+ * strings too unless `wellFormed` says the text had no escape (see `isEscapeFree`).
  *
  * @example
  * isParsedJsonObject(JSON.parse('{"a":[1,2]}')); // true
  * isParsedJsonObject(JSON.parse('{"a":1e400}')); // false (Infinity)
  */
-export function isParsedJsonObject(value: unknown): value is Record<string, unknown> {
-  return isParsedObject(value) && isJsonIn(value, 0, true);
+export function isParsedJsonObject(value: unknown, wellFormed = false): value is Record<string, unknown> {
+  return isParsedObject(value) && isJsonIn(value, 0, true, wellFormed);
 }
 
 /** `isPlainObject` for a value `JSON.parse` made: an object that is not an array. */
@@ -82,28 +86,30 @@ export function isParsedObject(value: unknown): value is Record<string, unknown>
 
 /**
  * The fast yes/no walk of one value at `depth`. `parsed`: `JSON.parse` made it, so its
- * objects need no prototype check.
+ * objects need no prototype check. `wellFormed`: its strings are known to hold no lone
+ * surrogate, so they need no scan.
  */
-export function isJsonValue(value: unknown, depth: number, parsed: boolean): boolean {
+export function isJsonValue(value: unknown, depth: number, parsed: boolean, wellFormed = false): boolean {
   switch (typeof value) {
     case 'string':
+      return wellFormed || isWellFormed(value);
     case 'boolean':
       return true;
     case 'number':
       return Number.isFinite(value);
     case 'object':
-      return value === null || isJsonIn(value, depth, parsed);
+      return value === null || isJsonIn(value, depth, parsed, wellFormed);
     default:
       return false;
   }
 }
 
 /** `isJsonValue` for an object or array (not null). */
-function isJsonIn(container: object, depth: number, parsed: boolean): boolean {
+function isJsonIn(container: object, depth: number, parsed: boolean, wellFormed: boolean): boolean {
   if (depth >= MAX_JSON_DEPTH) return false;
   if (Array.isArray(container)) {
     for (let i = 0; i < container.length; i++)
-      if (!isJsonValue(container[i], depth + 1, parsed)) return false;
+      if (!isJsonValue(container[i], depth + 1, parsed, wellFormed)) return false;
     return true;
   }
   if (!parsed && !isPlainObject(container)) return false;
@@ -111,15 +117,22 @@ function isJsonIn(container: object, depth: number, parsed: boolean): boolean {
   // Object.prototype were polluted, checking one more value would be harmless).
   for (const key in container) {
     if (key === '__proto__' || key === 'constructor') return false;
-    if (!isJsonValue((container as Record<string, unknown>)[key], depth + 1, parsed)) return false;
+    if (!wellFormed && !isWellFormed(key)) return false;
+    if (!isJsonValue((container as Record<string, unknown>)[key], depth + 1, parsed, wellFormed))
+      return false;
   }
   return true;
 }
+
+const LONE_SURROGATE_MESSAGE = 'must be well-formed Unicode (it holds a lone surrogate)';
 
 /** The reporting walk: same rules as `isJsonValue`, every problem with its path. */
 function walk(value: unknown, path: PathSegment[], depth: number, report: JsonIssueSink): boolean {
   switch (typeof value) {
     case 'string':
+      if (isWellFormed(value)) return true;
+      report([...path], LONE_SURROGATE_MESSAGE);
+      return false;
     case 'boolean':
       return true;
     case 'number':
@@ -154,6 +167,9 @@ function walk(value: unknown, path: PathSegment[], depth: number, report: JsonIs
     path.push(key);
     if (key === '__proto__' || key === 'constructor') {
       report([...path], `the key "${key}" is not allowed`);
+      ok = false;
+    } else if (!isWellFormed(key)) {
+      report([...path], `the key ${LONE_SURROGATE_MESSAGE}`);
       ok = false;
     } else if (!walk(value[key], path, depth + 1, report)) ok = false;
     path.pop();

@@ -12,14 +12,21 @@ export interface ProtocolLimits {
   defaultPullLimit: number;
   /** A larger pull `limit` is clamped to this. */
   maxPullLimit: number;
+  /**
+   * The byte budget of one page (pull, stream read, SSE message): a page stops before the
+   * event that would take its events' JSON past this many bytes, and then says `hasMore`.
+   * A page always holds at least one event, however large.
+   */
+  maxPageBytes: number;
 }
 
-/** docs/protocol.md "Limits": 1,000 events / 1 MiB per push, pulls of 500 up to 5000. */
+/** docs/protocol.md "Limits": 1,000 events / 1 MiB per push; pages of 500 events up to 5000, and at most 4 MiB of event JSON. */
 export const DEFAULT_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
   maxEventsPerPush: 1000,
   maxPushBytes: 1024 * 1024,
   defaultPullLimit: 500,
   maxPullLimit: 5000,
+  maxPageBytes: 4 * 1024 * 1024,
 });
 
 /** Longest event `type`, `clientId`, `commandId`, `correlationId`, `causationId`. */

@@ -1,6 +1,6 @@
 import type { EventMeta, JsonObject } from '@tidelog/core';
 import { checkJsonObject, isJsonValue, isParsedJsonObject, isParsedObject, isPlainObject } from './json.js';
-import { isEventId, isNameFromJson, isStreamName, isTimestamp, isVersion } from './rules.js';
+import { isEventId, isNameFromJson, isStreamName, isTimestamp, isVersion, isWellFormed } from './rules.js';
 import type { PushedEvent } from './types.js';
 
 /*
@@ -40,7 +40,8 @@ function metaOk(meta: unknown, escapeFree: boolean, fromJson: boolean): meta is 
       case 'constructor':
         return false;
       default:
-        if (!isJsonValue(value, 1, fromJson)) return false;
+        if (!escapeFree && !isWellFormed(key)) return false;
+        if (!isJsonValue(value, 1, fromJson, escapeFree)) return false;
     }
   }
   return required === 2;
@@ -98,7 +99,7 @@ export function fastPushEvents(
       !isVersion(version) ||
       !isNameFromJson(type, escapeFree) ||
       !isVersion(schemaVersion) ||
-      !(fromJson ? isParsedJsonObject(data) : checkJsonObject(data)) ||
+      !(fromJson ? isParsedJsonObject(data, escapeFree) : checkJsonObject(data)) ||
       !metaOk(meta, escapeFree, fromJson)
     ) {
       return undefined;

@@ -66,9 +66,18 @@ describe('parseSubscribeQuery', () => {
 
 describe('parseStreamReadQuery', () => {
   it('defaults from to 1 and reads 0 as 1', () => {
-    expect(parseStreamReadQuery({})).toEqual({ ok: true, value: { from: 1 } });
-    expect(parseStreamReadQuery({ from: '0' })).toEqual({ ok: true, value: { from: 1 } });
-    expect(parseStreamReadQuery({ from: '3' })).toEqual({ ok: true, value: { from: 3 } });
+    expect(parseStreamReadQuery({})).toEqual({ ok: true, value: { from: 1, limit: 500 } });
+    expect(parseStreamReadQuery({ from: '0' })).toEqual({ ok: true, value: { from: 1, limit: 500 } });
+    expect(parseStreamReadQuery({ from: '3' })).toEqual({ ok: true, value: { from: 3, limit: 500 } });
+  });
+
+  it('pages stream reads as pull: limit defaults to 500, is clamped to 5000, and is at least 1', () => {
+    expect(parseStreamReadQuery({ limit: '7' })).toEqual({ ok: true, value: { from: 1, limit: 7 } });
+    expect(parseStreamReadQuery({ limit: '9'.repeat(400) })).toEqual({
+      ok: true,
+      value: { from: 1, limit: 5000 },
+    });
+    expect(parseStreamReadQuery({ limit: '0' })).toMatchObject({ ok: false, issues: [{ path: 'limit' }] });
   });
 
   it.each(['-1', 'x', '2147483648', '1.5'])('refuses from=%s', (from) => {

@@ -32,17 +32,23 @@ export function parsePullQuery(
 ): Validation<PullQuery> {
   const issues = new IssueList();
   const after = cursor(query.after, 'after', issues);
-  let limit = limits.defaultPullLimit;
-  if (query.limit !== undefined && query.limit !== null) {
-    const value = parseCount(query.limit);
-    if (value === undefined || value < 1) {
-      issues.add(
-        'limit',
-        `must be an integer of at least 1, got ${JSON.stringify(query.limit.slice(0, 40))}`,
-      );
-    } else limit = Math.min(value, limits.maxPullLimit);
-  }
+  const limit = pageLimit(query.limit, limits, issues);
   return issues.empty ? { ok: true, value: { after, limit } } : invalid(issues.result());
+}
+
+/** A page size (`limit`): default `defaultPullLimit`, clamped to `maxPullLimit`, at least 1. */
+function pageLimit(
+  text: QueryValue,
+  limits: Pick<ProtocolLimits, 'defaultPullLimit' | 'maxPullLimit'>,
+  issues: IssueList,
+): number {
+  if (text === undefined || text === null) return limits.defaultPullLimit;
+  const value = parseCount(text);
+  if (value === undefined || value < 1) {
+    issues.add('limit', `must be an integer of at least 1, got ${JSON.stringify(text.slice(0, 40))}`);
+    return limits.defaultPullLimit;
+  }
+  return Math.min(value, limits.maxPullLimit);
 }
 
 /**
@@ -63,15 +69,20 @@ export function parseSubscribeQuery(query: {
 }
 
 /**
- * Parse `GET …/streams/:streamId?from=`: the first version to read, default 1
- * (0 also means "from the start"); above `MAX_VERSION` is an `INVALID_REQUEST`.
+ * Parse `GET …/streams/:streamId?from=&limit=`: the first version to read, default 1
+ * (0 also means "from the start"; above `MAX_VERSION` is an `INVALID_REQUEST`), and the
+ * page size, as pull's `limit`.
  *
  * @example
- * parseStreamReadQuery({ from: '3' }); // { ok: true, value: { from: 3 } }
+ * parseStreamReadQuery({ from: '3' }); // { ok: true, value: { from: 3, limit: 500 } }
  */
-export function parseStreamReadQuery(query: { from?: QueryValue }): Validation<StreamReadQuery> {
+export function parseStreamReadQuery(
+  query: { from?: QueryValue; limit?: QueryValue },
+  limits: Pick<ProtocolLimits, 'defaultPullLimit' | 'maxPullLimit'> = DEFAULT_LIMITS,
+): Validation<StreamReadQuery> {
   const issues = new IssueList();
   const from = cursor(query.from, 'from', issues, 1);
   if (issues.empty && from > MAX_VERSION) issues.add('from', `must be at most ${MAX_VERSION}`);
-  return issues.empty ? { ok: true, value: { from: Math.max(1, from) } } : invalid(issues.result());
+  const limit = pageLimit(query.limit, limits, issues);
+  return issues.empty ? { ok: true, value: { from: Math.max(1, from), limit } } : invalid(issues.result());
 }

@@ -27,8 +27,9 @@ describe('response validators', () => {
       true,
     );
     expect(validateEventsMessage(JSON.stringify({ events: positioned(2) })).ok).toBe(true);
-    expect(validateStreamReadResponse({ events: positioned(2), version: 2 }).ok).toBe(true);
-    expect(validateStreamReadResponse({ events: [], version: 0 }).ok).toBe(true);
+    expect(validateStreamReadResponse({ events: positioned(2), version: 2, hasMore: false }).ok).toBe(true);
+    expect(validateStreamReadResponse({ events: positioned(2), version: 2 }).ok).toBe(false);
+    expect(validateStreamReadResponse({ events: [], version: 0, hasMore: false }).ok).toBe(true);
     expect(
       validateStreamAppendResponse({ fromVersion: 1, toVersion: 1, fromPosition: 4, toPosition: 4 }).ok,
     ).toBe(true);

@@ -224,16 +224,17 @@ export function validateEventsMessage(input: unknown): Validation<EventsMessage>
 }
 
 /**
- * Validate a stream read response body: events ascending by version, and `version`.
+ * Validate a stream read response body: events ascending by version, `version`, `hasMore`.
  *
  * @example
- * validateStreamReadResponse({ events: [], version: 0 }).ok; // true
+ * validateStreamReadResponse({ events: [], version: 0, hasMore: false }).ok; // true
  */
 export function validateStreamReadResponse(input: unknown): Validation<StreamReadResponse> {
   return envelopeBody(input, (body, issues) => {
     const events = checkEnvelopes(body.events, issues, 'version');
     if (!(body.version === 0 || isVersion(body.version)))
       issues.add('version', 'must be a non-negative integer');
-    return { events, version: body.version as number };
+    if (typeof body.hasMore !== 'boolean') issues.add('hasMore', 'must be a boolean');
+    return { events, version: body.version as number, hasMore: body.hasMore as boolean };
   });
 }

@@ -17,7 +17,7 @@ const STREAM_CHARS = /^[A-Za-z0-9._:@/-]+$/;
 export const MESSAGES = {
   id: 'must be a lowercase UUID such as "0190f5b8-8d5a-7c3e-9a1b-2c3d4e5f6a7b"',
   streamId: 'must be 1-200 characters of [A-Za-z0-9._:@/-]',
-  name: `must be a string of 1-${MAX_NAME_LENGTH} characters without control characters`,
+  name: `must be a string of 1-${MAX_NAME_LENGTH} characters without control characters or lone surrogates`,
   version: `must be an integer from 1 to ${MAX_VERSION}`,
   timestamp: 'must be an ISO-8601 UTC timestamp such as "2025-01-31T12:00:00.000Z"',
   position: 'must be a non-negative integer',
@@ -76,24 +76,48 @@ export function isStreamName(value: unknown): value is string {
 
 /**
  * True for an event type, client id or command/correlation/causation id: 1–200
- * characters, none a control character.
+ * characters, none a control character, and well-formed Unicode (no lone surrogate: one
+ * such as `"A\ud800B"` has no UTF-8 form, so each database would store it differently).
  *
  * @example
  * isName('ItemAdded'); // true
+ * isName('A\ud800B'); // false
  */
 export function isName(value: unknown): value is string {
   if (typeof value !== 'string' || value.length < 1 || value.length > MAX_NAME_LENGTH) return false;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) return false; // a control character
+    if (c >= 0xd800 && c <= 0xdfff) {
+      // A high surrogate followed by a low one is one character; anything else is lone.
+      const next = value.charCodeAt(i + 1);
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    }
   }
   return true;
+}
+
+/** A surrogate code unit that is not half of a pair. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * True when a string is well-formed Unicode: no lone surrogate (what
+ * `String.prototype.isWellFormed` answers, on runtimes that lack it too).
+ *
+ * @example
+ * isWellFormed('\ud83d\ude00'); // true (one emoji)
+ * isWellFormed('A\ud800B'); // false
+ */
+export function isWellFormed(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
 }
 
 /**
  * `isName` for a string parsed from JSON text with no backslash and no DEL (U+007F, see
  * `isEscapeFree`): the JSON grammar keeps control characters U+0000–U+001F out of strings
- * unless escaped, so only the length is left to check. `escapeFree` says the caller knows
+ * unless escaped, and text decoded from UTF-8 holds no lone surrogate unless escaped, so
+ * only the length is left to check. `escapeFree` says the caller knows
  * this holds; without it this is `isName`.
  *
  * @example

@@ -60,15 +60,20 @@ export interface EventsMessage {
   events: PositionedEnvelope[];
 }
 
-/** `GET /v1/spaces/:space/streams/:streamId` query: first version to read (default 1). */
+/** `GET /v1/spaces/:space/streams/:streamId` query: first version to read (default 1), page size. */
 export interface StreamReadQuery {
   from: number;
+  limit: number;
 }
 
-/** `GET /v1/spaces/:space/streams/:streamId` 200 response body. */
+/**
+ * `GET /v1/spaces/:space/streams/:streamId` 200 response body: one page, ascending by
+ * version; `hasMore` when the stream holds events after the page's last.
+ */
 export interface StreamReadResponse {
   events: PositionedEnvelope[];
   version: number;
+  hasMore: boolean;
 }
 
 /** One event of an append: the server mints a missing id and fills meta in. */

@@ -16,6 +16,7 @@ export { createSyncServer, type SyncServer } from './app/create-sync-server.js';
 export { jsonLogger, type Logger, type LogRecord, silentLogger } from './app/logger.js';
 export { SyncMetrics } from './app/metrics.js';
 export type { PushValidator, SyncServerOptions } from './app/options.js';
+export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './app/rate-limit.js';
 export {
   AsyncTransactionError,
   type AtLeastOnceOptions,
@@ -34,6 +35,7 @@ export {
   serveProjections,
 } from './consumer/index.js';
 export type * from './consumer/types.js';
+export { RateLimitedError, UnavailableError } from './store/errors.js';
 export { createMemoryServerStore, type MemoryServerStoreOptions } from './store/memory.js';
 export type {
   AcceptedGroup,

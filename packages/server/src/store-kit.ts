@@ -7,6 +7,9 @@
  *
  * Prove a store with `runServerStoreConformance` from `@tidelog/server/testing`.
  */
+
+export { Admission, type AdmissionLimits, DEFAULT_ADMISSION } from './store/admission.js';
+export { DEFAULT_PAGE_BYTES, eventSize, PageBudget } from './store/page-budget.js';
 export {
   type PushPlan,
   type PushPlanInput,

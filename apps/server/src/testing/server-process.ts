@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync, readFileSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,20 @@ export interface ServerProcess {
  */
 export function spawnServer(
   env: Record<string, string>,
-  { via = 'source', startTimeoutMs = 60_000 }: { via?: 'source' | 'npm-start'; startTimeoutMs?: number } = {},
+  {
+    via = 'source',
+    startTimeoutMs = 60_000,
+    logFile,
+  }: {
+    via?: 'source' | 'npm-start';
+    startTimeoutMs?: number;
+    /**
+     * Write the server's log lines to this file instead of reading them here (`records`
+     * then holds only the lines up to 'listening'): a pipe this process reads late would
+     * block the server's writes, so load tests keep it off the pipe.
+     */
+    logFile?: string;
+  } = {},
 ): Promise<ServerProcess> {
   const args =
     via === 'npm-start'
@@ -37,7 +51,7 @@ export function spawnServer(
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TIDELOG_TOKENS: '', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFile === undefined ? 'pipe' : openSync(logFile, 'w'), 'pipe'],
   });
   const records: Record<string, unknown>[] = [];
   let stderr = '';
@@ -60,7 +74,8 @@ export function spawnServer(
         ),
       );
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    let listening = false;
+    const onLine = (line: string) => {
       let record: Record<string, unknown>;
       try {
         record = JSON.parse(line) as Record<string, unknown>;
@@ -68,10 +83,25 @@ export function spawnServer(
         return; // not one of ours
       }
       records.push(record);
-      if (record.msg === 'listening') {
+      if (record.msg === 'listening' && !listening) {
+        listening = true;
         clearTimeout(timer);
         resolve({ url: String(record.url), child, records, exited, kill: (signal) => child.kill(signal) });
       }
+    };
+    if (logFile === undefined) {
+      createInterface({ input: child.stdout! }).on('line', onLine);
+      return;
+    }
+    // Read the file as it grows until the server says it listens, then stop watching it.
+    let read = 0;
+    const watcher = watch(logFile, () => {
+      const text = readFileSync(logFile, 'utf8');
+      const end = text.lastIndexOf('\n') + 1;
+      for (const line of text.slice(read, end).split('\n')) if (line) onLine(line);
+      read = end;
+      if (listening) watcher.close();
     });
+    void exited.then(() => watcher.close());
   });
 }

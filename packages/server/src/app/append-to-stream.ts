@@ -112,7 +112,10 @@ async function originalAppend(
 ): Promise<StreamAppendResponse | undefined> {
   const after = exactVersion(expected);
   if (after === undefined) return undefined;
-  const { events } = await ctx.store.readStream(ctx.space, ctx.streamId, { fromVersion: after + 1 });
+  const { events } = await ctx.store.readStream(ctx.space, ctx.streamId, {
+    fromVersion: after + 1,
+    limit: ids.length,
+  });
   if (events.length < ids.length || !ids.every((id, i) => events[i]!.id === id)) return undefined;
   return {
     fromVersion: after + 1,

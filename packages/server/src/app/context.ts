@@ -3,6 +3,7 @@ import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { SyncMetrics } from './metrics.js';
 import type { SyncServerConfig } from './options.js';
+import type { SsePages } from './sse-pages.js';
 
 /** Hono variables set by the middleware for the routes. */
 export interface AppEnv {
@@ -25,6 +26,8 @@ export interface RouteDeps {
   logger: Logger;
   /** The store's serverId, read once. */
   serverId: () => Promise<string>;
+  /** SSE messages, built once per space and cursor and shared by its subscribers. */
+  ssePages: SsePages;
 }
 
 /**

@@ -11,19 +11,22 @@ import { Lifecycle } from './lifecycle.js';
 import { silentLogger } from './logger.js';
 import { SyncMetrics } from './metrics.js';
 import type { SyncServerConfig, SyncServerOptions } from './options.js';
+import { TokenBuckets } from './rate-limit.js';
 import { pullRoute } from './routes/pull.js';
 import { pushRoute } from './routes/push.js';
 import { streamAppendRoute } from './routes/stream-append.js';
 import { streamReadRoute } from './routes/stream-read.js';
 import { subscribeRoute } from './routes/subscribe.js';
 import { spaceAccess } from './space-access.js';
+import { SsePages } from './sse-pages.js';
 
 /** The Hono app of the sync server, plus what its host needs to run and stop it. */
 export type SyncServer = Hono<AppEnv> & {
   /**
    * Graceful shutdown: from now on answer 503 to `/v1` requests (and `/healthz`), end
-   * every SSE stream, and resolve once the requests in flight (pushes above all) are done.
-   * The store stays open: close it after this resolves.
+   * every SSE stream, and resolve once the requests in flight (pushes above all) are done,
+   * or at the drain deadline (`drainTimeoutMs`), whichever comes first: then close the
+   * connections still open. The store stays open: close it after this resolves.
    */
   close(): Promise<void>;
   /** The counters behind `/metrics`. */
@@ -63,12 +66,14 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     store: options.store,
     limits: resolveLimits(options.limits),
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
     producerClientId: options.producerClientId ?? 'server',
     now: options.now ?? (() => new Date()),
     pushValidator: options.pushValidator ?? validatePushRequest,
   };
-  if (!Number.isFinite(config.heartbeatMs) || config.heartbeatMs <= 0) {
-    throw new RangeError('heartbeatMs must be a positive number');
+  for (const key of ['heartbeatMs', 'drainTimeoutMs'] as const) {
+    if (!Number.isFinite(config[key]) || config[key] <= 0)
+      throw new RangeError(`${key} must be a positive number`);
   }
   const auth: AuthFunction = options.auth ?? openAuth;
   const logger = options.logger ?? silentLogger;
@@ -82,7 +87,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     });
     return serverIdPromise;
   };
-  const deps: RouteDeps = { config, metrics, lifecycle, logger, serverId };
+  const ssePages = new SsePages(config.store, {
+    limit: config.limits.defaultPullLimit,
+    maxBytes: config.limits.maxPageBytes,
+  });
+  const deps: RouteDeps = { config, metrics, lifecycle, logger, serverId, ssePages };
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());
@@ -116,16 +125,25 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     );
   }
 
-  app.get('/healthz', (c) => (lifecycle.closing ? c.json({ ok: false }, 503) : c.json({ ok: true })));
+  // Answered from memory, never a store round trip: a probe must stay fast under load.
+  app.get('/healthz', (c) => {
+    if (lifecycle.closing) return c.json({ ok: false, reason: 'the server is shutting down' }, 503);
+    const health = config.store.health?.() ?? { ok: true };
+    return health.ok ? c.json({ ok: true }) : c.json({ ok: false, reason: health.reason }, 503);
+  });
   app.get('/metrics', (c) =>
     c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
   );
 
   app.use('/v1/*', async (c, next) => {
-    if (lifecycle.closing) return errorResponse(c, 'SERVICE_UNAVAILABLE', 'the server is shutting down');
+    if (lifecycle.closing) return errorResponse(c, 'UNAVAILABLE', 'the server is shutting down');
     return lifecycle.track(next());
   });
-  app.use('/v1/spaces/:space/*', spaceAccess(auth));
+  const rates = options.rateLimit === false ? undefined : new TokenBuckets(options.rateLimit);
+  app.use(
+    '/v1/spaces/:space/*',
+    spaceAccess(auth, rates, () => config.now().getTime()),
+  );
 
   const body = jsonBody(config.limits.maxPushBytes);
   app.post(ROUTES.push, ...body, pushRoute(deps));
@@ -150,5 +168,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     return response;
   });
 
-  return Object.assign(app, { close: () => lifecycle.close(), metrics });
+  const close = async () => {
+    const drained = await lifecycle.close(config.drainTimeoutMs);
+    if (!drained) logger({ level: 'warn', msg: 'requests still in flight at the drain deadline' });
+  };
+  return Object.assign(app, { close, metrics });
 }

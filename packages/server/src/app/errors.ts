@@ -12,16 +12,29 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
  * return errorResponse(c, 'FORBIDDEN', `this token may not use space "${space}"`);
  */
 export function errorResponse(c: Context, code: ErrorCode, message: string, details?: Json): Response {
+  // 429 and 503 say when to come back (a client retries them; see the protocol docs).
+  if (code === 'RATE_LIMITED' || code === 'UNAVAILABLE')
+    c.header('Retry-After', String(retryAfterOf(details)));
   return c.json(errorBody(code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
 }
 
+/** Seconds a client should wait before retrying a 429 or 503: `details.retryAfter`, else 1. */
+function retryAfterOf(details: Json | undefined): number {
+  if (typeof details === 'object' && details !== null && !Array.isArray(details)) {
+    const seconds = details.retryAfter;
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) return Math.ceil(seconds);
+  }
+  return 1;
+}
+
 /** Core error codes as HTTP codes: a store's `ValidationError` is the client's bad request. */
-const CORE_CODES: Record<string, ErrorCode> = {
-  VALIDATION_ERROR: 'INVALID_REQUEST',
-  VERSION_CONFLICT: 'VERSION_CONFLICT',
-  DUPLICATE_EVENT: 'DUPLICATE_EVENT',
-  CLOSED: 'SERVICE_UNAVAILABLE',
-};
+// A Map: a thrown error's `code` may be any string, `constructor` included.
+const CORE_CODES = new Map<string, ErrorCode>([
+  ['VALIDATION_ERROR', 'INVALID_REQUEST'],
+  ['VERSION_CONFLICT', 'VERSION_CONFLICT'],
+  ['DUPLICATE_EVENT', 'DUPLICATE_EVENT'],
+  ['CLOSED', 'UNAVAILABLE'],
+]);
 
 const STATUS_CODES = new Map<number, ErrorCode>(
   Object.entries(ERROR_STATUS).map(([code, status]) => [status, code as ErrorCode]),
@@ -41,7 +54,7 @@ export function errorFromThrown(c: Context, error: unknown): { response: Respons
     return { response: errorResponse(c, code, error.message || code), internal: error.status >= 500 };
   }
   if (hasErrorCode(error)) {
-    const code = CORE_CODES[error.code] ?? (isErrorCode(error.code) ? error.code : undefined);
+    const code = CORE_CODES.get(error.code) ?? (isErrorCode(error.code) ? error.code : undefined);
     if (code !== undefined) {
       const { message, details } = serializeError(error);
       return { response: errorResponse(c, code, message, details), internal: code === 'INTERNAL' };

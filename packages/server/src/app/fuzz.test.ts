@@ -52,7 +52,7 @@ const BAD: Record<string, unknown[]> = {
   ],
   streamId: ['', 'a b', 'x'.repeat(201), 'é', 7, null, '\n', '*'],
   version: [0, -1, 1.5, '1', null, 2 ** 31, 1e300, [], 'raw:1e400'],
-  type: ['', 'x'.repeat(201), 5, null, 'a\u0000b', {}],
+  type: ['', 'x'.repeat(201), 5, null, 'a\u0000b', {}, 'A\ud800B', '\udfff', 'raw:"x\\ud83d"'],
   schemaVersion: [0, -3, 0.5, '2', null, 'raw:-0.0001'],
   data: [
     null,
@@ -64,6 +64,8 @@ const BAD: Record<string, unknown[]> = {
     'raw:{"a":{"constructor":{"prototype":{}}}}',
     'raw:{"n":1e999}',
     `raw:${'{"d":'.repeat(100)}1${'}'.repeat(100)}`,
+    { note: 'lone \ud800 surrogate' },
+    'raw:{"\\udc00":1}',
   ],
   meta: [
     null,
@@ -73,6 +75,8 @@ const BAD: Record<string, unknown[]> = {
     { timestamp: 'yesterday', clientId: 'c' },
     { timestamp: '2025-02-30T00:00:00Z', clientId: 'c' },
     { timestamp: '2025-01-31T12:00:00Z', clientId: '' },
+    { timestamp: '2025-01-31T12:00:00Z', clientId: 'c\ud800' },
+    { timestamp: '2025-01-31T12:00:00Z', clientId: 'c', causationId: '\udbff' },
   ],
 };
 
@@ -365,7 +369,12 @@ describe('fuzz: 10,000 random and malformed requests', () => {
     const seed = events('seed', 3);
     await inner.push('team-1', seed);
     const before = await inner.pull('team-1', { after: 0, limit: 100 });
-    const app = createSyncServer({ store, auth: tokenAuth({ all: ['*'], narrow: ['team-1'] }) });
+    // No rate limit: 10,000 requests of one token are the point here (rates: rate-limit.test.ts).
+    const app = createSyncServer({
+      store,
+      auth: tokenAuth({ all: ['*'], narrow: ['team-1'] }),
+      rateLimit: false,
+    });
     const seen = new Map<string, number>();
 
     await fc.assert(
@@ -394,5 +403,86 @@ describe('fuzz: 10,000 random and malformed requests', () => {
     });
     expect(ok.status).toBe(200);
     expect((await app.request('/healthz')).status).toBe(200);
+  }, 120_000);
+});
+
+/** Valid but odd requests: each must be served (2xx/3xx/4xx, never 5xx) and leave nothing behind. */
+describe('fuzz: valid but odd requests', () => {
+  const NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__'];
+  const name = fc.constantFrom(...NAMES, 'team-1', 's');
+  const huge = fc.constantFrom('9007199254740991', '9007199254740992', '1'.repeat(40), '9'.repeat(400), '0');
+
+  it('prototype names for spaces and streams, HEAD and OPTIONS on every route, huge limit/after values', async () => {
+    const inner = createMemoryServerStore({ serverId: 'fuzz' });
+    let watching = 0;
+    const store: ServerEventStore = {
+      ...inner,
+      watch: (space, listener) => {
+        watching++;
+        const stop = inner.watch(space, listener);
+        return () => {
+          watching--;
+          stop();
+        };
+      },
+    };
+    const app = createSyncServer({ store, auth: tokenAuth({ all: ['*'] }), rateLimit: false, cors: true });
+    const pushed = new Map<string, number>(); // space → events acknowledged
+    const paths = (space: string, stream: string) => [
+      `/v1/spaces/${space}/push`,
+      `/v1/spaces/${space}/pull`,
+      `/v1/spaces/${space}/subscribe`,
+      `/v1/spaces/${space}/streams/${stream}`,
+      '/healthz',
+      '/metrics',
+    ];
+    const odd = fc.oneof(
+      fc.tuple(name, name).map(([space, stream]) => ({ kind: 'push' as const, space, stream })),
+      fc
+        .tuple(name, name, fc.constantFrom('HEAD', 'OPTIONS'), fc.nat(5))
+        .map(([space, stream, method, i]) => ({
+          kind: 'method' as const,
+          method,
+          path: paths(space, stream)[i]!,
+        })),
+      fc.tuple(name, huge, huge, fc.boolean()).map(([space, after, limit, stream]) => ({
+        kind: 'query' as const,
+        path: stream
+          ? `/v1/spaces/${space}/streams/${space}?from=${after.slice(0, 9)}&limit=${limit}`
+          : `/v1/spaces/${space}/pull?after=${after}&limit=${limit}`,
+      })),
+    );
+    await fc.assert(
+      fc.asyncProperty(odd, async (r) => {
+        if (r.kind === 'push') {
+          const version =
+            (await inner.readStream(r.space, r.stream, { fromVersion: 2 ** 31 - 1 })).version + 1;
+          const res = await app.request(`/v1/spaces/${r.space}/push`, {
+            method: 'POST',
+            headers: { ...GOOD, ...JSON_TYPE },
+            body: JSON.stringify({ clientId: 'c', events: [validEvent(r.stream, version)] }),
+          });
+          const body = (await res.json()) as { accepted: unknown[]; conflicts: unknown[] };
+          expect([res.status, body.accepted.length, body.conflicts]).toEqual([200, 1, []]);
+          pushed.set(r.space, (pushed.get(r.space) ?? 0) + 1);
+          return;
+        }
+        const method = r.kind === 'method' ? r.method : 'GET';
+        const res = await app.request(r.path, { method, headers: { ...GOOD, origin: 'http://x' } });
+        const text = await res.text();
+        expect(res.status, `${method} ${r.path} → ${res.status} ${text.slice(0, 200)}`).toBeLessThan(500);
+        if (method === 'HEAD') expect(text).toBe('');
+        if (r.kind === 'query') {
+          const tooBig = /after=(9007199254740992|1{40}|9{400})(&|$)|limit=0$/.test(r.path);
+          expect(res.status, r.path).toBe(tooBig ? 400 : 200);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    // Nothing left behind: no subscription, and every space holds exactly what was acknowledged.
+    expect(watching).toBe(0);
+    expect(app.metrics.sseSubscribers).toBe(0);
+    for (const [space, count] of pushed) expect(await inner.head(space), space).toBe(count);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
   }, 120_000);
 });

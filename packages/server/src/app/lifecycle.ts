@@ -45,10 +45,29 @@ export class Lifecycle {
     });
   }
 
-  /** Stop taking work, stop every long-lived task, and wait until nothing is in flight. */
-  async close(): Promise<void> {
+  /**
+   * Stop taking work, stop every long-lived task, and wait until nothing is in flight or
+   * `deadlineMs` has passed. True when everything drained; false at the deadline, with
+   * requests still open (a client stalled mid-body: only closing its connection ends it).
+   *
+   * @example
+   * if (!(await lifecycle.close(10_000))) server.closeAllConnections();
+   */
+  async close(deadlineMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.#closing = true;
     for (const stop of [...this.#closers]) stop();
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<false>((resolve) => {
+      if (Number.isFinite(deadlineMs)) timer = setTimeout(() => resolve(false), deadlineMs);
+    });
+    const drained = (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      return true as const;
+    })();
+    try {
+      return await Promise.race([drained, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -14,6 +14,17 @@ const labels = (pairs: Record<string, string>) =>
     .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
     .join(',')}}`;
 
+/** The JavaScript heap in use, where the runtime tells (Node); undefined elsewhere. */
+function heapUsed(): number | undefined {
+  const memoryUsage = (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process
+    ?.memoryUsage;
+  try {
+    return memoryUsage?.().heapUsed;
+  } catch {
+    return undefined; // a runtime that stubs process.memoryUsage
+  }
+}
+
 const newHistogram = (): Histogram => ({ counts: BUCKETS.map(() => 0), sum: 0, count: 0 });
 
 /** `map.get(key)`, created by `make` the first time. */
@@ -83,6 +94,9 @@ export class SyncMetrics {
     counter('tidelog_conflicts_total', 'Push conflicts reported plus appends answered 409.', this.conflicts);
     counter('tidelog_duplicates_total', 'Pushed events acknowledged as duplicates.', this.duplicates);
     counter('tidelog_sse_subscribers', 'Open subscribe (SSE) streams.', this.sseSubscribers, 'gauge');
+    const heap = heapUsed();
+    if (heap !== undefined)
+      counter('tidelog_heap_used_bytes', 'JavaScript heap in use (Node).', heap, 'gauge');
     out.push('# HELP tidelog_http_requests_total HTTP requests by method, route and status.');
     out.push('# TYPE tidelog_http_requests_total counter');
     for (const [method, byRoute] of this.#requests) {

@@ -77,7 +77,7 @@ describe('errors', () => {
     expect((await invalid.json('GET', '/v1/spaces/t/pull')).status).toBe(400);
     const closed = harness({ store: failingStore(new ClosedError('store closed')) });
     const res = await closed.json<{ error: { code: string } }>('GET', '/v1/spaces/t/pull');
-    expect([res.status, res.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect([res.status, res.body.error.code]).toEqual([503, 'UNAVAILABLE']);
   });
 });
 

@@ -3,6 +3,7 @@ import type { cors } from 'hono/cors';
 import type { ServerEventStore } from '../store/types.js';
 import type { AuthFunction } from './auth.js';
 import type { Logger } from './logger.js';
+import type { RateLimitOptions } from './rate-limit.js';
 
 /** Options of `createSyncServer`. */
 export interface SyncServerOptions {
@@ -21,6 +22,19 @@ export interface SyncServerOptions {
   logger?: Logger;
   /** Milliseconds between SSE heartbeat comments (default 15 000). */
   heartbeatMs?: number;
+  /**
+   * How long `close()` waits for requests in flight (default 10 000 ms). A client that
+   * stalls mid-body must not hold a shutdown until Node's request timeout: past the
+   * deadline `close()` resolves anyway, and the host closes the connections left.
+   */
+  drainTimeoutMs?: number;
+  /**
+   * Per-token request rates on `/v1/spaces/…`: a bucket of `burst` requests per bearer
+   * token, refilled at `requestsPerSecond`; past it, 429 `RATE_LIMITED` with Retry-After.
+   * Default `{ requestsPerSecond: 100, burst: 500 }`; `false` turns it off. Requests
+   * without a bearer token (an open server) are not counted.
+   */
+  rateLimit?: Partial<RateLimitOptions> | false;
   /** `meta.clientId` of events appended through the stream route without one (default "server"). */
   producerClientId?: string;
   /** The clock for filled-in `meta.timestamp` (tests). */
@@ -49,6 +63,7 @@ export interface SyncServerConfig {
   store: ServerEventStore;
   limits: ProtocolLimits;
   heartbeatMs: number;
+  drainTimeoutMs: number;
   producerClientId: string;
   now: () => Date;
   pushValidator: PushValidator;

@@ -37,7 +37,7 @@ describe('close()', () => {
     });
     // While the push is held, close() must not resolve; new requests are refused.
     const refused = await h.json<{ error: { code: string } }>('GET', '/v1/spaces/t/pull');
-    expect([refused.status, refused.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect([refused.status, refused.body.error.code]).toEqual([503, 'UNAVAILABLE']);
     expect((await h.json('GET', '/healthz')).status).toBe(503);
     expect(closed).toBe(false);
     g.release();

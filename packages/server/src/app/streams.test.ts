@@ -24,7 +24,10 @@ describe('GET /v1/spaces/:space/streams/:streamId', () => {
   it('answers a stream nobody wrote to with version 0 and no events', async () => {
     const h = harness();
     const res = await h.json('GET', '/v1/spaces/t/streams/nope');
-    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { events: [], version: 0 } });
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 200,
+      body: { events: [], version: 0, hasMore: false },
+    });
   });
 
   it('reads from a version (default 1) and gives the current version', async () => {
@@ -43,6 +46,7 @@ describe('GET /v1/spaces/:space/streams/:streamId', () => {
     expect((await h.json<Read>('GET', '/v1/spaces/t/streams/cart-1?from=9')).body).toEqual({
       events: [],
       version: 4,
+      hasMore: false,
     });
   });
 

@@ -123,10 +123,10 @@ describe('GET /v1/spaces/:space/subscribe', () => {
 });
 
 describe('subscribe on a closed store', () => {
-  it('answers 503 SERVICE_UNAVAILABLE instead of opening an empty stream', async () => {
+  it('answers 503 UNAVAILABLE instead of opening an empty stream', async () => {
     const store = createMemoryServerStore({ serverId: 's' });
     await store.close();
     const res = await harness({ store }).json<{ error: { code: string } }>('GET', '/v1/spaces/t/subscribe');
-    expect([res.status, res.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect([res.status, res.body.error.code]).toEqual([503, 'UNAVAILABLE']);
   });
 });

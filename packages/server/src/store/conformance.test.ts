@@ -1,12 +1,26 @@
 import type { PositionedEnvelope } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
-import { checkFromVersion, checkOpen, checkPullOptions } from './checks.js';
+import { checkOpen, checkPullOptions, checkStreamOptions } from './checks.js';
 import { runConformanceCase, serverStoreConformanceCases } from './conformance/index.js';
+import { eventSize, PageBudget } from './page-budget.js';
 import { planPush, type StoredEventRef } from './plan-push.js';
 import type { ServerEventStore } from './types.js';
 import { Watchers } from './watchers.js';
 
 type Defect = 'skips-version-check' | 'leaves-gap' | 'forgets-ids' | 'yields-mid-push' | 'never-wakes';
+
+/** The first events that fit in a page of `limit` events and `maxBytes`. */
+function fill(events: PositionedEnvelope[], limit: number, maxBytes?: number): PositionedEnvelope[] {
+  const budget = new PageBudget(maxBytes);
+  const size = (e: PositionedEnvelope) =>
+    eventSize(JSON.stringify(e.data).length + JSON.stringify(e.meta).length, e.id, e.streamId, e.type);
+  const page: PositionedEnvelope[] = [];
+  for (const e of events) {
+    if (page.length >= limit || !budget.take(size(e))) break;
+    page.push(e);
+  }
+  return page;
+}
 
 /** A test double: a one-space-per-map store with one deliberate defect. */
 function defectiveStore(defect: Defect): ServerEventStore {
@@ -44,15 +58,25 @@ function defectiveStore(defect: Defect): ServerEventStore {
       checkPullOptions(options);
       const all = log(space);
       const head = all.length > 0 ? all[all.length - 1]!.position : 0;
-      const events = all.filter((e) => e.position > options.after).slice(0, options.limit);
+      const events = fill(
+        all.filter((e) => e.position > options.after),
+        options.limit,
+        options.maxBytes,
+      );
       const last = events.at(-1)?.position ?? options.after;
       return { events, head, hasMore: last < head };
     },
     async readStream(space, streamId, options = {}) {
       checkOpen(closed, 'store');
-      const from = checkFromVersion(options.fromVersion);
+      const { from, limit, maxBytes } = checkStreamOptions(options);
       const stream = log(space).filter((e) => e.streamId === streamId);
-      return { events: stream.filter((e) => e.version >= from), version: stream.length };
+      const events = fill(
+        stream.filter((e) => e.version >= from),
+        limit,
+        maxBytes,
+      );
+      const last = events.at(-1)?.version ?? from - 1;
+      return { events, version: stream.length, hasMore: last < stream.length };
     },
     async head(space) {
       checkOpen(closed, 'store');

@@ -1,6 +1,7 @@
 import type { PositionedEnvelope } from '@tidelog/core';
-import { checkFromVersion, checkOpen, checkPullOptions } from './checks.js';
+import { checkOpen, checkPullOptions, checkStreamOptions } from './checks.js';
 import { IdRanges } from './memory-id-ranges.js';
+import { eventSize, PageBudget } from './page-budget.js';
 import { planPush, type StoredEventRef } from './plan-push.js';
 import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from './types.js';
 import { Watchers } from './watchers.js';
@@ -27,6 +28,27 @@ function storedEvent(log: SpaceLog, id: string): PositionedEnvelope | undefined 
   for (let i = log.indexed; i < events.length; i++) byId.set(events[i]!.id, events[i]!);
   log.indexed = events.length;
   return byId.get(id);
+}
+
+/** Each event's size for page budgets, measured once, when a page first holds it. */
+const sizes = new WeakMap<PositionedEnvelope, number>();
+
+function sizeOf(event: PositionedEnvelope): number {
+  let size = sizes.get(event);
+  if (size === undefined) {
+    const json = JSON.stringify(event.data).length + JSON.stringify(event.meta).length;
+    size = eventSize(json, event.id, event.streamId, event.type);
+    sizes.set(event, size);
+  }
+  return size;
+}
+
+/** `events[from..to)`, cut short at the byte budget (always at least one event). */
+function page(events: readonly PositionedEnvelope[], from: number, to: number, maxBytes?: number) {
+  const budget = new PageBudget(maxBytes);
+  let end = from;
+  while (end < Math.min(to, events.length) && budget.take(sizeOf(events[end]!))) end++;
+  return events.slice(from, end);
 }
 
 /** Options of `createMemoryServerStore`. */
@@ -110,20 +132,25 @@ export function createMemoryServerStore(options: MemoryServerStoreOptions = {}):
       return plan.outcome;
     },
 
-    async pull(space: string, options: { after: number; limit: number }): Promise<PullPage> {
+    async pull(
+      space: string,
+      options: { after: number; limit: number; maxBytes?: number },
+    ): Promise<PullPage> {
       checkOpen(closed, 'memory server store');
       checkPullOptions(options);
       const all = log(space)?.events ?? [];
-      const events = all.slice(options.after, options.after + options.limit);
+      const events = page(all, options.after, options.after + options.limit, options.maxBytes);
       const last = events.length > 0 ? events[events.length - 1]!.position : options.after;
       return { events, head: all.length, hasMore: last < all.length };
     },
 
-    async readStream(space: string, streamId: string, options: { fromVersion?: number } = {}) {
+    async readStream(space, streamId, options = {}) {
       checkOpen(closed, 'memory server store');
-      const from = checkFromVersion(options.fromVersion);
+      const { from, limit, maxBytes } = checkStreamOptions(options);
       const stream = log(space)?.streams.get(streamId) ?? [];
-      return { events: stream.slice(from - 1), version: stream.length };
+      const events = page(stream, from - 1, from - 1 + limit, maxBytes);
+      const last = events.length > 0 ? events[events.length - 1]!.version : from - 1;
+      return { events, version: stream.length, hasMore: last < stream.length };
     },
 
     async head(space: string) {

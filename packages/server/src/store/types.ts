@@ -20,6 +20,27 @@ export interface PullPage {
 }
 
 /**
+ * How much one page may hold: at most `limit` events and, past its first event, at most
+ * `maxBytes` of event JSON (default 4 MiB; see `PageBudget` and `eventSize`). A page cut
+ * short by either says `hasMore`.
+ */
+export interface PageOptions {
+  limit: number;
+  maxBytes?: number;
+}
+
+/** One page of a stream, ascending by version, and the stream's current version. */
+export interface StreamPage {
+  events: PositionedEnvelope[];
+  version: number;
+  /** True when the stream holds events after the page's last one. */
+  hasMore: boolean;
+}
+
+/** Whether a store can serve now; `reason` says why not (shown by `/healthz`). */
+export type StoreHealth = { ok: true } | { ok: false; reason: string };
+
+/**
  * The one interface every server store implements (memory, SQLite, PostgreSQL, Durable Object).
  * All methods are per space; a space nobody has written to is empty, not an error.
  * Validation of shapes happens before a store is called (in @tidelog/protocol); a store
@@ -34,14 +55,21 @@ export interface ServerEventStore {
    * Events of one stream are contiguous and ascending (checked by the caller).
    */
   push(space: string, events: PushedEvent[]): Promise<PushOutcome>;
-  /** Events with position > after, ascending, at most `limit`. */
-  pull(space: string, options: { after: number; limit: number }): Promise<PullPage>;
-  /** One stream's events with version ≥ fromVersion (default 1), and its current version. */
+  /**
+   * Events with position > after, ascending, at most `limit` and within the byte budget
+   * (`maxBytes`, default 4 MiB; always at least one event). A SQL store stops reading rows
+   * at the budget rather than loading the whole page first.
+   */
+  pull(space: string, options: { after: number } & PageOptions): Promise<PullPage>;
+  /**
+   * One stream's events with version ≥ fromVersion (default 1), at most `limit` (default:
+   * no count limit) and within the byte budget, and the stream's current version.
+   */
   readStream(
     space: string,
     streamId: string,
-    options?: { fromVersion?: number },
-  ): Promise<{ events: PositionedEnvelope[]; version: number }>;
+    options?: { fromVersion?: number } & Partial<PageOptions>,
+  ): Promise<StreamPage>;
   /** Highest position in the space (0 when empty). */
   head(space: string): Promise<number>;
   /**
@@ -50,5 +78,10 @@ export interface ServerEventStore {
    * then pulls what it has not seen. Returns an unsubscribe function.
    */
   watch(space: string, listener: (head: number) => void): () => void;
+  /**
+   * Optional: whether the store can serve now, answered at once from what it knows (no
+   * round trip: `/healthz` calls it on every probe). A store without it counts as healthy.
+   */
+  health?(): StoreHealth;
   close(): Promise<void>;
 }

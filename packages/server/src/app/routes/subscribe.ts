@@ -1,4 +1,3 @@
-import type { PositionedEnvelope } from '@tidelog/core';
 import { parseSubscribeQuery, validationErrorBody } from '@tidelog/protocol';
 import type { Handler } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
@@ -21,13 +20,19 @@ export function subscribeRoute(deps: RouteDeps): Handler<AppEnv> {
       lastEventId: c.req.header('last-event-id'),
     });
     if (!query.ok) return c.json(validationErrorBody(query), 400);
+    c.header('X-Accel-Buffering', 'no'); // let proxies pass each message on at once
+    // HEAD runs this GET route and throws the body away unread: a stream started for it
+    // would never end. Answer the headers alone.
+    if (c.req.method === 'HEAD') {
+      return c.body(null, 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    }
+    const signal = c.req.raw.signal;
     const space = c.get('space');
     // Watch before the first pull, so a commit between the two is not missed; and before
     // the stream opens, so a closed store is still an error response (503), not an empty stream.
     const live = new LiveCursor(query.value.after);
     const unwatch = deps.config.store.watch(space, (head) => live.seen(head));
-    c.header('X-Accel-Buffering', 'no'); // let proxies pass each message on at once
-    return streamSSE(c, (stream) => serve(stream, space, live, unwatch, deps));
+    return streamSSE(c, (stream) => serve(stream, space, live, unwatch, deps, signal));
   };
 }
 
@@ -35,12 +40,15 @@ export function subscribeRoute(deps: RouteDeps): Handler<AppEnv> {
 class LiveCursor {
   dirty = true; // pull once at the start: events may already be waiting
   stopped = false;
+  /** The highest head the store has reported. */
+  head = 0;
   #wake: (() => void) | undefined;
 
   constructor(public cursor: number) {}
 
   /** The store reports a new head. */
   seen(head: number): void {
+    if (head > this.head) this.head = head;
     if (head > this.cursor) {
       this.dirty = true;
       this.#nudge();
@@ -72,11 +80,21 @@ async function serve(
   live: LiveCursor,
   unwatch: () => void,
   deps: RouteDeps,
+  signal: AbortSignal,
 ): Promise<void> {
   const { config, metrics, lifecycle, logger } = deps;
   stream.onAbort(() => live.stop());
+  // The client went away (the host aborts the request's signal) even if the body is never
+  // cancelled: end the loop and the stream, so nothing of it stays behind.
+  const onAbort = () => {
+    live.stop();
+    stream.abort();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), config.heartbeatMs);
   metrics.sseSubscribers++;
+  deps.ssePages.join(space);
   let finished!: () => void;
   const done = new Promise<void>((resolve) => {
     finished = resolve;
@@ -95,28 +113,23 @@ async function serve(
         continue;
       }
       live.dirty = false;
-      const page = await config.store.pull(space, {
-        after: live.cursor,
-        limit: config.limits.defaultPullLimit,
-      });
-      if (page.events.length > 0) {
-        const last = page.events[page.events.length - 1] as PositionedEnvelope;
-        await stream.writeSSE({
-          event: 'events',
-          id: String(last.position),
-          data: JSON.stringify({ events: page.events }),
-        });
-        live.cursor = last.position;
+      const frame = await deps.ssePages.after(space, live.cursor, live.head);
+      if (frame) {
+        await stream.write(frame.bytes);
+        live.cursor = frame.last;
       }
-      if (page.hasMore) live.dirty = true;
+      // A shared page may have been read before the head this reader was woken for.
+      if (frame?.hasMore || live.cursor < live.head) live.dirty = true;
     }
   } catch (error) {
     // A failed pull (e.g. the store closed): end the stream; the client reconnects with Last-Event-ID.
     if (!live.stopped) logger({ level: 'error', msg: 'subscribe stream failed', space, error });
   } finally {
+    signal.removeEventListener('abort', onAbort);
     clearInterval(heartbeat);
     unwatch();
     metrics.sseSubscribers--;
+    deps.ssePages.leave(space);
     finished();
   }
 }

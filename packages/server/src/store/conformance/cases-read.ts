@@ -10,7 +10,7 @@ export const readCases: ConformanceCase[] = [
       const s = space();
       expect(await store.head(s)).toBe(0);
       expect(await store.pull(s, { after: 0, limit: 10 })).toEqual({ events: [], head: 0, hasMore: false });
-      expect(await store.readStream(s, 'nothing')).toEqual({ events: [], version: 0 });
+      expect(await store.readStream(s, 'nothing')).toEqual({ events: [], version: 0, hasMore: false });
     },
   },
   {
@@ -60,8 +60,12 @@ export const readCases: ConformanceCase[] = [
       expect(all.version).toBe(5);
       expect(all.events).toEqual([at(a[0]!, 1), at(a[1]!, 2), at(a[2]!, 4), at(a[3]!, 5), at(a[4]!, 6)]);
       const tail = await store.readStream(s, 'a', { fromVersion: 4 });
-      expect(tail).toEqual({ events: [at(a[3]!, 5), at(a[4]!, 6)], version: 5 });
-      expect(await store.readStream(s, 'a', { fromVersion: 9 })).toEqual({ events: [], version: 5 });
+      expect(tail).toEqual({ events: [at(a[3]!, 5), at(a[4]!, 6)], version: 5, hasMore: false });
+      expect(await store.readStream(s, 'a', { fromVersion: 9 })).toEqual({
+        events: [],
+        version: 5,
+        hasMore: false,
+      });
       await expect(store.readStream(s, 'a', { fromVersion: 0 })).rejects.toMatchObject({
         code: 'VALIDATION_ERROR',
       });

@@ -1,12 +1,16 @@
 import { describe, it } from 'vitest';
 import type { ServerEventStore } from '../types.js';
 import { liveCases } from './cases-live.js';
+import { nameCases } from './cases-names.js';
+import { pageCases } from './cases-pages.js';
 import { pushCases } from './cases-push.js';
 import { readCases } from './cases-read.js';
 import type { CaseContext, ConformanceCase } from './fixtures.js';
 
+export { PROTOTYPE_NAMES } from './cases-names.js';
 export type { CaseContext, ConformanceCase } from './fixtures.js';
 export { pullAll, pushed, run as streamRun } from './fixtures.js';
+export { expectQueueBound } from './queue-bound.js';
 
 /** How the conformance suite gets stores to test. */
 export interface ServerStoreConformanceOptions {
@@ -26,6 +30,8 @@ export const serverStoreConformanceCases: readonly ConformanceCase[] = [
   ...pushCases,
   ...readCases,
   ...liveCases,
+  ...nameCases,
+  ...pageCases,
 ];
 
 let spaceCounter = 0;

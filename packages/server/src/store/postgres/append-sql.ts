@@ -9,8 +9,10 @@ export const lockKeyText = (schema: string, space: string): string => lockKeyPre
  * that the function exists, and replicas of different releases may share a schema: give
  * the function a new name whenever its body or result changes.
  */
-export const APPEND_BATCH_SIGNATURE =
-  'append_batch(text, integer[], text[], text[], integer[], text[], integer[], json[], json[], text)';
+export const APPEND_FUNCTION = 'append_batch_rc';
+
+/** `APPEND_FUNCTION` with its argument types, as `to_regprocedure` reads it. */
+export const APPEND_BATCH_SIGNATURE = `${APPEND_FUNCTION}(text, integer[], text[], text[], integer[], text[], integer[], json[], json[], text)`;
 
 /**
  * `append_batch(space, counts, ids, stream_ids, versions, types, schema_versions, data,
@@ -29,11 +31,17 @@ export const APPEND_BATCH_SIGNATURE =
  * push, the head it appended after, or -1 when it was stale (not NULL, which postgres.js
  * reads in an array as 'NULL'), then the head after the whole group. A VOLATILE plpgsql function takes a fresh snapshot per
  * statement, so the reads after the lock see every commit of the lock's previous holders.
+ *
+ * That holds under READ COMMITTED only: under REPEATABLE READ or SERIALIZABLE (a database
+ * or role default) the snapshot is older than the lock. The function then writes nothing
+ * and answers every push stale, so the caller decides them in a transaction it opens as
+ * READ COMMITTED. It also sets `synchronous_commit = on` for its transaction: an
+ * acknowledged push must not be lost because a database or role turned it off.
  */
 export function appendBatchFunction(schema: string): string {
   const s = `"${schema}"`;
   const slice = (column: string) => `${column}[v_from : v_to]`;
-  return `CREATE OR REPLACE FUNCTION ${s}.append_batch(
+  return `CREATE OR REPLACE FUNCTION ${s}.${APPEND_FUNCTION}(
       p_space text, p_counts integer[], p_ids text[], p_stream_ids text[], p_versions integer[],
       p_types text[], p_schema_versions integer[], p_data json[], p_meta json[], p_channel text)
     RETURNS bigint[] LANGUAGE plpgsql VOLATILE AS $fn$
@@ -44,6 +52,10 @@ export function appendBatchFunction(schema: string): string {
       v_to integer;
       v_written boolean := false;
     BEGIN
+      PERFORM set_config('synchronous_commit', 'on', true);
+      IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RETURN array_fill(-1::bigint, ARRAY[coalesce(array_length(p_counts, 1), 0)]) || 0::bigint;
+      END IF;
       PERFORM pg_advisory_xact_lock(hashtextextended('${lockKeyPrefix(schema)}' || p_space, 0));
       SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events WHERE space = p_space;
       FOR i IN 1 .. coalesce(array_length(p_counts, 1), 0) LOOP

@@ -1,7 +1,8 @@
 import type { Sql, TransactionSql } from 'postgres';
+import type { Admission } from '../admission.js';
 import { planPush, type StoredEventRef } from '../plan-push.js';
 import type { PushedEvent, PushOutcome } from '../types.js';
-import { lockKeyText } from './append-sql.js';
+import { APPEND_FUNCTION, lockKeyText } from './append-sql.js';
 import { type EncodedPush, encodeGroup, encodePush } from './encode.js';
 import { GroupCommit, type Waiting } from './group-commit.js';
 import { createStateReader } from './read-state.js';
@@ -47,12 +48,12 @@ const LIMITS = {
  *    the real state: that plan cannot be stale.
  *
  * @example
- * const push = createPusher(sql, 'tidelog', 'tidelog_tidelog');
+ * const push = createPusher(sql, 'tidelog', 'tidelog_tidelog', new Admission({}, 'the push queue'));
  * const outcome = await push('team-1', events);
  */
-export function createPusher(sql: Sql, schema: string, channel: string) {
+export function createPusher(sql: Sql, schema: string, channel: string, admission: Admission) {
   const readState = createStateReader(sql, schema);
-  const appendBatch = `"${schema}".append_batch`;
+  const appendBatch = `"${schema}".${APPEND_FUNCTION}`;
 
   /**
    * One append_batch() call: per push, the head it appended after, or null (stale, nothing
@@ -88,8 +89,10 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     head,
   });
 
+  // READ COMMITTED whatever the database's default: each statement after the lock must see
+  // the commits of the lock's previous holders (see append-sql.ts).
   const lockedPush = (space: string, pushed: PushedEvent[]) =>
-    sql.begin(async (tx) => {
+    sql.begin('isolation level read committed', async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(hashtextextended(${lockKeyText(schema, space)}, 0))`;
       const state = await readState(tx, space, pushed);
       const plan = planPush({ events: pushed, head: 0, versions: state.versions, known: state.known });
@@ -144,8 +147,14 @@ export function createPusher(sql: Sql, schema: string, channel: string) {
     for (const e of pushed) if (!assumed.has(e.streamId)) assumed.set(e.streamId, e.version - 1);
     const plan = planPush({ events: pushed, head: 0, versions: assumed, known: NONE });
     // A plan on the assumed state only has conflicts when the push repeats an id.
-    if (plan.outcome.conflicts.length > 0 || plan.append.length === 0) return lockedPush(space, pushed);
+    if (plan.outcome.conflicts.length > 0 || plan.append.length === 0) {
+      const release = admission.enter(0);
+      return lockedPush(space, pushed).finally(release);
+    }
     const encoded = encodePush(plan.append);
-    return groups.submit(space, { pushed, outcome: plan.outcome, encoded });
+    const job = { pushed, outcome: plan.outcome, encoded };
+    // Refused at once past the queue's bounds: waiting pushes hold their data in memory.
+    const release = admission.enter(LIMITS.weight(job));
+    return groups.submit(space, job).finally(release);
   };
 }

@@ -4,7 +4,8 @@ import type { PushedEvent } from '../types.js';
 
 interface State {
   head: string;
-  versions: Record<string, number>;
+  /** `[streamId, version]` pairs, never an object: stream ids are user-chosen names. */
+  versions: [streamId: string, version: number][];
   known: [id: string, streamId: string, version: number, position: number][];
 }
 
@@ -24,7 +25,7 @@ export function createStateReader(sql: Sql, schema: string) {
     const [state] = await db<State[]>`
       SELECT
         (SELECT coalesce(max(position), 0) FROM ${events} WHERE space = ${space}) AS head,
-        (SELECT coalesce(json_object_agg(s, v), '{}') FROM (
+        (SELECT coalesce(json_agg(json_build_array(s, v)), '[]') FROM (
            SELECT s, (SELECT max(version) FROM ${events} e WHERE e.space = ${space} AND e.stream_id = s) AS v
            FROM unnest(${streamIds}::text[]) AS s) x WHERE v IS NOT NULL) AS versions,
         (SELECT coalesce(json_agg(json_build_array(e.id, e.stream_id, e.version, e.position)), '[]')
@@ -35,7 +36,8 @@ export function createStateReader(sql: Sql, schema: string) {
     for (const [id, streamId, version, position] of state!.known) {
       known.set(id, { streamId, version, position: Number(position) });
     }
-    const versions = new Map<string, number>(streamIds.map((s) => [s, state!.versions[s] ?? 0]));
+    const versions = new Map<string, number>(streamIds.map((s) => [s, 0]));
+    for (const [streamId, version] of state!.versions) versions.set(streamId, version);
     return { head: Number(state!.head), versions, known };
   };
 }

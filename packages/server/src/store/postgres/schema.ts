@@ -52,7 +52,8 @@ function ddl(schema: string): string[] {
  * `CREATE … IF NOT EXISTS` nor mint two serverIds. Returns the serverId.
  */
 export async function migrate(sql: Sql, schema: string): Promise<string> {
-  return sql.begin(async (tx) => {
+  // READ COMMITTED: under the lock, see what a concurrent migration committed.
+  return sql.begin('isolation level read committed', async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`tidelog:migrate:${schema}`}, 0))`;
     const [found] = await tx<{ ready: boolean }[]>`
       SELECT to_regclass(format('%I.events', ${schema}::text)) IS NOT NULL

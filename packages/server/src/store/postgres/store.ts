@@ -1,7 +1,10 @@
 import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
+import { MAX_VERSION } from '@tidelog/protocol';
 import postgres, { type Sql } from 'postgres';
-import { checkFromVersion, checkOpen, checkPullOptions } from '../checks.js';
-import type { PullPage, ServerEventStore } from '../types.js';
+import { Admission, type AdmissionLimits } from '../admission.js';
+import { checkOpen, checkPullOptions, checkStreamOptions } from '../checks.js';
+import { DEFAULT_PAGE_BYTES, ENVELOPE_BYTES } from '../page-budget.js';
+import type { PullPage, ServerEventStore, StreamPage } from '../types.js';
 import { channelOf, LiveHub } from './live.js';
 import { createPusher } from './push.js';
 import { checkSchemaName, migrate } from './schema.js';
@@ -19,6 +22,12 @@ export type PostgresServerStoreOptions = (
 ) & {
   /** The schema holding the store's tables (default `tidelog`), created if missing. */
   schema?: string;
+  /**
+   * Bounds of the pushes this process holds waiting for (or in) a group commit, across
+   * spaces: past either, a push is refused at once with `UNAVAILABLE` (503, Retry-After)
+   * instead of waiting. Defaults: 1,000 pushes, 64 MiB of event data and meta.
+   */
+  queue?: Partial<AdmissionLimits>;
 };
 
 interface EventRow {
@@ -62,8 +71,18 @@ export async function createPostgresServerStore(
 ): Promise<ServerEventStore> {
   const schema = options.schema ?? 'tidelog';
   checkSchemaName(schema);
+  const admission = new Admission(options.queue, 'the PostgreSQL push queue');
   const owned = 'url' in options;
-  const sql = owned ? postgres(options.url, { max: options.max ?? 10, onnotice: () => {} }) : options.sql;
+  // The pool it owns runs READ COMMITTED with synchronous commits whatever the database's or
+  // role's defaults say (a session setting wins over both); the SQL forces the same on a
+  // caller's client, at a cost (see append-sql.ts).
+  const sql = owned
+    ? postgres(options.url, {
+        max: options.max ?? 10,
+        onnotice: () => {},
+        connection: { default_transaction_isolation: 'read committed', synchronous_commit: 'on' },
+      })
+    : options.sql;
   let serverId: string;
   try {
     serverId = await migrate(sql, schema);
@@ -75,6 +94,15 @@ export async function createPostgresServerStore(
   const channel = channelOf(schema);
   const columns = sql`position, id, stream_id AS "streamId", version, type,
     schema_version AS "schemaVersion", data, meta`;
+  // A page's rows with the running total of their sizes (as eventSize counts them, in
+  // UTF-8 bytes): rows past the budget are never detoasted nor sent. octet_length of a
+  // json value reads its stored length, not its text.
+  // The first row (nothing before it) is always in the page.
+  const size = sql`(octet_length(data::text) + octet_length(meta::text) + octet_length(id)
+    + octet_length(stream_id) + octet_length(type) + ${ENVELOPE_BYTES}::integer)`;
+  const sized = (order: 'position' | 'version') => sql`${columns}, ${size} AS size,
+    sum(${size}) OVER (ORDER BY ${sql(order)} ROWS UNBOUNDED PRECEDING) AS running`;
+  const outer = sql`w.position, w.id, w."streamId", w.version, w.type, w."schemaVersion", w.data, w.meta`;
   const headOf = async (space: string) => {
     const [row] = await sql<{ head: string }[]>`
       SELECT coalesce(max(position), 0) AS head FROM ${events} WHERE space = ${space}`;
@@ -84,7 +112,7 @@ export async function createPostgresServerStore(
   let closed = false;
   const what = `postgres server store (schema ${schema})`;
 
-  const push = createPusher(sql, schema, channel);
+  const push = createPusher(sql, schema, channel, admission);
   // Pushes still running: close() lets them finish (some wait in a group commit queue and
   // have not reached the database yet) before it ends the pool.
   const pushing = new Set<Promise<unknown>>();
@@ -109,13 +137,16 @@ export async function createPostgresServerStore(
     async pull(space, options): Promise<PullPage> {
       checkOpen(closed, what);
       checkPullOptions(options);
+      const maxBytes = options.maxBytes ?? DEFAULT_PAGE_BYTES;
       // One statement, one snapshot: the head is never behind the page.
       const rows = await sql<({ head: string } & Partial<EventRow>)[]>`
         SELECT h.head, e.* FROM
           (SELECT coalesce(max(position), 0) AS head FROM ${events} WHERE space = ${space}) h
           LEFT JOIN LATERAL (
-            SELECT ${columns} FROM ${events}
-            WHERE space = ${space} AND position > ${options.after} ORDER BY position LIMIT ${options.limit}
+            SELECT ${outer} FROM (
+              SELECT ${sized('position')} FROM ${events}
+              WHERE space = ${space} AND position > ${options.after} ORDER BY position LIMIT ${options.limit}
+            ) w WHERE w.running = w.size OR w.running <= ${maxBytes}
           ) e ON true`;
       const head = Number(rows[0]?.head ?? 0);
       const page =
@@ -125,22 +156,26 @@ export async function createPostgresServerStore(
       const last = page.length > 0 ? page[page.length - 1]!.position : options.after;
       return { events: page, head, hasMore: last < head };
     },
-    async readStream(space, streamId, options = {}) {
+    async readStream(space, streamId, options = {}): Promise<StreamPage> {
       checkOpen(closed, what);
-      const from = checkFromVersion(options.fromVersion);
+      const { from, limit, maxBytes = DEFAULT_PAGE_BYTES } = checkStreamOptions(options);
       const rows = await sql<({ current: number } & Partial<EventRow>)[]>`
         SELECT v.current, e.* FROM
           (SELECT coalesce(max(version), 0) AS current FROM ${events}
            WHERE space = ${space} AND stream_id = ${streamId}) v
           LEFT JOIN LATERAL (
-            SELECT ${columns} FROM ${events}
-            WHERE space = ${space} AND stream_id = ${streamId} AND version >= ${from} ORDER BY version
+            SELECT ${outer} FROM (
+              SELECT ${sized('version')} FROM ${events}
+              WHERE space = ${space} AND stream_id = ${streamId} AND version >= ${from}
+              ORDER BY version LIMIT ${Math.min(limit, MAX_VERSION)}
+            ) w WHERE w.running = w.size OR w.running <= ${maxBytes}
           ) e ON true`;
       const version = Number(rows[0]?.current ?? 0);
       const found =
         rows[0]?.id === undefined || rows[0].id === null ? [] : (rows as EventRow[]).map(toEnvelope);
       found.sort((a, b) => a.version - b.version);
-      return { events: found, version };
+      const last = found.length > 0 ? found[found.length - 1]!.version : from - 1;
+      return { events: found, version, hasMore: last < version };
     },
     async head(space) {
       checkOpen(closed, what);

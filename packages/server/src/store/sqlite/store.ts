@@ -1,6 +1,9 @@
 import type { PositionedEnvelope } from '@tidelog/core';
-import { checkFromVersion, checkOpen, checkPullOptions } from '../checks.js';
-import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from '../types.js';
+import { MAX_VERSION } from '@tidelog/protocol';
+import type { AdmissionLimits } from '../admission.js';
+import { checkOpen, checkPullOptions, checkStreamOptions } from '../checks.js';
+import { eventSize, PageBudget } from '../page-budget.js';
+import type { PullPage, PushedEvent, PushOutcome, ServerEventStore, StreamPage } from '../types.js';
 import { Watchers } from '../watchers.js';
 import { openConnection } from './connection.js';
 import { ThreadWriter } from './thread-writer.js';
@@ -23,6 +26,12 @@ export interface SqliteServerStoreOptions {
    * calling thread (always for `:memory:`, whose data one connection cannot share).
    */
   writer?: 'thread' | 'inline';
+  /**
+   * Bounds of the writer thread's queue: past either, a push is refused at once with
+   * `UNAVAILABLE` (503, Retry-After) instead of waiting. Defaults: 1,000 pushes, 64 MiB of
+   * event data and meta. (The inline writer has no queue.)
+   */
+  queue?: Partial<AdmissionLimits>;
 }
 
 interface EventRow {
@@ -49,6 +58,25 @@ const toEnvelope = (row: EventRow): PositionedEnvelope => ({
   position: row.position,
 });
 
+/** The size a page's budget counts for a row: its JSON text in UTF-8 bytes. */
+const rowSize = (row: EventRow): number =>
+  eventSize(Buffer.byteLength(row.data) + Buffer.byteLength(row.meta), row.id, row.stream_id, row.type);
+
+/**
+ * Read rows one at a time and stop at the page's byte budget, so a page of large events
+ * never has more of them in memory than it sends (`iterate` steps the statement lazily;
+ * leaving the loop early resets it).
+ */
+function readPage(rows: IterableIterator<EventRow>, maxBytes: number | undefined): PositionedEnvelope[] {
+  const budget = new PageBudget(maxBytes);
+  const events: PositionedEnvelope[] = [];
+  for (const row of rows) {
+    if (!budget.take(rowSize(row))) break;
+    events.push(toEnvelope(row));
+  }
+  return events;
+}
+
 /** A SQLite store, and where its pushes run. */
 export type SqliteServerStore = ServerEventStore & {
   /** `'thread'` when pushes run on the writer thread, else `'inline'` (see the option). */
@@ -72,7 +100,8 @@ export type SqliteServerStore = ServerEventStore & {
 export function createSqliteServerStore(options: SqliteServerStoreOptions): SqliteServerStore {
   const { db, serverId } = openConnection(options);
   const inMemory = options.filename === ':memory:' || options.filename === '';
-  const threaded = options.writer !== 'inline' && !inMemory ? ThreadWriter.start(options) : undefined;
+  const threaded =
+    options.writer !== 'inline' && !inMemory ? ThreadWriter.start(options, options.queue) : undefined;
   const writeInline = threaded ? undefined : createWriter(db);
   const push = (space: string, events: PushedEvent[]): Promise<PushOutcome> =>
     threaded ? threaded.push(space, events) : Promise.resolve(writeInline!(space, encodeEvents(events)));
@@ -90,20 +119,27 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Sqli
   const page = db.prepare<[string, number, number], EventRow>(
     `SELECT ${COLUMNS} FROM tidelog_events WHERE space = ? AND position > ? ORDER BY position LIMIT ?`,
   );
-  const streamEvents = db.prepare<[string, string, number], EventRow>(
-    `SELECT ${COLUMNS} FROM tidelog_events WHERE space = ? AND stream_id = ? AND version >= ? ORDER BY version`,
+  const streamEvents = db.prepare<[string, string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM tidelog_events WHERE space = ? AND stream_id = ? AND version >= ?
+     ORDER BY version LIMIT ?`,
   );
 
-  const pullTx = db.transaction((space: string, after: number, limit: number): PullPage => {
-    const events = page.all(space, after, limit).map(toEnvelope);
-    const head = headOf.get(space) ?? 0;
-    const last = events.length > 0 ? events[events.length - 1]!.position : after;
-    return { events, head, hasMore: last < head };
-  });
-  const readStreamTx = db.transaction((space: string, streamId: string, from: number) => ({
-    events: streamEvents.all(space, streamId, from).map(toEnvelope),
-    version: versionOf.get(space, streamId) ?? 0,
-  }));
+  const pullTx = db.transaction(
+    (space: string, after: number, limit: number, maxBytes?: number): PullPage => {
+      const events = readPage(page.iterate(space, after, limit), maxBytes);
+      const head = headOf.get(space) ?? 0;
+      const last = events.length > 0 ? events[events.length - 1]!.position : after;
+      return { events, head, hasMore: last < head };
+    },
+  );
+  const readStreamTx = db.transaction(
+    (space: string, streamId: string, from: number, limit: number, maxBytes?: number): StreamPage => {
+      const events = readPage(streamEvents.iterate(space, streamId, from, limit), maxBytes);
+      const version = versionOf.get(space, streamId) ?? 0;
+      const last = events.length > 0 ? events[events.length - 1]!.version : from - 1;
+      return { events, version, hasMore: last < version };
+    },
+  );
 
   const what = `sqlite server store ${options.filename}`;
   return {
@@ -121,11 +157,13 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Sqli
     async pull(space, options) {
       checkOpen(closed, what);
       checkPullOptions(options);
-      return pullTx.deferred(space, options.after, options.limit);
+      return pullTx.deferred(space, options.after, options.limit, options.maxBytes);
     },
     async readStream(space, streamId, options = {}) {
       checkOpen(closed, what);
-      return readStreamTx.deferred(space, streamId, checkFromVersion(options.fromVersion));
+      const { from, limit, maxBytes } = checkStreamOptions(options);
+      // A stream holds at most MAX_VERSION events: a larger limit is no limit, and fits an INTEGER.
+      return readStreamTx.deferred(space, streamId, from, Math.min(limit, MAX_VERSION), maxBytes);
     },
     async head(space) {
       checkOpen(closed, what);
@@ -134,6 +172,10 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Sqli
     watch(space, listener) {
       checkOpen(closed, what);
       return watchers.add(space, listener);
+    },
+    health() {
+      if (closed) return { ok: false, reason: `${what} is closed` };
+      return threaded?.health() ?? { ok: true };
     },
     async close() {
       if (closed) return;
