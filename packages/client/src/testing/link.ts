@@ -4,7 +4,7 @@ import { abortError, raceAbort } from './abort.js';
  * What the link does to one request:
  * - `drop-request`: it never reaches the server (the fetch fails as on a lost connection);
  * - `drop-response`: the server handles it (a push is committed), the answer is lost;
- * - `unavailable`: answered 503 `SERVICE_UNAVAILABLE` without reaching the server.
+ * - `unavailable`: answered 503 `UNAVAILABLE` without reaching the server.
  */
 export type LinkFault = 'drop-request' | 'drop-response' | 'unavailable';
 
@@ -89,7 +89,7 @@ export function createTestLink(target: typeof fetch): TestLink {
     if (fault === 'unavailable') {
       record.status = 503;
       return Response.json(
-        { error: { code: 'SERVICE_UNAVAILABLE', message: 'the link answered 503' } },
+        { error: { code: 'UNAVAILABLE', message: 'the link answered 503' } },
         { status: 503, headers: { 'retry-after': '0' } },
       );
     }
