@@ -13,8 +13,7 @@ export {
   UnknownProjectionError,
   UnknownRejectedError,
 } from './errors.js';
-export { Mailbox } from './mailbox.js';
-export { openStore, type StoreSource } from './open-store.js';
+export type { StoreSource } from './open-store.js';
 export {
   type Dispatch,
   defineProcessManager,
