@@ -48,6 +48,10 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
   const foreignStreams = new Set<string>();
   const write: PositionedEnvelope[] = [];
   const seenPositions = new Map<number, string>();
+  // A displaced command (its pending events dropped, waiting to be decided again) whose
+  // events come back from the server was accepted before the displacement was seen (a
+  // reset, a lost answer): they confirm it, they are not foreign.
+  const displacedIds = new Set(reads.outbox.flatMap((o) => (o.displaced ? o.eventIds : [])));
   for (const e of sorted) {
     const known = reads.byId.get(e.id);
     if (known?.position !== undefined || confirmedNow.has(e.id)) continue;
@@ -64,7 +68,10 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
       // Only a pending event may give its place up (it is displaced); a confirmed one may not.
       if (holder !== undefined && held?.position !== undefined) throw conflict(e, holder);
       if (holder !== undefined && !held) throw conflict(e, holder);
-      foreignStreams.add(e.streamId);
+      if (displacedIds.has(e.id)) {
+        confirmedNow.add(e.id);
+        outcome.confirmed.push(e.id);
+      } else foreignStreams.add(e.streamId);
       outcome.added.push(e);
     }
     write.push(e);

@@ -67,6 +67,18 @@ describe('rebase (pure)', () => {
     expect([r.state, r.version]).toEqual([{ count: 5 }, 2]);
   });
 
+  it('a displaced command whose events come back from the server is confirmed, not decided again', async () => {
+    // After a server reset the command is displaced (no pending events), but its push had
+    // reached the new log before the reset was seen: a pull brings its events back.
+    const a = pending('increment', { by: 2 }, [{ type: 'Incremented', data: { by: 2 } }], 0);
+    const displaced: PendingCommand = { entry: { ...a.entry, displaced: 'reset' }, events: [] };
+    const back = a.events.map((e) => ({ ...e, position: 1 }));
+    const r = await rebase({ ...base, confirmed: confirmed0, pending: [displaced], incoming: back });
+    expect(r.confirmedCommands).toEqual([a.entry.commandId]);
+    expect(r.step).toBeNull();
+    expect([r.state, r.version]).toEqual([{ count: 2 }, 1]);
+  });
+
   it('own events confirmed in a mixed batch: the own command is not replayed, the ones after it are', async () => {
     const a = pending('increment', { by: 2 }, [{ type: 'Incremented', data: { by: 2 } }], 0);
     const b = pending('increment', { by: 3 }, [{ type: 'Incremented', data: { by: 3 } }], 1);

@@ -83,8 +83,13 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
   const open: PendingCommand[] = [];
   for (const p of input.pending) {
     const { eventIds, displaced } = p.entry;
-    if (displaced !== undefined || eventIds.length === 0) open.push(p);
-    else if (eventIds.every(onServer)) confirmedCommands.push(p.entry.commandId);
+    if (eventIds.length === 0) open.push(p);
+    // A displaced command has no pending events; it is confirmed only when all its events
+    // arrive (the server took it before the displacement was seen).
+    else if (displaced !== undefined) {
+      if (eventIds.every((id) => arrived.has(id))) confirmedCommands.push(p.entry.commandId);
+      else open.push(p);
+    } else if (eventIds.every(onServer)) confirmedCommands.push(p.entry.commandId);
     else if (eventIds.some(onServer)) inFlight.push(...p.events.filter((e) => !arrived.has(e.id)));
     else open.push(p);
   }

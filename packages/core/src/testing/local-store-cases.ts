@@ -370,6 +370,15 @@ export const localStoreCases: LocalStoreCase[] = [
       equal((await s.getEvent(e2.id))?.version, 3, 'appended after the pending ones');
     },
   ),
+  c('a displaced command whose events the server sends back is confirmed, not kept displaced', async (s) => {
+    // Pushed to the new log before the reset was seen: the pull brings its events back.
+    const mine = await pend(s, 'r-1', [ev(1)], 'mine');
+    await s.resetConfirmed();
+    const out = await s.applyConfirmed(positioned(mine.events, 1), { sync: { cursor: 1, serverId: 'new' } });
+    equal([out.confirmed, out.displaced], [ids(mine.events), []], 'confirmed, nothing displaced');
+    equal(await s.readOutbox(), [], 'the command left the outbox');
+    equal((await s.getEvent(mine.events[0]!.id))?.position, 1, 'stored with its position');
+  }),
   c('resetConfirmed forgets confirmed data and keeps every command, displaced', async (s) => {
     const theirs = foreign('t-1', 1, 1);
     await s.applyConfirmed([theirs], { sync: { cursor: 1, serverId: 'srv' } });
