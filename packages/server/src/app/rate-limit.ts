@@ -6,6 +6,7 @@ export interface RateLimitOptions {
   burst: number;
 }
 
+/** Each bearer token's default rate: 100 requests a second, bursts of up to 500. */
 export const DEFAULT_RATE_LIMIT: Readonly<RateLimitOptions> = Object.freeze({
   requestsPerSecond: 100,
   burst: 500,

@@ -53,6 +53,7 @@ export interface ExactlyOnceOptions<Tx> extends ConsumerOptionsBase<Tx> {
   handle?: never;
 }
 
+/** What `runConsumer` takes: at-least-once (`handle`) or exactly-once (`handleInTransaction`). */
 export type ConsumerOptions<Tx> = AtLeastOnceOptions<Tx> | ExactlyOnceOptions<Tx>;
 
 /** The options with defaults filled in. */

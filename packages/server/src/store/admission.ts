@@ -8,6 +8,7 @@ export interface AdmissionLimits {
   maxBytes: number;
 }
 
+/** How much a store queues by default before it answers 503: 1,000 pushes or 64 MiB of events. */
 export const DEFAULT_ADMISSION: Readonly<AdmissionLimits> = Object.freeze({
   maxPushes: 1000,
   maxBytes: 64 * 1024 * 1024,
