@@ -1,5 +1,5 @@
 // The minimal app the bundle-size benchmark measures: one aggregate, shared by page and worker.
-import { defineAggregate, DomainError } from '@tidelog/core';
+import { DomainError, defineAggregate } from '@tidelog/core';
 
 export const Todo = defineAggregate({
   type: 'todo',
