@@ -62,6 +62,16 @@ export class ConnectionLostError extends TidelogError {
   readonly code = 'CONNECTION_LOST';
 }
 
+/**
+ * The worker that ran this page's runtime is gone (it crashed, was closed, or the browser
+ * stopped it): calls in flight and every later call fail with this instead of waiting for
+ * an answer that cannot come. Connect again (`connectTidelog`) to start a new worker.
+ */
+export class WorkerLostError extends TidelogError {
+  override readonly name = 'WorkerLostError';
+  readonly code = 'WORKER_LOST';
+}
+
 /** `tidelog.sync.now()` on a runtime created without a `sync` option. */
 export class SyncDisabledError extends TidelogError {
   override readonly name = 'SyncDisabledError';

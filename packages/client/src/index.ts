@@ -7,6 +7,7 @@
  */
 export {
   ProcessLoopError,
+  SyncDisabledError,
   UnknownAggregateError,
   UnknownProcessManagerError,
   UnknownProjectionError,
@@ -27,7 +28,6 @@ export {
   ForbiddenError,
   InvalidRequestError,
   PayloadTooLargeError,
-  SyncDisabledError,
   SyncPausedError,
   SyncProtocolError,
   SyncResetError,

@@ -38,7 +38,6 @@ import { ProcessRunner } from './process-runner.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { assertPushable, commandEvents, replayContext } from './stream/command-events.js';
 import { Rebaser } from './stream/rebaser.js';
-import type { StreamEntry } from './stream/stream-cache.js';
 import { StreamStates } from './stream/stream-states.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
 import type { SyncApi, SyncCursor, SyncHost, SyncOptions } from './sync/host.js';

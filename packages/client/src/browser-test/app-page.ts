@@ -23,6 +23,9 @@ const offs = new Map<string, () => void>();
 const letters: { id: string; code: string }[] = [];
 const letterWaiters: { count: number; resolve: (seen: { id: string; code: string }[]) => void }[] = [];
 let offLetters: (() => void) | undefined;
+let tracked: Promise<unknown> | undefined;
+let lost: { name: string; code: string | undefined } | undefined;
+const lostWaiters: ((e: { name: string; code: string | undefined }) => void)[] = [];
 
 /** What the test sees of an error that crossed the boundary. */
 function described(e: unknown) {
@@ -44,7 +47,42 @@ const api = {
           store: () => openIdbEventStore({ name: 'tidelog-client-test' }),
         }),
     });
+    client.onLost((e) => {
+      lost = { name: e.name, code: e.code };
+      for (const w of lostWaiters.splice(0)) w(lost);
+    });
     return { mode: client.mode, instanceId: client.instanceId, storage: client.storage };
+  },
+  /** Start a command of `times` events and keep its outcome for `trackedOutcome`. */
+  startTracked(streamId: string, times: number) {
+    tracked = client!.execute(Counter, streamId, 'incrementMany', { times }).then(
+      (r) => ({ version: r.version }),
+      (e: unknown) => described(e),
+    );
+  },
+  trackedOutcome: () => tracked,
+  /** Ask the worker to close itself (every worker of the origin listening on the test channel). */
+  killWorker() {
+    const channel = new BroadcastChannel('tidelog-test');
+    channel.postMessage('die');
+    channel.close();
+  },
+  /** Resolves once this page is told its worker is gone. */
+  waitLost() {
+    if (lost) return Promise.resolve(lost);
+    return new Promise<{ name: string; code: string | undefined }>((resolve) => lostWaiters.push(resolve));
+  },
+  /** A call made now, and how it ends. */
+  async loadOutcome(streamId: string) {
+    try {
+      return await api.load(streamId);
+    } catch (e) {
+      return described(e);
+    }
+  },
+  syncSnapshot() {
+    const s = client!.sync.getSnapshot();
+    return { state: s.state, code: s.lastError?.code };
   },
   mode: () => client!.mode,
   async execute(streamId: string, by: number) {

@@ -13,3 +13,8 @@ serveTidelog(() =>
     store: () => openIdbEventStore({ name: 'tidelog-client-test' }),
   }),
 );
+
+// Test hook: a page asks the worker to die, as a crash or the browser stopping it would.
+new BroadcastChannel('tidelog-test').addEventListener('message', (event) => {
+  if (event.data === 'die') (globalThis as unknown as { close(): void }).close();
+});

@@ -111,15 +111,6 @@ export class SyncPausedError extends TidelogError {
   }
 }
 
-/** `sync.now()` on a runtime created without the `sync` option. */
-export class SyncDisabledError extends TidelogError {
-  override readonly name = 'SyncDisabledError';
-  readonly code = 'SYNC_DISABLED';
-  constructor() {
-    super('sync is not configured: pass createTidelog({ sync: { url, space } })');
-  }
-}
-
 /**
  * The server's log is not the one this device synced with (another `serverId`): the loop
  * stops in state `reset` until the app calls `tidelog.sync.resume()` (`docs/sync.md`).

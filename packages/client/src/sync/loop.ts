@@ -224,6 +224,7 @@ export class SyncLoop {
         }
       } catch (error) {
         if (this.#closed || signal.aborted) continue;
+        await this.#refreshCounts(); // the status a failed now() leaves behind is current
         this.#failed(error, served);
       }
     }

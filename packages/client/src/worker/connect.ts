@@ -1,11 +1,14 @@
-import { type AnyAggregate, uuidv7 } from '@tidelog/core';
+import type { AnyAggregate } from '@tidelog/core';
 import type { Tidelog } from '../runtime.js';
+import type { SyncOptions } from '../sync/host.js';
 import type { ClientMode } from '../types.js';
 import { registerErrorTransfer } from './error-transfer.js';
 import { followerLink, serveFollowers } from './follower.js';
-import { localLink, portLink } from './links.js';
+import { inPageClient } from './in-page.js';
+import { portLink } from './links.js';
+import { forever, holdIfFree, holdLifeLock, type LockManagerLike, locksOf } from './locks.js';
 import { type Link, TidelogClient } from './remote-client.js';
-import { CONNECT_MESSAGE } from './serve.js';
+import { CONNECT_MESSAGE, type RuntimeInit } from './serve.js';
 
 /**
  * Connect to a runtime served with `servePort`/`serveTidelog` on a port you already have
@@ -36,34 +39,17 @@ export interface ConnectOptions<R extends AnyAggregate> {
   worker?: Worker;
   /** The app's aggregates: only their types are used, to type `execute` and friends. */
   aggregates?: readonly R[];
-  /** The last resort when neither SharedWorker nor Worker + Web Locks exist: a runtime in this page. */
-  createRuntime?: () => Promise<Tidelog<R>>;
-}
-
-interface LockManagerLike {
-  request(
-    name: string,
-    options: { ifAvailable?: boolean },
-    callback: (lock: unknown) => unknown,
-  ): Promise<unknown>;
-  request(name: string, callback: (lock: unknown) => unknown): Promise<unknown>;
-}
-
-const forever = () => new Promise<never>(() => undefined);
-const locksOf = () => (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
-
-/** Hold a lock named after this tab for as long as it lives; the runtime watches it. */
-async function holdTabLock(): Promise<string | undefined> {
-  const locks = locksOf();
-  if (!locks) return undefined;
-  const name = `tidelog:tab:${uuidv7()}`;
-  await new Promise<void>((held) => {
-    void locks.request(name, () => {
-      held();
-      return forever();
-    });
-  });
-  return name;
+  /**
+   * The last resort when neither SharedWorker nor Worker + Web Locks exist: a runtime in
+   * this page. It gets `{ sync }` in the one tab of the origin that may sync; pass it on
+   * to `createTidelog`.
+   */
+  createRuntime?: (init: RuntimeInit) => Promise<Tidelog<R>>;
+  /**
+   * Sync options for the in-page fallback's runtime (a worker's runtime syncs with the
+   * options given to `serveTidelog`, in the worker).
+   */
+  sync?: SyncOptions;
 }
 
 function workerLink(worker: Worker): Link {
@@ -91,7 +77,8 @@ export async function connectTidelog<const R extends AnyAggregate>(
   options: ConnectOptions<R>,
 ): Promise<TidelogClient<R>> {
   registerErrorTransfer();
-  const tabLock = await holdTabLock();
+  // Held while this tab lives: the runtime watches it to release the tab's subscriptions.
+  const tabLock = await holdLifeLock('tidelog:tab:');
   const start = async (link: Link, mode: ClientMode) => {
     const client = new TidelogClient<R>(link, mode, tabLock);
     await client.ready;
@@ -110,7 +97,7 @@ export async function connectTidelog<const R extends AnyAggregate>(
   if (url !== undefined && typeof Worker === 'function' && typeof BroadcastChannel === 'function' && locks) {
     return leadOrFollow(options.name, url, locks, start);
   }
-  if (options.createRuntime) return start(localLink(options.createRuntime() as Promise<Tidelog>), 'in-page');
+  if (options.createRuntime) return inPageClient(options.name, options.createRuntime, options.sync, start);
   throw new Error(
     'connectTidelog: no SharedWorker, no Worker with Web Locks, and no createRuntime to fall back on',
   );
@@ -128,13 +115,7 @@ async function leadOrFollow<R extends AnyAggregate>(
     return workerLink(worker);
   };
   const leaderLock = `tidelog:leader:${name}`;
-  const leading = await new Promise<boolean>((decided) => {
-    void locks.request(leaderLock, { ifAvailable: true }, (lock) => {
-      decided(lock !== null);
-      return lock === null ? undefined : forever();
-    });
-  });
-  if (leading) return start(lead(), 'dedicated-worker');
+  if (await holdIfFree(locks, leaderLock)) return start(lead(), 'dedicated-worker');
   let client: TidelogClient<R> | undefined;
   const link = followerLink(name, () => void client?.reattach(link, 'follower'));
   await link.leaderReady;

@@ -1,4 +1,4 @@
-import { deserializeError, type SerializedError, serializeError } from '@tidelog/core';
+import { deserializeError, type Json, type SerializedError, serializeError } from '@tidelog/core';
 import { type TransferHandler, transferHandlers } from 'comlink';
 import {
   ConnectionLostError,
@@ -6,7 +6,19 @@ import {
   UnknownAggregateError,
   UnknownProcessManagerError,
   UnknownProjectionError,
+  WorkerLostError,
 } from '../errors.js';
+import {
+  ForbiddenError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  SyncDisabledError,
+  SyncPausedError,
+  SyncProtocolError,
+  SyncResetError,
+  SyncUnreachableError,
+  UnauthorizedError,
+} from '../sync/errors.js';
 
 interface WireThrow {
   tidelog: true;
@@ -14,29 +26,51 @@ interface WireThrow {
   value: unknown;
 }
 
+type Details = Record<string, Json>;
+
+/** What the server said, from a sync error's details (`status`, `serverCode`, `details`). */
+const answerOf = (d: Details) => ({
+  status: Number(d.status),
+  serverCode: typeof d.serverCode === 'string' ? d.serverCode : undefined,
+  details: d.details,
+});
+
+/** The client's own error classes by name, rebuilt from message and details. */
+const revivers = new Map<string, (message: string, d: Details) => Error>([
+  ['UnknownAggregateError', (_m, d) => new UnknownAggregateError(String(d.aggregateType))],
+  ['UnknownProjectionError', (_m, d) => new UnknownProjectionError(String(d.projection))],
+  ['UnknownProcessManagerError', (_m, d) => new UnknownProcessManagerError(String(d.processManager))],
+  [
+    'ProcessLoopError',
+    (_m, d) => new ProcessLoopError(String(d.processManager), Number(d.depth), String(d.correlationId)),
+  ],
+  ['ConnectionLostError', (m) => new ConnectionLostError(m)],
+  ['WorkerLostError', (m) => new WorkerLostError(m)],
+  [
+    'SyncUnreachableError',
+    (m, d) => new SyncUnreachableError(m, typeof d.status === 'number' ? d.status : undefined),
+  ],
+  ['SyncProtocolError', (m) => new SyncProtocolError(m)],
+  ['UnauthorizedError', (m, d) => new UnauthorizedError(m, answerOf(d))],
+  ['ForbiddenError', (m, d) => new ForbiddenError(m, answerOf(d))],
+  ['InvalidRequestError', (m, d) => new InvalidRequestError(m, answerOf(d))],
+  ['PayloadTooLargeError', (m, d) => new PayloadTooLargeError(m, answerOf(d))],
+  ['SyncPausedError', () => new SyncPausedError()],
+  ['SyncDisabledError', () => new SyncDisabledError()],
+  ['SyncResetError', (_m, d) => new SyncResetError(String(d.expectedServerId), String(d.actualServerId))],
+]);
+
 /**
  * Rebuild an error from its serialized form as its own class when it is known (core's
- * errors and the client's), else as a `RemoteError` with the same name, code and fields.
+ * errors, the client's and the sync loop's), else as a `RemoteError` with the same name,
+ * code and fields.
  *
  * @example
  * reviveError(serializeError(new UnknownAggregateError('cart'))) instanceof UnknownAggregateError; // true
  */
 export function reviveError(serialized: SerializedError): Error {
-  const d = serialized.details ?? {};
-  switch (serialized.name) {
-    case 'UnknownAggregateError':
-      return new UnknownAggregateError(String(d.aggregateType));
-    case 'UnknownProjectionError':
-      return new UnknownProjectionError(String(d.projection));
-    case 'UnknownProcessManagerError':
-      return new UnknownProcessManagerError(String(d.processManager));
-    case 'ProcessLoopError':
-      return new ProcessLoopError(String(d.processManager), Number(d.depth), String(d.correlationId));
-    case 'ConnectionLostError':
-      return new ConnectionLostError(serialized.message);
-    default:
-      return deserializeError(serialized);
-  }
+  const revive = revivers.get(serialized.name);
+  return revive ? revive(serialized.message, serialized.details ?? {}) : deserializeError(serialized);
 }
 
 let registered = false;

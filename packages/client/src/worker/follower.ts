@@ -2,6 +2,7 @@ import { type SerializedError, serializeError, uuidv7 } from '@tidelog/core';
 import { proxy } from 'comlink';
 import { ConnectionLostError } from '../errors.js';
 import { reviveError } from './error-transfer.js';
+import { whenFree } from './locks.js';
 import type { Link } from './remote-client.js';
 import type { Push, TidelogSession } from './session.js';
 
@@ -32,6 +33,12 @@ const relayed: Record<Exclude<Method, 'listen'>, true> = {
   deadLetters: true,
   retryDeadLetter: true,
   clearDeadLetters: true,
+  syncNow: true,
+  syncPause: true,
+  syncResume: true,
+  rejected: true,
+  retryRejected: true,
+  discardRejected: true,
   settled: true,
   disconnect: true,
   liveListeners: true,
@@ -95,10 +102,6 @@ export function followerLink(name: string, onNewLeader: () => void): Link & { le
   return { session, wrapPush: (fn) => fn, close: () => channel.close(), leaderReady };
 }
 
-interface LockManagerLike {
-  request(name: string, callback: () => unknown): Promise<unknown>;
-}
-
 /**
  * In the leader tab: relay followers' calls to the dedicated worker, one worker session
  * per follower (so each follower's subscriptions end with it: when its tab lock frees up).
@@ -139,10 +142,8 @@ export function serveFollowers(name: string, connect: () => Link): () => Promise
       }
       post({ kind: 'result', to: frame.from, id: frame.id, value });
       const tabLock = frame.args[0];
-      const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
-      if (frame.method === 'hello' && typeof tabLock === 'string' && locks) {
-        void locks.request(tabLock, () => drop(frame.from));
-      }
+      if (frame.method === 'hello' && typeof tabLock === 'string')
+        whenFree(tabLock, () => void drop(frame.from));
       if (frame.method === 'disconnect') void drop(frame.from);
     } catch (error) {
       post({ kind: 'result', to: frame.from, id: frame.id, error: serializeError(error) });

@@ -17,6 +17,8 @@ export function portLink(port: MessagePort): Link {
     session: wrap<TidelogSession>(port) as unknown as TidelogSession,
     wrapPush: (push) => proxy(push),
     close: () => port.close(),
+    // Where the platform reports a closed port (Node, newer browsers), the other side is gone.
+    watchLost: (onLost) => port.addEventListener('close', onLost),
   };
 }
 

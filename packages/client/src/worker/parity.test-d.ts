@@ -1,5 +1,7 @@
+import type { RejectedCommand } from '@tidelog/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Tidelog } from '../runtime.js';
+import type { SyncApi, SyncStatus } from '../sync/host.js';
 import type { Counter, Log } from '../test-fixtures.js';
 import type { TidelogApi } from '../types.js';
 import type { TidelogClient } from './remote-client.js';
@@ -27,6 +29,13 @@ type RuntimeOnly =
 
 type AppFacing = Exclude<keyof Runtime, RuntimeOnly>;
 
+/**
+ * Members only the page has, on purpose (README, "Worker bridge"): where the runtime lives
+ * and how the page reaches it. A new public member of the client must be in `TidelogApi`
+ * (so the runtime has it too) or on this list.
+ */
+type PageOnly = 'mode' | 'ready' | 'reattach' | 'liveListeners' | 'onLost';
+
 /** The keys whose member type differs between the two (a method with other parameters or result). */
 type Differing = {
   [K in keyof TidelogApi<App>]: [Client[K]] extends [Runtime[K]]
@@ -42,6 +51,22 @@ describe('worker client parity with the in-process runtime', () => {
     expectTypeOf<Exclude<AppFacing, keyof Client>>().toEqualTypeOf<never>();
     expectTypeOf<Client>().toMatchTypeOf<TidelogApi<App>>();
     expectTypeOf<Runtime>().toMatchTypeOf<TidelogApi<App>>();
+  });
+
+  it('adds nothing of its own but the page-only members', () => {
+    expectTypeOf<Exclude<keyof Client, keyof TidelogApi<App> | PageOnly>>().toEqualTypeOf<never>();
+  });
+
+  it('offers the same sync API and rejected commands', () => {
+    expectTypeOf<Client['sync']>().toEqualTypeOf<Runtime['sync']>();
+    expectTypeOf<Client['sync']>().toEqualTypeOf<SyncApi>();
+    expectTypeOf<Client['sync']['getSnapshot']>().toEqualTypeOf<() => SyncStatus>();
+    expectTypeOf<Client['sync']['now']>().toEqualTypeOf<() => Promise<SyncStatus>>();
+    expectTypeOf<Client['rejected']>().toEqualTypeOf<Runtime['rejected']>();
+    expectTypeOf<Client['rejected']>().toEqualTypeOf<() => Promise<RejectedCommand[]>>();
+    expectTypeOf<Client['subscribeRejected']>().toEqualTypeOf<Runtime['subscribeRejected']>();
+    expectTypeOf<Client['retryRejected']>().toEqualTypeOf<Runtime['retryRejected']>();
+    expectTypeOf<Client['discardRejected']>().toEqualTypeOf<Runtime['discardRejected']>();
   });
 
   it('types every shared method the same way', () => {

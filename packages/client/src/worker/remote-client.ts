@@ -5,9 +5,11 @@ import {
   type Projection,
   type RejectedCommand,
   type StateOf,
+  serializeError,
 } from '@tidelog/core';
+import { WorkerLostError } from '../errors.js';
 import { Listeners } from '../listeners.js';
-import type { SyncApi } from '../sync/host.js';
+import type { SyncApi, SyncStatus } from '../sync/host.js';
 import type {
   AggregateSnapshot,
   ClientMode,
@@ -21,21 +23,30 @@ import type {
   TidelogWarning,
   Unsubscribe,
 } from '../types.js';
+import { CallGuard } from './call-guard.js';
+import { whenFree } from './locks.js';
+import { RemoteSync } from './remote-sync.js';
 import type { Push, Target, TidelogSession } from './session.js';
 
 type AnySnapshot = AggregateSnapshot<unknown> | ProjectionSnapshot<unknown>;
+type RejectedList = readonly RejectedCommand[];
 /** What a subscription's listeners are given. */
-type Pushed = AnySnapshot | DeadLetter;
+type Pushed = AnySnapshot | DeadLetter | SyncStatus | RejectedList;
 
 interface KeyState {
   subId: number;
   target: Target;
   listeners: Listeners<Pushed>;
-  /** The last state pushed (streams and projections; dead letters are events, not state). */
-  snapshot?: AnySnapshot;
+  /**
+   * The last value pushed, handed to a listener that joins later: a state (streams,
+   * projections) or the rejected list. Dead letters and sync statuses are not kept here.
+   */
+  snapshot?: AnySnapshot | RejectedList;
 }
 
-const DEAD_LETTERS = 'deadLetters';
+const DEAD_LETTERS = '["deadLetters"]';
+const REJECTED = '["rejected"]';
+const SYNC = '["sync"]';
 
 /** How a client reaches a session: the session and how to hand it a callback. */
 export interface Link {
@@ -44,10 +55,12 @@ export interface Link {
   wrapPush: (push: (message: Push) => void) => (message: Push) => void;
   /** Close the transport after `disconnect` (and, in-page, the runtime the page owns). */
   close?: () => void | Promise<void>;
+  /** Call `onLost` if the transport learns that the other side is gone (a port's `close` event). */
+  watchLost?: (onLost: () => void) => void;
 }
 
 /** Newer states have higher revisions, even when a rebase took the version down. */
-const revisionOf = (s: AnySnapshot | undefined) => (s && 'version' in s ? s.revision : -1);
+const revisionOf = (s: AnySnapshot | RejectedList | undefined) => (s && 'version' in s ? s.revision : -1);
 
 /**
  * The page side of a runtime that lives elsewhere (a SharedWorker, a dedicated Worker, a
@@ -69,6 +82,21 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   readonly #keys = new Map<string, KeyState>();
   readonly #bySub = new Map<number, KeyState>();
   #link: Link;
+  /** Calls in flight: they fail with `WORKER_LOST` when the worker is gone, instead of hanging. */
+  readonly #guard = new CallGuard();
+  readonly #lostListeners = new Listeners<WorkerLostError>();
+  readonly #sync = new RemoteSync(
+    {
+      watch: (onStatus) => this.#subscribe(SYNC, { kind: 'sync' }, onStatus as (value: Pushed) => void),
+      now: () => this.#call((s) => s.syncNow()),
+      pause: () => this.#call((s) => s.syncPause()),
+      resume: () => this.#call((s) => s.syncResume()),
+      assertOpen: () => void this.#session,
+    },
+    { state: 'idle', pending: 0, rejected: 0, cursor: 0, head: 0 },
+  );
+  /** Stops waiting for the current worker's life lock (on close, or when re-attaching). */
+  #life: AbortController | undefined;
   #nextSub = 1;
   #closed = false;
   #attached = false;
@@ -91,34 +119,87 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   }
 
   async #attach(): Promise<void> {
-    const { session, wrapPush } = this.#link;
-    const hello = await session.hello(this.tabLock);
+    const link = this.#link;
+    const { session, wrapPush } = link;
+    // A new worker (a follower's new leader): calls may go through again.
+    this.#guard.reset();
+    this.#life?.abort();
+    const life = new AbortController();
+    this.#life = life;
+    const lost = () => {
+      if (!life.signal.aborted && this.#link === link) this.#lose();
+    };
+    link.watchLost?.(lost);
+    const hello = await this.#call(() => session.hello(this.tabLock));
+    if (hello.lifeLock) whenFree(hello.lifeLock, lost, life.signal);
     this.storage = hello.storage;
     this.warnings = hello.warnings;
     this.clientId = hello.clientId;
     this.instanceId = hello.instanceId;
-    await session.listen(wrapPush((message) => this.#onPush(message)));
+    this.#sync.receive(hello.sync);
+    await this.#call(() => session.listen(wrapPush((message) => this.#onPush(message))));
     this.#attached = true;
-    await Promise.all([...this.#keys.values()].map((k) => session.subscribe(k.subId, k.target)));
+    await Promise.all(
+      [...this.#keys.values()].map((k) => this.#call(() => session.subscribe(k.subId, k.target))),
+    );
   }
 
   /** The session, or `ClosedError` once this client is closed (as the runtime does after `close`). */
   get #session(): TidelogSession {
     if (this.#closed) throw new ClosedError('the client is closed');
+    const lost = this.#guard.lost;
+    if (lost) throw lost;
     return this.#link.session;
   }
 
+  /** A call to the runtime, failed with `WORKER_LOST` if the worker goes away before it answers. */
+  #call<T>(run: (session: TidelogSession) => Promise<T>): Promise<T> {
+    let session: TidelogSession;
+    try {
+      session = this.#session;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#guard.run(() => run(session));
+  }
+
+  /** The worker is gone: fail what waits, and tell the sync status and `onLost` listeners. */
+  #lose(): void {
+    if (this.#closed) return;
+    const error = new WorkerLostError(
+      'the worker running the Tidelog runtime is gone; connect again to start a new one',
+    );
+    if (!this.#guard.lose(error)) return;
+    this.#sync.receive({ ...this.#sync.status, state: 'error', lastError: serializeError(error) });
+    this.#lostListeners.emit(error);
+  }
+
+  /**
+   * Be told when the worker behind this page is gone (page-only: in-process there is no
+   * worker to lose). From then on every call fails with `WorkerLostError` (`WORKER_LOST`),
+   * and `sync.status` turns to `error` with that error; connect again to go on.
+   *
+   * @example
+   * client.onLost((error) => showBanner(error.code)); // 'WORKER_LOST'
+   */
+  onLost(listener: (error: WorkerLostError) => void): Unsubscribe {
+    return this.#lostListeners.add(listener);
+  }
+
   #onPush(message: Push): void {
+    // A push for a subscription the page has dropped meanwhile is dropped too.
     const key = this.#bySub.get(message.subId);
-    if ('deadLetter' in message) {
-      key?.listeners.emit(message.deadLetter);
+    if (!key) return;
+    // Dead letters are events and statuses live in `RemoteSync`: neither is kept here.
+    if ('deadLetter' in message || 'syncStatus' in message) {
+      key.listeners.emit('deadLetter' in message ? message.deadLetter : message.syncStatus);
       return;
     }
-    // A push for a subscription the page has dropped meanwhile, or an older state than
-    // the one an `execute` result already showed.
-    if (!key || revisionOf(message.snapshot) < revisionOf(key.snapshot)) return;
-    key.snapshot = message.snapshot;
-    key.listeners.emit(message.snapshot);
+    const value = 'rejected' in message ? message.rejected : message.snapshot;
+    // An older state than the one an `execute` result already showed.
+    if (revisionOf(value) < revisionOf(key.snapshot)) return;
+    key.snapshot = value;
+    key.listeners.emit(value);
   }
 
   execute<A extends R, K extends CommandName<A>>(
@@ -134,12 +215,8 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     payload?: unknown,
     options?: ExecuteOptions,
   ) {
-    const result = (await this.#session.execute(
-      aggregate.type,
-      streamId,
-      command,
-      payload,
-      options,
+    const result = (await this.#call((s) =>
+      s.execute(aggregate.type, streamId, command, payload, options),
     )) as ExecuteResult<R>;
     // Show the new state at once, whichever of the result and the push arrives first.
     const key = this.#keys.get(streamKey(aggregate.type, streamId));
@@ -151,7 +228,9 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   }
 
   async load<A extends R>(aggregate: A, streamId: string, options?: LoadOptions) {
-    return (await this.#session.load(aggregate.type, streamId, options)) as AggregateSnapshot<StateOf<A>>;
+    return (await this.#call((s) => s.load(aggregate.type, streamId, options))) as AggregateSnapshot<
+      StateOf<A>
+    >;
   }
 
   subscribe<A extends R>(
@@ -175,7 +254,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   ): Unsubscribe {
     const name = typeof projection === 'string' ? projection : projection.name;
     return this.#subscribe(
-      `projection:${name}`,
+      projectionKey(name),
       { kind: 'projection', name },
       listener as (value: Pushed) => void,
     );
@@ -183,7 +262,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
 
   getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined {
     const name = typeof projection === 'string' ? projection : projection.name;
-    return this.#keys.get(`projection:${name}`)?.snapshot as ProjectionSnapshot<S> | undefined;
+    return this.#keys.get(projectionKey(name))?.snapshot as ProjectionSnapshot<S> | undefined;
   }
 
   #subscribe(id: string, target: Target, listener: (value: Pushed) => void): Unsubscribe {
@@ -196,7 +275,9 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
       this.#bySub.set(created.subId, created);
       // Once attached, send at once so later calls on the same port are ordered after it;
       // before that, `#attach` subscribes every key it finds.
-      if (this.#attached) void session.subscribe(created.subId, target).catch(reportError);
+      if (this.#attached) {
+        void this.#guard.run(() => session.subscribe(created.subId, target)).catch(reportError);
+      }
     } else if (key.snapshot) {
       const current = key.snapshot;
       queueMicrotask(() => listener(current));
@@ -211,16 +292,18 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
       if (state.listeners.size > 0 || this.#keys.get(id) !== state) return;
       this.#keys.delete(id);
       this.#bySub.delete(state.subId);
-      if (!this.#closed) void this.#link.session.unsubscribe(state.subId).catch(reportError);
+      if (this.#closed || this.#guard.lost) return;
+      void this.#call((s) => s.unsubscribe(state.subId)).catch(reportError);
     };
   }
 
   async rebuildProjection(projection: { readonly name: string } | string): Promise<void> {
-    await this.#session.rebuildProjection(typeof projection === 'string' ? projection : projection.name);
+    const name = typeof projection === 'string' ? projection : projection.name;
+    await this.#call((s) => s.rebuildProjection(name));
   }
 
   async deadLetters(): Promise<DeadLetter[]> {
-    return this.#session.deadLetters();
+    return this.#call((s) => s.deadLetters());
   }
 
   /**
@@ -240,7 +323,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
    * for (const letter of await client.deadLetters()) await client.retryDeadLetter(letter.id).catch(console.warn);
    */
   async retryDeadLetter(id: string): Promise<boolean> {
-    return this.#session.retryDeadLetter(id);
+    return this.#call((s) => s.retryDeadLetter(id));
   }
 
   /**
@@ -250,39 +333,74 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
    * await client.clearDeadLetters([letter.id]);
    */
   async clearDeadLetters(ids?: readonly string[]): Promise<void> {
-    await this.#session.clearDeadLetters(ids);
+    await this.#call((s) => s.clearDeadLetters(ids));
   }
 
-  // PLACEHOLDERS: the sync-core and bridge work replaces these.
+  /**
+   * The runtime's sync loop (the one of the origin, in the worker). `status` and
+   * `getSnapshot()` are synchronous: the status at connect, then what the runtime pushes
+   * while this page has a `subscribe` listener, or what `now`/`pause`/`resume` answer.
+   *
+   * @example
+   * const off = client.sync.subscribe((s) => render(s.state, s.pending));
+   * await client.sync.now().catch((e) => console.warn(e.code));
+   */
   get sync(): SyncApi {
-    throw new Error('tidelog: sync is not built yet');
+    return this.#sync;
   }
 
-  rejected(): Promise<RejectedCommand[]> {
-    throw new Error('tidelog: rejected is not built yet');
+  /**
+   * Commands that failed when re-run on new confirmed state (or that the server refused),
+   * oldest first, each with its error (name, `code`, fields) and its original command.
+   *
+   * @example
+   * for (const r of await client.rejected()) console.warn(r.entry.command, r.error.code);
+   */
+  async rejected(): Promise<RejectedCommand[]> {
+    return this.#call((s) => s.rejected());
   }
 
-  subscribeRejected(_listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
-    throw new Error('tidelog: subscribeRejected is not built yet');
+  /**
+   * Be told of the whole rejected list whenever it changes, starting with the current one.
+   * One runtime subscription per page, held while this page has a listener.
+   *
+   * @example
+   * const off = client.subscribeRejected((list) => setBadge(list.length));
+   */
+  subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
+    return this.#subscribe(REJECTED, { kind: 'rejected' }, listener as (value: Pushed) => void);
   }
 
-  retryRejected(_commandId: string): Promise<void> {
-    throw new Error('tidelog: retryRejected is not built yet');
+  /**
+   * Run a rejected command again on the current state; rejects with its error (class,
+   * `code` and fields kept) when it fails again.
+   *
+   * @example
+   * await client.retryRejected(rejected.entry.commandId).catch((e) => console.warn(e.code));
+   */
+  async retryRejected(commandId: string): Promise<void> {
+    await this.#call((s) => s.retryRejected(commandId));
   }
 
-  discardRejected(_commandIds?: readonly string[]): Promise<void> {
-    throw new Error('tidelog: discardRejected is not built yet');
+  /**
+   * Forget rejected commands: those with these command ids, or all of them.
+   *
+   * @example
+   * await client.discardRejected([rejected.entry.commandId]);
+   */
+  async discardRejected(commandIds?: readonly string[]): Promise<void> {
+    await this.#call((s) => s.discardRejected(commandIds));
   }
 
   /** Resolves when the runtime's background work has run; at once after `close()`. */
   async settled(): Promise<void> {
     if (this.#closed) return;
-    await this.#link.session.settled();
+    await this.#call((s) => s.settled());
   }
 
   /** Live listeners in the runtime across all connections (a leak check for tests and devtools). */
   async liveListeners(): Promise<number> {
-    return this.#session.liveListeners();
+    return this.#call((s) => s.liveListeners());
   }
 
   /**
@@ -291,18 +409,27 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
    */
   async close(): Promise<void> {
     if (this.#closed) return;
+    const lost = this.#guard.lost;
+    const session = this.#link.session;
     this.#closed = true;
+    this.#life?.abort();
     this.#keys.clear();
     this.#bySub.clear();
-    await this.#link.session.disconnect().catch(() => undefined);
+    this.#sync.clear();
+    this.#lostListeners.clear();
+    // A dead worker would never answer `disconnect`.
+    if (!lost) await this.#guard.run(() => session.disconnect()).catch(() => undefined);
     await this.#link.close?.();
   }
 }
 
-function streamKey(aggregateType: string, streamId: string): string {
-  return `stream:${aggregateType}:${streamId}`;
-}
+// Keys of subscriptions as JSON arrays: names may hold any character, `:` included.
+const streamKey = (aggregateType: string, streamId: string) =>
+  JSON.stringify(['stream', aggregateType, streamId]);
+const projectionKey = (name: string) => JSON.stringify(['projection', name]);
 
 function reportError(error: unknown): void {
+  // A lost worker is told once, through `onLost` and the sync status.
+  if (error instanceof WorkerLostError) return;
   console.error('tidelog: subscription failed', error);
 }

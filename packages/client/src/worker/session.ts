@@ -1,23 +1,11 @@
+import type { RejectedCommand } from '@tidelog/core';
 import type { Tidelog } from '../runtime.js';
-import type {
-  AggregateSnapshot,
-  DeadLetter,
-  ExecuteOptions,
-  LoadOptions,
-  ProjectionSnapshot,
-  TidelogWarning,
-} from '../types.js';
+import type { SyncStatus } from '../sync/host.js';
+import type { AggregateSnapshot, DeadLetter, ExecuteOptions, LoadOptions, TidelogWarning } from '../types.js';
+import { whenFree } from './locks.js';
+import { type Push, subscribeTarget, type Target } from './targets.js';
 
-/** What a page subscribes to. */
-export type Target =
-  | { kind: 'stream'; aggregateType: string; streamId: string }
-  | { kind: 'projection'; name: string }
-  | { kind: 'deadLetters' };
-
-/** A message the runtime pushes to a page, for one of its subscriptions. */
-export type Push =
-  | { subId: number; snapshot: AggregateSnapshot<unknown> | ProjectionSnapshot<unknown> }
-  | { subId: number; deadLetter: DeadLetter };
+export type { Push, Target } from './targets.js';
 
 export interface Hello {
   storage: string;
@@ -25,6 +13,13 @@ export interface Hello {
   clientId: string;
   /** The runtime instance: equal for all pages served by the same worker. */
   instanceId: string;
+  /** The sync status when the page connected (`sync.getSnapshot()` until the first push). */
+  sync: SyncStatus;
+  /**
+   * A Web Lock the worker holds for as long as it lives: when a page gets it, the worker
+   * is gone. Absent in-page and where there are no Web Locks.
+   */
+  lifeLock?: string;
 }
 
 /** The per-connection API a runtime serves to one page (over comlink, or directly in-page). */
@@ -46,6 +41,14 @@ export interface TidelogSession {
   deadLetters(): Promise<DeadLetter[]>;
   retryDeadLetter(id: string): Promise<boolean>;
   clearDeadLetters(ids?: readonly string[]): Promise<void>;
+  syncNow(): Promise<SyncStatus>;
+  /** Pause the runtime's sync loop; resolves with its status after. */
+  syncPause(): Promise<SyncStatus>;
+  /** Resume the runtime's sync loop; resolves with its status after. */
+  syncResume(): Promise<SyncStatus>;
+  rejected(): Promise<RejectedCommand[]>;
+  retryRejected(commandId: string): Promise<void>;
+  discardRejected(commandIds?: readonly string[]): Promise<void>;
   settled(): Promise<void>;
   /** End the session: drop its subscriptions and its push channel. */
   disconnect(): Promise<void>;
@@ -53,15 +56,13 @@ export interface TidelogSession {
   liveListeners(): Promise<number>;
 }
 
-interface LockManagerLike {
-  request(name: string, callback: () => unknown): Promise<unknown>;
-}
-
 export interface SessionHooks {
   /** Called once when the session ends (close the port, say). */
   onEnd?: () => void;
   /** Release the page's push callback (a comlink proxy) when the session ends. */
   releasePush?: (push: (message: Push) => void) => void;
+  /** The worker's life lock, handed to the page in `hello` (see `Hello.lifeLock`). */
+  lifeLock?: Promise<string | undefined>;
 }
 
 /**
@@ -98,13 +99,15 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
   return {
     async hello(tabLock) {
       const rt = await runtime;
-      const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
-      if (tabLock && locks) void locks.request(tabLock, () => end());
+      if (tabLock) whenFree(tabLock, () => void end());
+      const lifeLock = await hooks.lifeLock;
       return {
         storage: rt.storage,
         warnings: [...rt.warnings],
         clientId: rt.clientId,
         instanceId: rt.instanceId,
+        sync: rt.sync.getSnapshot(),
+        ...(lifeLock === undefined ? {} : { lifeLock }),
       };
     },
     async listen(fn) {
@@ -148,6 +151,28 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
     async clearDeadLetters(ids) {
       await (await runtime).clearDeadLetters(ids);
     },
+    async syncNow() {
+      return (await runtime).sync.now();
+    },
+    async syncPause() {
+      const rt = await runtime;
+      rt.sync.pause();
+      return rt.sync.getSnapshot();
+    },
+    async syncResume() {
+      const rt = await runtime;
+      rt.sync.resume();
+      return rt.sync.getSnapshot();
+    },
+    async rejected() {
+      return (await runtime).rejected();
+    },
+    async retryRejected(commandId) {
+      await (await runtime).retryRejected(commandId);
+    },
+    async discardRejected(commandIds) {
+      await (await runtime).discardRejected(commandIds);
+    },
     async settled() {
       await (await runtime).settled();
     },
@@ -156,23 +181,4 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
       return (await runtime).debug().listeners;
     },
   };
-}
-
-/** One runtime subscription for a page's subscription `subId`; returns its release. */
-function subscribeTarget(
-  rt: Tidelog,
-  target: Target,
-  subId: number,
-  send: (message: Push) => void,
-): () => void {
-  switch (target.kind) {
-    case 'stream':
-      return rt.subscribe(rt.aggregateByType(target.aggregateType), target.streamId, (snapshot) =>
-        send({ subId, snapshot }),
-      );
-    case 'projection':
-      return rt.subscribeProjection(target.name, (snapshot) => send({ subId, snapshot }));
-    case 'deadLetters':
-      return rt.subscribeDeadLetters((deadLetter) => send({ subId, deadLetter }));
-  }
 }

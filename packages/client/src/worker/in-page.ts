@@ -1,0 +1,42 @@
+import type { AnyAggregate } from '@tidelog/core';
+import type { Tidelog } from '../runtime.js';
+import type { SyncOptions } from '../sync/host.js';
+import type { ClientMode } from '../types.js';
+import { localLink } from './links.js';
+import { forever, holdIfFree, locksOf } from './locks.js';
+import type { Link, TidelogClient } from './remote-client.js';
+import type { RuntimeInit } from './serve.js';
+
+/**
+ * The in-page fallback (no SharedWorker, no Worker with Web Locks): a runtime in this page.
+ * Every tab has one, on the same store, but only one tab of the origin may sync: the one
+ * holding the `tidelog:sync:<name>` Web Lock. The others queue for it; when the syncing
+ * tab closes, the next one replaces its runtime with one that syncs (subscriptions move
+ * over). Without Web Locks there is no way to elect, and this tab syncs.
+ *
+ * @example
+ * const client = await inPageClient('app', (init) => createTidelog({ aggregates, ...init }), sync, start);
+ */
+export async function inPageClient<R extends AnyAggregate>(
+  name: string,
+  createRuntime: (init: RuntimeInit) => Promise<Tidelog<R>>,
+  sync: SyncOptions | undefined,
+  start: (link: Link, mode: ClientMode) => Promise<TidelogClient<R>>,
+): Promise<TidelogClient<R>> {
+  const open = (init: RuntimeInit) => localLink(createRuntime(init) as Promise<Tidelog>);
+  const locks = locksOf();
+  if (!sync) return start(open({}), 'in-page');
+  if (!locks) return start(open({ sync }), 'in-page');
+  const syncLock = `tidelog:sync:${name}`;
+  if (await holdIfFree(locks, syncLock)) return start(open({ sync }), 'in-page');
+  const first = open({});
+  const client = await start(first, 'in-page');
+  void locks.request(syncLock, async () => {
+    await client.reattach(open({ sync }), 'in-page');
+    // The old runtime (same store) ends after the work it had begun.
+    await first.session.disconnect();
+    await first.close?.();
+    return forever();
+  });
+  return client;
+}
