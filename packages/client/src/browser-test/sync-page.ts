@@ -88,18 +88,21 @@ const api = {
     }
   },
   syncStatus: () => briefStatus(client!.sync.getSnapshot()),
-  /** Resolves with the status once the sync loop has nothing pending and is live. */
-  waitLive() {
+  /** Resolves with the status once it shows every field of `want` (through a sync subscription). */
+  waitStatus(want: Partial<Record<'state' | 'pending' | 'rejected' | 'cursor' | 'head', string | number>>) {
     return new Promise<ReturnType<typeof briefStatus>>((resolve) => {
-      const check = (s: SyncStatus) => {
-        if (s.state !== 'live' || s.pending > 0) return false;
-        resolve(briefStatus(s));
-        return true;
-      };
-      if (check(client!.sync.getSnapshot())) return;
+      const matches = (s: SyncStatus) =>
+        Object.entries(want).every(([k, v]) => (s as unknown as Record<string, unknown>)[k] === v);
       const off = client!.sync.subscribe((s) => {
-        if (check(s)) off();
+        if (!matches(s)) return;
+        off();
+        resolve(briefStatus(s));
       });
+      const now = client!.sync.getSnapshot();
+      if (matches(now)) {
+        off();
+        resolve(briefStatus(now));
+      }
     });
   },
   async rejected() {

@@ -3,16 +3,17 @@ import { type TransferHandler, transferHandlers } from 'comlink';
 import {
   ConnectionLostError,
   ProcessLoopError,
+  SyncDisabledError,
   UnknownAggregateError,
   UnknownProcessManagerError,
   UnknownProjectionError,
+  UnknownRejectedError,
   WorkerLostError,
 } from '../errors.js';
 import {
   ForbiddenError,
   InvalidRequestError,
   PayloadTooLargeError,
-  SyncDisabledError,
   SyncPausedError,
   SyncProtocolError,
   SyncResetError,
@@ -46,6 +47,7 @@ const revivers = new Map<string, (message: string, d: Details) => Error>([
   ],
   ['ConnectionLostError', (m) => new ConnectionLostError(m)],
   ['WorkerLostError', (m) => new WorkerLostError(m)],
+  ['UnknownRejectedError', (_m, d) => new UnknownRejectedError(String(d.commandId))],
   [
     'SyncUnreachableError',
     (m, d) => new SyncUnreachableError(m, typeof d.status === 'number' ? d.status : undefined),

@@ -1,11 +1,11 @@
 import { DomainError, type RejectedCommand, RemoteError, serializeError } from '@tidelog/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SyncDisabledError, UnknownRejectedError } from '../errors.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import {
   ForbiddenError,
   InvalidRequestError,
   PayloadTooLargeError,
-  SyncDisabledError,
   SyncPausedError,
   SyncProtocolError,
   SyncResetError,
@@ -263,6 +263,7 @@ describe('sync errors across a worker port', () => {
     new SyncPausedError(),
     new SyncDisabledError(),
     new SyncResetError('server-a', 'server-b'),
+    new UnknownRejectedError('cmd-9'),
   ];
 
   it.each(errors.map((e) => [e.name, e] as const))(
