@@ -1,10 +1,19 @@
 // The page of the sync browser test: connects to the syncing worker and offers `window.sync` to the test.
+import { openIdbEventStore } from '@tidelog/idb';
+import { createTidelog } from '../runtime.js';
 import type { SyncStatus } from '../sync/host.js';
 import { Counter } from '../test-fixtures.js';
 import type { AggregateSnapshot } from '../types.js';
 import { connectTidelog, type TidelogClient } from '../worker/index.js';
 
 type Snapshot = AggregateSnapshot<{ count: number }>;
+
+// `?nosw`: a browser without SharedWorker (a leader tab's dedicated Worker serves the others);
+// `?inpage`: without SharedWorker and Worker, where each tab runs its own runtime.
+const params = new URLSearchParams(location.search);
+const g = globalThis as Record<string, unknown>;
+if (params.has('nosw') || params.has('inpage')) delete g.SharedWorker;
+if (params.has('inpage')) delete g.Worker;
 
 let client: TidelogClient<typeof Counter> | undefined;
 const latest = new Map<string, Snapshot>();
@@ -37,6 +46,13 @@ const api = {
       name: 'sync-test',
       url: `/sync-worker.js?${query}`,
       aggregates: [Counter],
+      createRuntime: (init) =>
+        createTidelog({
+          aggregates: [Counter],
+          store: () => openIdbEventStore({ name: 'tidelog-sync-test' }),
+          ...init,
+        }),
+      sync: { url: server, space },
     });
     client.onLost((e) => {
       lost = { name: e.name, code: e.code };

@@ -8,7 +8,7 @@ import {
   StorageFullError,
 } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
-import { defineProcessManager, dispatch } from '../process-manager.js';
+import { defineProcessManager, dispatch } from '../process/process-manager.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import { Counter, Totals } from '../test-fixtures.js';
 import type { AggregateSnapshot, ProjectionSnapshot } from '../types.js';
@@ -278,7 +278,7 @@ describe('the local rebase, bug by bug', () => {
           s.items += e.by;
         },
       },
-      commands: { add: () => ({ type: 'Incremented', data: { by: 1 } }) },
+      commands: { add: (_s) => ({ type: 'Incremented' as const, data: { by: 1 } }) },
     });
     const t = await createTidelog({ aggregates: [Cart], pending: true });
     const seen: number[] = [];
@@ -294,8 +294,8 @@ describe('the local rebase, bug by bug', () => {
     const t = await pendingRuntime();
     const mine = await t.execute(Counter, 'a', 'increment', { by: 5 });
     await t.settled();
-    const seen: ProjectionSnapshot<{ total: number }>[] = [];
-    t.subscribeProjection<{ total: number }>(Totals, (s) => seen.push(s));
+    const seen: ProjectionSnapshot<{ total: number; events: number }>[] = [];
+    t.subscribeProjection(Totals, (s) => seen.push(s));
     await t.confirm([foreign('b', 1, 1, 'Incremented', 7), ...at(mine.events, 2)], sync(2));
     await t.settled();
     expect(seen.map((s) => s.state.total)).not.toContain(7);

@@ -10,9 +10,11 @@ import type { RuntimeInit } from './serve.js';
 /**
  * The in-page fallback (no SharedWorker, no Worker with Web Locks): a runtime in this page.
  * Every tab has one, on the same store, but only one tab of the origin may sync: the one
- * holding the `tidelog:sync:<name>` Web Lock. The others queue for it; when the syncing
- * tab closes, the next one replaces its runtime with one that syncs (subscriptions move
- * over). Without Web Locks there is no way to elect, and this tab syncs.
+ * holding the `tidelog:sync:<name>` Web Lock. The others run in pending mode (their
+ * commands wait in the shared outbox for the syncing tab to push, never confirmed locally)
+ * and queue for the lock; when the syncing tab closes, the next one replaces its runtime
+ * with one that syncs (subscriptions move over). Without Web Locks there is no way to
+ * elect, and this tab syncs.
  *
  * @example
  * const client = await inPageClient('app', (init) => createTidelog({ aggregates, ...init }), sync, start);
@@ -29,7 +31,7 @@ export async function inPageClient<R extends AnyAggregate>(
   if (!locks) return start(open({ sync }), 'in-page');
   const syncLock = `tidelog:sync:${name}`;
   if (await holdIfFree(locks, syncLock)) return start(open({ sync }), 'in-page');
-  const first = open({});
+  const first = open({ pending: true });
   const client = await start(first, 'in-page');
   void locks.request(syncLock, async () => {
     await client.reattach(open({ sync }), 'in-page');

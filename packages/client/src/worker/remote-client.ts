@@ -9,7 +9,7 @@ import {
 } from '@tidelog/core';
 import { WorkerLostError } from '../errors.js';
 import { Listeners } from '../listeners.js';
-import type { SyncApi, SyncStatus } from '../sync/host.js';
+import type { SyncApi } from '../sync/host.js';
 import type {
   AggregateSnapshot,
   ClientMode,
@@ -25,24 +25,9 @@ import type {
 } from '../types.js';
 import { CallGuard } from './call-guard.js';
 import { whenFree } from './locks.js';
+import { type Pushed, RemoteSubscriptions } from './remote-subscriptions.js';
 import { RemoteSync } from './remote-sync.js';
 import type { Push, Target, TidelogSession } from './session.js';
-
-type AnySnapshot = AggregateSnapshot<unknown> | ProjectionSnapshot<unknown>;
-type RejectedList = readonly RejectedCommand[];
-/** What a subscription's listeners are given. */
-type Pushed = AnySnapshot | DeadLetter | SyncStatus | RejectedList;
-
-interface KeyState {
-  subId: number;
-  target: Target;
-  listeners: Listeners<Pushed>;
-  /**
-   * The last value pushed, handed to a listener that joins later: a state (streams,
-   * projections) or the rejected list. Dead letters and sync statuses are not kept here.
-   */
-  snapshot?: AnySnapshot | RejectedList;
-}
 
 const DEAD_LETTERS = '["deadLetters"]';
 const REJECTED = '["rejected"]';
@@ -58,9 +43,6 @@ export interface Link {
   /** Call `onLost` if the transport learns that the other side is gone (a port's `close` event). */
   watchLost?: (onLost: () => void) => void;
 }
-
-/** Newer states have higher revisions, even when a rebase took the version down. */
-const revisionOf = (s: AnySnapshot | RejectedList | undefined) => (s && 'version' in s ? s.revision : -1);
 
 /**
  * The page side of a runtime that lives elsewhere (a SharedWorker, a dedicated Worker, a
@@ -79,8 +61,17 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   /** The runtime instance this client talks to (equal across tabs sharing a worker). */
   instanceId = '';
   readonly ready: Promise<void>;
-  readonly #keys = new Map<string, KeyState>();
-  readonly #bySub = new Map<number, KeyState>();
+  readonly #subs = new RemoteSubscriptions({
+    // Before attaching, `#attach` makes every subscription it finds; after, each one is sent
+    // at once, so that later calls on the same port are ordered after it.
+    subscribe: (subId, target) => {
+      if (this.#attached) void this.#call((s) => s.subscribe(subId, target)).catch(reportError);
+    },
+    unsubscribe: (subId) => {
+      if (this.#closed || this.#guard.lost) return;
+      void this.#call((s) => s.unsubscribe(subId)).catch(reportError);
+    },
+  });
   #link: Link;
   /** Calls in flight: they fail with `WORKER_LOST` when the worker is gone, instead of hanging. */
   readonly #guard = new CallGuard();
@@ -97,7 +88,6 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   );
   /** Stops waiting for the current worker's life lock (on close, or when re-attaching). */
   #life: AbortController | undefined;
-  #nextSub = 1;
   #closed = false;
   #attached = false;
 
@@ -140,7 +130,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     await this.#call(() => session.listen(wrapPush((message) => this.#onPush(message))));
     this.#attached = true;
     await Promise.all(
-      [...this.#keys.values()].map((k) => this.#call(() => session.subscribe(k.subId, k.target))),
+      this.#subs.all().map(({ subId, target }) => this.#call(() => session.subscribe(subId, target))),
     );
   }
 
@@ -187,19 +177,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   }
 
   #onPush(message: Push): void {
-    // A push for a subscription the page has dropped meanwhile is dropped too.
-    const key = this.#bySub.get(message.subId);
-    if (!key) return;
-    // Dead letters are events and statuses live in `RemoteSync`: neither is kept here.
-    if ('deadLetter' in message || 'syncStatus' in message) {
-      key.listeners.emit('deadLetter' in message ? message.deadLetter : message.syncStatus);
-      return;
-    }
-    const value = 'rejected' in message ? message.rejected : message.snapshot;
-    // An older state than the one an `execute` result already showed.
-    if (revisionOf(value) < revisionOf(key.snapshot)) return;
-    key.snapshot = value;
-    key.listeners.emit(value);
+    this.#subs.receive(message);
   }
 
   execute<A extends R, K extends CommandName<A>>(
@@ -219,11 +197,8 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
       s.execute(aggregate.type, streamId, command, payload, options),
     )) as ExecuteResult<R>;
     // Show the new state at once, whichever of the result and the push arrives first.
-    const key = this.#keys.get(streamKey(aggregate.type, streamId));
-    if (key && result.revision > revisionOf(key.snapshot)) {
-      key.snapshot = { streamId, state: result.state, version: result.version, revision: result.revision };
-      key.listeners.emit(key.snapshot);
-    }
+    const { state, version, revision } = result;
+    this.#subs.offer(streamKey(aggregate.type, streamId), { streamId, state, version, revision });
     return result;
   }
 
@@ -243,9 +218,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
   }
 
   getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
-    return this.#keys.get(streamKey(aggregate.type, streamId))?.snapshot as
-      | AggregateSnapshot<StateOf<A>>
-      | undefined;
+    return this.#subs.last(streamKey(aggregate.type, streamId)) as AggregateSnapshot<StateOf<A>> | undefined;
   }
 
   subscribeProjection<S>(
@@ -262,39 +235,13 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
 
   getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined {
     const name = typeof projection === 'string' ? projection : projection.name;
-    return this.#keys.get(projectionKey(name))?.snapshot as ProjectionSnapshot<S> | undefined;
+    return this.#subs.last(projectionKey(name)) as ProjectionSnapshot<S> | undefined;
   }
 
+  /** Subscribe under the key `id`; throws at once once closed or lost, as the runtime does. */
   #subscribe(id: string, target: Target, listener: (value: Pushed) => void): Unsubscribe {
-    const session = this.#session;
-    let key = this.#keys.get(id);
-    if (!key) {
-      const created: KeyState = { subId: this.#nextSub++, target, listeners: new Listeners() };
-      key = created;
-      this.#keys.set(id, created);
-      this.#bySub.set(created.subId, created);
-      // Once attached, send at once so later calls on the same port are ordered after it;
-      // before that, `#attach` subscribes every key it finds.
-      if (this.#attached) {
-        void this.#guard.run(() => session.subscribe(created.subId, target)).catch(reportError);
-      }
-    } else if (key.snapshot) {
-      const current = key.snapshot;
-      queueMicrotask(() => listener(current));
-    }
-    const state = key;
-    const off = state.listeners.add(listener);
-    let active = true;
-    return () => {
-      if (!active) return;
-      active = false;
-      off();
-      if (state.listeners.size > 0 || this.#keys.get(id) !== state) return;
-      this.#keys.delete(id);
-      this.#bySub.delete(state.subId);
-      if (this.#closed || this.#guard.lost) return;
-      void this.#call((s) => s.unsubscribe(state.subId)).catch(reportError);
-    };
+    void this.#session;
+    return this.#subs.add(id, target, listener);
   }
 
   async rebuildProjection(projection: { readonly name: string } | string): Promise<void> {
@@ -413,8 +360,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     const session = this.#link.session;
     this.#closed = true;
     this.#life?.abort();
-    this.#keys.clear();
-    this.#bySub.clear();
+    this.#subs.clear();
     this.#sync.clear();
     this.#lostListeners.clear();
     // A dead worker would never answer `disconnect`.

@@ -48,6 +48,12 @@ interface WorkerScope {
 export interface RuntimeInit {
   /** Sync options to pass on to `createTidelog({ sync })`; absent when this runtime must not sync. */
   sync?: SyncOptions;
+  /**
+   * True for a runtime that must not sync but shares its store with one that does (an
+   * in-page tab that is not the origin's syncing tab): its commands stay pending, for the
+   * syncing tab to push, rather than being confirmed locally.
+   */
+  pending?: boolean;
 }
 
 export interface ServeOptions {

@@ -15,11 +15,11 @@ import {
 import type { SyncStatus } from '../sync/host.js';
 import { Counter } from '../test-fixtures.js';
 import { registerErrorTransfer } from './error-transfer.js';
-import { type FakeSync, installFakeSync, rejectedCommand } from './fake-sync.test-helper.js';
 import { followerLink, serveFollowers } from './follower.js';
 import { localLink, portLink } from './links.js';
 import { TidelogClient } from './remote-client.js';
 import { servePort } from './serve.js';
+import { type FakeSync, installFakeSync, rejectedCommand } from './test-fake-sync.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

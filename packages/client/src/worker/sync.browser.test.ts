@@ -89,21 +89,24 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function tab(device: BrowserHarness, name: string): Promise<Page> {
-  const page = await device.newPage();
+async function tab(device: BrowserHarness, name: string, path = '/', mode = 'shared-worker'): Promise<Page> {
+  const page = await device.newPage(path);
   const hello = await page.evaluate(([url, s]) => window.sync.connect(url, s), [
     server.url(name),
     space,
   ] as const);
-  expect(hello.mode).toBe('shared-worker');
+  expect(hello.mode).toBe(mode);
   return page;
 }
+
+/** The laptop's tab of the first test, still open for the second. */
+let laptopTab: Page;
 
 describe('sync through the SharedWorker, in real Chromium, against a running server', () => {
   it('two devices edit one stream, one of them offline; both converge, a third tab sees it live, a rejected command is kept', async () => {
     const phoneTab = await tab(phone, 'phone');
     const phoneWatcher = await tab(phone, 'phone');
-    const laptopTab = await tab(laptop, 'laptop');
+    laptopTab = await tab(laptop, 'laptop');
     for (const page of [phoneTab, phoneWatcher, laptopTab])
       await page.evaluate(() => window.sync.subscribe('c-1'));
 
@@ -172,6 +175,73 @@ describe('sync through the SharedWorker, in real Chromium, against a running ser
         state: 'error',
         code: 'WORKER_LOST',
       });
+    }
+  });
+
+  it('in-page fallback: one tab of the origin syncs, the others keep their commands pending, and the next tab takes over', async () => {
+    const tablet = await startBrowserHarness({ entries });
+    try {
+      const first = await tab(tablet, 'tablet', '/?inpage', 'in-page');
+      const second = await tab(tablet, 'tablet', '/?inpage', 'in-page');
+      expect(await first.evaluate(() => window.sync.syncNow())).toMatchObject({
+        pending: 0,
+        cursor: 3,
+        head: 3,
+      });
+      expect(await second.evaluate(() => window.sync.syncNow())).toEqual({
+        error: { name: 'SyncDisabledError', code: 'SYNC_DISABLED' },
+      });
+      // The second tab reads what the first one pulled (one store); its command waits, pending.
+      expect(await second.evaluate(() => window.sync.load('c-1'))).toEqual({ version: 3, count: 11 });
+      expect(await second.evaluate(() => window.sync.execute('c-1', 1))).toEqual({ version: 4, count: 12 });
+      await second.evaluate(() => window.sync.subscribe('c-1'));
+      // The syncing tab closes: the second one takes over the sync loop and pushes its command.
+      await first.close();
+      expect(
+        await second.evaluate(() => window.sync.waitStatus({ state: 'live', pending: 0 })),
+      ).toMatchObject({
+        cursor: 4,
+        head: 4,
+      });
+      expect(await second.evaluate(() => window.sync.load('c-1'))).toEqual({ version: 4, count: 12 });
+      expect(await laptopTab.evaluate(() => window.sync.waitFor('c-1', 4, 12))).toEqual({
+        version: 4,
+        count: 12,
+      });
+    } finally {
+      await tablet.close();
+    }
+  });
+
+  it("dedicated-Worker fallback: the leader tab's worker syncs for its followers, and a follower takes over", async () => {
+    const desktop = await startBrowserHarness({ entries });
+    try {
+      const leader = await tab(desktop, 'desktop', '/?nosw', 'dedicated-worker');
+      const follower = await tab(desktop, 'desktop', '/?nosw', 'follower');
+      expect(await follower.evaluate(() => window.sync.execute('c-1', 2))).toMatchObject({ count: 14 });
+      expect(await follower.evaluate(() => window.sync.syncNow())).toMatchObject({ pending: 0, head: 5 });
+      expect(await leader.evaluate(() => window.sync.load('c-1'))).toEqual({ version: 5, count: 14 });
+      expect(await laptopTab.evaluate(() => window.sync.waitFor('c-1', 5, 14))).toEqual({
+        version: 5,
+        count: 14,
+      });
+      await leader.close();
+      expect(await follower.evaluate(() => window.sync.waitStatus({ state: 'live', head: 5 }))).toMatchObject(
+        {
+          pending: 0,
+        },
+      );
+      expect(await laptopTab.evaluate(() => window.sync.execute('c-1', 1))).toEqual({
+        version: 6,
+        count: 15,
+      });
+      await follower.evaluate(() => window.sync.subscribe('c-1'));
+      expect(await follower.evaluate(() => window.sync.waitFor('c-1', 6, 15))).toEqual({
+        version: 6,
+        count: 15,
+      });
+    } finally {
+      await desktop.close();
     }
   });
 });

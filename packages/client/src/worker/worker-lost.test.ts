@@ -5,10 +5,10 @@ import { createTidelog, type Tidelog } from '../runtime.js';
 import type { SyncStatus } from '../sync/host.js';
 import { Counter } from '../test-fixtures.js';
 import { registerErrorTransfer } from './error-transfer.js';
-import { installFakeSync } from './fake-sync.test-helper.js';
 import { portLink } from './links.js';
 import { TidelogClient } from './remote-client.js';
 import { servePort } from './serve.js';
+import { installFakeSync } from './test-fake-sync.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
