@@ -12,7 +12,7 @@ import { openSyncBench } from './sync-browser/harness.js';
 
 const COMMANDS = 100;
 const SIZE = 100;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
 export default async function sync10k(): Promise<BenchOutcome> {
   const bench = await openSyncBench();
@@ -24,6 +24,7 @@ export default async function sync10k(): Promise<BenchOutcome> {
     for (let r = 0; r <= ROUNDS; r++) {
       const t = await bench.run('tidelog10k', bench.server, `tl-${r}`, r, COMMANDS, SIZE);
       const raw = await bench.run('raw10k', bench.server, `raw-${r}`, r, COMMANDS * SIZE, 100, 500);
+      if (process.env.BENCH_VERBOSE) console.log({ tidelog: t, raw });
       if (r === 0) continue; // warm-up: bundles compiled, connections open
       ours.push(t.syncMs);
       writes.push(t.writeMs);
