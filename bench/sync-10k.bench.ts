@@ -19,6 +19,7 @@ export default async function sync10k(): Promise<BenchOutcome> {
   try {
     const ours: number[] = [];
     const writes: number[] = [];
+    const nows: number[] = [];
     const base: number[] = [];
     const basePush: number[] = [];
     for (let r = 0; r <= ROUNDS; r++) {
@@ -28,6 +29,7 @@ export default async function sync10k(): Promise<BenchOutcome> {
       if (r === 0) continue; // warm-up: bundles compiled, connections open
       ours.push(t.syncMs);
       writes.push(t.writeMs);
+      nows.push(t.nowMs);
       base.push(raw.totalMs);
       basePush.push(raw.pushMs);
     }
@@ -46,6 +48,7 @@ export default async function sync10k(): Promise<BenchOutcome> {
         writeMs: Math.round(write),
         writeIncludedMs: Math.round(write + value),
         writeIncludedRatio: Math.round(((write + value) / baselineValue) * 1000) / 1000,
+        aNowMs: Math.round(median(nows)),
         rawPushMs: Math.round(median(basePush)),
         rounds: ROUNDS,
       },

@@ -48,6 +48,7 @@ async function tidelog10k(server: string, space: string, round: number, commands
   const t1 = performance.now();
   a.sync.resume();
   await a.sync.now();
+  const nowMs = performance.now() - t1;
   await received;
   const loaded = await b.load(Counter, 'c-1');
   const syncMs = performance.now() - t1;
@@ -57,7 +58,7 @@ async function tidelog10k(server: string, space: string, round: number, commands
   const status = a.sync.getSnapshot();
   await a.close();
   await b.close();
-  return { writeMs, syncMs, pendingAfter: status.pending };
+  return { writeMs, syncMs, nowMs, pendingAfter: status.pending };
 }
 
 function openRaw(name: string): Promise<IDBDatabase> {
