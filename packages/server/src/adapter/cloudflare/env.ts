@@ -12,6 +12,8 @@ export interface EdgeEnv {
   TIDELOG_TOKENS?: string;
   /** `"true"` lets the server run with no tokens, open to anyone (local development only). */
   TIDELOG_OPEN?: string;
+  /** Allowed CORS origin (`"*"` for any); CORS is off without it. */
+  TIDELOG_CORS_ORIGIN?: string;
   /** Milliseconds between SSE heartbeats (default 15000). */
   TIDELOG_HEARTBEAT_MS?: string;
 }

@@ -22,4 +22,4 @@ export {
   type DurableObjectServerStore,
   type DurableObjectServerStoreOptions,
 } from './store.js';
-export { createEdgeWorker, type EdgeWorker, type EdgeWorkerOptions } from './worker.js';
+export { createEdgeWorker, type EdgeWorker } from './worker.js';

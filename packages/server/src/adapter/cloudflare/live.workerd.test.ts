@@ -71,6 +71,20 @@ describe('the edge Worker: live subscriptions (SSE) from a Durable Object, in wo
     expect(await inSpace(space, (object) => object.live.count)).toBe(0);
   });
 
+  it("shows the space object's open subscriptions at /v1/spaces/:space/metrics", async () => {
+    const space = freshSpace();
+    const sse = sseReader(await send('GET', `/v1/spaces/${space}/subscribe`));
+    await sse.next();
+    const metrics = await send('GET', `/v1/spaces/${space}/metrics`);
+    expect(await metrics.text()).toMatch(/^tidelog_sse_subscribers 1$/m);
+    await sse.cancel();
+    await inSpace(space, (object) => object.live.reaches(0));
+    expect(await (await send('GET', `/v1/spaces/${space}/metrics`)).text()).toMatch(
+      /^tidelog_sse_subscribers 0$/m,
+    );
+    expect((await send('GET', `/v1/spaces/${space}/metrics`, { token: null })).status).toBe(401);
+  });
+
   it('starts no subscription for a HEAD request', async () => {
     const space = freshSpace();
     const res = await send('HEAD', `/v1/spaces/${space}/subscribe`);

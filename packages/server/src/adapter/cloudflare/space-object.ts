@@ -23,7 +23,8 @@ const SSE_HEADERS = {
  * checked the token and the space: this object does not authenticate again.
  *
  * Live subscriptions are Server-Sent Events written by hand (see `liveEventStream`), not
- * Hono's `streamSSE`, so a client that goes away is released; `live` counts them.
+ * Hono's `streamSSE`, so a client that goes away is released; `live` counts them, and
+ * `GET /v1/spaces/:space/metrics` shows this object's counters (Prometheus text).
  *
  * @example
  * // the Worker's module (wrangler.toml: class_name = "TidelogSpace", new_sqlite_classes)
@@ -44,6 +45,8 @@ export class TidelogSpace {
     // Open auth: the Worker in front answers 401 and 403 before a request gets here.
     this.#app = createSyncServer({ store: this.store, heartbeatMs: this.#heartbeatMs });
     this.#router.get('/v1/spaces/:space/subscribe', (c) => this.#subscribe(c));
+    // The counters of this space's object (requests, open subscriptions), for its operators.
+    this.#router.get('/v1/spaces/:space/metrics', () => this.#app.fetch(new Request('http://space/metrics')));
     this.#router.all('*', (c) => this.#app.fetch(c.req.raw));
   }
 

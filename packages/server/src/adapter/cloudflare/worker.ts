@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import type { AppEnv } from '../../app/context.js';
 import { errorFromThrown, errorResponse } from '../../app/errors.js';
 import { spaceAccess } from '../../app/space-access.js';
-import { authFromEnv, type EdgeEnv } from './env.js';
+import { authFromEnv, type EdgeEnv, heartbeatFromEnv } from './env.js';
 
 type WorkerEnv = { Bindings: EdgeEnv; Variables: AppEnv['Variables'] };
 
@@ -12,18 +12,12 @@ export interface EdgeWorker {
   fetch(request: Request, env: EdgeEnv): Promise<Response>;
 }
 
-/** Options of `createEdgeWorker`. */
-export interface EdgeWorkerOptions {
-  /** Allowed CORS origin (`"*"` for any); off by default. Browsers on another origin need it. */
-  corsOrigin?: string;
-}
-
 /**
  * The Worker in front of the spaces' Durable Objects: `/healthz` answered here; every
  * `/v1/spaces/:space/…` request authenticated here (401, 403, then 400 for a bad space
  * name, as on Node) and forwarded unchanged to the Durable Object named after its space,
  * so a request that is refused never wakes an object. Auth comes from the environment
- * (see `authFromEnv`).
+ * (see `authFromEnv`); so does CORS: `TIDELOG_CORS_ORIGIN` (`"*"` for any origin) turns it on.
  *
  * @example
  * // the Worker's module
@@ -31,16 +25,18 @@ export interface EdgeWorkerOptions {
  * export { TidelogSpace } from '@tidelog/server/cloudflare';
  * export default createEdgeWorker();
  */
-export function createEdgeWorker(options: EdgeWorkerOptions = {}): EdgeWorker {
+export function createEdgeWorker(): EdgeWorker {
   const app = new Hono<WorkerEnv>();
   // The env of one deployment does not change between requests: build its guard once.
-  let guard: {
-    tokens: string | undefined;
-    open: string | undefined;
-    middleware: MiddlewareHandler<WorkerEnv>;
-  };
+  let guard:
+    | { tokens: string | undefined; open: string | undefined; middleware: MiddlewareHandler<WorkerEnv> }
+    | undefined;
   const guardFor = (env: EdgeEnv): MiddlewareHandler<WorkerEnv> => {
-    if (guard?.tokens === env.TIDELOG_TOKENS && guard.open === env.TIDELOG_OPEN) return guard.middleware;
+    if (guard && guard.tokens === env.TIDELOG_TOKENS && guard.open === env.TIDELOG_OPEN)
+      return guard.middleware;
+    // Check every setting here, so a mistake is a 500 that names it (logged), not a space
+    // object that fails to start (which would read as a 503 to retry).
+    heartbeatFromEnv(env);
     const resolved = authFromEnv(env);
     const middleware: MiddlewareHandler<WorkerEnv> =
       'refused' in resolved
@@ -50,9 +46,15 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): EdgeWorker {
     return middleware;
   };
 
-  if (options.corsOrigin !== undefined) {
-    app.use('*', cors({ origin: options.corsOrigin, exposeHeaders: ['X-Request-Id'] }));
-  }
+  let corsGuard: { origin: string; middleware: MiddlewareHandler } | undefined;
+  app.use('*', (c, next) => {
+    const origin = c.env.TIDELOG_CORS_ORIGIN;
+    if (origin === undefined || origin === '') return next();
+    if (corsGuard?.origin !== origin) {
+      corsGuard = { origin, middleware: cors({ origin, exposeHeaders: ['X-Request-Id'] }) };
+    }
+    return corsGuard.middleware(c, next);
+  });
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.use('/v1/spaces/:space/*', (c, next) => guardFor(c.env)(c, next));
   app.all('/v1/spaces/:space/*', (c) => forward(c));

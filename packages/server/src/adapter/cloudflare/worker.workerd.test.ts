@@ -1,5 +1,6 @@
+import { abortAllDurableObjects, env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { event, events, freshSpace, json, push, send, TOKENS } from './testing/edge-client.js';
+import { event, events, freshSpace, json, push, TOKENS } from './testing/edge-client.js';
 
 type Page = { events: { position: number; id: string; streamId: string }[]; head: number; hasMore: boolean };
 
@@ -156,5 +157,26 @@ describe('the edge Worker: protocol v1 through the Worker and a Durable Object, 
     expect(mixed.every((r) => r.status === 200)).toBe(true);
     const page = await json<Page>('GET', `/v1/spaces/${space}/pull?limit=100`);
     expect(page.body.events.map((e) => e.position)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+  });
+
+  it('keeps a space across a restart of its Durable Object: events, serverId, next positions', async () => {
+    const space = freshSpace();
+    const pushed = events('cart', 2);
+    await push(space, pushed);
+    const before = await json('GET', `/v1/spaces/${space}/pull`);
+    const stub = () => env.SPACES.get(env.SPACES.idFromName(space)); // a stub breaks when its object aborts
+    const marked = (object: object) => Reflect.get(object, 'restartMarker') === true;
+    await runInDurableObject(stub(), (object: object) => Reflect.set(object, 'restartMarker', true));
+    expect(await runInDurableObject(stub(), marked)).toBe(true);
+    await abortAllDurableObjects();
+    expect(await runInDurableObject(stub(), marked)).toBe(false); // a new instance, built from storage
+    const after = await json('GET', `/v1/spaces/${space}/pull`);
+    expect(after.body).toEqual(before.body);
+    const next = await push(space, [...pushed, event('cart', 3)]);
+    expect(next.body).toMatchObject({
+      accepted: [{ fromVersion: 3, fromPosition: 3 }],
+      duplicates: [{ position: 1 }, { position: 2 }],
+      serverId: (before.body as { serverId: string }).serverId,
+    });
   });
 });
