@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
@@ -26,28 +27,9 @@ export interface LocalEdge {
 }
 
 /**
- * Bundle the Worker (workspace packages from source) the way wrangler would, in memory.
- * Node built-ins stay imports: `nodejs_compat` provides them.
- */
-async function bundleWorker(main: string): Promise<string> {
-  const result = await build({
-    entryPoints: [main],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['source', 'workerd', 'worker', 'browser'],
-    external: ['node:*', 'cloudflare:*'],
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-/**
  * Run apps/edge in workerd on this machine, as `wrangler dev` would but with no network
- * and no login: its wrangler.toml read by wrangler, the Worker bundled by esbuild and
- * served by Miniflare (workerd) on loopback, one Durable Object per space.
+ * and no login: its wrangler.toml read by wrangler, the Worker bundled by its build
+ * command and served by Miniflare (workerd) on loopback, one Durable Object per space.
  *
  * @example
  * const edge = await startLocalEdge({ port: 0, persistTo: false, vars: { TIDELOG_OPEN: 'true' } });
@@ -55,8 +37,10 @@ async function bundleWorker(main: string): Promise<string> {
  * await edge.close();
  */
 export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<LocalEdge> {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(appDir, 'wrangler.toml'));
-  const script = await bundleWorker(join(appDir, 'src', 'worker.ts'));
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(join(appDir, 'wrangler.toml'));
+  // wrangler.toml's build command, as `wrangler dev` would run it.
+  execFileSync(process.execPath, [join(appDir, 'build.mjs')], { stdio: 'inherit' });
+  const script = readFileSync(main ?? join(appDir, 'dist', 'worker.js'), 'utf8');
   const persist = options.persistTo === undefined ? false : options.persistTo;
   const mf = new Miniflare({
     name: 'tidelog-edge',

@@ -57,3 +57,31 @@ describe('npm run start:edge', () => {
     expect(await second.exited).toBe(0);
   });
 });
+
+describe('wrangler deploy --dry-run (no login, no network)', () => {
+  it('bundles apps/edge with its Durable Object binding and SQLite migration', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'tidelog-edge-deploy-'));
+    try {
+      const wrangler = join(repoRoot, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+      const child = spawn(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outdir], {
+        cwd: join(repoRoot, 'apps', 'edge'),
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect({ code, output }).toMatchObject({
+        code: 0,
+        output: expect.stringMatching(/env\.SPACES \(TidelogSpace\)/),
+      });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
