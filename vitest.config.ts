@@ -14,7 +14,7 @@ const ssr = { resolve: { conditions: ['source', 'module', 'node', 'development|p
 const workerd: TestProjectConfiguration = {
   plugins: [
     cloudflareTest({
-      wrangler: { configPath: './packages/server/src/adapter/cloudflare/testing/wrangler.toml' },
+      wrangler: { configPath: './packages/server/wrangler.test.toml' },
     }),
   ],
   resolve,

@@ -2,7 +2,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { sseReader } from '../../app/sse-reader.js';
 import type { TidelogSpace } from './space-object.js';
-import { events, freshSpace, push, send, TOKENS } from './testing/edge-client.js';
+import { events, freshSpace, push, send, TOKENS } from './test-edge-client.js';
 
 /** Run `fn` inside the Durable Object of `space`. */
 function inSpace<R>(space: string, fn: (object: TidelogSpace) => R | Promise<R>): Promise<R> {

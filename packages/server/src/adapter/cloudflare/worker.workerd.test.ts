@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { event, events, freshSpace, json, push, TOKENS } from './testing/edge-client.js';
+import { event, events, freshSpace, json, push, TOKENS } from './test-edge-client.js';
 
 type Page = { events: { position: number; id: string; streamId: string }[]; head: number; hasMore: boolean };
 

@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { uuidv7 } from '@tidelog/core';
 import type { PushedEvent } from '@tidelog/protocol';
 
-/** Tokens of testing/wrangler.toml: one for every space, one for space-a, one for space-b. */
+/** Tokens of packages/server/wrangler.test.toml: one for every space, one for space-a, one for space-b. */
 export const TOKENS = { all: 'token-all', a: 'token-a', b: 'token-b' } as const;
 
 /** A valid pushed event with a fresh UUIDv7 id. */

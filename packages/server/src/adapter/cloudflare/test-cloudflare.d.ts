@@ -8,9 +8,9 @@ declare module 'cloudflare:test' {
     DurableObjectNamespaceLike,
     DurableObjectStateLike,
     DurableObjectStubLike,
-  } from '../storage-types.js';
+  } from './storage-types.js';
 
-  /** The Worker's bindings (testing/wrangler.toml). */
+  /** The Worker's bindings (packages/server/wrangler.test.toml). */
   export const env: { SPACES: DurableObjectNamespaceLike } & Record<string, unknown>;
   /** The Worker's default export, called as a client would. */
   export const SELF: { fetch(input: string | Request, init?: RequestInit): Promise<Response> };
