@@ -1,4 +1,4 @@
-import type { PositionedEnvelope } from '@tidelog/core';
+import { type PositionedEnvelope, ValidationError } from '@tidelog/core';
 import { checkFromVersion, checkOpen, checkPullOptions } from '../../store/checks.js';
 import { planPush, pushKeys, type StoredEventRef } from '../../store/plan-push.js';
 import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from '../../store/types.js';
@@ -18,6 +18,14 @@ export interface DurableObjectServerStoreOptions {
 
 /** Reads of this store take a byte budget beside the interface's options. */
 type PageOptions = { maxBytes?: number };
+
+/** Refuse a page size or budget that is not a positive integer (absent: the default). */
+function checkPositive(name: 'limit' | 'maxBytes', value: number | undefined): void {
+  if (value === undefined || (Number.isSafeInteger(value) && value >= 1)) return;
+  throw new ValidationError(`${name} must be a positive integer`, [
+    { path: name, message: `got ${String(value)}` },
+  ]);
+}
 
 /** A Durable Object store: a `ServerEventStore` whose stream reads are paged too. */
 export type DurableObjectServerStore = ServerEventStore & {
@@ -124,6 +132,7 @@ export function createDurableObjectServerStore(
     async pull(space: string, options: { after: number; limit: number } & PageOptions) {
       checkOpen(closed, what);
       checkPullOptions(options);
+      checkPositive('maxBytes', options.maxBytes);
       return storage.transactionSync(() => {
         const { events } = readBudgeted(
           sql.exec<EventRow>(
@@ -147,6 +156,8 @@ export function createDurableObjectServerStore(
     ) {
       checkOpen(closed, what);
       const from = checkFromVersion(options.fromVersion);
+      checkPositive('limit', options.limit);
+      checkPositive('maxBytes', options.maxBytes);
       // A caller that pages (names a limit or a budget) gets pages; one that does not is
       // promised the whole stream by the interface, and a silent cut would lose events.
       const paged = options.limit !== undefined || options.maxBytes !== undefined;

@@ -64,6 +64,22 @@ describe('Durable Object store: bounded reads', () => {
       expect(whole).not.toHaveProperty('hasMore'); // the interface's unpaged read, as before
     }));
 
+  it('refuses a page size or budget that is not a positive integer with VALIDATION_ERROR', () =>
+    inFreshObject(async (state) => {
+      const store = createDurableObjectServerStore(state.storage);
+      for (const bad of [0, -1, 1.5, Number.NaN]) {
+        await expect(store.pull('t', { after: 0, limit: 10, maxBytes: bad })).rejects.toMatchObject({
+          code: 'VALIDATION_ERROR',
+        });
+        await expect(store.readStream('t', 's', { limit: bad })).rejects.toMatchObject({
+          code: 'VALIDATION_ERROR',
+        });
+        await expect(store.readStream('t', 's', { maxBytes: bad })).rejects.toMatchObject({
+          code: 'VALIDATION_ERROR',
+        });
+      }
+    }));
+
   it('stores nothing of a push whose data cannot be encoded', () =>
     inFreshObject(async (state) => {
       const store = createDurableObjectServerStore(state.storage);
