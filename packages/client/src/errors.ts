@@ -61,3 +61,24 @@ export class ConnectionLostError extends TidelogError {
   override readonly name = 'ConnectionLostError';
   readonly code = 'CONNECTION_LOST';
 }
+
+/** `tidelog.sync.now()` on a runtime created without a `sync` option. */
+export class SyncDisabledError extends TidelogError {
+  override readonly name = 'SyncDisabledError';
+  readonly code = 'SYNC_DISABLED';
+  constructor() {
+    super('sync is not configured: pass createTidelog({ sync: { url, space } }) to sync with a server');
+  }
+}
+
+/** `tidelog.retryRejected(commandId)` with a command id that is not in the rejected list. */
+export class UnknownRejectedError extends TidelogError {
+  override readonly name = 'UnknownRejectedError';
+  readonly code = 'UNKNOWN_REJECTED';
+  constructor(readonly commandId: string) {
+    super(`no rejected command has id ${commandId} (already retried or discarded?)`);
+  }
+  protected override details(): Record<string, Json> {
+    return { commandId: this.commandId };
+  }
+}

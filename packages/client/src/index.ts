@@ -7,6 +7,7 @@
  */
 export {
   ProcessLoopError,
+  SyncDisabledError,
   UnknownAggregateError,
   UnknownProcessManagerError,
   UnknownProjectionError,
@@ -23,5 +24,16 @@ export {
   type ProcessManagerConfig,
 } from './process-manager.js';
 export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
+export {
+  ForbiddenError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  SyncPausedError,
+  SyncProtocolError,
+  SyncResetError,
+  SyncUnreachableError,
+  UnauthorizedError,
+} from './sync/errors.js';
+export type { SyncApi, SyncOptions, SyncState, SyncStatus } from './sync/host.js';
 export { ManualTimers, systemTimers, type TimerHandle, type Timers } from './timers.js';
 export type * from './types.js';

@@ -25,6 +25,27 @@ export class Mailbox {
     return result;
   }
 
+  /**
+   * Run `task` once the tasks queued before it under every one of `keys` have run, and
+   * hold all those keys while it runs: tasks posted later under any of them wait for it.
+   * Posted under all keys at once, so two such tasks never wait for each other in a cycle.
+   */
+  runAll<T>(keys: Iterable<string>, task: () => Promise<T>): Promise<T> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 1) return this.run(unique[0]!, task);
+    const previous = Promise.all(unique.map((k) => this.#tails.get(k)));
+    const result = previous.then(task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const key of unique) this.#tails.set(key, tail);
+    void tail.then(() => {
+      for (const key of unique) if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return result;
+  }
+
   /** Keys with queued or running tasks. */
   get busy(): number {
     return this.#tails.size;

@@ -244,7 +244,7 @@ describe('process managers', () => {
     await second.settled();
     expect(await store.streamVersion('mirror-c-1')).toBe(1);
     const confirmed = [...events, ...mirror].map((e, i) => ({ ...e, position: i + 1 }) as PositionedEnvelope);
-    await second.applyConfirmed(confirmed);
+    await second.confirm(confirmed);
     await second.settled();
     // Confirmations with nothing to react to cost no write per pull: the checkpoint moves in
     // memory (saved every `checkpointEvery` events) and is saved on close.

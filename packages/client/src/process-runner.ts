@@ -1,4 +1,4 @@
-import type { DeadLetter, Envelope } from '@tidelog/core';
+import { contiguous, type DeadLetter, type Envelope } from '@tidelog/core';
 import type { ProcessManager } from './process-manager.js';
 import { type ProcessRunnerHost, Reactions } from './process-reaction.js';
 
@@ -75,7 +75,10 @@ export class ProcessRunner {
     return this.#enqueue(async () => {
       await this.#scan();
       const pending = await this.host.store.readPending();
-      const stillPending = new Set(pending.map((e) => e.id));
+      // A displaced command has no pending events, but a rebase writes them again with the
+      // same ids: its handled ids stay.
+      const outbox = await this.host.store.readOutbox();
+      const stillPending = new Set([...pending.map((e) => e.id), ...outbox.flatMap((o) => o.eventIds)]);
       // Gone without a position: dropped by a rebase, never to come back.
       for (const id of this.#handled) {
         if (!stillPending.has(id) && this.#handled.delete(id)) this.#dirty = true;
@@ -139,11 +142,13 @@ export class ProcessRunner {
     return run;
   }
 
+  /** Go through stored positions that follow on; past a gap, events wait for it to fill. */
   async #scan(): Promise<void> {
     for (;;) {
-      const page = await this.host.store.readAll({ after: this.#position, limit: PAGE });
+      const read = await this.host.store.readAll({ after: this.#position, limit: PAGE });
+      const page = contiguous(read, this.#position);
       for (const e of page) await this.#positioned(e, true);
-      if (page.length < PAGE) return;
+      if (page.length < read.length || read.length < PAGE) return;
     }
   }
 

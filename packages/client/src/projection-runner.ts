@@ -38,7 +38,13 @@ export class ProjectionRunner<S> {
     private readonly options: ProjectionRunnerOptions,
   ) {
     this.#confirmed = { state: projection.initialState, checkpoint: 0 };
-    this.#snapshot = { name: projection.name, state: projection.initialState, checkpoint: 0, pending: 0 };
+    this.#snapshot = {
+      name: projection.name,
+      state: projection.initialState,
+      checkpoint: 0,
+      pending: 0,
+      revision: 0,
+    };
   }
 
   get snapshot(): ProjectionSnapshot<S> {
@@ -58,12 +64,19 @@ export class ProjectionRunner<S> {
     });
   }
 
-  /** React to a committed batch: fold it when it follows the checkpoint, else read what was missed. */
+  /**
+   * React to a committed batch: fold it when it follows the checkpoint, else read what was
+   * missed. With sync, a batch of confirmed events is only what was new to this device:
+   * this device's own events confirmed with it are read from the store in the same step,
+   * so they never leave the pending overlay before they are in the confirmed state.
+   */
   onBatch(events: readonly Envelope[]): Promise<void> {
     return this.#enqueue(async () => {
       const positioned = events.filter((e) => e.position !== undefined);
       const first = positioned[0];
-      if (first && first.position === this.#confirmed.checkpoint + 1) {
+      if (first && this.options.pending) {
+        await this.#catchUp();
+      } else if (first && first.position === this.#confirmed.checkpoint + 1) {
         this.#confirmed = {
           state: foldProjection(this.projection, this.#confirmed.state, positioned),
           checkpoint: positioned.at(-1)!.position!,
@@ -81,6 +94,11 @@ export class ProjectionRunner<S> {
       await this.#catchUp();
       await this.#refresh();
     });
+  }
+
+  /** Publish the pending overlay again (pending events were replaced or dropped). */
+  refresh(): Promise<void> {
+    return this.#enqueue(() => this.#refresh());
   }
 
   rebuild(): Promise<void> {
@@ -138,6 +156,7 @@ export class ProjectionRunner<S> {
         state,
         checkpoint: this.#confirmed.checkpoint,
         pending: pending.length,
+        revision: prev.revision + 1,
       };
       this.listeners.emit(this.#snapshot);
     }

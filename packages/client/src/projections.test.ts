@@ -74,11 +74,11 @@ describe('projections', () => {
     expect(tidelog.getProjection(Totals)).toMatchObject({ state: { total: 5 }, checkpoint: 0, pending: 1 });
     // The authority accepts it (as a sync engine would report), then a foreign event arrives.
     const accepted = events.map((e, i) => ({ ...e, position: i + 1 }) as PositionedEnvelope);
-    await tidelog.applyConfirmed(accepted);
+    await tidelog.confirm(accepted);
     await tidelog.settled();
     expect(tidelog.getProjection(Totals)).toMatchObject({ state: { total: 5 }, checkpoint: 1, pending: 0 });
     expect(await store.readOutbox()).toEqual([]);
-    await tidelog.applyConfirmed([foreign('b', 1, 2, 7)]);
+    await tidelog.confirm([foreign('b', 1, 2, 7)]);
     await tidelog.settled();
     expect(tidelog.getProjection(Totals)).toMatchObject({ state: { total: 12 }, checkpoint: 2, pending: 0 });
   });
@@ -91,12 +91,12 @@ describe('projections', () => {
       store,
       pending: true,
     });
-    await tidelog.applyConfirmed([foreign('a', 1, 1, 3)]);
+    await tidelog.confirm([foreign('a', 1, 1, 3)]);
     const inc = await tidelog.execute(Counter, 'a', 'increment', { by: 1 });
     await tidelog.execute(Counter, 'a', 'decrement', { by: 4 });
     expect(tidelog.getSnapshot(Counter, 'a')).toMatchObject({ state: { count: 0 }, version: 3 });
     // Another device decremented by 2 first: our increment replays, our decrement of 4 no longer fits.
-    await tidelog.applyConfirmed([{ ...foreign('a', 2, 2, 0), type: 'Decremented', data: { by: 2 } }]);
+    await tidelog.confirm([{ ...foreign('a', 2, 2, 0), type: 'Decremented', data: { by: 2 } }]);
     await tidelog.settled();
     expect(tidelog.getSnapshot(Counter, 'a')).toMatchObject({ state: { count: 2 }, version: 3 });
     const pending = await store.readPending({ streamId: 'a' });

@@ -47,7 +47,7 @@ describe('runtime on IndexedDB (fake-indexeddb)', () => {
     await tidelog.settled();
     expect(tidelog.getProjection(Totals)).toMatchObject({ state: { total: 2 }, checkpoint: 0, pending: 1 });
     expect(await store.readOutbox()).toHaveLength(1);
-    await tidelog.applyConfirmed(events.map((e) => ({ ...e, position: 1 }) as PositionedEnvelope));
+    await tidelog.confirm(events.map((e) => ({ ...e, position: 1 }) as PositionedEnvelope));
     await tidelog.settled();
     expect(tidelog.getProjection(Totals)).toMatchObject({ state: { total: 2 }, checkpoint: 1, pending: 0 });
     expect(await store.readOutbox()).toEqual([]);

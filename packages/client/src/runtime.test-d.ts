@@ -13,7 +13,7 @@ describe('typed runtime API', () => {
     expectTypeOf(loaded.state).toEqualTypeOf<{ lines: string[] }>();
     tidelog.subscribe(Counter, 'c-1', (s) => expectTypeOf(s.state.count).toEqualTypeOf<number>());
     expectTypeOf(tidelog.getSnapshot(Counter, 'c-1')).toEqualTypeOf<
-      { streamId: string; state: { count: number }; version: number } | undefined
+      { streamId: string; state: { count: number }; version: number; revision: number } | undefined
     >();
   });
 

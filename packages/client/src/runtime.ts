@@ -10,31 +10,37 @@ import {
   type DeadLetter,
   decide,
   type Envelope,
-  type EventMeta,
-  foldDetailed,
   hasErrorCode,
+  type LocalChange,
   type LocalEventStore,
   loadAggregate,
   type OutboxEntry,
   type PositionedEnvelope,
   type Projection,
   type RejectedCommand,
+  type SerializedError,
   type StateOf,
   serializeError,
-  shouldSnapshot,
-  snapshotKey,
   uuidv7,
 } from '@tidelog/core';
-import { UnknownAggregateError, UnknownProcessManagerError, UnknownProjectionError } from './errors.js';
+import { disabledSync } from './disabled-sync.js';
+import {
+  UnknownAggregateError,
+  UnknownProcessManagerError,
+  UnknownProjectionError,
+  UnknownRejectedError,
+} from './errors.js';
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { openStore, type StoreSource } from './open-store.js';
-import { isProcessCommand, processEventId } from './process-ids.js';
 import type { ProcessManager } from './process-manager.js';
 import { ProcessRunner } from './process-runner.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { StreamCache, type StreamEntry } from './stream-cache.js';
-import type { SyncApi } from './sync/host.js';
+import { assertPushable, commandEvents, replayContext } from './stream/command-events.js';
+import { Rebaser } from './stream/rebaser.js';
+import { StreamStates } from './stream/stream-states.js';
+import { createSyncEngine, type SyncEngine } from './sync/engine.js';
+import type { SyncApi, SyncCursor, SyncHost, SyncOptions } from './sync/host.js';
 import { systemTimers, type Timers } from './timers.js';
 import type {
   AggregateSnapshot,
@@ -64,9 +70,12 @@ export interface TidelogOptions<R extends AnyAggregate> {
   idleTimeoutMs?: number;
   /**
    * Append commands as pending events with an outbox entry (for a sync engine to push)
-   * instead of as confirmed events. Default false: the local store is the authority.
+   * instead of as confirmed events. Default: true with `sync`, else false (the local
+   * store is the authority).
    */
   pending?: boolean;
+  /** Sync with a server (`docs/sync.md`): turns on pending mode and starts the sync loop. */
+  sync?: SyncOptions;
   /** Save projection (and idle process-manager) checkpoints every this many positions (default 100). */
   checkpointEvery?: number;
   timers?: Timers;
@@ -87,24 +96,31 @@ interface Replay {
 }
 
 /**
- * The Tidelog runtime, in-process. Create it with `createTidelog`.
+ * The Tidelog runtime, in-process. Create it with `createTidelog`. It coordinates: stream
+ * states (`StreamStates`), the rebase (`Rebaser`), projections, process managers and the
+ * sync loop each live in their own module.
  */
-export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogApi<R> {
+export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogApi<R>, SyncHost {
   readonly warnings: TidelogWarning[] = [];
   /** Unique to this runtime instance (tells two tabs whether they share one worker). */
   readonly instanceId = uuidv7();
   readonly #aggregates = new Map<string, AnyAggregate>();
   readonly #projections = new Map<string, ProjectionRunner<unknown>>();
   readonly #processes: ProcessRunner[] = [];
-  readonly #subs = new Map<string, Listeners<AggregateSnapshot<unknown>>>();
+  readonly #states: StreamStates;
+  readonly #rebaser: Rebaser;
   readonly #deadLetterListeners = new Listeners<DeadLetter>();
+  readonly #localListeners = new Listeners<void>();
+  readonly #rejectedListeners = new Listeners<readonly RejectedCommand[]>();
+  /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
   readonly #mailbox = new Mailbox();
   readonly #work = new WorkTracker();
-  readonly #cache: StreamCache;
   readonly #timers: Timers;
   readonly #pending: boolean;
-  readonly #snapshotEvery: number | undefined;
+  readonly #options: TidelogOptions<R>;
+  #engine: SyncEngine | undefined;
   #offStore: () => void = () => undefined;
+  #offLocal: () => void = () => undefined;
   #closed = false;
 
   /** Use `createTidelog`: it opens the store and catches projections up first. */
@@ -115,15 +131,30 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     /** True when the runtime opened the store and so closes it. */
     private readonly ownsStore = false,
   ) {
+    this.#options = options;
     this.#timers = options.timers ?? systemTimers;
-    this.#pending = options.pending ?? false;
-    this.#snapshotEvery = options.snapshotEvery;
-    this.#cache = new StreamCache(
-      options.idleTimeoutMs ?? 300_000,
-      this.#timers,
-      (key) => (this.#subs.get(key)?.size ?? 0) > 0,
-    );
+    this.#pending = options.pending ?? options.sync !== undefined;
+    this.#states = new StreamStates(store, this.#timers, {
+      idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+      // Snapshots are of confirmed state: with pending events there is none to take.
+      snapshotEvery: this.#pending ? undefined : options.snapshotEvery,
+      onSnapshotError: (error, entry) =>
+        this.#warn({
+          code: 'SNAPSHOT_FAILED',
+          message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
+          error: serializeError(error),
+        }),
+    });
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
+    this.#rebaser = new Rebaser({
+      store,
+      clientId,
+      aggregates: this.#aggregates,
+      mailbox: this.#mailbox,
+      now: () => this.#now(),
+      refresh: (streams) => this.#refresh(streams),
+      warn: (w) => this.#warn(w),
+    });
     for (const p of options.projections ?? []) {
       this.#projections.set(
         p.name,
@@ -134,12 +165,11 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       );
     }
     for (const pm of options.processManagers ?? []) {
-      const now = () => new Date(this.#timers.now()).toISOString();
       const host = {
         clientId,
         store,
-        now,
-        // The derived command id makes the command's event ids derived too (see #decideAndAppend).
+        now: () => this.#now(),
+        // The derived command id makes the command's event ids derived too (see `commandEvents`).
         run: (t: DeadDispatch) =>
           this.#run(
             this.aggregateByType(t.aggregateType),
@@ -147,7 +177,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
             t.command,
             t.payload,
             { metadata: t.metadata },
-            { commandId: t.commandId, now: now() },
+            { commandId: t.commandId, now: this.#now() },
           ),
         deadLetter: (letter: DeadLetter) => this.#deadLetterListeners.emit(letter),
       };
@@ -162,14 +192,24 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   /** @internal Called by `createTidelog`. */
   async start(): Promise<void> {
     this.#offStore = this.store.subscribe((events) => this.#onStoreBatch(events));
+    this.#offLocal = this.store.subscribeLocal((change) => this.#onLocalChange(change));
     // Queued before any batch can reach a process manager: a batch committed by another
     // writer while projections start waits behind `open` instead of running at position 0.
     const opened = Promise.all(this.#processes.map((pm) => pm.open()));
     await Promise.all([...this.#projections.values()].map((p) => p.start()));
     await opened;
+    // A rebase the last session did not finish: posted to its streams' mailboxes before the
+    // runtime is handed out, so no command decides before it.
+    const resumed = this.#rebaser.resume();
+    void this.#work
+      .track(resumed.then(() => this.#afterRebase()))
+      .catch((error: unknown) =>
+        this.#warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
+      );
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
     for (const pm of this.#processes) void this.#work.track(pm.resume());
+    if (this.#options.sync) this.#engine = createSyncEngine(this, this.#options.sync);
   }
 
   execute<A extends R, K extends CommandName<A>>(
@@ -191,10 +231,10 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const agg = this.#aggregate(aggregate);
     if (options.asOfVersion !== undefined || options.asOfTime !== undefined) {
       const loaded = await loadAggregate(this.store, agg, streamId, options);
-      return { streamId, state: loaded.state, version: loaded.version };
+      return { streamId, state: loaded.state, version: loaded.version, revision: 0 };
     }
     const entry = await this.#work.track(
-      this.#mailbox.run(this.#key(agg, streamId), () => this.#ensure(agg, streamId)),
+      this.#mailbox.run(streamId, () => this.#states.ensure(agg, streamId)),
     );
     return entry.snapshot as AggregateSnapshot<StateOf<A>>;
   }
@@ -206,42 +246,19 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   ): Unsubscribe {
     this.#open();
     const agg = this.#aggregate(aggregate);
-    const key = this.#key(agg, streamId);
-    let listeners = this.#subs.get(key);
-    if (!listeners) {
-      listeners = new Listeners();
-      this.#subs.set(key, listeners);
-    }
-    let last: unknown;
-    let active = true;
-    const deliver = (snapshot: AggregateSnapshot<unknown>) => {
-      // The first load and a concurrent change may both deliver the same snapshot.
-      if (!active || snapshot === last) return;
-      last = snapshot;
-      listener(snapshot as AggregateSnapshot<StateOf<A>>);
-    };
-    const off = listeners.add(deliver);
-    this.#cache.touch(key);
+    const sub = this.#states.subscribe(agg, streamId, listener as (s: AggregateSnapshot<unknown>) => void);
     this.load(aggregate, streamId).then(
       () => {
-        const entry = this.#cache.peek(key);
-        if (entry) deliver(entry.snapshot);
+        const entry = this.#states.peek(agg, streamId);
+        if (entry) sub.deliver(entry.snapshot);
       },
-      (error: unknown) => console.error(`tidelog: could not load ${key}`, error),
+      (error: unknown) => console.error(`tidelog: could not load ${agg.type} ${streamId}`, error),
     );
-    return () => {
-      if (!active) return;
-      active = false;
-      off();
-      if (listeners.size === 0 && this.#subs.get(key) === listeners) this.#subs.delete(key);
-      this.#cache.touch(key);
-    };
+    return sub.off;
   }
 
   getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
-    return this.#cache.peek(this.#key(aggregate, streamId))?.snapshot as
-      | AggregateSnapshot<StateOf<A>>
-      | undefined;
+    return this.#states.peek(aggregate, streamId)?.snapshot as AggregateSnapshot<StateOf<A>> | undefined;
   }
 
   subscribeProjection<S>(
@@ -307,25 +324,139 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     for (const p of this.#processes) p.forget(ids);
   }
 
-  // PLACEHOLDERS: the sync-core and bridge work replaces these.
+  /** The sync loop (`docs/sync.md`); without a `sync` option, an idle one whose `now()` rejects with `SYNC_DISABLED`. */
   get sync(): SyncApi {
-    throw new Error('tidelog: sync is not built yet');
+    return this.#engine ?? disabledSync;
   }
 
+  /**
+   * Commands that failed when decided again on new confirmed state, or that the server
+   * refused, oldest first, each with its error and its original command and payload.
+   *
+   * @example
+   * for (const r of await tidelog.rejected()) console.warn(r.entry.command, r.error.code);
+   */
   rejected(): Promise<RejectedCommand[]> {
-    throw new Error('tidelog: rejected is not built yet');
+    this.#open();
+    return this.store.readRejected();
   }
 
-  subscribeRejected(_listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
-    throw new Error('tidelog: subscribeRejected is not built yet');
+  /**
+   * Be told of the whole rejected list whenever it changes, starting with the current one.
+   *
+   * @example
+   * const off = tidelog.subscribeRejected((list) => render(list));
+   */
+  subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
+    this.#open();
+    let active = true;
+    const off = this.#rejectedListeners.add((list) => {
+      if (active) listener(list);
+    });
+    this.store.readRejected().then(
+      (list) => {
+        if (active) listener(list);
+      },
+      (error: unknown) => console.error('tidelog: could not read rejected commands', error),
+    );
+    return () => {
+      active = false;
+      off();
+    };
   }
 
-  retryRejected(_commandId: string): Promise<void> {
-    throw new Error('tidelog: retryRejected is not built yet');
+  /**
+   * Run a rejected command again, as the same command (same id, payload, metadata and
+   * `now`), on the stream's current state. It leaves `rejected` in the same transaction as
+   * its events are stored; when it fails again it stays, with the new error, and the
+   * promise rejects with that error.
+   *
+   * @example
+   * await tidelog.retryRejected(rejected[0].entry.commandId).catch((e) => console.warn(e.code));
+   */
+  async retryRejected(commandId: string): Promise<void> {
+    this.#open();
+    const record = (await this.store.readRejected()).find((r) => r.entry.commandId === commandId);
+    if (!record) throw new UnknownRejectedError(commandId);
+    const { entry } = record;
+    const agg = this.#aggregates.get(entry.aggregateType);
+    if (!agg) throw new UnknownAggregateError(entry.aggregateType);
+    await this.#work.track(this.#mailbox.run(entry.streamId, () => this.#retry(agg, entry)));
+    void this.#work.track(this.#afterRebase());
   }
 
-  discardRejected(_commandIds?: readonly string[]): Promise<void> {
-    throw new Error('tidelog: discardRejected is not built yet');
+  /**
+   * Forget rejected commands (those with these command ids, or all) once the app has dealt with them.
+   *
+   * @example
+   * await tidelog.discardRejected([commandId]);
+   */
+  async discardRejected(commandIds?: readonly string[]): Promise<void> {
+    this.#open();
+    await this.store.clearRejected(commandIds);
+  }
+
+  // SyncHost: the sync loop's side of the runtime.
+
+  /**
+   * Store a pulled page and the cursor, and rebase the streams it touches, in one
+   * transaction inside their mailboxes (see `SyncHost.confirm`). Resolves once it is stored.
+   *
+   * @example
+   * await tidelog.confirm(page.events, { cursor: page.events.at(-1).position, serverId: page.serverId });
+   */
+  async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    this.#open();
+    await this.#work.track(this.#rebaser.confirm(events, sync));
+    void this.#work.track(this.#afterRebase());
+  }
+
+  /**
+   * The server refused these commands' events (400/413): file them in `rejected` with its
+   * error and decide the rest of their streams again.
+   *
+   * @example
+   * await tidelog.reject([entry.commandId], serializeError(error));
+   */
+  async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+    this.#open();
+    await this.#work.track(this.#rebaser.reject(commandIds, error));
+    void this.#work.track(this.#afterRebase());
+  }
+
+  /**
+   * The server's log was reset: forget confirmed events, projection state and the cursor;
+   * keep every command, displaced, until the new log is pulled (then `confirm([])`).
+   *
+   * @example
+   * await tidelog.resetConfirmed();
+   */
+  async resetConfirmed(): Promise<void> {
+    this.#open();
+    await this.#work.track(this.#rebaser.resetConfirmed(this.#states.streams()));
+    await Promise.all([...this.#projections.values()].map((p) => this.#work.track(p.rebuild())));
+  }
+
+  /**
+   * Be told whenever the outbox or the rejected list changes.
+   *
+   * @example
+   * const off = tidelog.onLocalChange(() => wakePush());
+   */
+  onLocalChange(listener: () => void): Unsubscribe {
+    return this.#localListeners.add(listener);
+  }
+
+  /**
+   * How many commands wait in the outbox (displaced ones included) and in `rejected`.
+   *
+   * @example
+   * const { pending, rejected } = await tidelog.counts();
+   */
+  async counts(): Promise<{ pending: number; rejected: number }> {
+    this.#open();
+    const [outbox, rejected] = await Promise.all([this.store.readOutbox(), this.store.readRejected()]);
+    return { pending: outbox.length, rejected: rejected.length };
   }
 
   settled(): Promise<void> {
@@ -333,44 +464,25 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   debug(): TidelogDebug {
-    let listeners = this.#deadLetterListeners.size;
-    for (const l of this.#subs.values()) listeners += l.size;
+    let listeners = this.#deadLetterListeners.size + this.#states.listenerCount;
     for (const p of this.#projections.values()) listeners += p.listeners.size;
-    return { cachedStreams: this.#cache.size, listeners, busyStreams: this.#mailbox.busy };
-  }
-
-  /**
-   * For a sync engine: store events the authority ordered, then refresh what they touch.
-   * Commands whose pending events were displaced by foreign ones are re-run on the new
-   * state with their original `now` and `commandId` (a rebase); one that now fails is
-   * moved to the rejected list with its error.
-   */
-  async applyConfirmed(events: readonly PositionedEnvelope[]): Promise<void> {
-    this.#open();
-    const outcome = await this.store.applyConfirmed(events);
-    const streams = new Set(events.map((e) => e.streamId));
-    for (const key of new Set([...this.#subs.keys(), ...this.#cache.keys()])) {
-      const agg = this.#aggregates.get(key.slice(0, key.indexOf(':')));
-      const streamId = key.slice(key.indexOf(':') + 1);
-      if (agg && streams.has(streamId)) await this.#reload(agg, streamId);
-    }
-    for (const entry of outcome.displaced) await this.#replay(entry);
-    await Promise.all([...this.#projections.values()].map((p) => this.#work.track(p.catchUp())));
-    // Confirmations are not announced: let process managers go past them (and forget their ids).
-    for (const pm of this.#processes) void this.#work.track(pm.catchUp());
+    return { cachedStreams: this.#states.cachedStreams, listeners, busyStreams: this.#mailbox.busy };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.#engine?.close();
     await this.settled();
     await Promise.all([...this.#projections.values()].map((p) => p.flush()));
     await Promise.all(this.#processes.map((p) => p.flush()));
     this.#closed = true;
     this.#offStore();
-    this.#cache.clear();
-    this.#subs.clear();
+    this.#offLocal();
+    this.#states.clear();
     for (const p of this.#projections.values()) p.listeners.clear();
     this.#deadLetterListeners.clear();
+    this.#localListeners.clear();
+    this.#rejectedListeners.clear();
     if (this.ownsStore) await this.store.close();
   }
 
@@ -378,8 +490,13 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     if (this.#closed) throw new ClosedError('the runtime is closed');
   }
 
-  #key(aggregate: AnyAggregate, streamId: string): string {
-    return `${aggregate.type}:${streamId}`;
+  #now(): string {
+    return new Date(this.#timers.now()).toISOString();
+  }
+
+  #warn(warning: TidelogWarning): void {
+    this.warnings.push(warning);
+    this.#options.onWarning?.(warning);
   }
 
   #aggregate(aggregate: AnyAggregate): AnyAggregate {
@@ -409,9 +526,10 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     replay?: Replay,
   ): Promise<ExecuteResult<AnyAggregate>> {
     this.#open();
-    const key = this.#key(agg, streamId);
     return this.#work.track(
-      this.#mailbox.run(key, () => this.#decideAndAppend(agg, streamId, command, payload, options, replay)),
+      this.#mailbox.run(streamId, () =>
+        this.#decideAndAppend(agg, streamId, command, payload, options, replay),
+      ),
     );
   }
 
@@ -424,76 +542,61 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     replay?: Replay,
   ): Promise<ExecuteResult<AnyAggregate>> {
     for (let attempt = 1; ; attempt++) {
-      const entry = await this.#ensure(agg, streamId);
+      const entry = await this.#states.ensure(agg, streamId);
       const { state, version } = entry.snapshot;
       if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
         throw new ConcurrencyError(streamId, options.expectedVersion, version);
       }
-      const metadata = options.metadata ?? {};
       const ctx: CommandContext = {
         streamId,
         version,
-        now: replay?.now ?? new Date(this.#timers.now()).toISOString(),
+        now: replay?.now ?? this.#now(),
         commandId: replay?.commandId ?? uuidv7(),
         clientId: this.clientId,
-        metadata,
+        metadata: options.metadata ?? {},
       };
       const decided = await decide(agg, state as never, command, payload as never, ctx);
-      if (decided.length === 0) return { events: [], state, version };
-      const meta: Partial<EventMeta> = {
-        ...metadata,
-        timestamp: ctx.now,
-        clientId: this.clientId,
-        commandId: ctx.commandId,
-        correlationId: typeof metadata.correlationId === 'string' ? metadata.correlationId : ctx.commandId,
-        causationId: typeof metadata.causationId === 'string' ? metadata.causationId : ctx.commandId,
-      };
-      // A process manager's command derives its event ids from its (derived) command id, so
-      // a catch-up can look the command up and not run it twice.
-      const derived = isProcessCommand(metadata);
-      const events: AppendEvent[] = decided.map((e, i) => ({
-        ...e,
-        id: derived ? processEventId(ctx.commandId, i) : uuidv7(),
-        meta,
-      }));
+      if (decided.length === 0) return { events: [], state, version, revision: entry.snapshot.revision };
+      const events = commandEvents(decided, ctx);
+      if (this.#pending) assertPushable(streamId, version + 1, events, this.clientId);
       let envelopes: Envelope[];
       try {
-        envelopes = await this.#append(agg, streamId, command, payload, events, ctx);
+        envelopes = await this.#append(agg, command, payload, events, ctx);
       } catch (error) {
         // Another writer (another runtime on the same database) got there first: decide
         // again on the fresh state, unless the caller pinned the version.
         if (hasErrorCode(error, 'VERSION_CONFLICT') && options.expectedVersion === undefined && attempt < 3) {
-          this.#cache.delete(this.#key(agg, streamId));
+          this.#states.forget(agg, streamId);
           continue;
         }
         throw error;
       }
-      this.#advance(entry, envelopes);
-      await this.#maybeSnapshot(entry);
+      this.#states.advance(entry, envelopes);
+      if (!this.#pending) await this.#states.maybeSnapshot(entry, this.#now());
       const { snapshot } = entry;
       return {
         events: envelopes,
         state: snapshot.state,
         version: snapshot.version,
+        revision: snapshot.revision,
       } as ExecuteResult<AnyAggregate>;
     }
   }
 
   async #append(
     agg: AnyAggregate,
-    streamId: string,
     command: string,
     payload: unknown,
     events: AppendEvent[],
     ctx: CommandContext,
   ): Promise<Envelope[]> {
     if (!this.#pending) {
-      return (await this.store.appendToStream(streamId, events, { expectedVersion: ctx.version })).events;
+      return (await this.store.appendToStream(ctx.streamId, events, { expectedVersion: ctx.version })).events;
     }
     const entry: OutboxEntry = {
       commandId: ctx.commandId,
       aggregateType: agg.type,
-      streamId,
+      streamId: ctx.streamId,
       command,
       payload: (payload ?? null) as OutboxEntry['payload'],
       baseVersion: ctx.version,
@@ -502,95 +605,69 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       metadata: ctx.metadata,
     };
     return (
-      await this.store.appendPending(streamId, events, { expectedVersion: ctx.version, command: entry })
+      await this.store.appendPending(ctx.streamId, events, { expectedVersion: ctx.version, command: entry })
     ).events;
   }
 
-  async #replay(entry: OutboxEntry): Promise<void> {
-    const agg = this.#aggregates.get(entry.aggregateType);
+  /** `retryRejected` inside the stream's mailbox: decide again, then store or file again in one step. */
+  async #retry(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
+    const current = await this.#states.ensure(agg, entry.streamId);
+    const { version } = current.snapshot;
+    const ctx = replayContext(entry, this.clientId, version);
+    let events: AppendEvent[];
     try {
-      if (!agg) throw new UnknownAggregateError(entry.aggregateType);
-      await this.#run(
-        agg,
-        entry.streamId,
-        entry.command,
-        entry.payload ?? undefined,
-        { metadata: entry.metadata },
-        {
-          commandId: entry.commandId,
-          now: entry.timestamp,
-        },
+      events = commandEvents(
+        await decide(agg, current.snapshot.state as never, entry.command, entry.payload as never, ctx),
+        ctx,
       );
+      assertPushable(entry.streamId, version + 1, events, this.clientId);
     } catch (error) {
-      await this.store.addRejected([
-        { entry, error: serializeError(error), rejectedAt: new Date(this.#timers.now()).toISOString() },
-      ]);
+      const again = { entry, error: serializeError(error), rejectedAt: this.#now() };
+      await this.store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
+      throw error;
     }
+    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
+    await this.store.rebase([
+      {
+        streamId: entry.streamId,
+        replaces: [],
+        append: events.length > 0 ? [{ command, events }] : [],
+        rejected: [],
+        unreject: [entry.commandId],
+      },
+    ]);
+    await this.#states.refresh(entry.streamId, this.#aggregates);
   }
 
-  async #ensure(agg: AnyAggregate, streamId: string): Promise<StreamEntry> {
-    const key = this.#key(agg, streamId);
-    const cached = this.#cache.get(key);
-    if (cached) return cached;
-    const policy = this.#snapshotEvery ? { every: this.#snapshotEvery } : undefined;
-    const loaded = await loadAggregate(this.store, agg, streamId, { snapshotPolicy: policy });
-    const entry: StreamEntry = {
-      aggregate: agg,
-      streamId,
-      snapshot: { streamId, state: loaded.state, version: loaded.version },
-      snapshotAt: shouldSnapshot(policy, loaded.version, loaded.fromSnapshot)
-        ? loaded.version
-        : loaded.fromSnapshot,
-    };
-    this.#cache.set(key, entry);
-    this.#subs.get(key)?.emit(entry.snapshot);
-    return entry;
+  /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
+  async #refresh(streams: readonly string[]): Promise<void> {
+    for (const streamId of new Set(streams)) await this.#states.refresh(streamId, this.#aggregates);
   }
 
-  async #reload(agg: AnyAggregate, streamId: string): Promise<void> {
-    const key = this.#key(agg, streamId);
-    await this.#work.track(
-      this.#mailbox.run(key, async () => {
-        this.#cache.delete(key);
-        if (this.#subs.has(key)) await this.#ensure(agg, streamId);
-      }),
-    );
+  /** After confirmations and rebases: projections and process managers read what changed. */
+  async #afterRebase(): Promise<void> {
+    await Promise.all([...this.#projections.values()].map((p) => p.catchUp()));
+    // Confirmations are not announced: let process managers go past them (and forget their ids).
+    await Promise.all(this.#processes.map((pm) => pm.catchUp()));
   }
 
-  /** Fold newly stored events into a cached entry; true when they did not follow on (reload needed). */
-  #advance(entry: StreamEntry, events: readonly Envelope[]): boolean {
-    const first = events[0];
-    const last = events.at(-1);
-    if (!first || !last || last.version <= entry.snapshot.version) return false;
-    if (first.version !== entry.snapshot.version + 1) return true;
-    const folded = foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version);
-    entry.snapshot = { streamId: entry.streamId, state: folded.state, version: folded.version };
-    this.#subs.get(this.#key(entry.aggregate, entry.streamId))?.emit(entry.snapshot);
-    return false;
-  }
-
-  async #maybeSnapshot(entry: StreamEntry): Promise<void> {
-    const { version, state } = entry.snapshot;
-    if (
-      this.#pending ||
-      !shouldSnapshot(
-        this.#snapshotEvery ? { every: this.#snapshotEvery } : undefined,
-        version,
-        entry.snapshotAt,
-      )
-    ) {
-      return;
+  #onLocalChange(change: LocalChange): void {
+    if (change.outbox || change.rejected) this.#localListeners.emit();
+    if (change.rejected && this.#rejectedListeners.size > 0) {
+      void this.store.readRejected().then(
+        (list) => this.#rejectedListeners.emit(list),
+        () => undefined,
+      );
     }
-    await this.store.putSnapshot({
-      key: snapshotKey(entry.aggregate, entry.streamId),
-      streamId: entry.streamId,
-      aggregateType: entry.aggregate.type,
-      snapshotVersion: entry.aggregate.snapshotVersion,
-      version,
-      state,
-      timestamp: new Date(this.#timers.now()).toISOString(),
-    });
-    entry.snapshotAt = version;
+    // Pending events dropped by someone other than a rebase (`takePending`): show it.
+    const outside = change.dropped.filter((s) => !this.#rebaser.busy.has(s));
+    if (outside.length === 0 || this.#closed) return;
+    for (const streamId of outside) {
+      void this.#work.track(
+        this.#mailbox.run(streamId, () => this.#states.refresh(streamId, this.#aggregates)),
+      );
+    }
+    for (const p of this.#projections.values()) void this.#work.track(p.refresh());
   }
 
   #onStoreBatch(events: readonly Envelope[]): void {
@@ -601,9 +678,15 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       else byStream.set(e.streamId, [e]);
     }
     for (const [streamId, list] of byStream) {
+      // A rebase refreshes its streams itself, once its result is stored.
+      if (this.#rebaser.busy.has(streamId)) continue;
       for (const agg of this.#aggregates.values()) {
-        const entry = this.#cache.peek(this.#key(agg, streamId));
-        if (entry && this.#advance(entry, list)) void this.#reload(agg, streamId);
+        const entry = this.#states.peek(agg, streamId);
+        if (entry && this.#states.advance(entry, list)) {
+          void this.#work.track(
+            this.#mailbox.run(streamId, () => this.#states.refresh(streamId, this.#aggregates)),
+          );
+        }
       }
     }
     for (const p of this.#projections.values())

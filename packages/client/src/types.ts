@@ -22,6 +22,11 @@ export interface AggregateSnapshot<S> {
   streamId: string;
   state: S;
   version: number;
+  /**
+   * Goes up with every state the runtime publishes (of any stream), never down: a newer
+   * state may have a lower `version` (a rebase rejected a pending command).
+   */
+  revision: number;
 }
 
 /** A projection's state: confirmed state at `checkpoint` with the pending overlay folded on top. */
@@ -32,6 +37,8 @@ export interface ProjectionSnapshot<S> {
   checkpoint: number;
   /** How many pending (unconfirmed) events the overlay holds. */
   pending: number;
+  /** Goes up with every state published, never down (see `AggregateSnapshot.revision`). */
+  revision: number;
 }
 
 /** The envelopes an aggregate's commands produce, typed by event. */
@@ -53,6 +60,8 @@ export interface ExecuteResult<A> {
   events: EnvelopeOf<A>[];
   state: StateOf<A>;
   version: number;
+  /** The revision of the stream's state after the command (see `AggregateSnapshot.revision`). */
+  revision: number;
 }
 
 export interface LoadOptions {

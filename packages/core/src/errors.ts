@@ -95,6 +95,38 @@ export class DuplicateEventError extends TidelogError {
   }
 }
 
+/**
+ * Confirmed events (from a sync server) would take a place another event holds: a stream
+ * version or a position already confirmed with another id, or an id pending at another
+ * version. Nothing of the batch is written. Usually a database written without sync (the
+ * local store was the authority) that is now synced to a server: start from a fresh one.
+ */
+export class ConfirmConflictError extends TidelogError {
+  override readonly name = 'ConfirmConflictError';
+  readonly code = 'CONFIRM_CONFLICT';
+  constructor(
+    readonly eventId: string,
+    readonly streamId: string,
+    readonly version: number,
+    readonly position: number,
+    /** The id of the event that holds the place. */
+    readonly heldBy: string,
+  ) {
+    super(
+      `confirmed event ${eventId} (${streamId} v${version}, position ${position}) would replace event ${heldBy}: the local store holds other events at that place`,
+    );
+  }
+  protected override details() {
+    return {
+      eventId: this.eventId,
+      streamId: this.streamId,
+      version: this.version,
+      position: this.position,
+      heldBy: this.heldBy,
+    };
+  }
+}
+
 /** A command name the aggregate does not define. */
 export class UnknownCommandError extends TidelogError {
   override readonly name = 'UnknownCommandError';

@@ -14,6 +14,7 @@ export {
   toEnvelopes,
   validateAppend,
 } from './append-rules.js';
+export { type ConfirmPlan, type ConfirmReads, planConfirm } from './confirm-plan.js';
 export { decide } from './decide.js';
 export * from './errors.js';
 export type * from './event-store.js';

@@ -23,6 +23,49 @@ export interface OutboxEntry {
   /** `ctx.now` of the original decision, reused on replay. */
   timestamp: string;
   metadata: JsonObject;
+  /**
+   * Set while the command waits to be decided again: confirmed events made elsewhere took
+   * its place (`'rebase'`: the runtime decides it again as soon as it can, at the latest
+   * when it starts) or the server's log was reset (`'reset'`: decided again once the new log
+   * has been pulled). Its pending events are gone; the entry keeps the command.
+   */
+  displaced?: 'rebase' | 'reset';
+}
+
+/**
+ * One stream's rebase, written by `applyConfirmed` (with the page that caused it) or
+ * `rebase`, in one transaction: the replaced commands leave the outbox with their pending
+ * events, the commands decided again are appended as pending (same order, new versions),
+ * the ones that now fail are filed in `rejected`.
+ */
+export interface RebaseStep {
+  streamId: string;
+  /** Command ids of the stream's outbox entries this step replaces. */
+  replaces: readonly string[];
+  /** Commands decided again, in order, with their events (appended after the confirmed ones). */
+  append: readonly { command: OutboxEntry; events: readonly AppendEvent[] }[];
+  /** Commands that now fail. A command id already in `rejected` is replaced (a failed retry). */
+  rejected: readonly RejectedCommand[];
+  /** Command ids to take out of `rejected` (a retry that went through). */
+  unreject?: readonly string[];
+}
+
+/** What `applyConfirmed` writes besides the events, in the same transaction. */
+export interface ConfirmOptions {
+  /** Stored under meta key `'sync'`: the sync loop's cursor, which covers these events. */
+  sync?: JsonObject;
+  /** Rebases of streams that receive foreign events here (or of any stream). */
+  rebase?: readonly RebaseStep[];
+}
+
+/** A change to what this device holds besides events, for whoever shows counts or pushes. */
+export interface LocalChange {
+  /** The outbox changed (a command appended, confirmed, displaced, replaced). */
+  outbox: boolean;
+  /** The rejected list changed. */
+  rejected: boolean;
+  /** Streams whose pending events were dropped without new ones (`takePending`, a reset). */
+  dropped: readonly string[];
 }
 
 /** A pending command that failed when it was re-run on new confirmed state. */
@@ -98,8 +141,9 @@ export interface ConfirmOutcome {
   /** Events stored as new confirmed events (made elsewhere). */
   added: PositionedEnvelope[];
   /**
-   * Outbox entries of streams that received foreign events: their pending events were
-   * dropped in the same transaction and the commands must be re-run (a rebase).
+   * Outbox entries of streams that received foreign events and had no `RebaseStep`: their
+   * pending events were dropped in the same transaction and the entries stay in the outbox,
+   * marked `displaced`, until a rebase replaces them.
    */
   displaced: OutboxEntry[];
 }
@@ -126,19 +170,32 @@ export interface LocalEventStore extends EventStore, SnapshotStore {
     events: readonly AppendEvent[],
     options: { expectedVersion?: ExpectedVersion; command: OutboxEntry },
   ): Promise<PendingAppendResult>;
-  /** Pending events, in the order they were made (optionally of one stream). */
+  /** Pending events, in the order they were made (optionally of one stream); displaced commands have none. */
   readPending(options?: { streamId?: string }): Promise<Envelope[]>;
-  /** Outbox entries in the order the commands ran. */
+  /** Outbox entries in the order the commands ran (displaced ones included). */
   readOutbox(): Promise<OutboxEntry[]>;
   /**
-   * Store events the authority has ordered, in one transaction: pending events with the
-   * same id take their positions (their outbox entry leaves once all its events are
-   * confirmed); foreign events for a stream with pending events displace those (see
-   * `ConfirmOutcome.displaced`); ids already stored confirmed are skipped.
+   * Store events the authority has ordered, in one transaction with `options.sync` and
+   * `options.rebase`: pending events with the same id, stream and version take their
+   * positions (their outbox entry leaves once all its events are confirmed); foreign events
+   * for a stream with pending events displace those unless a rebase step for the stream is
+   * given (see `ConfirmOutcome.displaced`); ids already stored confirmed are skipped. A
+   * version or position already held by another confirmed event, or an id pending at
+   * another place, throws `ConfirmConflictError` and writes nothing.
    */
-  applyConfirmed(events: readonly PositionedEnvelope[]): Promise<ConfirmOutcome>;
+  applyConfirmed(events: readonly PositionedEnvelope[], options?: ConfirmOptions): Promise<ConfirmOutcome>;
+  /** Write rebase steps in one transaction (see `RebaseStep`). */
+  rebase(steps: readonly RebaseStep[]): Promise<void>;
+  /**
+   * Forget every confirmed event, snapshot, projection checkpoint and the `'sync'` meta
+   * (the server's log was reset), and mark every outbox entry displaced `'reset'`,
+   * dropping its pending events, in one transaction. Returns the entries in order.
+   */
+  resetConfirmed(): Promise<OutboxEntry[]>;
   /** Drop a stream's pending events and outbox entries; returns the entries, in order. */
   takePending(streamId: string): Promise<OutboxEntry[]>;
+  /** Be told of changes to the outbox and rejected list, made through this store object. */
+  subscribeLocal(listener: (change: LocalChange) => void): () => void;
   addRejected(rejected: readonly RejectedCommand[]): Promise<void>;
   readRejected(): Promise<RejectedCommand[]>;
   /** Forget rejected commands (all, or those with these command ids). */

@@ -76,7 +76,7 @@ describe('MemoryEventStore pending events and outbox', () => {
     expect(await store.readPending()).toEqual([]);
   });
 
-  it("foreign events displace a stream's pending commands in the same step", async () => {
+  it("foreign events displace a stream's pending commands in the same step, keeping them stored", async () => {
     const store = new MemoryEventStore();
     const mine = await store.appendPending('t-1', [{ type: 'Added', data: { n: 1 } }], {
       command: command('t-1'),
@@ -87,6 +87,10 @@ describe('MemoryEventStore pending events and outbox', () => {
     expect(out.displaced.map((o) => o.streamId)).toEqual(['t-1']);
     expect(out.added.map((e) => e.id)).toEqual([foreign.id]);
     expect((await store.readStream('t-1')).map((e) => e.data)).toEqual([{ n: 99 }]);
-    expect((await store.readOutbox()).map((o) => o.streamId)).toEqual(['t-2']);
+    expect((await store.readOutbox()).map((o) => [o.streamId, o.displaced])).toEqual([
+      ['t-1', 'rebase'],
+      ['t-2', undefined],
+    ]);
+    expect((await store.readPending()).map((e) => e.streamId)).toEqual(['t-2']);
   });
 });

@@ -5,16 +5,20 @@ import {
   toEnvelopes,
   validateAppend,
 } from './append-rules.js';
+import { planConfirm } from './confirm-plan.js';
 import { ClosedError } from './errors.js';
 import type { AppendOptions, ReadAllOptions, ReadStreamOptions, StoreListener } from './event-store.js';
 import type {
+  ConfirmOptions,
   ConfirmOutcome,
   DeadLetter,
+  LocalChange,
   LocalEventStore,
   OutboxEntry,
   PendingAppendResult,
   ProcessCheckpoint,
   ProjectionCheckpoint,
+  RebaseStep,
   RejectedCommand,
 } from './local-store.js';
 import type { Snapshot } from './snapshot.js';
@@ -55,6 +59,7 @@ export class MemoryEventStore implements LocalEventStore {
   readonly #log: PositionedEnvelope[] = [];
   readonly #byId = new Map<string, Envelope>();
   readonly #listeners = new Set<StoreListener>();
+  readonly #localListeners = new Set<(change: LocalChange) => void>();
   #outbox: OutboxEntry[] = [];
   #rejected: RejectedCommand[] = [];
   readonly #checkpoints = new Map<string, ProjectionCheckpoint>();
@@ -157,6 +162,7 @@ export class MemoryEventStore implements LocalEventStore {
     }
     this.#outbox.push(clone({ ...options.command, eventIds: envelopes.map((e) => e.id) }));
     this.#notify(envelopes);
+    this.#changed({ outbox: true, rejected: false, dropped: [] });
     return { streamId, fromVersion: version + 1, toVersion: version + envelopes.length, events: envelopes };
   }
 
@@ -209,37 +215,101 @@ export class MemoryEventStore implements LocalEventStore {
     return clone(this.#outbox);
   }
 
-  async applyConfirmed(events: readonly PositionedEnvelope[]): Promise<ConfirmOutcome> {
+  async applyConfirmed(
+    events: readonly PositionedEnvelope[],
+    options: ConfirmOptions = {},
+  ): Promise<ConfirmOutcome> {
     this.#open();
-    const outcome: ConfirmOutcome = { confirmed: [], added: [], displaced: [] };
-    const sorted = [...events].sort((a, b) => a.position - b.position);
-    for (const incoming of sorted) {
-      const known = this.#byId.get(incoming.id);
-      if (known?.position !== undefined) continue;
+    const steps = options.rebase ?? [];
+    const plan = planConfirm({
+      incoming: events,
+      byId: this.#byId,
+      atVersion: (streamId, version) => {
+        const s = this.#streams.get(streamId);
+        return (
+          s?.confirmed.find((e) => e.version === version) ?? s?.pending.find((e) => e.version === version)
+        )?.id;
+      },
+      atPosition: (position) => {
+        const e = this.#log[lowerBound(this.#log, position - 1)];
+        return e?.position === position ? e.id : undefined;
+      },
+      outbox: this.#outbox,
+      steps,
+    });
+    // Everything below only writes: the plan threw before anything changed.
+    for (const p of plan.drop) {
+      const stream = this.#stream(p.streamId);
+      stream.pending = stream.pending.filter((e) => e.id !== p.id);
+      this.#byId.delete(p.id);
+    }
+    for (const incoming of plan.write) {
       const stream = this.#stream(incoming.streamId);
       const e = Object.freeze(clone(incoming));
-      if (known && known.streamId === e.streamId && known.version === e.version) {
-        stream.pending = stream.pending.filter((p) => p.id !== e.id);
-        outcome.confirmed.push(e.id);
-      } else {
-        if (stream.pending.length > 0) outcome.displaced.push(...this.#dropPending(incoming.streamId));
-        outcome.added.push(e);
-      }
+      stream.pending = stream.pending.filter((p) => p.id !== e.id);
       stream.confirmed.push(e);
       stream.confirmed.sort((a, b) => a.version - b.version);
       this.#byId.set(e.id, e);
       this.#log.splice(lowerBound(this.#log, e.position), 0, e);
     }
-    const confirmed = new Set(outcome.confirmed);
-    this.#outbox = this.#outbox.filter(
-      (o) => !o.eventIds.every((id) => confirmed.has(id) || this.#isConfirmed(id)),
-    );
-    this.#notify(outcome.added);
-    return outcome;
+    const removed = new Set(plan.remove);
+    const displaced = new Map(plan.displace.map((d) => [d.commandId, d]));
+    this.#outbox = this.#outbox
+      .filter((o) => !removed.has(o.commandId))
+      .map((o) => displaced.get(o.commandId) ?? o);
+    const appended = steps.flatMap((step) => this.#applyStep(step));
+    if (options.sync) this.#meta.set('sync', clone(options.sync));
+    this.#notify([...plan.outcome.added, ...appended]);
+    this.#changed({
+      outbox: removed.size + displaced.size + appended.length > 0,
+      rejected: steps.some((s) => s.rejected.length > 0 || (s.unreject?.length ?? 0) > 0),
+      dropped: [],
+    });
+    return plan.outcome;
   }
 
-  #isConfirmed(id: string): boolean {
-    return this.#byId.get(id)?.position !== undefined;
+  async rebase(steps: readonly RebaseStep[]): Promise<void> {
+    if (steps.length === 0) return this.#open();
+    await this.applyConfirmed([], { rebase: steps });
+  }
+
+  /** A rebase step's writes after the plan's (its replaced entries are already gone). */
+  #applyStep(step: RebaseStep): Envelope[] {
+    const appended: Envelope[] = [];
+    for (const { command, events } of step.append) {
+      const version = this.#version(step.streamId);
+      const envelopes = toEnvelopes(step.streamId, clone(events), version + 1, {
+        clientId: this.clientId,
+      }).map((e) => Object.freeze(e));
+      const stream = this.#stream(step.streamId);
+      for (const e of envelopes) {
+        stream.pending.push(e);
+        this.#byId.set(e.id, e);
+      }
+      const { displaced: _, ...entry } = clone(command);
+      this.#outbox.push({ ...entry, eventIds: envelopes.map((e) => e.id) });
+      appended.push(...envelopes);
+    }
+    const out = new Set([...(step.unreject ?? []), ...step.rejected.map((r) => r.entry.commandId)]);
+    this.#rejected = [...this.#rejected.filter((r) => !out.has(r.entry.commandId)), ...clone(step.rejected)];
+    return appended;
+  }
+
+  async resetConfirmed(): Promise<OutboxEntry[]> {
+    this.#open();
+    const dropped = new Set<string>();
+    for (const [streamId, stream] of this.#streams) {
+      for (const e of [...stream.confirmed, ...stream.pending]) this.#byId.delete(e.id);
+      if (stream.pending.length > 0) dropped.add(streamId);
+    }
+    this.#streams.clear();
+    this.#log.length = 0;
+    this.#snapshots.clear();
+    this.#checkpoints.clear();
+    this.#meta.delete('sync');
+    this.#outbox = this.#outbox.map((o) => ({ ...o, displaced: 'reset' }));
+    this.#changed({ outbox: true, rejected: false, dropped: [...dropped] });
+    return clone(this.#outbox);
   }
 
   #dropPending(streamId: string): OutboxEntry[] {
@@ -253,12 +323,33 @@ export class MemoryEventStore implements LocalEventStore {
 
   async takePending(streamId: string): Promise<OutboxEntry[]> {
     this.#open();
-    return this.#dropPending(streamId);
+    const taken = this.#dropPending(streamId);
+    if (taken.length > 0) this.#changed({ outbox: true, rejected: false, dropped: [streamId] });
+    return taken;
+  }
+
+  subscribeLocal(listener: (change: LocalChange) => void): () => void {
+    this.#localListeners.add(listener);
+    return () => {
+      this.#localListeners.delete(listener);
+    };
+  }
+
+  #changed(change: LocalChange): void {
+    if (!change.outbox && !change.rejected && change.dropped.length === 0) return;
+    for (const listener of [...this.#localListeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        console.error('tidelog: a store listener threw', error);
+      }
+    }
   }
 
   async addRejected(rejected: readonly RejectedCommand[]): Promise<void> {
     this.#open();
     this.#rejected.push(...clone(rejected));
+    this.#changed({ outbox: false, rejected: rejected.length > 0, dropped: [] });
   }
 
   async readRejected(): Promise<RejectedCommand[]> {
@@ -268,7 +359,9 @@ export class MemoryEventStore implements LocalEventStore {
 
   async clearRejected(commandIds?: readonly string[]): Promise<void> {
     this.#open();
+    const before = this.#rejected.length;
     this.#rejected = commandIds ? this.#rejected.filter((r) => !commandIds.includes(r.entry.commandId)) : [];
+    this.#changed({ outbox: false, rejected: this.#rejected.length !== before, dropped: [] });
   }
 
   async getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
@@ -347,6 +440,7 @@ export class MemoryEventStore implements LocalEventStore {
   async close(): Promise<void> {
     this.#closed = true;
     this.#listeners.clear();
+    this.#localListeners.clear();
   }
 }
 

@@ -70,7 +70,10 @@ export interface ProjectionState<S> {
 }
 
 /**
- * Catch a projection up with a store: fold `readAll` after the checkpoint, page by page.
+ * Catch a projection up with a store: fold `readAll` after the checkpoint, page by page,
+ * and only as far as positions follow on without a gap. An event stored past a gap (a
+ * sync confirmed a later position first) waits for the gap to fill: folded then, it is
+ * never passed over for good.
  *
  * @example
  * const { state, checkpoint } = await runProjection(store, Totals);
@@ -83,10 +86,24 @@ export async function runProjection<S>(
 ): Promise<ProjectionState<S>> {
   let { state, checkpoint } = from;
   for (;;) {
-    const page = await store.readAll({ after: checkpoint, limit: pageSize });
+    const read = await store.readAll({ after: checkpoint, limit: pageSize });
+    const page = contiguous(read, checkpoint);
     if (page.length === 0) return { state, checkpoint };
     state = foldProjection(projection, state, page);
     checkpoint = page.at(-1)!.position;
-    if (page.length < pageSize) return { state, checkpoint };
+    if (page.length < read.length || read.length < pageSize) return { state, checkpoint };
   }
+}
+
+/**
+ * The leading events of `events` (ascending by position) whose positions follow `after`
+ * one by one: where a gap starts, the rest waits.
+ *
+ * @example
+ * contiguous(events, 4).at(-1)?.position; // 4 + its length, or undefined when position 5 is missing
+ */
+export function contiguous<E extends { position: number }>(events: readonly E[], after: number): E[] {
+  let n = 0;
+  while (n < events.length && events[n]!.position === after + n + 1) n++;
+  return n === events.length ? (events as E[]) : events.slice(0, n);
 }

@@ -59,11 +59,14 @@ describe('database format upgrades', () => {
 
     const raw = await openDatabase({ name: 'app', factory: indexedDB });
     expect(raw.version).toBe(FORMAT_VERSION);
-    expect([...raw.transaction('outbox').objectStore('outbox').indexNames]).toEqual(['streamId']);
+    expect([...raw.transaction('outbox').objectStore('outbox').indexNames].sort()).toEqual([
+      'commandId',
+      'streamId',
+    ]);
     raw.close();
   });
 
-  it('opens a format-2 database at format 3 with empty process-manager stores, keeping its data', async () => {
+  it('opens a format-2 database with empty process-manager stores, keeping its data', async () => {
     const indexedDB = new IDBFactory();
     const v2 = await openDatabase({ name: 'app', factory: indexedDB, version: 2 });
     const tx = v2.transaction(['events', 'checkpoints', 'meta'], 'readwrite');
@@ -76,7 +79,6 @@ describe('database format upgrades', () => {
     v2.close();
 
     const store = await openIdbEventStore({ name: 'app', indexedDB });
-    expect(FORMAT_VERSION).toBe(3);
     expect((await store.readAll()).map((e) => e.position)).toEqual([1]);
     expect((await store.getCheckpoint('shipping'))?.position).toBe(1);
     expect(await store.getProcessCheckpoint('shipping')).toBeUndefined();
@@ -86,9 +88,64 @@ describe('database format upgrades', () => {
     await store.close();
 
     const raw = await openDatabase({ name: 'app', factory: indexedDB });
-    expect(raw.version).toBe(3);
+    expect(raw.version).toBe(FORMAT_VERSION);
     expect([...raw.objectStoreNames]).toContain('processCheckpoints');
     expect([...raw.transaction('deadLetters').objectStore('deadLetters').indexNames]).toEqual(['at']);
+    raw.close();
+  });
+
+  it('opens a format-3 database at format 4: outbox and rejected found by command id, old entries rebase', async () => {
+    const indexedDB = new IDBFactory();
+    const v3 = await openDatabase({ name: 'app', factory: indexedDB, version: 3 });
+    const entry = (commandId: string, version: number) => ({
+      commandId,
+      aggregateType: 'todo',
+      streamId: 't-1',
+      command: 'add',
+      payload: { n: version },
+      baseVersion: version - 1,
+      eventIds: [envelope('t-1', version).id],
+      timestamp: '2026-01-01T00:00:00.000Z',
+      metadata: {},
+    });
+    const tx = v3.transaction(['events', 'outbox', 'rejected', 'meta'], 'readwrite');
+    tx.objectStore('events').put(envelope('t-1', 1));
+    tx.objectStore('outbox').add(entry('c-1', 1));
+    tx.objectStore('rejected').add({
+      entry: entry('c-0', 1),
+      error: { name: 'DomainError', code: 'NO', message: 'no' },
+      rejectedAt: '2026-01-01T00:00:00.000Z',
+    });
+    tx.objectStore('meta').put('old-device', 'clientId');
+    await new Promise((resolve) => {
+      tx.oncomplete = resolve;
+    });
+    v3.close();
+
+    const store = await openIdbEventStore({ name: 'app', indexedDB });
+    // A foreign event at the old pending event's place displaces it; the command stays stored.
+    const foreign = { ...envelope('t-1', 1), id: '0190a000-0000-7000-8000-0000000000ff', position: 1 };
+    const out = await store.applyConfirmed([foreign], { sync: { cursor: 1, serverId: 's' } });
+    expect(out.displaced.map((o) => o.commandId)).toEqual(['c-1']);
+    expect((await store.readOutbox()).map((o) => [o.commandId, o.displaced])).toEqual([['c-1', 'rebase']]);
+    // The old rejected command is found by its id through the new index.
+    await store.rebase([
+      {
+        streamId: 't-1',
+        replaces: ['c-1'],
+        append: [],
+        rejected: [],
+        unreject: ['c-0'],
+      },
+    ]);
+    expect(await store.readRejected()).toEqual([]);
+    expect(await store.readOutbox()).toEqual([]);
+    expect(await store.getMeta('sync')).toEqual({ cursor: 1, serverId: 's' });
+    await store.close();
+
+    const raw = await openDatabase({ name: 'app', factory: indexedDB });
+    expect(raw.version).toBe(4);
+    expect([...raw.transaction('rejected').objectStore('rejected').indexNames]).toEqual(['commandId']);
     raw.close();
   });
 });

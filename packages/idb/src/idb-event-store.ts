@@ -3,11 +3,13 @@ import {
   type AppendOptions,
   type AppendResult,
   ClosedError,
+  type ConfirmOptions,
   type ConfirmOutcome,
   type DeadLetter,
   type Envelope,
   type ExpectedVersion,
   type Json,
+  type LocalChange,
   type LocalEventStore,
   type OutboxEntry,
   type PendingAppendResult,
@@ -16,6 +18,7 @@ import {
   type ProjectionCheckpoint,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type RebaseStep,
   type RejectedCommand,
   type Snapshot,
   type StoreListener,
@@ -33,7 +36,7 @@ import {
 } from './append.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
-import { confirm, dropPending, eventsById, pendingOf, readEntries } from './pending.js';
+import { confirm, dropPending, eventsById, pendingOf, readEntries, readPendingAll } from './pending.js';
 import { deleteDeadLetters, readDeadLetters } from './process-records.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
@@ -54,6 +57,7 @@ export class IdbEventStore implements LocalEventStore {
   readonly #connection: Connection;
   readonly #durability: Durability;
   readonly #listeners = new Set<StoreListener>();
+  readonly #localListeners = new Set<(change: LocalChange) => void>();
   readonly #known = new KnownHeads();
 
   constructor(
@@ -205,7 +209,10 @@ export class IdbEventStore implements LocalEventStore {
         return { fresh: !plan.repeat, events: written, versionBefore: plan.versionBefore };
       }),
     );
-    if (result.fresh) this.#notify(result.events);
+    if (result.fresh) {
+      this.#notify(result.events);
+      this.#changed({ outbox: true, rejected: false, dropped: [] });
+    }
     const first = result.events[0]?.version ?? result.versionBefore;
     return {
       streamId,
@@ -274,22 +281,80 @@ export class IdbEventStore implements LocalEventStore {
     return this.#read(['outbox'], (tx) => request(tx.objectStore('outbox').getAll()));
   }
 
-  async applyConfirmed(events: readonly PositionedEnvelope[]): Promise<ConfirmOutcome> {
+  async applyConfirmed(
+    events: readonly PositionedEnvelope[],
+    options: ConfirmOptions = {},
+  ): Promise<ConfirmOutcome> {
     this.#open();
-    const outcome = await this.#known.rewriting(() =>
-      this.#write(['events', 'outbox'], (tx) =>
-        confirm(tx.objectStore('events'), tx.objectStore('outbox'), events),
+    const steps = options.rebase ?? [];
+    const { outcome, appended } = await this.#known.rewriting(() =>
+      this.#write(['events', 'outbox', 'rejected', 'meta'], (tx) =>
+        confirm(tx, events, options, this.clientId),
       ),
     );
-    this.#notify(outcome.added);
+    this.#notify([...outcome.added, ...appended]);
+    this.#changed({
+      outbox: outcome.confirmed.length + outcome.displaced.length + steps.length > 0,
+      rejected: steps.some((s) => s.rejected.length > 0 || (s.unreject?.length ?? 0) > 0),
+      dropped: [],
+    });
     return outcome;
+  }
+
+  async rebase(steps: readonly RebaseStep[]): Promise<void> {
+    this.#open();
+    if (steps.length > 0) await this.applyConfirmed([], { rebase: steps });
+  }
+
+  async resetConfirmed(): Promise<OutboxEntry[]> {
+    this.#open();
+    const { entries, dropped } = await this.#known.rewriting(() =>
+      this.#write(['events', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
+        const events = tx.objectStore('events');
+        const outbox = tx.objectStore('outbox');
+        const [{ entries, keys }, pending] = await Promise.all([
+          readEntries(outbox),
+          readPendingAll(events, outbox),
+        ]);
+        // Pending events follow confirmed versions that are gone: every event goes.
+        events.clear();
+        tx.objectStore('snapshots').clear();
+        tx.objectStore('checkpoints').clear();
+        tx.objectStore('meta').delete('sync');
+        const marked = entries.map((o): OutboxEntry => ({ ...o, displaced: 'reset' }));
+        for (const [i, o] of marked.entries()) outbox.put(o, keys[i]!);
+        return { entries: marked, dropped: [...new Set(pending.map((e) => e.streamId))] };
+      }),
+    );
+    this.#changed({ outbox: entries.length > 0, rejected: false, dropped });
+    return entries;
   }
 
   async takePending(streamId: string): Promise<OutboxEntry[]> {
     this.#open();
-    return this.#write(['events', 'outbox'], (tx) =>
+    const taken = await this.#write(['events', 'outbox'], (tx) =>
       dropPending(tx.objectStore('events'), tx.objectStore('outbox'), streamId),
     );
+    if (taken.length > 0) this.#changed({ outbox: true, rejected: false, dropped: [streamId] });
+    return taken;
+  }
+
+  subscribeLocal(listener: (change: LocalChange) => void): () => void {
+    this.#localListeners.add(listener);
+    return () => {
+      this.#localListeners.delete(listener);
+    };
+  }
+
+  #changed(change: LocalChange): void {
+    if (!change.outbox && !change.rejected && change.dropped.length === 0) return;
+    for (const listener of [...this.#localListeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        console.error('tidelog: a store listener threw', error);
+      }
+    }
   }
 
   async addRejected(rejected: readonly RejectedCommand[]): Promise<void> {
@@ -297,6 +362,7 @@ export class IdbEventStore implements LocalEventStore {
     await this.#write(['rejected'], async (tx) => {
       for (const r of rejected) tx.objectStore('rejected').add(r);
     });
+    this.#changed({ outbox: false, rejected: rejected.length > 0, dropped: [] });
   }
 
   async readRejected(): Promise<RejectedCommand[]> {
@@ -317,6 +383,7 @@ export class IdbEventStore implements LocalEventStore {
         if (commandIds.includes(r.entry.commandId)) store.delete(keys[i]!);
       });
     });
+    this.#changed({ outbox: false, rejected: true, dropped: [] });
   }
 
   async getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
@@ -392,6 +459,7 @@ export class IdbEventStore implements LocalEventStore {
 
   async close(): Promise<void> {
     this.#listeners.clear();
+    this.#localListeners.clear();
     await this.#connection.close();
   }
 }

@@ -1,4 +1,14 @@
-import type { ConfirmOutcome, Envelope, OutboxEntry, PositionedEnvelope } from '@tidelog/core';
+import {
+  type ConfirmOptions,
+  type ConfirmOutcome,
+  type Envelope,
+  type OutboxEntry,
+  type PositionedEnvelope,
+  planConfirm,
+  type RebaseStep,
+  toEnvelopes,
+} from '@tidelog/core';
+import { currentVersion, streamRange } from './append.js';
 import { request } from './requests.js';
 
 /** Outbox entries (all, or one stream's) with their keys, in the order the commands ran. */
@@ -37,6 +47,11 @@ export async function pendingOf(
   return found.filter((e): e is Envelope => e !== undefined && e.position === undefined);
 }
 
+/** Every pending event (those of the outbox's entries). */
+export async function readPendingAll(events: IDBObjectStore, outbox: IDBObjectStore): Promise<Envelope[]> {
+  return pendingOf(events, (await readEntries(outbox)).entries);
+}
+
 /**
  * Drop a stream's pending events and outbox entries (in the caller's transaction) and
  * return the entries in the order the commands ran.
@@ -53,85 +68,114 @@ export async function dropPending(
 }
 
 /**
- * `applyConfirmed` inside one transaction over `events` and `outbox`. Same rules as
- * `MemoryEventStore`: an own pending event (same id, stream and version) takes its
- * position; a foreign event for a stream with pending events drops them and their
- * commands (returned as `displaced`); ids already confirmed are skipped; outbox entries
- * whose events are all confirmed leave.
+ * `applyConfirmed` inside one transaction over `events`, `outbox`, `rejected` and `meta`:
+ * read what `planConfirm` needs (the outbox, the stored events of the incoming and outbox
+ * ids, the places the incoming events take), let it decide (the same rules as
+ * `MemoryEventStore`), then only write. Returns the outcome and the pending events the
+ * rebase steps appended.
  */
 export async function confirm(
-  events: IDBObjectStore,
-  outbox: IDBObjectStore,
+  tx: IDBTransaction,
   incoming: readonly PositionedEnvelope[],
-): Promise<ConfirmOutcome> {
-  const outcome: ConfirmOutcome = { confirmed: [], added: [], displaced: [] };
-  const sorted = [...incoming].sort((a, b) => a.position - b.position);
-  const [{ entries, keys }, known] = await Promise.all([
-    readEntries(outbox),
-    eventsById(
-      events,
-      sorted.map((e) => e.id),
-    ),
+  options: ConfirmOptions,
+  clientId: string,
+): Promise<{ outcome: ConfirmOutcome; appended: Envelope[] }> {
+  const events = tx.objectStore('events');
+  const outbox = tx.objectStore('outbox');
+  const steps = options.rebase ?? [];
+  const { entries, keys } = await readEntries(outbox);
+  const ids = [...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)];
+  const [found, places, positions] = await Promise.all([
+    eventsById(events, ids),
+    placesOf(events, incoming),
+    positionsOf(events, incoming),
   ]);
-  // Everything below works on what was read: the only requests left are writes.
   const byId = new Map<string, Envelope>();
-  sorted.forEach((e, i) => {
-    const k = known[i];
-    if (k) byId.set(e.id, k);
-  });
-  for (const [id, e] of zip(
-    entries.flatMap((o) => o.eventIds),
-    await eventsById(
-      events,
-      entries.flatMap((o) => o.eventIds),
-    ),
-  )) {
+  ids.forEach((id, i) => {
+    const e = found[i];
     if (e) byId.set(id, e);
-  }
-  const live = entries.map((entry, i) => ({ entry, key: keys[i]!, dropped: false }));
-  const displace = (streamId: string) => {
-    for (const item of live) {
-      if (item.dropped || item.entry.streamId !== streamId) continue;
-      item.dropped = true;
-      outbox.delete(item.key);
-      outcome.displaced.push(item.entry);
-      for (const id of item.entry.eventIds) {
-        const p = byId.get(id);
-        if (p && p.position === undefined) {
-          events.delete([p.streamId, p.version]);
-          byId.delete(id);
-        }
-      }
-    }
-  };
-  const hasPending = (streamId: string) =>
-    live.some(
-      (l) =>
-        !l.dropped &&
-        l.entry.streamId === streamId &&
-        l.entry.eventIds.some((id) => byId.get(id)?.position === undefined && byId.has(id)),
-    );
-  for (const e of sorted) {
-    const k = byId.get(e.id);
-    if (k?.position !== undefined) continue;
-    if (k && k.streamId === e.streamId && k.version === e.version) {
-      outcome.confirmed.push(e.id);
-    } else {
-      // An id pending elsewhere would break the unique id index: that stream rebases too.
-      if (k) displace(k.streamId);
-      if (hasPending(e.streamId)) displace(e.streamId);
-      outcome.added.push(e);
-    }
-    events.put(e);
-    byId.set(e.id, e);
-  }
-  for (const item of live) {
-    if (!item.dropped && item.entry.eventIds.every((id) => byId.get(id)?.position !== undefined))
-      outbox.delete(item.key);
-  }
-  return outcome;
+  });
+  for (const e of places.values()) byId.set(e.id, e);
+  const plan = planConfirm({
+    incoming,
+    byId,
+    atVersion: (streamId, version) => places.get(placeKey(streamId, version))?.id,
+    atPosition: (position) => positions.get(position),
+    outbox: entries,
+    steps,
+  });
+  const keyOf = new Map(entries.map((o, i) => [o.commandId, keys[i]!]));
+  for (const p of plan.drop) events.delete([p.streamId, p.version]);
+  for (const e of plan.write) events.put(e);
+  for (const id of plan.remove) outbox.delete(keyOf.get(id)!);
+  for (const d of plan.displace) outbox.put(d, keyOf.get(d.commandId)!);
+  const appended: Envelope[] = [];
+  for (const step of steps) appended.push(...(await applyStep(tx, step, clientId)));
+  if (options.sync) tx.objectStore('meta').put(options.sync, 'sync');
+  return { outcome: plan.outcome, appended };
 }
 
-function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
-  return a.map((x, i) => [x, b[i] as B]);
+/** A rebase step's writes after the plan's (its replaced entries are already deleted). */
+async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string): Promise<Envelope[]> {
+  const events = tx.objectStore('events');
+  const appended: Envelope[] = [];
+  let version = await currentVersion(events, step.streamId);
+  for (const { command, events: decided } of step.append) {
+    const envelopes = toEnvelopes(step.streamId, decided, version + 1, { clientId });
+    for (const e of envelopes) events.add(e);
+    const { displaced: _, ...entry } = command;
+    tx.objectStore('outbox').add({ ...entry, eventIds: envelopes.map((e) => e.id) });
+    version += envelopes.length;
+    appended.push(...envelopes);
+  }
+  const rejected = tx.objectStore('rejected');
+  const out = [...(step.unreject ?? []), ...step.rejected.map((r) => r.entry.commandId)];
+  const stale = await Promise.all(
+    out.map((id) => request(rejected.index('commandId').getAllKeys(IDBKeyRange.only(id)))),
+  );
+  for (const key of stale.flat()) rejected.delete(key);
+  for (const r of step.rejected) rejected.add(r);
+  return appended;
+}
+
+/** The place key of a stream version, for a `Map` (a tuple, never a string parsed back). */
+const placeKey = (streamId: string, version: number) => JSON.stringify([streamId, version]);
+
+/** The stored events at the places (stream, version) the incoming events take: one read per stream. */
+async function placesOf(
+  events: IDBObjectStore,
+  incoming: readonly PositionedEnvelope[],
+): Promise<Map<string, Envelope>> {
+  const ranges = new Map<string, [number, number]>();
+  for (const e of incoming) {
+    const r = ranges.get(e.streamId);
+    ranges.set(
+      e.streamId,
+      r ? [Math.min(r[0], e.version), Math.max(r[1], e.version)] : [e.version, e.version],
+    );
+  }
+  const found = await Promise.all(
+    [...ranges].map(([streamId, [from, to]]) =>
+      request<Envelope[]>(events.getAll(streamRange(streamId, from, to))),
+    ),
+  );
+  return new Map(found.flat().map((e) => [placeKey(e.streamId, e.version), e]));
+}
+
+/** The ids of stored events at the positions the incoming events span: one read. */
+async function positionsOf(
+  events: IDBObjectStore,
+  incoming: readonly PositionedEnvelope[],
+): Promise<Map<number, string>> {
+  if (incoming.length === 0) return new Map();
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (const e of incoming) {
+    lo = Math.min(lo, e.position);
+    hi = Math.max(hi, e.position);
+  }
+  const stored = await request<PositionedEnvelope[]>(
+    events.index('position').getAll(IDBKeyRange.bound(lo, hi)) as IDBRequest<PositionedEnvelope[]>,
+  );
+  return new Map(stored.map((e) => [e.position, e.id]));
 }

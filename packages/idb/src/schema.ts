@@ -11,15 +11,16 @@ import type {
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 
 /**
- * The object stores of a Tidelog database (format 3). See the package README for why
+ * The object stores of a Tidelog database (format 4). See the package README for why
  * each key and index exists.
  */
 export interface TidelogDbSchema extends DBSchema {
   /** Confirmed and pending events, keyed by [streamId, version]: a stream is one key range. */
   events: { key: [string, number]; value: Envelope; indexes: { id: string; position: number } };
   /** Pending commands, keyed by an auto-increment sequence: key order = the order they ran. */
-  outbox: { key: number; value: OutboxEntry; indexes: { streamId: string } };
-  rejected: { key: number; value: RejectedCommand };
+  outbox: { key: number; value: OutboxEntry; indexes: { streamId: string; commandId: string } };
+  /** Rejected commands in the order they were filed; by command id for a retry or a discard. */
+  rejected: { key: number; value: RejectedCommand; indexes: { commandId: string } };
   checkpoints: { key: string; value: ProjectionCheckpoint };
   snapshots: { key: string; value: Snapshot };
   /** Small values under out-of-line string keys: clientId, sync cursor, serverId… */
@@ -35,7 +36,7 @@ export type StoreName = StoreNames<TidelogDbSchema>;
 export type UpgradeTx = IDBPTransaction<TidelogDbSchema, StoreName[], 'versionchange'>;
 
 /** The database format this code writes; the IndexedDB version number is the format number. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 // One step per format. A step may only create or change structure (and rewrite data
 // through `tx`): it runs inside the versionchange transaction, before any other use.
@@ -60,6 +61,13 @@ const steps: Record<number, (db: TidelogDb, tx: UpgradeTx) => void> = {
   3: (db) => {
     db.createObjectStore('processCheckpoints', { keyPath: 'name' });
     db.createObjectStore('deadLetters', { keyPath: 'id' }).createIndex('at', 'at');
+  },
+  // Format 4: the durable rebase finds outbox entries and rejected commands by command id
+  // (a server's refusal, a retry, a discard) without reading the whole list. Outbox entries
+  // may now carry `displaced`; older entries simply have none.
+  4: (_db, tx) => {
+    tx.objectStore('outbox').createIndex('commandId', 'commandId');
+    tx.objectStore('rejected').createIndex('commandId', 'entry.commandId');
   },
 };
 

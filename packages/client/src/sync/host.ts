@@ -77,6 +77,11 @@ export interface SyncOptions {
   getToken?: () => string | Promise<string>;
   /** Follow the server live over SSE (default true). */
   live?: boolean;
+  /**
+   * The `fetch` to use (default the global one): e.g. one that adds headers, or a
+   * `@tidelog/client/testing` link to an in-process server in tests.
+   */
+  fetch?: typeof fetch;
 }
 
 /** `tidelog.sync`: the same on `createTidelog`'s runtime and on `connectTidelog`'s client. */

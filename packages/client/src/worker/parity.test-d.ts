@@ -13,7 +13,17 @@ type Client = TidelogClient<App>;
  * bridge", "What stays in the worker"). Adding a member to `Tidelog` without adding it to
  * `TidelogApi` (which the worker client implements) or to this list fails this file.
  */
-type RuntimeOnly = 'store' | 'start' | 'debug' | 'applyConfirmed' | 'aggregateByType';
+type RuntimeOnly =
+  | 'store'
+  | 'start'
+  | 'debug'
+  | 'aggregateByType'
+  // The sync loop's side (`SyncHost`), used in the worker only.
+  | 'confirm'
+  | 'reject'
+  | 'resetConfirmed'
+  | 'onLocalChange'
+  | 'counts';
 
 type AppFacing = Exclude<keyof Runtime, RuntimeOnly>;
 

@@ -46,7 +46,8 @@ export interface Link {
   close?: () => void | Promise<void>;
 }
 
-const versionOf = (s: AnySnapshot | undefined) => (s && 'version' in s ? s.version : -1);
+/** Newer states have higher revisions, even when a rebase took the version down. */
+const revisionOf = (s: AnySnapshot | undefined) => (s && 'version' in s ? s.revision : -1);
 
 /**
  * The page side of a runtime that lives elsewhere (a SharedWorker, a dedicated Worker, a
@@ -115,7 +116,7 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     }
     // A push for a subscription the page has dropped meanwhile, or an older state than
     // the one an `execute` result already showed.
-    if (!key || versionOf(message.snapshot) < versionOf(key.snapshot)) return;
+    if (!key || revisionOf(message.snapshot) < revisionOf(key.snapshot)) return;
     key.snapshot = message.snapshot;
     key.listeners.emit(message.snapshot);
   }
@@ -142,8 +143,8 @@ export class TidelogClient<R extends AnyAggregate = AnyAggregate> implements Tid
     )) as ExecuteResult<R>;
     // Show the new state at once, whichever of the result and the push arrives first.
     const key = this.#keys.get(streamKey(aggregate.type, streamId));
-    if (key && result.version > versionOf(key.snapshot)) {
-      key.snapshot = { streamId, state: result.state, version: result.version };
+    if (key && result.revision > revisionOf(key.snapshot)) {
+      key.snapshot = { streamId, state: result.state, version: result.version, revision: result.revision };
       key.listeners.emit(key.snapshot);
     }
     return result;

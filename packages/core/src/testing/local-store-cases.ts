@@ -194,12 +194,217 @@ export const localStoreCases: LocalStoreCase[] = [
     );
     equal(await s.streamVersion('t-1'), 1, 'version is the confirmed one');
     equal(
-      (await s.readOutbox()).map((o) => o.command),
-      ['other'],
-      'other streams untouched',
+      (await s.readOutbox()).map((o) => [o.command, o.displaced ?? null]),
+      [
+        ['first', 'rebase'],
+        ['second', 'rebase'],
+        ['other', null],
+      ],
+      'displaced commands stay stored, marked, in order; other streams untouched',
     );
-    equal(ids(await s.readPending()), ids(other.events), 'other pending kept');
+    equal(ids(await s.readPending()), ids(other.events), 'displaced commands have no pending events');
     equal(ids(seen), [theirs.id], 'subscribers see the new event');
+  }),
+  c(
+    'bug 1: an own event confirmed in a batch with a foreign one stays confirmed, not displaced',
+    async (s) => {
+      const mine = await pend(s, 't-1', [ev(1)], 'mine');
+      const later = await pend(s, 't-1', [ev(2)], 'later');
+      const theirs = foreign('t-1', 2, 2);
+      const out = await s.applyConfirmed([theirs, ...positioned(mine.events, 1)]);
+      equal(out.confirmed, ids(mine.events), 'own event confirmed');
+      equal(
+        out.displaced.map((o) => o.command),
+        ['later'],
+        'only the command after it is displaced',
+      );
+      equal(
+        (await s.readOutbox()).map((o) => o.command),
+        ['later'],
+        'the confirmed command left the outbox',
+      );
+      equal(await s.getEvent(later.events[0]!.id), undefined, 'the displaced pending event is gone');
+      equal(
+        (await s.readStream('t-1')).map((e) => [e.id, e.position]),
+        [
+          [mine.events[0]!.id, 1],
+          [theirs.id, 2],
+        ],
+        'stream',
+      );
+    },
+  ),
+  c('applyConfirmed writes the sync cursor in the same step', async (s) => {
+    await s.applyConfirmed([foreign('x', 1, 1)], { sync: { cursor: 1, serverId: 'srv' } });
+    equal(await s.getMeta('sync'), { cursor: 1, serverId: 'srv' }, 'cursor stored');
+    await s.applyConfirmed([], { sync: { cursor: 1, serverId: 'srv', head: 9 } });
+    equal(await s.getMeta('sync'), { cursor: 1, serverId: 'srv', head: 9 }, 'an empty page moves it too');
+  }),
+  c(
+    'bug 9: applyConfirmed refuses a version or position another event holds, and writes nothing',
+    async (s) => {
+      const local = await s.appendToStream('x', [ev(1)]);
+      await s.setMeta('sync', { cursor: 0, serverId: 'srv' });
+      const mine = await pend(s, 'p', [ev(2)]);
+      const sameVersion = foreign('x', 1, 5);
+      let err = await rejects(
+        () => s.applyConfirmed([sameVersion], { sync: { cursor: 5, serverId: 'srv' } }),
+        'CONFIRM_CONFLICT',
+        'version held by a confirmed event',
+      );
+      equal([err.streamId, err.version, err.heldBy], ['x', 1, local.events[0]!.id], 'fields');
+      err = await rejects(
+        () => s.applyConfirmed([foreign('y', 1, local.events[0]!.position)]),
+        'CONFIRM_CONFLICT',
+        'position held',
+      );
+      equal(err.position, local.events[0]!.position, 'position field');
+      await rejects(
+        () =>
+          s.applyConfirmed([
+            foreign('z', 1, 7),
+            { ...mine.events[0]!, streamId: 'p', version: 3, position: 8 },
+          ]),
+        'CONFIRM_CONFLICT',
+        'own id at another version',
+      );
+      equal(
+        (await s.readAll()).map((e) => e.id),
+        ids(local.events),
+        'nothing written',
+      );
+      equal(await s.getMeta('sync'), { cursor: 0, serverId: 'srv' }, 'cursor unchanged');
+      equal(ids(await s.readPending()), ids(mine.events), 'pending unchanged');
+    },
+  ),
+  c(
+    'a rebase step replaces displaced commands with new pending events and files rejected ones, in one step',
+    async (s) => {
+      const first = await pend(s, 't-1', [ev(1)], 'first');
+      const second = await pend(s, 't-1', [ev(2)], 'second');
+      await pend(s, 't-2', [ev(3)], 'other');
+      const [e1, e2] = [first.events[0]!, second.events[0]!];
+      const [o1, o2] = await s.readOutbox();
+      const changes: unknown[] = [];
+      const off = s.subscribeLocal((change) => changes.push(change));
+      const theirs = foreign('t-1', 1, 1);
+      await s.applyConfirmed([theirs], {
+        sync: { cursor: 1, serverId: 'srv' },
+        rebase: [
+          {
+            streamId: 't-1',
+            replaces: [o1!.commandId, o2!.commandId],
+            append: [
+              {
+                command: { ...o1!, baseVersion: 1 },
+                events: [{ id: e1.id, type: 'Added', data: { n: 10 } }],
+              },
+            ],
+            rejected: [
+              { entry: o2!, error: { name: 'DomainError', code: 'NO', message: 'no' }, rejectedAt: 'now' },
+            ],
+          },
+        ],
+      });
+      off();
+      equal(
+        (await s.readStream('t-1')).map((e) => [e.id, e.version, e.position ?? null, e.data]),
+        [
+          [theirs.id, 1, 1, theirs.data],
+          [e1.id, 2, null, { n: 10 }],
+        ],
+        'the command decided again follows the confirmed event, with its id',
+      );
+      equal(await s.getEvent(e2.id), undefined, 'the rejected command has no event');
+      equal(
+        (await s.readOutbox()).map((o) => [o.command, o.eventIds, o.displaced ?? null]),
+        [
+          ['other', [ids(await s.readPending({ streamId: 't-2' }))[0]], null],
+          ['first', [e1.id], null],
+        ],
+        'outbox',
+      );
+      equal(
+        (await s.readRejected()).map((r) => [r.entry.commandId, r.error.code]),
+        [[o2!.commandId, 'NO']],
+        'rejected',
+      );
+      equal(await s.getMeta('sync'), { cursor: 1, serverId: 'srv' }, 'cursor');
+      check(
+        changes.some(
+          (c) =>
+            (c as { outbox: boolean; rejected: boolean }).outbox && (c as { rejected: boolean }).rejected,
+        ),
+        'local listeners told of outbox and rejected changes',
+      );
+      // A retry that fails again replaces its record; one that goes through leaves rejected.
+      await s.rebase([
+        {
+          streamId: 't-1',
+          replaces: [],
+          append: [],
+          rejected: [
+            {
+              entry: o2!,
+              error: { name: 'DomainError', code: 'AGAIN', message: 'again' },
+              rejectedAt: 'later',
+            },
+          ],
+        },
+      ]);
+      equal(
+        (await s.readRejected()).map((r) => r.error.code),
+        ['AGAIN'],
+        'replaced, not added',
+      );
+      await s.rebase([
+        {
+          streamId: 't-1',
+          replaces: [],
+          append: [{ command: o2!, events: [{ id: e2.id, type: 'Added', data: { n: 2 } }] }],
+          rejected: [],
+          unreject: [o2!.commandId],
+        },
+      ]);
+      equal(await s.readRejected(), [], 'retried');
+      equal((await s.getEvent(e2.id))?.version, 3, 'appended after the pending ones');
+    },
+  ),
+  c('resetConfirmed forgets confirmed data and keeps every command, displaced', async (s) => {
+    const theirs = foreign('t-1', 1, 1);
+    await s.applyConfirmed([theirs], { sync: { cursor: 1, serverId: 'srv' } });
+    await s.putCheckpoint({ name: 'totals', position: 1, state: {}, projectionVersion: 1 });
+    const mine = await pend(s, 't-1', [ev(1)], 'mine');
+    const dropped: string[] = [];
+    const off = s.subscribeLocal((change) => dropped.push(...change.dropped));
+    const entries = await s.resetConfirmed();
+    off();
+    equal(
+      entries.map((o) => [o.command, o.displaced]),
+      [['mine', 'reset']],
+      'returned',
+    );
+    equal(
+      (await s.readOutbox()).map((o) => [o.command, o.displaced]),
+      [['mine', 'reset']],
+      'stored',
+    );
+    equal([await s.readAll(), await s.readStream('t-1'), await s.head()], [[], [], 0], 'events gone');
+    equal(
+      [await s.getMeta('sync'), await s.getCheckpoint('totals')],
+      [undefined, undefined],
+      'cursor, checkpoints gone',
+    );
+    equal(await s.getEvent(mine.events[0]!.id), undefined, 'pending event gone');
+    equal(dropped, ['t-1'], 'listeners told which streams lost pending events');
+  }),
+  c('bug 7: takePending tells local listeners which stream lost its pending events', async (s) => {
+    await pend(s, 't-1', [ev(1)]);
+    const changes: { outbox: boolean; dropped: readonly string[] }[] = [];
+    const off = s.subscribeLocal((change) => changes.push(change));
+    await s.takePending('t-1');
+    off();
+    equal(changes, [{ outbox: true, rejected: false, dropped: ['t-1'] }], 'told');
   }),
   c('applyConfirmed stores foreign events in position order and skips known ones', async (s) => {
     const a = foreign('x', 1, 1);

@@ -1,0 +1,90 @@
+import {
+  type AppendEvent,
+  type CommandContext,
+  type EventMeta,
+  type OutboxEntry,
+  ValidationError,
+} from '@tidelog/core';
+import { DEFAULT_LIMITS, validatePushRequest } from '@tidelog/protocol';
+import { processEventId } from '../process-ids.js';
+
+/**
+ * The events of one decision, ready to append: each gets an id derived from the command id
+ * and its index (`processEventId`), so a command decided again in a rebase writes the same
+ * ids and a process manager that reacted to the first decision knows it; and the command's
+ * meta (time, device, command, correlation and causation ids, the app's metadata).
+ *
+ * @example
+ * const events = commandEvents(await decide(Counter, state, 'increment', { by: 1 }, ctx), ctx);
+ */
+export function commandEvents(decided: readonly AppendEvent[], ctx: CommandContext): AppendEvent[] {
+  const { metadata } = ctx;
+  const meta: Partial<EventMeta> = {
+    ...metadata,
+    timestamp: ctx.now,
+    clientId: ctx.clientId,
+    commandId: ctx.commandId,
+    correlationId: typeof metadata.correlationId === 'string' ? metadata.correlationId : ctx.commandId,
+    causationId: typeof metadata.causationId === 'string' ? metadata.causationId : ctx.commandId,
+  };
+  return decided.map((e, i) => ({ ...e, id: processEventId(ctx.commandId, i), meta }));
+}
+
+/**
+ * Refuse, with a `ValidationError`, a command's events that a sync server would refuse
+ * (names, meta fields, nesting depth, forbidden keys, more events or bytes than one push
+ * may carry): with sync they would otherwise be stored, then block every push behind them.
+ * `fromVersion` is the version the first event would take.
+ *
+ * @example
+ * assertPushable('cart-1', 3, events, ctx.clientId);
+ */
+export function assertPushable(
+  streamId: string,
+  fromVersion: number,
+  events: readonly AppendEvent[],
+  clientId: string,
+): void {
+  const envelopes = events.map((e, i) => ({
+    id: e.id,
+    streamId,
+    version: fromVersion + i,
+    type: e.type,
+    schemaVersion: e.schemaVersion ?? 1,
+    data: e.data,
+    meta: e.meta,
+  }));
+  const checked = validatePushRequest({ clientId, events: envelopes });
+  if (!checked.ok) {
+    const issues = checked.issues.map((i) => ({ path: i.path, message: i.message }));
+    throw new ValidationError(
+      `the command's events would be refused by a sync server: ${issues[0]?.path ?? ''} ${issues[0]?.message ?? ''}`.trim(),
+      issues,
+    );
+  }
+  // Only a push of this command alone is certain to be possible: it cannot be split.
+  const bytes = new TextEncoder().encode(JSON.stringify({ clientId, events: envelopes })).length;
+  if (bytes > DEFAULT_LIMITS.maxPushBytes) {
+    throw new ValidationError(`the command's events take ${bytes} bytes, more than one push may carry`, [
+      { path: 'events', message: `more than ${DEFAULT_LIMITS.maxPushBytes} bytes` },
+    ]);
+  }
+}
+
+/**
+ * The context a command was decided in, rebuilt from its outbox entry: a replay decides on
+ * the original `now`, `commandId` and metadata, at the version it is replayed at.
+ *
+ * @example
+ * const ctx = replayContext(entry, clientId, version);
+ */
+export function replayContext(entry: OutboxEntry, clientId: string, version: number): CommandContext {
+  return {
+    streamId: entry.streamId,
+    version,
+    now: entry.timestamp,
+    commandId: entry.commandId,
+    clientId,
+    metadata: entry.metadata,
+  };
+}

@@ -1,0 +1,147 @@
+import {
+  type AnyAggregate,
+  type AppendEvent,
+  decide,
+  type Envelope,
+  foldDetailed,
+  hasErrorCode,
+  type OutboxEntry,
+  type RebaseStep,
+  type RejectedCommand,
+  type SerializedError,
+  serializeError,
+} from '@tidelog/core';
+import { assertPushable, commandEvents, replayContext } from './command-events.js';
+
+/** A command of the outbox with its pending events (none when it was displaced). */
+export interface PendingCommand {
+  entry: OutboxEntry;
+  events: readonly Envelope[];
+}
+
+export interface RebaseInput {
+  aggregate: AnyAggregate;
+  streamId: string;
+  clientId: string;
+  /** The stream's confirmed state and version before `incoming`. */
+  confirmed: { state: unknown; version: number };
+  /** The stream's outbox commands, in the order they ran. */
+  pending: readonly PendingCommand[];
+  /** Confirmed events of this stream arriving now, ascending by version. */
+  incoming: readonly Envelope[];
+  /** Commands the server refused (400/413 for their events), with its error. */
+  refused?: ReadonlyMap<string, SerializedError>;
+  /** When a command that now fails is filed (ISO-8601). */
+  now: string;
+}
+
+export interface RebaseResult {
+  /** Confirmed state and version after `incoming`. */
+  confirmed: { state: unknown; version: number };
+  /** The state and version the app sees: the confirmed state with the pending events folded on. */
+  state: unknown;
+  version: number;
+  /** Own commands whose every event arrived in `incoming`: they leave the outbox. */
+  confirmedCommands: string[];
+  /**
+   * What to write when commands had to be decided again (foreign events, a refused or a
+   * displaced command); `null` when the pending events stand as they are.
+   */
+  step: RebaseStep | null;
+}
+
+/** Errors that say nothing about the command: it stays stored and is decided again later. */
+const TRANSIENT = new Set(['CLOSED', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE']);
+
+/**
+ * The rebase of one stream, as a pure function of its confirmed state, its pending
+ * commands and the confirmed events arriving: own events among them confirm their
+ * commands (no replay); a foreign event, a command the server refused or a command left
+ * displaced makes every command not confirmed yet be decided again, in order, on the new
+ * confirmed state, with its original `now`, `commandId` and metadata (so its events get
+ * the same ids). A command that now throws is rejected with its error, except for storage
+ * and closing errors, which are thrown (nothing is written, the rebase runs again later).
+ * A command that now decides nothing leaves the outbox with nothing to push.
+ *
+ * @example
+ * const { step } = await rebase({ aggregate: Counter, streamId: 'c-1', clientId, confirmed, pending, incoming, now });
+ * if (step) await store.applyConfirmed(page, { rebase: [step] });
+ */
+export async function rebase(input: RebaseInput): Promise<RebaseResult> {
+  const { aggregate, incoming, refused } = input;
+  const folded = foldDetailed(aggregate, input.confirmed.state as never, incoming, input.confirmed.version);
+  const confirmed = { state: folded.state as unknown, version: folded.version };
+  const arrived = new Set(incoming.map((e) => e.id));
+  const isOwn = (e: Envelope) => input.pending.some((p) => p.entry.eventIds.includes(e.id));
+  const confirmedCommands: string[] = [];
+  const open: PendingCommand[] = [];
+  for (const p of input.pending) {
+    if (p.entry.eventIds.length > 0 && p.entry.eventIds.every((id) => arrived.has(id))) {
+      confirmedCommands.push(p.entry.commandId);
+    } else open.push(p);
+  }
+  const replay =
+    incoming.some((e) => !isOwn(e)) ||
+    open.some((p) => p.entry.displaced !== undefined || refused?.has(p.entry.commandId));
+  if (!replay) {
+    const kept = open.flatMap((p) => p.events.filter((e) => !arrived.has(e.id)));
+    const view = foldDetailed(aggregate, confirmed.state as never, kept, confirmed.version);
+    return { confirmed, state: view.state, version: view.version, confirmedCommands, step: null };
+  }
+  let state = confirmed.state;
+  let version = confirmed.version;
+  const append: { command: OutboxEntry; events: AppendEvent[] }[] = [];
+  const rejected: RejectedCommand[] = [];
+  for (const { entry } of open) {
+    const refusal = refused?.get(entry.commandId);
+    if (refusal) {
+      rejected.push({ entry: settle(entry, entry.baseVersion), error: refusal, rejectedAt: input.now });
+      continue;
+    }
+    const ctx = replayContext(entry, input.clientId, version);
+    let events: AppendEvent[];
+    try {
+      events = commandEvents(
+        await decide(aggregate, state as never, entry.command, entry.payload as never, ctx),
+        ctx,
+      );
+      assertPushable(input.streamId, version + 1, events, input.clientId);
+    } catch (error) {
+      if (hasErrorCode(error) && TRANSIENT.has(error.code)) throw error;
+      rejected.push({ entry: settle(entry, version), error: serializeError(error), rejectedAt: input.now });
+      continue;
+    }
+    if (events.length === 0) continue;
+    const envelopes = events.map((e, i) => asEnvelope(input.streamId, version + 1 + i, e));
+    const next = foldDetailed(aggregate, state as never, envelopes, version);
+    state = next.state;
+    version = next.version;
+    append.push({ command: { ...settle(entry, ctx.version), eventIds: events.map((e) => e.id!) }, events });
+  }
+  const step: RebaseStep = {
+    streamId: input.streamId,
+    replaces: open.map((p) => p.entry.commandId),
+    append,
+    rejected,
+  };
+  return { confirmed, state, version, confirmedCommands, step };
+}
+
+/** The entry as it is stored again: decided at `baseVersion`, no longer displaced. */
+function settle(entry: OutboxEntry, baseVersion: number): OutboxEntry {
+  const { displaced: _, ...rest } = entry;
+  return { ...rest, baseVersion };
+}
+
+/** An appended event as the store will write it, to fold the state on. */
+function asEnvelope(streamId: string, version: number, e: AppendEvent): Envelope {
+  return {
+    id: e.id!,
+    streamId,
+    version,
+    type: e.type,
+    schemaVersion: e.schemaVersion ?? 1,
+    data: e.data,
+    meta: { timestamp: '', clientId: '', ...e.meta },
+  };
+}

@@ -1,0 +1,183 @@
+import {
+  type AnyAggregate,
+  type Envelope,
+  foldDetailed,
+  type LocalEventStore,
+  type OutboxEntry,
+  type PositionedEnvelope,
+  type RebaseStep,
+  type SerializedError,
+} from '@tidelog/core';
+import type { Mailbox } from '../mailbox.js';
+import type { SyncCursor } from '../sync/host.js';
+import type { TidelogWarning } from '../types.js';
+import { type PendingCommand, rebase } from './rebase.js';
+
+export interface RebaserHost {
+  store: LocalEventStore;
+  clientId: string;
+  aggregates: ReadonlyMap<string, AnyAggregate>;
+  mailbox: Mailbox;
+  now(): string;
+  /** Streams whose state changed under a rebase: refresh their states (inside their mailbox). */
+  refresh(streamIds: readonly string[]): Promise<void>;
+  warn(warning: TidelogWarning): void;
+}
+
+/**
+ * Drives the pure `rebase` for every way the confirmed state of a stream moves: a pulled
+ * page (`confirm`), a server's refusal (`reject`), a reset of the server's log, and a
+ * rebase left unfinished (`resume`). Each runs inside the mailbox of the streams it
+ * touches, so no command decides on a state being replaced, and writes its result in one
+ * store transaction; a rebase that cannot finish (a storage error, an aggregate this
+ * version of the app lacks) leaves its commands stored, displaced, for `resume`.
+ *
+ * @example
+ * const rebaser = new Rebaser(host);
+ * await rebaser.confirm(page, { cursor: 42, serverId });
+ */
+export class Rebaser {
+  /** Streams inside a rebase now: store notifications about them wait for its refresh. */
+  readonly busy = new Set<string>();
+
+  constructor(private readonly host: RebaserHost) {}
+
+  /**
+   * Store a page of confirmed events with the cursor, and the rebase of every stream with
+   * commands it touches, in one transaction. An empty page also decides again the
+   * commands a reset left displaced (the new log has been pulled to its head).
+   */
+  async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    const { store, mailbox } = this.host;
+    const touched = new Set(events.map((e) => e.streamId));
+    const afterReset =
+      events.length === 0
+        ? (await store.readOutbox()).filter((o) => o.displaced === 'reset').map((o) => o.streamId)
+        : [];
+    const streams = [...touched, ...afterReset];
+    await mailbox.runAll(streams, () =>
+      this.#holding(streams, async () => {
+        const outbox = await store.readOutbox();
+        const steps: RebaseStep[] = [];
+        for (const [streamId, entries] of byStream(outbox)) {
+          if (!touched.has(streamId) && !afterReset.includes(streamId)) continue;
+          const incoming = events
+            .filter((e) => e.streamId === streamId)
+            .sort((a, b) => a.version - b.version);
+          try {
+            const step = await this.#plan(streamId, entries, incoming);
+            if (step) steps.push(step);
+          } catch (error) {
+            // Storage or closing: the page is stored all the same and the commands stay
+            // displaced; `resume` decides them again.
+            this.host.warn({
+              code: 'REBASE_DEFERRED',
+              message: `rebase of "${streamId}" deferred: ${String(error)}`,
+            });
+          }
+        }
+        await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+        await this.host.refresh(streams);
+      }),
+    );
+  }
+
+  /** The server refused these commands: reject them with `error`, decide the rest of their streams again. */
+  async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+    const ids = new Set(commandIds);
+    const refused = new Map([...ids].map((id) => [id, error]));
+    const streams = new Set(
+      (await this.host.store.readOutbox()).filter((o) => ids.has(o.commandId)).map((o) => o.streamId),
+    );
+    await Promise.all([...streams].map((s) => this.#rebaseStream(s, refused)));
+  }
+
+  /** The server's log was reset: forget confirmed data, keep every command displaced until the new log is pulled. */
+  async resetConfirmed(streams: Iterable<string>): Promise<void> {
+    const { store, mailbox } = this.host;
+    const all = new Set([...streams, ...(await store.readOutbox()).map((o) => o.streamId)]);
+    await mailbox.runAll(all, () =>
+      this.#holding([...all], async () => {
+        await store.resetConfirmed();
+        await this.host.refresh([...all]);
+      }),
+    );
+  }
+
+  /** Finish the rebases a stop cut short (commands displaced by confirmed events). */
+  async resume(): Promise<void> {
+    const outbox = await this.host.store.readOutbox();
+    const streams = new Set(outbox.filter((o) => o.displaced === 'rebase').map((o) => o.streamId));
+    await Promise.all([...streams].map((s) => this.#rebaseStream(s, new Map())));
+  }
+
+  #rebaseStream(streamId: string, refused: ReadonlyMap<string, SerializedError>): Promise<void> {
+    return this.host.mailbox.run(streamId, () =>
+      this.#holding([streamId], async () => {
+        const entries = (await this.host.store.readOutbox()).filter((o) => o.streamId === streamId);
+        const step = await this.#plan(streamId, entries, [], refused);
+        if (!step) return;
+        await this.host.store.rebase([step]);
+        await this.host.refresh([streamId]);
+      }),
+    );
+  }
+
+  /** The rebase step of one stream, or undefined when its pending events stand (or it must wait). */
+  async #plan(
+    streamId: string,
+    entries: readonly OutboxEntry[],
+    incoming: readonly Envelope[],
+    refused?: ReadonlyMap<string, SerializedError>,
+  ): Promise<RebaseStep | undefined> {
+    const type = entries[0]?.aggregateType;
+    if (type === undefined) return undefined;
+    const aggregate = this.host.aggregates.get(type);
+    if (!aggregate) {
+      // Left displaced, not rejected: a version of the app that knows the aggregate decides it.
+      this.host.warn({
+        code: 'REBASE_UNKNOWN_AGGREGATE',
+        message: `pending commands of stream "${streamId}" wait: the runtime has no aggregate "${type}"`,
+      });
+      return undefined;
+    }
+    const stored = await this.host.store.readStream(streamId);
+    const confirmedEvents = stored.filter((e) => e.position !== undefined);
+    const confirmed = foldDetailed(aggregate, aggregate.initialState, confirmedEvents);
+    const pending: PendingCommand[] = entries.map((entry) => ({
+      entry,
+      events: stored.filter((e) => e.position === undefined && entry.eventIds.includes(e.id)),
+    }));
+    const result = await rebase({
+      aggregate,
+      streamId,
+      clientId: this.host.clientId,
+      confirmed: { state: confirmed.state, version: confirmed.version },
+      pending,
+      incoming,
+      ...(refused && { refused }),
+      now: this.host.now(),
+    });
+    return result.step ?? undefined;
+  }
+
+  async #holding<T>(streams: readonly string[], task: () => Promise<T>): Promise<T> {
+    for (const s of streams) this.busy.add(s);
+    try {
+      return await task();
+    } finally {
+      for (const s of streams) this.busy.delete(s);
+    }
+  }
+}
+
+/** Outbox entries grouped by stream, each group in outbox order. */
+function byStream(outbox: readonly OutboxEntry[]): Map<string, OutboxEntry[]> {
+  const groups = new Map<string, OutboxEntry[]>();
+  for (const entry of outbox) {
+    const list = groups.get(entry.streamId);
+    if (list) list.push(entry);
+    else groups.set(entry.streamId, [entry]);
+  }
+  return groups;
+}

@@ -1,0 +1,200 @@
+import {
+  type AnyAggregate,
+  type Envelope,
+  foldDetailed,
+  type LocalEventStore,
+  loadAggregate,
+  shouldSnapshot,
+  snapshotKey,
+} from '@tidelog/core';
+import { Listeners } from '../listeners.js';
+import type { Timers } from '../timers.js';
+import type { AggregateSnapshot } from '../types.js';
+import { StreamCache, type StreamEntry } from './stream-cache.js';
+import { StreamTable } from './stream-table.js';
+
+export interface StreamStatesOptions {
+  idleTimeoutMs: number;
+  /** Save a snapshot every this many events (authority mode only). */
+  snapshotEvery: number | undefined;
+  /** A snapshot write failed after its events were stored: reported, not thrown. */
+  onSnapshotError(error: unknown, entry: StreamEntry): void;
+}
+
+/**
+ * The state of each stream as the app sees it (confirmed events with the pending ones
+ * folded on): the cache of folded states, the subscribers of each stream, and the
+ * revision every published state carries. A revision only goes up, for every stream, so
+ * a subscriber in a page tells a newer state from an older one even when a rebase took
+ * the version down (a command rejected).
+ *
+ * Callers run `ensure`, `advance` and `refresh` of a stream inside its mailbox.
+ *
+ * @example
+ * const states = new StreamStates(store, timers, { idleTimeoutMs: 300_000, snapshotEvery: undefined, onSnapshotError });
+ * const entry = await states.ensure(Counter, 'c-1');
+ */
+export class StreamStates {
+  readonly #subs = new StreamTable<Listeners<AggregateSnapshot<unknown>>>();
+  readonly #cache: StreamCache;
+  #revision = 0;
+
+  constructor(
+    private readonly store: LocalEventStore,
+    timers: Timers,
+    private readonly options: StreamStatesOptions,
+  ) {
+    this.#cache = new StreamCache(options.idleTimeoutMs, timers, (streamId, type) =>
+      this.#isSubscribed(streamId, type),
+    );
+  }
+
+  /** The cached state, if any (no store read, no use counted). */
+  peek(aggregate: AnyAggregate, streamId: string): StreamEntry | undefined {
+    return this.#cache.peek(streamId, aggregate.type);
+  }
+
+  /** The cached state, or the state loaded from the store (and published to subscribers). */
+  async ensure(aggregate: AnyAggregate, streamId: string): Promise<StreamEntry> {
+    const cached = this.#cache.get(streamId, aggregate.type);
+    if (cached) return cached;
+    const policy = this.#policy();
+    const loaded = await loadAggregate(this.store, aggregate, streamId, { snapshotPolicy: policy });
+    const entry: StreamEntry = {
+      aggregate,
+      streamId,
+      snapshot: this.#next(streamId, loaded.state, loaded.version),
+      snapshotAt: shouldSnapshot(policy, loaded.version, loaded.fromSnapshot)
+        ? loaded.version
+        : loaded.fromSnapshot,
+    };
+    this.#cache.set(entry);
+    this.#emit(entry);
+    return entry;
+  }
+
+  /** Fold newly stored events into a cached state; true when they did not follow on (refresh needed). */
+  advance(entry: StreamEntry, events: readonly Envelope[]): boolean {
+    const first = events[0];
+    const last = events.at(-1);
+    if (!first || !last || last.version <= entry.snapshot.version) return false;
+    if (first.version !== entry.snapshot.version + 1) return true;
+    const folded = foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version);
+    entry.snapshot = this.#next(entry.streamId, folded.state, folded.version);
+    this.#emit(entry);
+    return false;
+  }
+
+  /**
+   * Read a stream's states again from the store, for every aggregate type cached or
+   * subscribed, and publish them even when the version went down (a rebase rejected a
+   * command, pending events were dropped).
+   */
+  async refresh(streamId: string, aggregates: ReadonlyMap<string, AnyAggregate>): Promise<void> {
+    const types = new Set([
+      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
+      ...this.#subs.ofStream(streamId).map(([type]) => type),
+    ]);
+    for (const type of types) {
+      this.#cache.delete(streamId, type);
+      const aggregate = aggregates.get(type);
+      // Cached or subscribed: loaded again at once, so `getSnapshot` keeps answering.
+      if (aggregate) await this.ensure(aggregate, streamId);
+    }
+  }
+
+  /** Drop a cached state (another writer moved the stream). */
+  forget(aggregate: AnyAggregate, streamId: string): void {
+    this.#cache.delete(streamId, aggregate.type);
+  }
+
+  /** Streams with a cached or subscribed state. */
+  streams(): Set<string> {
+    return new Set([...this.#cache.streams(), ...this.#subs.streams()]);
+  }
+
+  /**
+   * Add a subscriber; `deliver` gets each new state of the stream once. The caller loads
+   * the stream (which publishes the first state).
+   */
+  subscribe(aggregate: AnyAggregate, streamId: string, listener: (s: AggregateSnapshot<unknown>) => void) {
+    const type = aggregate.type;
+    let listeners = this.#subs.get(streamId, type);
+    if (!listeners) {
+      listeners = new Listeners();
+      this.#subs.set(streamId, type, listeners);
+    }
+    let last: unknown;
+    let active = true;
+    const deliver = (snapshot: AggregateSnapshot<unknown>) => {
+      // The first load and a concurrent change may both deliver the same snapshot.
+      if (!active || snapshot === last) return;
+      last = snapshot;
+      listener(snapshot);
+    };
+    const off = listeners.add(deliver);
+    this.#cache.touch(streamId, type);
+    const own = listeners;
+    return {
+      deliver,
+      off: () => {
+        if (!active) return;
+        active = false;
+        off();
+        if (own.size === 0 && this.#subs.get(streamId, type) === own) this.#subs.delete(streamId, type);
+        this.#cache.touch(streamId, type);
+      },
+    };
+  }
+
+  /** Save a snapshot when due (authority mode). A failure is reported: the events are stored. */
+  async maybeSnapshot(entry: StreamEntry, at: string): Promise<void> {
+    const { version, state } = entry.snapshot;
+    if (!shouldSnapshot(this.#policy(), version, entry.snapshotAt)) return;
+    try {
+      await this.store.putSnapshot({
+        key: snapshotKey(entry.aggregate, entry.streamId),
+        streamId: entry.streamId,
+        aggregateType: entry.aggregate.type,
+        snapshotVersion: entry.aggregate.snapshotVersion,
+        version,
+        state,
+        timestamp: at,
+      });
+      entry.snapshotAt = version;
+    } catch (error) {
+      this.options.onSnapshotError(error, entry);
+    }
+  }
+
+  get cachedStreams(): number {
+    return this.#cache.size;
+  }
+
+  get listenerCount(): number {
+    let n = 0;
+    for (const l of this.#subs.values()) n += l.size;
+    return n;
+  }
+
+  clear(): void {
+    this.#cache.clear();
+    this.#subs.clear();
+  }
+
+  #policy() {
+    return this.options.snapshotEvery ? { every: this.options.snapshotEvery } : undefined;
+  }
+
+  #isSubscribed(streamId: string, type: string): boolean {
+    return (this.#subs.get(streamId, type)?.size ?? 0) > 0;
+  }
+
+  #next(streamId: string, state: unknown, version: number): AggregateSnapshot<unknown> {
+    return { streamId, state, version, revision: ++this.#revision };
+  }
+
+  #emit(entry: StreamEntry): void {
+    this.#subs.get(entry.streamId, entry.aggregate.type)?.emit(entry.snapshot);
+  }
+}

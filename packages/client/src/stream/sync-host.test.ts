@@ -1,0 +1,154 @@
+import 'fake-indexeddb/auto';
+import { MemoryEventStore, type PositionedEnvelope } from '@tidelog/core';
+import { openIdbEventStore } from '@tidelog/idb';
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { createTidelog } from '../runtime.js';
+import type { SyncHost } from '../sync/host.js';
+import { Counter, Totals } from '../test-fixtures.js';
+
+let seq = 0;
+function foreign(streamId: string, version: number, position: number, type = 'Incremented', by = 1) {
+  return {
+    id: `0190d000-0000-7000-8000-${String(++seq).padStart(12, '0')}`,
+    streamId,
+    version,
+    type,
+    schemaVersion: 1,
+    data: { by },
+    meta: { timestamp: '2026-01-01T00:00:00.000Z', clientId: 'other-device' },
+    position,
+  } satisfies PositionedEnvelope;
+}
+const refusal = { name: 'ProtocolError', code: 'PAYLOAD_TOO_LARGE', message: 'too large' };
+
+describe('the runtime as the sync loop’s host', () => {
+  it('is a SyncHost; without a sync option, sync is idle and now() rejects with SYNC_DISABLED', async () => {
+    const t = await createTidelog({ aggregates: [Counter] });
+    const host: SyncHost = t;
+    expect(host.clientId).toBe(t.clientId);
+    expect(t.sync.status).toMatchObject({ state: 'idle', pending: 0, rejected: 0 });
+    expect(t.sync.getSnapshot()).toBe(t.sync.status);
+    await expect(t.sync.now()).rejects.toMatchObject({ code: 'SYNC_DISABLED', name: 'SyncDisabledError' });
+    const off = t.sync.subscribe(() => undefined);
+    off();
+    await t.close();
+  });
+
+  it('tells local-change listeners and counts the outbox and the rejected list', async () => {
+    const t = await createTidelog({ aggregates: [Counter], pending: true });
+    let changes = 0;
+    const off = t.onLocalChange(() => changes++);
+    await t.execute(Counter, 's', 'increment', { by: 1 });
+    const b = await t.execute(Counter, 's', 'increment', { by: 1 });
+    expect(changes).toBe(2);
+    expect(await t.counts()).toEqual({ pending: 2, rejected: 0 });
+    await t.reject([b.events[0]!.meta.commandId!], refusal);
+    await t.settled();
+    expect(await t.counts()).toEqual({ pending: 1, rejected: 1 });
+    expect(changes).toBeGreaterThan(2);
+    off();
+  });
+
+  it('reject files the refused command with the server’s error and decides the rest again', async () => {
+    const store = new MemoryEventStore();
+    const t = await createTidelog({ aggregates: [Counter], projections: [Totals], store, pending: true });
+    const a = await t.execute(Counter, 's', 'increment', { by: 2 });
+    const b = await t.execute(Counter, 's', 'decrement', { by: 1 });
+    const lists: number[] = [];
+    const off = t.subscribeRejected((list) => lists.push(list.length));
+    await t.reject([a.events[0]!.meta.commandId!], refusal);
+    await t.settled();
+    const rejected = await t.rejected();
+    expect(rejected.map((r) => [r.entry.command, r.error.code])).toEqual([
+      ['increment', 'PAYLOAD_TOO_LARGE'],
+      ['decrement', 'INSUFFICIENT'],
+    ]);
+    expect(rejected[0]?.entry.payload).toEqual({ by: 2 });
+    expect(await store.readOutbox()).toEqual([]);
+    expect(t.getSnapshot(Counter, 's')).toMatchObject({ state: { count: 0 }, version: 0 });
+    expect(t.getProjection(Totals)).toMatchObject({ state: { total: 0 }, pending: 0 });
+    expect(lists.at(-1)).toBe(2);
+    expect(b.events[0]!.id).not.toBe(a.events[0]!.id);
+    off();
+  });
+
+  it('retryRejected runs the command again as the same command; a second failure keeps it, with the new error', async () => {
+    const store = new MemoryEventStore();
+    const t = await createTidelog({ aggregates: [Counter], store, pending: true });
+    const a = await t.execute(Counter, 's', 'decrement', { by: 0 });
+    const commandId = a.events[0]!.meta.commandId!;
+    await t.reject([commandId], refusal);
+    await t.execute(Counter, 's', 'increment', { by: 1 });
+    await t.retryRejected(commandId);
+    expect(await t.rejected()).toEqual([]);
+    const events = await store.readPending({ streamId: 's' });
+    expect(events.map((e) => [e.id, e.version])).toContainEqual([a.events[0]!.id, 2]);
+    expect((await store.readOutbox()).map((o) => o.commandId)).toContain(commandId);
+
+    const d = await t.execute(Counter, 's', 'decrement', { by: 1 });
+    const failing = d.events[0]!.meta.commandId!;
+    await t.reject([failing], refusal);
+    await t.execute(Counter, 't', 'increment', { by: 1 });
+    await store.takePending('s');
+    await t.settled();
+    await expect(t.retryRejected(failing)).rejects.toMatchObject({ code: 'INSUFFICIENT' });
+    expect((await t.rejected()).map((r) => [r.entry.commandId, r.error.code])).toEqual([
+      [failing, 'INSUFFICIENT'],
+    ]);
+    await expect(t.retryRejected('no-such-id')).rejects.toMatchObject({ code: 'UNKNOWN_REJECTED' });
+    await t.discardRejected([failing]);
+    expect(await t.rejected()).toEqual([]);
+  });
+
+  it('resetConfirmed forgets confirmed data and keeps commands displaced until the new log is pulled', async () => {
+    const store = new MemoryEventStore();
+    const t = await createTidelog({ aggregates: [Counter], projections: [Totals], store, pending: true });
+    await t.confirm([foreign('s', 1, 1, 'Incremented', 5)], { cursor: 1, serverId: 'old' });
+    await t.execute(Counter, 's', 'decrement', { by: 3 });
+    await t.settled();
+    await t.resetConfirmed();
+    await t.settled();
+    expect(await store.getMeta('sync')).toBeUndefined();
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual(['reset']);
+    expect(t.getProjection(Totals)).toMatchObject({ state: { total: 0 }, checkpoint: 0 });
+    // The new server's log has the 5 too (another device pushed it again): the command fits.
+    await t.confirm([foreign('x', 1, 1, 'Incremented', 0)], { cursor: 1, serverId: 'new' });
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual(['reset']);
+    await t.confirm([foreign('s', 1, 2, 'Incremented', 5)], { cursor: 2, serverId: 'new' });
+    await t.settled();
+    expect(await t.load(Counter, 's')).toMatchObject({ state: { count: 2 }, version: 2 });
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual([undefined]);
+  });
+
+  it('after a reset, an empty page (the head reached) decides the commands of streams no page touched', async () => {
+    const store = new MemoryEventStore();
+    const t = await createTidelog({ aggregates: [Counter], store, pending: true });
+    await t.execute(Counter, 'only-mine', 'increment', { by: 1 });
+    await t.resetConfirmed();
+    await t.confirm([], { cursor: 0, serverId: 'new' });
+    await t.settled();
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual([undefined]);
+    expect(await t.load(Counter, 'only-mine')).toMatchObject({ state: { count: 1 }, version: 1 });
+    expect(await store.getMeta('sync')).toEqual({ cursor: 0, serverId: 'new' });
+  });
+
+  it('with IndexedDB, a rebase cut short resumes when the runtime starts again', async () => {
+    const indexedDB = new IDBFactory();
+    const open = () => openIdbEventStore({ name: 'app', indexedDB });
+    const first = await createTidelog({ aggregates: [Counter], store: open, pending: true });
+    const a = await first.execute(Counter, 's', 'increment', { by: 1 });
+    await first.close();
+    const raw = await open();
+    await raw.applyConfirmed([foreign('s', 1, 1, 'Incremented', 5)], {
+      sync: { cursor: 1, serverId: 'srv' },
+    });
+    expect((await raw.readOutbox()).map((o) => o.displaced)).toEqual(['rebase']);
+    await raw.close();
+    const second = await createTidelog({ aggregates: [Counter], store: open, pending: true });
+    await second.settled();
+    expect(await second.load(Counter, 's')).toMatchObject({ state: { count: 6 }, version: 2 });
+    expect((await second.store.readPending()).map((e) => e.id)).toEqual([a.events[0]!.id]);
+    await second.close();
+  });
+});

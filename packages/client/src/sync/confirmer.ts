@@ -1,0 +1,83 @@
+import type { PositionedEnvelope } from '@tidelog/core';
+import type { SyncCursor, SyncHost } from './host.js';
+
+/** What `deliver` did with a page. */
+export type Delivery = 'stored' | 'nothing-new' | 'gap';
+
+/**
+ * The stored cursor, and the one door pages go through to `host.confirm`. Pull and live
+ * both deliver pages, possibly overlapping; one at a time, each is cut to what lies past
+ * the cursor and stored only if it continues it without a hole, so the stored log is
+ * always the server's log from position 1 up to the cursor.
+ *
+ * @example
+ * const confirmer = await Confirmer.open(host);
+ * await confirmer.deliver(page.events, page.serverId);
+ */
+export class Confirmer {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly host: SyncHost,
+    /** The highest position stored contiguously from 1. */
+    public cursor: number,
+    /** The server this cursor belongs to, once one answered. */
+    public serverId: string | undefined,
+    /** Whether `serverId` is in the store already (a fresh device learns it from its first answer). */
+    private pinned: boolean,
+  ) {}
+
+  /** Read the stored cursor (`getMeta('sync')`). */
+  static async open(host: SyncHost): Promise<Confirmer> {
+    const stored = await host.store.getMeta('sync');
+    if (isCursor(stored)) return new Confirmer(host, stored.cursor, stored.serverId, true);
+    return new Confirmer(host, 0, undefined, false);
+  }
+
+  /**
+   * Store what of `events` (ascending positions) lies past the cursor, as one page. A page
+   * that starts past cursor + 1 is a hole: nothing is stored and the caller pulls.
+   */
+  deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
+    const run = this.#tail.then(() => this.#deliver(events, serverId));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** After `host.resetConfirmed()`: the device starts over at 0 with the new server. */
+  forget(): void {
+    this.cursor = 0;
+    this.serverId = undefined;
+    this.pinned = false;
+  }
+
+  async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
+    let start = 0;
+    while (start < events.length && (events[start] as PositionedEnvelope).position <= this.cursor) start++;
+    const fresh = start === 0 ? events : events.slice(start);
+    for (let i = 0; i < fresh.length; i++) {
+      if ((fresh[i] as PositionedEnvelope).position !== this.cursor + 1 + i) return 'gap';
+    }
+    if (fresh.length === 0 && this.pinned) return 'nothing-new';
+    const cursor =
+      fresh.length === 0 ? this.cursor : (fresh[fresh.length - 1] as PositionedEnvelope).position;
+    // An empty page still goes to the store on first contact: it pins the server id, so a
+    // reset server is recognised even before this device has seen a single event.
+    await this.host.confirm(fresh, { cursor, serverId });
+    this.cursor = cursor;
+    this.serverId = serverId;
+    this.pinned = true;
+    return fresh.length === 0 ? 'nothing-new' : 'stored';
+  }
+}
+
+function isCursor(value: unknown): value is SyncCursor {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.cursor === 'number' &&
+    Number.isSafeInteger(v.cursor) &&
+    v.cursor >= 0 &&
+    typeof v.serverId === 'string'
+  );
+}

@@ -1,0 +1,132 @@
+import { type Json, TidelogError } from '@tidelog/core';
+
+/**
+ * Errors of the sync loop. Each has a literal `code`; `tidelog.sync.status.lastError`,
+ * `sync.now()` rejections and `rejected` entries carry them serialized (name, code,
+ * message, details). See `docs/sync.md` for what each means and what the loop does next.
+ */
+
+/** What the server said: HTTP status and its error body's code, when there was one. */
+interface ServerAnswer {
+  status: number;
+  serverCode?: string | undefined;
+  details?: Json | undefined;
+}
+
+function answerDetails(answer: ServerAnswer): Record<string, Json> {
+  const out: Record<string, Json> = { status: answer.status };
+  if (answer.serverCode !== undefined) out.serverCode = answer.serverCode;
+  if (answer.details !== undefined) out.details = answer.details;
+  return out;
+}
+
+/** The server could not be reached or answered 5xx/429: the loop retries with backoff. */
+export class SyncUnreachableError extends TidelogError {
+  override readonly name = 'SyncUnreachableError';
+  readonly code = 'SYNC_UNREACHABLE';
+  constructor(
+    message: string,
+    /** The HTTP status, when the server answered (5xx, 429); absent for a network failure. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+  protected override details(): Record<string, Json> | undefined {
+    return this.status === undefined ? undefined : { status: this.status };
+  }
+}
+
+/** The server answered something that is not sync protocol v1: retried with backoff. */
+export class SyncProtocolError extends TidelogError {
+  override readonly name = 'SyncProtocolError';
+  readonly code = 'SYNC_PROTOCOL';
+}
+
+/** 401: the token is missing or no longer valid. The loop stops until `resume()`. */
+export class UnauthorizedError extends TidelogError {
+  override readonly name = 'UnauthorizedError';
+  readonly code = 'UNAUTHORIZED';
+  constructor(
+    message: string,
+    readonly answer: ServerAnswer,
+  ) {
+    super(message);
+  }
+  protected override details(): Record<string, Json> {
+    return answerDetails(this.answer);
+  }
+}
+
+/** 403: the token may not use this space. The loop stops until `resume()`. */
+export class ForbiddenError extends TidelogError {
+  override readonly name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
+  constructor(
+    message: string,
+    readonly answer: ServerAnswer,
+  ) {
+    super(message);
+  }
+  protected override details(): Record<string, Json> {
+    return answerDetails(this.answer);
+  }
+}
+
+/** 400 for a command's events: the command moves to `rejected` with this error. */
+export class InvalidRequestError extends TidelogError {
+  override readonly name = 'InvalidRequestError';
+  readonly code = 'INVALID_REQUEST';
+  constructor(
+    message: string,
+    readonly answer: ServerAnswer,
+  ) {
+    super(message);
+  }
+  protected override details(): Record<string, Json> {
+    return answerDetails(this.answer);
+  }
+}
+
+/** 413 for a command's events (over the server's push limits): moved to `rejected`. */
+export class PayloadTooLargeError extends TidelogError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  constructor(
+    message: string,
+    readonly answer: ServerAnswer,
+  ) {
+    super(message);
+  }
+  protected override details(): Record<string, Json> {
+    return answerDetails(this.answer);
+  }
+}
+
+/** `sync.now()` while the app has paused sync. */
+export class SyncPausedError extends TidelogError {
+  override readonly name = 'SyncPausedError';
+  readonly code = 'SYNC_PAUSED';
+  constructor() {
+    super('sync is paused: call tidelog.sync.resume() first');
+  }
+}
+
+/**
+ * The server's log is not the one this device synced with (another `serverId`): the loop
+ * stops in state `reset` until the app calls `tidelog.sync.resume()` (`docs/sync.md`).
+ */
+export class SyncResetError extends TidelogError {
+  override readonly name = 'SyncResetError';
+  readonly code = 'SYNC_RESET';
+  constructor(
+    readonly expectedServerId: string,
+    readonly actualServerId: string,
+  ) {
+    super(
+      `the sync server's log was reset (server id ${actualServerId}, this device synced with ${expectedServerId}); call tidelog.sync.resume() to sync afresh`,
+    );
+  }
+  protected override details(): Record<string, Json> {
+    return { expectedServerId: this.expectedServerId, actualServerId: this.actualServerId };
+  }
+}

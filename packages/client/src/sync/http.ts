@@ -1,0 +1,144 @@
+import type { Json } from '@tidelog/core';
+import {
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  validateErrorBody,
+  validatePullResponse,
+  validatePushResponse,
+} from '@tidelog/protocol';
+import { retryAfterMs } from './backoff.js';
+import {
+  ForbiddenError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  SyncProtocolError,
+  SyncUnreachableError,
+  UnauthorizedError,
+} from './errors.js';
+
+/** What the HTTP side of the loop needs. */
+export interface SyncHttpOptions {
+  url: string;
+  space: string;
+  fetch: typeof fetch;
+  /** The bearer token for the next request, if any. */
+  token: () => string | undefined;
+  now: () => number;
+}
+
+/** A 5xx or 429 with the server's `Retry-After`, in milliseconds. */
+export class RetryLater extends SyncUnreachableError {
+  constructor(
+    message: string,
+    status: number,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message, status);
+  }
+}
+
+/**
+ * Sync protocol v1 over `fetch`: push, pull and subscribe, each answer checked against the
+ * protocol and every failure turned into one of the loop's coded errors (`./errors.ts`).
+ *
+ * @example
+ * const http = new SyncHttp({ url, space: 'team-1', fetch, token: () => undefined, now: Date.now });
+ * const page = await http.pull(0, 5000, signal);
+ */
+export class SyncHttp {
+  readonly #base: string;
+  constructor(readonly options: SyncHttpOptions) {
+    this.#base = `${options.url.replace(/\/+$/, '')}/v1/spaces/${encodeURIComponent(options.space)}`;
+  }
+
+  async push(body: PushRequest, signal: AbortSignal): Promise<PushResponse> {
+    const response = await this.#fetch('/push', signal, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return this.#read(response, validatePushResponse, 'push');
+  }
+
+  async pull(after: number, limit: number, signal: AbortSignal): Promise<PullResponse> {
+    const response = await this.#fetch(`/pull?after=${after}&limit=${limit}`, signal, { method: 'GET' });
+    return this.#read(response, validatePullResponse, 'pull');
+  }
+
+  /** Open the live stream after `after`; resolves with its body once the server answered 200. */
+  async subscribe(after: number, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.#fetch(`/subscribe?after=${after}`, signal, {
+      method: 'GET',
+      // Last-Event-ID wins over `after` on the server: the same cursor in both.
+      headers: { accept: 'text/event-stream', 'last-event-id': String(after) },
+    });
+    if (!response.ok) throw await this.#failure(response);
+    if (response.body === null) throw new SyncProtocolError('the subscribe response has no body');
+    return response.body;
+  }
+
+  async #fetch(path: string, signal: AbortSignal, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const token = this.options.token();
+    if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
+    try {
+      return await this.options.fetch(`${this.#base}${path}`, { ...init, headers, signal });
+    } catch (error) {
+      if (signal.aborted) throw error; // ours: the loop is pausing or closing
+      throw new SyncUnreachableError(`the sync server cannot be reached: ${String(error)}`);
+    }
+  }
+
+  async #read<T>(
+    response: Response,
+    validate: (body: unknown) => { ok: true; value: T } | { ok: false },
+    what: string,
+  ): Promise<T> {
+    if (!response.ok) throw await this.#failure(response);
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw readFailure(error, `the ${what} response is not JSON`);
+    }
+    const result = validate(body);
+    if (!result.ok) throw new SyncProtocolError(`the ${what} response does not follow sync protocol v1`);
+    return result.value;
+  }
+
+  /** The coded error for a non-2xx answer. */
+  async #failure(response: Response): Promise<Error> {
+    let serverCode: string | undefined;
+    let message = `HTTP ${response.status}`;
+    let details: Json | undefined;
+    try {
+      const parsed = validateErrorBody(await response.json());
+      if (parsed.ok) {
+        serverCode = parsed.value.error.code;
+        message = parsed.value.error.message;
+        details = parsed.value.error.details;
+      }
+    } catch {
+      // Not an error body (a proxy's page): the status alone decides.
+    }
+    const answer = { status: response.status, serverCode, details };
+    const { status } = response;
+    if (status === 401) return new UnauthorizedError(message, answer);
+    if (status === 403) return new ForbiddenError(message, answer);
+    if (status === 400) return new InvalidRequestError(message, answer);
+    if (status === 413) return new PayloadTooLargeError(message, answer);
+    if (status === 429 || status >= 500) {
+      const wait = retryAfterMs(response.headers.get('retry-after'), this.options.now());
+      return new RetryLater(`the sync server answered ${status}: ${message}`, status, wait);
+    }
+    return new SyncProtocolError(`the sync server answered ${status}: ${message}`);
+  }
+}
+
+/** A body that broke off while being read is a network failure, not a protocol one. */
+function readFailure(error: unknown, message: string): Error {
+  if (error instanceof SyntaxError) return new SyncProtocolError(message);
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  return new SyncUnreachableError(`the response broke off: ${String(error)}`);
+}

@@ -1,0 +1,489 @@
+import { ClosedError, hasErrorCode, serializeError } from '@tidelog/core';
+import type { ProtocolLimits } from '@tidelog/protocol';
+import type { TimerHandle, Timers } from '../timers.js';
+import type { Unsubscribe } from '../types.js';
+import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { Confirmer } from './confirmer.js';
+import {
+  ForbiddenError,
+  SyncPausedError,
+  SyncResetError,
+  SyncUnreachableError,
+  UnauthorizedError,
+} from './errors.js';
+import type { SyncHost, SyncOptions, SyncStatus } from './host.js';
+import { RetryLater, SyncHttp } from './http.js';
+import { followLive } from './live.js';
+import type { NetworkWatch } from './network.js';
+import { pullToHead } from './pull.js';
+import { pushPending } from './push.js';
+import { StatusStore } from './status.js';
+import { NowWaiters, Wake } from './waiters.js';
+
+/** What the loop is built from (`createSyncEngine` fills the defaults in). */
+export interface LoopParts {
+  host: SyncHost;
+  options: SyncOptions;
+  fetch: typeof fetch;
+  timers: Timers;
+  random: () => number;
+  network: NetworkWatch;
+  limits: ProtocolLimits;
+  backoff: BackoffOptions;
+}
+
+/** One open (or opening) live stream. */
+interface LiveSession {
+  controller: AbortController;
+  open: boolean;
+  delivered: boolean;
+  openedAt: number;
+}
+
+/**
+ * The sync loop (`docs/sync.md`): one task that sleeps until there is work (a local
+ * change, `now()`, a retry falling due, the network coming back, the live stream ending),
+ * then runs a round: push what is pending, pull to the head, (re)open the live stream.
+ * Failures are sorted into those that stop the loop until the app acts (401/403: `resume`;
+ * a reset server: `resume` too) and those retried with backoff.
+ */
+export class SyncLoop {
+  readonly #status = new StatusStore();
+  readonly #wake = new Wake();
+  readonly #waiters = new NowWaiters();
+  readonly #acknowledged = new Map<string, number>();
+  readonly #http: SyncHttp;
+  readonly #unsubscribe: Unsubscribe[] = [];
+  readonly #done: Promise<void>;
+  #confirmer: Confirmer | undefined;
+  #closed = false;
+  #paused = false;
+  #offline: boolean;
+  /** Stopped until `resume()`: 401/403, or a reset server. */
+  #halt: { kind: 'auth' | 'reset'; error: Error } | undefined;
+  #resetAccepted = false;
+  #token: string | undefined;
+  #tokenStale = true;
+  #dirtyPush = true;
+  #dirtyPull = true;
+  #attempt = 0;
+  #failing: 'error' | 'offline' | undefined;
+  #retry: { handle: TimerHandle; blocking: boolean } | undefined;
+  #requests = new AbortController();
+  #live: LiveSession | undefined;
+  #liveDone: Promise<void> = Promise.resolve();
+  #liveFailures = 0;
+  #liveRetryAt = 0;
+  #liveTimer: TimerHandle | undefined;
+  #counting: Promise<void> | undefined;
+  #countAgain = false;
+
+  constructor(readonly parts: LoopParts) {
+    const { options, network, host } = parts;
+    this.#token = options.token;
+    this.#offline = !network.online();
+    this.#http = new SyncHttp({
+      url: options.url,
+      space: options.space,
+      fetch: parts.fetch,
+      token: () => this.#token,
+      now: () => parts.timers.now(),
+    });
+    this.#unsubscribe.push(
+      host.onLocalChange(() => {
+        this.#dirtyPush = true;
+        void this.#refreshCounts();
+        this.#wake.set();
+      }),
+      network.subscribe((online) => (online ? this.#online() : this.#goneOffline())),
+    );
+    void this.#refreshCounts();
+    this.#done = this.#run();
+  }
+
+  get status(): SyncStatus {
+    return this.#status.get();
+  }
+
+  subscribe(listener: (status: SyncStatus) => void): Unsubscribe {
+    return this.#status.subscribe(listener);
+  }
+
+  now(): Promise<SyncStatus> {
+    if (this.#closed) return Promise.reject(new ClosedError('the sync loop is closed'));
+    if (this.#paused) return Promise.reject(new SyncPausedError());
+    if (this.#halt) return Promise.reject(this.#halt.error);
+    if (this.#offline) return Promise.reject(new SyncUnreachableError('the device is offline'));
+    const done = this.#waiters.add();
+    this.#dirtyPush = true;
+    this.#dirtyPull = true;
+    this.#clearRetry(); // the app asks now: no backoff wait
+    this.#wake.set();
+    return done;
+  }
+
+  pause(): void {
+    if (this.#closed || this.#paused) return;
+    this.#paused = true;
+    this.#interrupt(new SyncPausedError());
+    this.#settle();
+  }
+
+  resume(): void {
+    if (this.#closed) return;
+    const halt = this.#halt;
+    if (!this.#paused && halt === undefined) return;
+    this.#paused = false;
+    this.#halt = undefined;
+    if (halt?.kind === 'auth') this.#tokenStale = true;
+    if (halt?.kind === 'reset') this.#resetAccepted = true;
+    this.#attempt = 0;
+    this.#liveFailures = 0;
+    this.#liveRetryAt = 0;
+    this.#failing = undefined;
+    this.#dirtyPush = true;
+    this.#dirtyPull = true;
+    this.#status.set({ lastError: undefined });
+    this.#settle();
+    this.#wake.set();
+  }
+
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      for (const off of this.#unsubscribe) off();
+      this.#interrupt(new ClosedError('the sync loop is closed'));
+      this.#wake.set();
+    }
+    await Promise.all([this.#done, this.#liveDone, this.#counting]);
+    this.#status.clear();
+  }
+
+  /** Abort what is in flight, stop timers and the live stream, fail the `now()` callers. */
+  #interrupt(reason: Error): void {
+    this.#requests.abort();
+    this.#requests = new AbortController();
+    this.#stopLive();
+    this.#clearRetry();
+    this.#waiters.rejectAll(reason);
+  }
+
+  #online(): void {
+    if (!this.#offline) return;
+    this.#offline = false;
+    this.#attempt = 0;
+    this.#liveFailures = 0;
+    this.#liveRetryAt = 0;
+    this.#failing = undefined;
+    this.#clearRetry();
+    this.#dirtyPush = true;
+    this.#dirtyPull = true;
+    this.#wake.set();
+  }
+
+  #goneOffline(): void {
+    if (this.#offline || this.#closed) return;
+    this.#offline = true;
+    this.#interrupt(new SyncUnreachableError('the device went offline'));
+    this.#settle();
+  }
+
+  /** Whether a round should run now. */
+  #hasWork(): boolean {
+    if (this.#closed || this.#paused || this.#halt || this.#offline) return false;
+    // Waiting out a retry: only a local change (for a conflict's rebase) starts a round sooner.
+    if (this.#retry) return !this.#retry.blocking && (this.#dirtyPush || this.#resetAccepted);
+    return this.#dirtyPush || this.#dirtyPull || this.#resetAccepted || this.#waiters.size > 0;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#closed) {
+      if (!this.#hasWork()) {
+        this.#ensureLive();
+        this.#settle();
+        await this.#wake.wait();
+        continue;
+      }
+      const served = this.#waiters.ticket;
+      const signal = this.#requests.signal;
+      try {
+        const clean = await this.#round(signal);
+        if (this.#closed || signal.aborted) continue;
+        this.#failing = undefined;
+        this.#status.set({ lastError: undefined });
+        if (clean) {
+          this.#attempt = 0;
+          this.#clearRetry();
+          this.#ensureLive();
+          this.#settle();
+          this.#waiters.resolveUpTo(served, this.#status.get());
+        } else {
+          // A conflict, a rejection, displaced commands: the runtime is rebasing. Its outbox change wakes
+          // the next round; the timer is there in case none comes.
+          this.#scheduleRetry(backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff), false);
+        }
+      } catch (error) {
+        if (this.#closed || signal.aborted) continue;
+        await this.#refreshCounts(); // the status a failed now() leaves behind is current
+        this.#failed(error, served);
+      }
+    }
+  }
+
+  /** One round: push, then pull to the head. True when nothing conflicted or was refused. */
+  async #round(signal: AbortSignal): Promise<boolean> {
+    const { host } = this.parts;
+    this.#confirmer ??= await Confirmer.open(host);
+    const confirmer = this.#confirmer;
+    this.#status.set({ cursor: confirmer.cursor });
+    if (this.parts.options.getToken && (this.#tokenStale || this.#token === undefined)) {
+      this.#token = await this.parts.options.getToken();
+      this.#tokenStale = false;
+    }
+    let pullFirst = false;
+    if (this.#resetAccepted) {
+      // The app chose to follow the new server: drop the confirmed copy and start at 0;
+      // pending commands wait, displaced, to be decided again on what the pull brings.
+      await host.resetConfirmed();
+      confirmer.forget();
+      this.#acknowledged.clear();
+      this.#resetAccepted = false;
+      this.#status.set({ cursor: 0, head: 0 });
+      pullFirst = true;
+    }
+    const wantsPull = this.#dirtyPull || this.#waiters.size > 0;
+    this.#dirtyPull = false;
+    if (pullFirst) await this.#pull(signal);
+    this.#dirtyPush = false;
+    const pushed = await pushPending({
+      host,
+      http: this.#http,
+      limits: this.parts.limits,
+      signal,
+      acknowledged: this.#acknowledged,
+      answered: (response) => {
+        this.#checkServer(response.serverId);
+        this.#seen(response.head);
+      },
+      starting: () => this.#status.set({ state: 'pushing' }),
+    });
+    const clean = !pushed.conflicts && !pushed.rejected && !pushed.rebasing;
+    // With the live stream open, what was accepted comes back through it: no pull needed,
+    // unless the app waits for `now()` or a conflict needs the server's events.
+    const liveOpen = this.#live?.open === true;
+    if (wantsPull || !clean || (pushed.sent > 0 && !liveOpen) || this.#dirtyPull) {
+      this.#dirtyPull = false;
+      await this.#pull(signal);
+    }
+    await this.#refreshCounts();
+    return clean;
+  }
+
+  async #pull(signal: AbortSignal): Promise<void> {
+    const confirmer = this.#confirmer as Confirmer;
+    this.#status.set({ state: 'pulling' });
+    await pullToHead({
+      http: this.#http,
+      confirmer,
+      limit: this.parts.limits.maxPullLimit,
+      signal,
+      answered: (page) => this.#checkServer(page.serverId),
+      stored: (page) => this.#stored(page.head),
+    });
+    // Everything the server acknowledged before this pull is now stored.
+    this.#acknowledged.clear();
+  }
+
+  #checkServer(serverId: string): void {
+    const known = this.#confirmer?.serverId;
+    if (known !== undefined && known !== serverId) throw new SyncResetError(known, serverId);
+  }
+
+  #seen(head: number): void {
+    if (head > this.#status.get().head) this.#status.set({ head });
+  }
+
+  /** A page is stored: cursor, head, time; forget acknowledgements it covers. */
+  #stored(head: number): void {
+    const cursor = this.#confirmer?.cursor ?? 0;
+    for (const [id, position] of this.#acknowledged) if (position <= cursor) this.#acknowledged.delete(id);
+    this.#status.set({
+      cursor,
+      head: Math.max(head, cursor, this.#status.get().head),
+      lastSyncedAt: new Date(this.parts.timers.now()).toISOString(),
+    });
+  }
+
+  /** A round (serving `now()` callers up to `served`) or a live stream failed. */
+  #failed(error: unknown, served: number): void {
+    const lastError = serializeError(error);
+    if (hasErrorCode(error, 'CLOSED')) {
+      // The runtime closed under the loop: nothing more can be stored.
+      void this.close();
+      return;
+    }
+    if (error instanceof SyncResetError) {
+      this.#halt = { kind: 'reset', error };
+    } else if (error instanceof UnauthorizedError || error instanceof ForbiddenError) {
+      this.#halt = { kind: 'auth', error };
+      this.#tokenStale = true;
+    }
+    if (this.#halt) {
+      this.#stopLive();
+      this.#clearRetry();
+      this.#waiters.rejectAll(error);
+      this.#status.set({ lastError });
+      this.#settle();
+      return;
+    }
+    // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
+    this.#failing = error instanceof SyncUnreachableError && error.status === undefined ? 'offline' : 'error';
+    this.#waiters.rejectUpTo(served, error);
+    this.#status.set({ lastError });
+    this.#dirtyPush = true;
+    this.#dirtyPull = true;
+    // Callers of now() who came in while this round ran get a round of their own, at once.
+    if (this.#waiters.size > 0) {
+      this.#settle();
+      return;
+    }
+    const wait = backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff);
+    const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
+    this.#scheduleRetry(Math.max(wait, Math.min(asked, this.parts.backoff.maxMs)), true);
+    this.#settle();
+  }
+
+  /** Wake the loop after `ms`; `blocking` keeps local changes from starting a round sooner. */
+  #scheduleRetry(ms: number, blocking: boolean): void {
+    this.#clearRetry();
+    const handle = this.parts.timers.setTimeout(() => {
+      this.#retry = undefined;
+      this.#dirtyPush = true;
+      this.#wake.set();
+    }, ms);
+    this.#retry = { handle, blocking };
+  }
+
+  #clearRetry(): void {
+    if (this.#retry) this.parts.timers.clearTimeout(this.#retry.handle);
+    this.#retry = undefined;
+  }
+
+  /** Open the live stream if it should be open and is not. */
+  #ensureLive(): void {
+    const confirmer = this.#confirmer;
+    const serverId = confirmer?.serverId;
+    if (this.parts.options.live === false || this.#live || this.#closed || this.#paused) return;
+    if (this.#halt || this.#offline || this.#failing || !confirmer || serverId === undefined) return;
+    const { timers } = this.parts;
+    const wait = this.#liveRetryAt - timers.now();
+    if (wait > 0) {
+      if (this.#liveTimer === undefined) {
+        this.#liveTimer = timers.setTimeout(() => {
+          this.#liveTimer = undefined;
+          this.#wake.set();
+        }, wait);
+      }
+      return;
+    }
+    const session: LiveSession = {
+      controller: new AbortController(),
+      open: false,
+      delivered: false,
+      openedAt: 0,
+    };
+    this.#live = session;
+    this.#liveDone = followLive({
+      http: this.#http,
+      confirmer,
+      serverId,
+      signal: session.controller.signal,
+      opened: () => {
+        session.open = true;
+        session.openedAt = timers.now();
+        this.#settle();
+      },
+      stored: () => {
+        session.delivered = true;
+        this.#stored(0);
+      },
+    }).then(
+      () => this.#liveEnded(session, undefined),
+      (error: unknown) => this.#liveEnded(session, error),
+    );
+  }
+
+  #liveEnded(session: LiveSession, error: unknown): void {
+    if (this.#live === session) this.#live = undefined;
+    if (this.#closed || session.controller.signal.aborted) return;
+    if (
+      error instanceof UnauthorizedError ||
+      error instanceof ForbiddenError ||
+      hasErrorCode(error, 'CLOSED')
+    ) {
+      this.#failed(error, Number.POSITIVE_INFINITY);
+      return;
+    }
+    // A stream that carried events (or stayed up a long while) was healthy: reconnect at
+    // once. One that failed or ended empty-handed backs off, so a proxy that cuts every
+    // stream does not turn the loop into a busy one.
+    const healthy =
+      session.delivered ||
+      (session.open && this.parts.timers.now() - session.openedAt >= this.parts.backoff.maxMs);
+    this.#liveFailures = healthy ? 0 : this.#liveFailures + 1;
+    if (error !== undefined) this.#status.set({ lastError: serializeError(error) });
+    this.#liveRetryAt =
+      this.#liveFailures === 0
+        ? 0
+        : this.parts.timers.now() +
+          backoffDelay(this.#liveFailures - 1, this.parts.random, this.parts.backoff);
+    // Catch up by a pull (which also checks the server's id) before the next stream.
+    this.#dirtyPull = true;
+    this.#settle();
+    this.#wake.set();
+  }
+
+  #stopLive(): void {
+    this.#live?.controller.abort();
+    this.#live = undefined;
+    if (this.#liveTimer !== undefined) this.parts.timers.clearTimeout(this.#liveTimer);
+    this.#liveTimer = undefined;
+  }
+
+  /** The state between rounds. */
+  #settle(): void {
+    const state: SyncStatus['state'] = this.#paused
+      ? 'paused'
+      : this.#halt?.kind === 'reset'
+        ? 'reset'
+        : this.#halt
+          ? 'error'
+          : this.#offline
+            ? 'offline'
+            : (this.#failing ?? (this.#live?.open ? 'live' : 'idle'));
+    this.#status.set({ state });
+  }
+
+  /** Ask the host for the outbox and rejected counts; calls while one runs fold into one more. */
+  #refreshCounts(): Promise<void> {
+    if (this.#counting) {
+      this.#countAgain = true;
+      return this.#counting;
+    }
+    const run = async () => {
+      do {
+        this.#countAgain = false;
+        try {
+          const counts = await this.parts.host.counts();
+          if (!this.#closed) this.#status.set(counts);
+        } catch {
+          // A closed or failing store: the next change or round asks again.
+        }
+      } while (this.#countAgain && !this.#closed);
+    };
+    this.#counting = run().finally(() => {
+      this.#counting = undefined;
+    });
+    return this.#counting;
+  }
+}

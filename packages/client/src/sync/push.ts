@@ -1,0 +1,109 @@
+import { serializeError } from '@tidelog/core';
+import type { PushResponse } from '@tidelog/protocol';
+import { type PushItem, type PushLimits, planBatches, pushItems, utf8Length } from './batches.js';
+import { InvalidRequestError, PayloadTooLargeError } from './errors.js';
+import type { SyncHost } from './host.js';
+import type { SyncHttp } from './http.js';
+
+/** What one push round did. */
+export interface PushRound {
+  /** Events sent at least once. */
+  sent: number;
+  /** A stream group (or an id) conflicted: pull, and the runtime rebases. */
+  conflicts: boolean;
+  /** A command was moved to `rejected` (its stream is rebased; the round stopped there). */
+  rejected: boolean;
+  /** Displaced commands wait for their rebase: pushed in a later round, once decided again. */
+  rebasing: boolean;
+}
+
+/** What a push round needs from the loop. */
+export interface PushContext {
+  host: SyncHost;
+  http: SyncHttp;
+  limits: PushLimits;
+  signal: AbortSignal;
+  /**
+   * Ids the server acknowledged (accepted or duplicate) with their positions, kept until a
+   * pull or the live stream confirms them: not sent again meanwhile.
+   */
+  acknowledged: Map<string, number>;
+  /** Called first with each answer: throws when the server was reset. */
+  answered(response: PushResponse): void;
+  /** Called before the first request of a round that has something to send. */
+  starting(): void;
+}
+
+/**
+ * Push everything pending, in outbox order, in batches as large as the limits allow,
+ * never splitting a command. A 400 or 413 for a batch is narrowed down by halves to the
+ * one command that causes it, which goes to `rejected` with the server's error instead
+ * of blocking the queue; the round stops there, as that stream is now being rebased.
+ *
+ * @example
+ * const round = await pushPending(context);
+ * if (round.conflicts) await pullToHead(...);
+ */
+export async function pushPending(context: PushContext): Promise<PushRound> {
+  const { host, acknowledged } = context;
+  const [outbox, pending] = await Promise.all([host.store.readOutbox(), host.store.readPending()]);
+  const waiting = acknowledged.size === 0 ? pending : pending.filter((e) => !acknowledged.has(e.id));
+  const items = pushItems(outbox, waiting);
+  const round: PushRound = {
+    sent: 0,
+    conflicts: false,
+    rejected: false,
+    rebasing: outbox.some((entry) => entry.displaced !== undefined),
+  };
+  if (items.length === 0) return round;
+  context.starting();
+  for (const batch of planBatches(items, context.limits, utf8Length(host.clientId))) {
+    if ((await send(context, batch, round)) === 'rejected') break;
+  }
+  return round;
+}
+
+async function send(context: PushContext, items: PushItem[], round: PushRound): Promise<'ok' | 'rejected'> {
+  const events = items.flatMap((item) => item.events);
+  let response: PushResponse;
+  try {
+    response = await context.http.push({ clientId: context.host.clientId, events }, context.signal);
+  } catch (error) {
+    if (!(error instanceof InvalidRequestError || error instanceof PayloadTooLargeError)) throw error;
+    const [first] = items;
+    if (items.length === 1 && first !== undefined) {
+      await context.host.reject([first.entry.commandId], serializeError(error));
+      round.rejected = true;
+      return 'rejected';
+    }
+    // The server names no culprit: halve until one command alone is refused. Order is
+    // kept, so a stream's later commands never go before its earlier ones.
+    const middle = Math.ceil(items.length / 2);
+    if ((await send(context, items.slice(0, middle), round)) === 'rejected') return 'rejected';
+    return send(context, items.slice(middle), round);
+  }
+  context.answered(response);
+  round.sent += events.length;
+  if (response.conflicts.length > 0) round.conflicts = true;
+  remember(context.acknowledged, events, response);
+  return 'ok';
+}
+
+/** Note which of `events` the server holds now, and at which position. */
+function remember(
+  acknowledged: Map<string, number>,
+  events: readonly { id: string; streamId: string; version: number }[],
+  response: PushResponse,
+): void {
+  for (const duplicate of response.duplicates) acknowledged.set(duplicate.id, duplicate.position);
+  if (response.accepted.length === 0) return;
+  const groups = new Map<string, { fromVersion: number; toVersion: number; fromPosition: number }>();
+  for (const group of response.accepted) groups.set(group.streamId, group);
+  for (const event of events) {
+    const group = groups.get(event.streamId);
+    if (group === undefined || event.version < group.fromVersion || event.version > group.toVersion) continue;
+    if (acknowledged.has(event.id)) continue; // a duplicate inside an accepted range keeps its own position
+    // An accepted group's positions are contiguous and follow its versions (one commit).
+    acknowledged.set(event.id, group.fromPosition + (event.version - group.fromVersion));
+  }
+}

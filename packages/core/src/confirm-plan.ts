@@ -1,0 +1,103 @@
+import { ConfirmConflictError } from './errors.js';
+import type { ConfirmOutcome, OutboxEntry, RebaseStep } from './local-store.js';
+import type { Envelope, PositionedEnvelope } from './types.js';
+
+/** What a store read (inside its transaction) for `planConfirm`. */
+export interface ConfirmReads {
+  /** The events confirmed by the authority, in any order. */
+  incoming: readonly PositionedEnvelope[];
+  /** Stored events (confirmed or pending) with the incoming ids and with the outbox's event ids. */
+  byId: ReadonlyMap<string, Envelope>;
+  /** The id of the stored event at a stream version, if any. */
+  atVersion(streamId: string, version: number): string | undefined;
+  /** The id of the stored event at a position, if any. */
+  atPosition(position: number): string | undefined;
+  /** The outbox, in order. */
+  outbox: readonly OutboxEntry[];
+  steps: readonly RebaseStep[];
+}
+
+/** What a store writes for `applyConfirmed`, in this order, in one transaction. */
+export interface ConfirmPlan {
+  outcome: ConfirmOutcome;
+  /** Pending events to delete first (displaced or replaced). */
+  drop: Envelope[];
+  /** Events to store with their positions, ascending by position. */
+  write: PositionedEnvelope[];
+  /** Outbox entries to delete (all their events confirmed, or replaced by a rebase step). */
+  remove: string[];
+  /** Outbox entries to keep, marked displaced `'rebase'`. */
+  displace: OutboxEntry[];
+}
+
+/**
+ * Decide what `applyConfirmed` does, the same for every `LocalEventStore`: an incoming id
+ * pending at the same stream and version confirms that event; any other new event is
+ * foreign. A foreign event displaces the pending commands of its stream, after this
+ * batch's own confirmations (an own command confirmed in the same batch stays confirmed),
+ * unless a rebase step for the stream replaces them. A version or position held by
+ * another event, or an id pending elsewhere, throws `ConfirmConflictError`.
+ *
+ * @example
+ * const plan = planConfirm({ incoming, byId, atVersion, atPosition, outbox, steps: [] });
+ */
+export function planConfirm(reads: ConfirmReads): ConfirmPlan {
+  const outcome: ConfirmOutcome = { confirmed: [], added: [], displaced: [] };
+  const sorted = [...reads.incoming].sort((a, b) => a.position - b.position);
+  const confirmedNow = new Set<string>();
+  const foreignStreams = new Set<string>();
+  const write: PositionedEnvelope[] = [];
+  const seenPositions = new Map<number, string>();
+  for (const e of sorted) {
+    const known = reads.byId.get(e.id);
+    if (known?.position !== undefined || confirmedNow.has(e.id)) continue;
+    const atPosition = seenPositions.get(e.position) ?? reads.atPosition(e.position);
+    if (atPosition !== undefined && atPosition !== e.id) throw conflict(e, atPosition);
+    seenPositions.set(e.position, e.id);
+    if (known) {
+      if (known.streamId !== e.streamId || known.version !== e.version) throw conflict(e, known.id);
+      confirmedNow.add(e.id);
+      outcome.confirmed.push(e.id);
+    } else {
+      const holder = reads.atVersion(e.streamId, e.version);
+      const held = holder === undefined ? undefined : reads.byId.get(holder);
+      // Only a pending event may give its place up (it is displaced); a confirmed one may not.
+      if (holder !== undefined && held?.position !== undefined) throw conflict(e, holder);
+      if (holder !== undefined && !held) throw conflict(e, holder);
+      foreignStreams.add(e.streamId);
+      outcome.added.push(e);
+    }
+    write.push(e);
+  }
+  const isConfirmed = (id: string) => confirmedNow.has(id) || reads.byId.get(id)?.position !== undefined;
+  const stepped = new Map<string, RebaseStep>();
+  for (const step of reads.steps) stepped.set(step.streamId, step);
+  const replaced = new Set(reads.steps.flatMap((s) => s.replaces));
+  const drop: Envelope[] = [];
+  const remove: string[] = [];
+  const displace: OutboxEntry[] = [];
+  const dropEvents = (entry: OutboxEntry) => {
+    for (const id of entry.eventIds) {
+      const p = reads.byId.get(id);
+      if (p && p.position === undefined && !confirmedNow.has(id)) drop.push(p);
+    }
+  };
+  for (const entry of reads.outbox) {
+    if (entry.eventIds.length > 0 && entry.eventIds.every(isConfirmed)) {
+      remove.push(entry.commandId);
+    } else if (replaced.has(entry.commandId)) {
+      dropEvents(entry);
+      remove.push(entry.commandId);
+    } else if (foreignStreams.has(entry.streamId) && !stepped.has(entry.streamId)) {
+      dropEvents(entry);
+      const displaced = { ...entry, displaced: entry.displaced ?? 'rebase' } as OutboxEntry;
+      displace.push(displaced);
+      outcome.displaced.push(displaced);
+    }
+  }
+  return { outcome, drop, write, remove, displace };
+}
+
+function conflict(e: PositionedEnvelope, heldBy: string): ConfirmConflictError {
+  return new ConfirmConflictError(e.id, e.streamId, e.version, e.position, heldBy);
+}
