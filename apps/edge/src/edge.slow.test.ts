@@ -157,6 +157,26 @@ describe('apps/edge in workerd on loopback (Miniflare), driven from Node', () =>
     });
   });
 
+  it('answers 500 naming no secret when TIDELOG_TOKENS is malformed, and keeps /healthz up', async () => {
+    const broken = await startLocalEdge({
+      port: 0,
+      persistTo: false,
+      vars: { TIDELOG_TOKENS: '{"t": "all"}' },
+    });
+    try {
+      const res = await fetch(new URL('/v1/spaces/team-1/pull', broken.url), {
+        headers: { authorization: 'Bearer t' },
+      });
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({
+        error: { code: 'INTERNAL', message: 'the server is misconfigured (see its log)' },
+      });
+      expect((await fetch(new URL('/healthz', broken.url))).status).toBe(200);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('refuses every request when no token is configured and the server is not opened', async () => {
     const closed = await startLocalEdge({ port: 0, persistTo: false });
     try {

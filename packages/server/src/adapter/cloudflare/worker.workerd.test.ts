@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { event, events, freshSpace, json, push, TOKENS } from './test-edge-client.js';
+import { event, events, freshSpace, json, push, send, TOKENS } from './test-edge-client.js';
 
 type Page = { events: { position: number; id: string; streamId: string }[]; head: number; hasMore: boolean };
 
@@ -135,6 +135,25 @@ describe('the edge Worker: protocol v1 through the Worker and a Durable Object, 
     expect(read.body.version).toBe(1);
     expect(read.body.events).toEqual([expect.objectContaining({ streamId: 'order/1', type: 'Placed' })]);
     expect(read.body.events[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers CORS preflights and adds CORS headers, refusals included, for TIDELOG_CORS_ORIGIN', async () => {
+    const preflight = await send('OPTIONS', `/v1/spaces/${freshSpace()}/push`, {
+      token: null,
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    const refused = await send('GET', `/v1/spaces/${freshSpace()}/pull`, {
+      token: null,
+      headers: { origin: 'https://app.example' },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example');
   });
 
   it('answers 404 to an unknown route and 405 to a wrong method, as JSON', async () => {
