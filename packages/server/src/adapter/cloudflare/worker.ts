@@ -1,5 +1,6 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../../app/context.js';
 import { errorFromThrown, errorResponse } from '../../app/errors.js';
 import { spaceAccess } from '../../app/space-access.js';
@@ -79,6 +80,8 @@ async function forward(c: Context<WorkerEnv>): Promise<Response> {
     // Overloaded, being reset or moved: the request may be retried (a push is idempotent by id).
     console.error('tidelog: a space object failed', error);
     c.header('Retry-After', '1');
-    return errorResponse(c, 'SERVICE_UNAVAILABLE', 'the space is unavailable, retry shortly');
+    // By status, so the answer is the protocol's 503 code whatever that code is named.
+    return errorFromThrown(c, new HTTPException(503, { message: 'the space is unavailable, retry shortly' }))
+      .response;
   }
 }
