@@ -71,7 +71,7 @@ export function liveEventStream(options: LiveStreamOptions): ReadableStream<Uint
       });
       heartbeat = setInterval(() => {
         try {
-          if ((controller.desiredSize ?? 0) < -UNREAD_HEARTBEATS) throw new Error('client stopped reading');
+          if ((controller.desiredSize ?? 0) <= -UNREAD_HEARTBEATS) throw new Error('client stopped reading');
           controller.enqueue(encoder.encode(': heartbeat\n\n'));
         } catch {
           end();

@@ -156,6 +156,17 @@ describe('the edge Worker: protocol v1 through the Worker and a Durable Object, 
     expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example');
   });
 
+  it('routes a space whose name holds a slash or a colon (percent-encoded) to one object of its own', async () => {
+    const space = `${freshSpace()}/team:a`;
+    const path = `/v1/spaces/${encodeURIComponent(space)}`;
+    expect((await push(space, events('a', 2))).body).toMatchObject({ head: 2 });
+    const page = await json<Page>('GET', `${path}/pull`);
+    expect(page.body.events.map((e) => e.position)).toEqual([1, 2]);
+    // The part before the slash is another space, empty.
+    const prefix = space.slice(0, space.indexOf('/'));
+    expect((await json<Page>('GET', `/v1/spaces/${prefix}/pull`)).body.head).toBe(0);
+  });
+
   it('answers 404 to an unknown route and 405 to a wrong method, as JSON', async () => {
     const unknown = await json('GET', '/v2/nothing');
     expect({ status: unknown.status, body: unknown.body }).toMatchObject({
