@@ -11,6 +11,7 @@ export {
   UnknownAggregateError,
   UnknownProcessManagerError,
   UnknownProjectionError,
+  UnknownRejectedError,
 } from './errors.js';
 export { Mailbox } from './mailbox.js';
 export { openStore, type StoreSource } from './open-store.js';
@@ -22,8 +23,9 @@ export {
   type ProcessHandler,
   type ProcessManager,
   type ProcessManagerConfig,
-} from './process-manager.js';
+} from './process/process-manager.js';
 export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
+export { type PendingCommand, type RebaseInput, type RebaseResult, rebase } from './stream/rebase.js';
 export {
   ForbiddenError,
   InvalidRequestError,

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { dispatch } from './process-manager.js';
+import { dispatch } from './process/process-manager.js';
 import { createTidelog } from './runtime.js';
 import { Counter, Log } from './test-fixtures.js';
 

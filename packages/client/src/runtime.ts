@@ -1,20 +1,14 @@
 import {
   type AnyAggregate,
   type AnyProjection,
-  type AppendEvent,
   ClosedError,
-  type CommandContext,
   type CommandName,
-  ConcurrencyError,
   type DeadDispatch,
   type DeadLetter,
-  decide,
   type Envelope,
-  hasErrorCode,
   type LocalChange,
   type LocalEventStore,
   loadAggregate,
-  type OutboxEntry,
   type PositionedEnvelope,
   type Projection,
   type RejectedCommand,
@@ -33,10 +27,10 @@ import {
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { openStore, type StoreSource } from './open-store.js';
-import type { ProcessManager } from './process-manager.js';
-import { ProcessRunner } from './process-runner.js';
+import type { ProcessManager } from './process/process-manager.js';
+import { ProcessRunner } from './process/process-runner.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { assertPushable, commandEvents, replayContext } from './stream/command-events.js';
+import { CommandRunner, type Replay } from './stream/command-runner.js';
 import { Rebaser } from './stream/rebaser.js';
 import { StreamStates } from './stream/stream-states.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
@@ -90,11 +84,6 @@ export interface TidelogDebug {
   busyStreams: number;
 }
 
-interface Replay {
-  commandId: string;
-  now: string;
-}
-
 /**
  * The Tidelog runtime, in-process. Create it with `createTidelog`. It coordinates: stream
  * states (`StreamStates`), the rebase (`Rebaser`), projections, process managers and the
@@ -109,6 +98,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #processes: ProcessRunner[] = [];
   readonly #states: StreamStates;
   readonly #rebaser: Rebaser;
+  readonly #commands: CommandRunner;
   readonly #deadLetterListeners = new Listeners<DeadLetter>();
   readonly #localListeners = new Listeners<void>();
   readonly #rejectedListeners = new Listeners<readonly RejectedCommand[]>();
@@ -146,6 +136,13 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
         }),
     });
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
+    this.#commands = new CommandRunner({
+      store,
+      states: this.#states,
+      clientId,
+      pending: this.#pending,
+      now: () => this.#now(),
+    });
     this.#rebaser = new Rebaser({
       store,
       clientId,
@@ -381,7 +378,15 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const { entry } = record;
     const agg = this.#aggregates.get(entry.aggregateType);
     if (!agg) throw new UnknownAggregateError(entry.aggregateType);
-    await this.#work.track(this.#mailbox.run(entry.streamId, () => this.#retry(agg, entry)));
+    await this.#work.track(
+      this.#mailbox.run(entry.streamId, async () => {
+        try {
+          await this.#commands.retryRejected(agg, entry);
+        } finally {
+          await this.#states.refresh(entry.streamId, this.#aggregates);
+        }
+      }),
+    );
     void this.#work.track(this.#afterRebase());
   }
 
@@ -528,120 +533,24 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#open();
     return this.#work.track(
       this.#mailbox.run(streamId, () =>
-        this.#decideAndAppend(agg, streamId, command, payload, options, replay),
+        this.#commands.execute(agg, streamId, command, payload, options, replay),
       ),
     );
   }
 
-  async #decideAndAppend(
-    agg: AnyAggregate,
-    streamId: string,
-    command: string,
-    payload: unknown,
-    options: ExecuteOptions,
-    replay?: Replay,
-  ): Promise<ExecuteResult<AnyAggregate>> {
-    for (let attempt = 1; ; attempt++) {
-      const entry = await this.#states.ensure(agg, streamId);
-      const { state, version } = entry.snapshot;
-      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-        throw new ConcurrencyError(streamId, options.expectedVersion, version);
-      }
-      const ctx: CommandContext = {
-        streamId,
-        version,
-        now: replay?.now ?? this.#now(),
-        commandId: replay?.commandId ?? uuidv7(),
-        clientId: this.clientId,
-        metadata: options.metadata ?? {},
-      };
-      const decided = await decide(agg, state as never, command, payload as never, ctx);
-      if (decided.length === 0) return { events: [], state, version, revision: entry.snapshot.revision };
-      const events = commandEvents(decided, ctx);
-      if (this.#pending) assertPushable(streamId, version + 1, events, this.clientId);
-      let envelopes: Envelope[];
-      try {
-        envelopes = await this.#append(agg, command, payload, events, ctx);
-      } catch (error) {
-        // Another writer (another runtime on the same database) got there first: decide
-        // again on the fresh state, unless the caller pinned the version.
-        if (hasErrorCode(error, 'VERSION_CONFLICT') && options.expectedVersion === undefined && attempt < 3) {
-          this.#states.forget(agg, streamId);
-          continue;
-        }
-        throw error;
-      }
-      this.#states.advance(entry, envelopes);
-      if (!this.#pending) await this.#states.maybeSnapshot(entry, this.#now());
-      const { snapshot } = entry;
-      return {
-        events: envelopes,
-        state: snapshot.state,
-        version: snapshot.version,
-        revision: snapshot.revision,
-      } as ExecuteResult<AnyAggregate>;
-    }
-  }
-
-  async #append(
-    agg: AnyAggregate,
-    command: string,
-    payload: unknown,
-    events: AppendEvent[],
-    ctx: CommandContext,
-  ): Promise<Envelope[]> {
-    if (!this.#pending) {
-      return (await this.store.appendToStream(ctx.streamId, events, { expectedVersion: ctx.version })).events;
-    }
-    const entry: OutboxEntry = {
-      commandId: ctx.commandId,
-      aggregateType: agg.type,
-      streamId: ctx.streamId,
-      command,
-      payload: (payload ?? null) as OutboxEntry['payload'],
-      baseVersion: ctx.version,
-      eventIds: events.map((e) => e.id!),
-      timestamp: ctx.now,
-      metadata: ctx.metadata,
-    };
-    return (
-      await this.store.appendPending(ctx.streamId, events, { expectedVersion: ctx.version, command: entry })
-    ).events;
-  }
-
-  /** `retryRejected` inside the stream's mailbox: decide again, then store or file again in one step. */
-  async #retry(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
-    const current = await this.#states.ensure(agg, entry.streamId);
-    const { version } = current.snapshot;
-    const ctx = replayContext(entry, this.clientId, version);
-    let events: AppendEvent[];
-    try {
-      events = commandEvents(
-        await decide(agg, current.snapshot.state as never, entry.command, entry.payload as never, ctx),
-        ctx,
-      );
-      assertPushable(entry.streamId, version + 1, events, this.clientId);
-    } catch (error) {
-      const again = { entry, error: serializeError(error), rejectedAt: this.#now() };
-      await this.store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
-      throw error;
-    }
-    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
-    await this.store.rebase([
-      {
-        streamId: entry.streamId,
-        replaces: [],
-        append: events.length > 0 ? [{ command, events }] : [],
-        rejected: [],
-        unreject: [entry.commandId],
-      },
-    ]);
-    await this.#states.refresh(entry.streamId, this.#aggregates);
-  }
-
   /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
   async #refresh(streams: readonly string[]): Promise<void> {
-    for (const streamId of new Set(streams)) await this.#states.refresh(streamId, this.#aggregates);
+    for (const streamId of new Set(streams)) {
+      try {
+        await this.#states.refresh(streamId, this.#aggregates);
+      } catch (error) {
+        // What was written stays written: the state is read again on its next use.
+        this.#warn({
+          code: 'REFRESH_FAILED',
+          message: `could not read "${streamId}" again: ${String(error)}`,
+        });
+      }
+    }
   }
 
   /** After confirmations and rebases: projections and process managers read what changed. */

@@ -1,5 +1,5 @@
 import { DomainError, defineAggregate, defineProjection } from '@tidelog/core';
-import { defineProcessManager, dispatch } from './process-manager.js';
+import { defineProcessManager, dispatch } from './process/process-manager.js';
 
 /** A counter that refuses to go below zero. */
 export const Counter = defineAggregate({

@@ -27,6 +27,9 @@ export function checkExpectedVersion(streamId: string, expected: ExpectedVersion
   if (!ok) throw new ConcurrencyError(streamId, expected, actual);
 }
 
+/** Meta fields a sync server holds to its name rule (1-200 characters). */
+const META_NAMES = ['clientId', 'commandId', 'correlationId', 'causationId'] as const;
+
 /** Validate what an append was given before any store looks at it. */
 export function validateAppend(
   streamId: string,
@@ -55,6 +58,14 @@ export function validateAppend(
       throw new ValidationError('event data must be a JSON object', [
         { path: at('data'), message: 'not an object' },
       ]);
+    }
+    for (const key of META_NAMES) {
+      const v = e.meta?.[key];
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0 || v.length > 200)) {
+        throw new ValidationError(`meta.${key} must be a string of 1-200 characters`, [
+          { path: at(`meta.${key}`), message: 'invalid' },
+        ]);
+      }
     }
     if (e.id !== undefined) {
       if (!isUuid(e.id))

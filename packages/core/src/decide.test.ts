@@ -122,3 +122,41 @@ describe('defineAggregate', () => {
     ).toThrow(/unknown event "B"/);
   });
 });
+
+describe('bug 10: core refuses what a sync server would refuse, where it costs nothing', () => {
+  const Free = defineAggregate({
+    type: 'free',
+    initialState: {},
+    events: { Put: (_s, _e: Record<string, unknown>) => {} },
+    commands: { put: (_s, p: { data: Record<string, unknown> }) => ({ type: 'Put', data: p.data as never }) },
+  });
+
+  it('decide refuses data nested deeper than 64 levels and the keys __proto__ and constructor', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 70; i++) deep = { d: deep };
+    await expect(decide(Free, {}, 'put', { data: deep }, ctx)).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    let fine: Record<string, unknown> = {};
+    for (let i = 0; i < 60; i++) fine = { d: fine };
+    expect(await decide(Free, {}, 'put', { data: fine }, ctx)).toHaveLength(1);
+    const polluted = JSON.parse('{"__proto__": {"admin": true}}') as Record<string, unknown>;
+    await expect(decide(Free, {}, 'put', { data: polluted }, ctx)).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    await expect(decide(Free, {}, 'put', { data: { constructor: 1 } }, ctx)).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+  });
+
+  it('an append refuses a meta id of more than 200 characters', async () => {
+    const { MemoryEventStore } = await import('./memory-event-store.js');
+    const store = new MemoryEventStore();
+    await expect(
+      store.appendToStream('s', [{ type: 'Put', data: {}, meta: { correlationId: 'x'.repeat(201) } }]),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(
+      store.appendToStream('s', [{ type: 'Put', data: {}, meta: { correlationId: 'x'.repeat(200) } }]),
+    ).resolves.toMatchObject({ toVersion: 1 });
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConcurrencyError,
+  ConfirmConflictError,
   DomainError,
   DuplicateEventError,
   deserializeError,
@@ -16,6 +17,7 @@ describe('errors', () => {
       new DomainError('nope', { code: 'CART_EMPTY', data: { why: 'empty' } }),
       new ValidationError('bad', [{ path: 'events[0].data', message: 'not an object' }]),
       new DuplicateEventError('0193-id'),
+      new ConfirmConflictError('0193-a', 's', 2, 7, '0193-b'),
     ];
     for (const error of cases) {
       const back = deserializeError(JSON.parse(JSON.stringify(serializeError(error))));

@@ -242,6 +242,15 @@ export function deserializeError(serialized: SerializedError): Error {
     case 'UnknownEventError':
       error = new UnknownEventError(str('aggregateType'), str('eventType'));
       break;
+    case 'ConfirmConflictError':
+      error = new ConfirmConflictError(
+        str('eventId'),
+        str('streamId'),
+        Number(d.version ?? 0),
+        Number(d.position ?? 0),
+        str('heldBy'),
+      );
+      break;
     case 'StorageFullError':
       error = new StorageFullError(serialized.message);
       break;

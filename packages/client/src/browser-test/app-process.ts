@@ -1,5 +1,5 @@
 // The process manager of the browser tests' app (worker and in-page runtime alike).
-import { defineProcessManager, dispatch } from '../process-manager.js';
+import { defineProcessManager, dispatch } from '../process/process-manager.js';
 import { Counter } from '../test-fixtures.js';
 
 /**

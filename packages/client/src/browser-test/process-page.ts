@@ -2,7 +2,7 @@
 // barriers (from the URL) where a reload cuts it off. Offers `window.pm` to the test.
 import type { LocalEventStore } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
-import { barrier, intercept, unannounced } from '../process-test-stores.js';
+import { barrier, intercept, unannounced } from '../process/process-test-stores.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import { Counter, Mirror, Reserve } from '../test-fixtures.js';
 

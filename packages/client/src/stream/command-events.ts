@@ -6,7 +6,7 @@ import {
   ValidationError,
 } from '@tidelog/core';
 import { DEFAULT_LIMITS, validatePushRequest } from '@tidelog/protocol';
-import { processEventId } from '../process-ids.js';
+import { processEventId } from '../process/process-ids.js';
 
 /**
  * The events of one decision, ready to append: each gets an id derived from the command id

@@ -8,7 +8,7 @@ import {
   StorageFullError,
 } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
-import { defineProcessManager, dispatch } from '../process-manager.js';
+import { defineProcessManager, dispatch } from '../process/process-manager.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import { Counter, Totals } from '../test-fixtures.js';
 import type { AggregateSnapshot, ProjectionSnapshot } from '../types.js';

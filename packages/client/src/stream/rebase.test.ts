@@ -1,6 +1,6 @@
 import { ClosedError, DomainError, defineAggregate, type Envelope, type OutboxEntry } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
-import { processEventId } from '../process-ids.js';
+import { processEventId } from '../process/process-ids.js';
 import { Counter, Log } from '../test-fixtures.js';
 import { type PendingCommand, rebase } from './rebase.js';
 

@@ -49,27 +49,26 @@ export class Rebaser {
    */
   async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
     const { store, mailbox } = this.host;
-    const touched = new Set(events.map((e) => e.streamId));
-    const afterReset =
-      events.length === 0
-        ? (await store.readOutbox()).filter((o) => o.displaced === 'reset').map((o) => o.streamId)
-        : [];
-    const streams = [...touched, ...afterReset];
-    await mailbox.runAll(streams, () =>
-      this.#holding(streams, async () => {
+    const touched = [...new Set(events.map((e) => e.streamId))];
+    // Posted at once (no await before it): a command issued after this call waits for the page.
+    await mailbox.runAll(touched, () =>
+      this.#holding(touched, async () => {
         const outbox = await store.readOutbox();
         const steps: RebaseStep[] = [];
         for (const [streamId, entries] of byStream(outbox)) {
-          if (!touched.has(streamId) && !afterReset.includes(streamId)) continue;
+          if (!touched.includes(streamId)) continue;
           const incoming = events
             .filter((e) => e.streamId === streamId)
             .sort((a, b) => a.version - b.version);
+          // The usual page: only this device's own events come back. They confirm by id in the
+          // store; nothing to decide, nothing to read.
+          if (isOwnOnly(entries, incoming)) continue;
           try {
             const step = await this.#plan(streamId, entries, incoming);
             if (step) steps.push(step);
           } catch (error) {
             // Storage or closing: the page is stored all the same and the commands stay
-            // displaced; `resume` decides them again.
+            // displaced; they are decided again after the next page, or at the next start.
             this.host.warn({
               code: 'REBASE_DEFERRED',
               message: `rebase of "${streamId}" deferred: ${String(error)}`,
@@ -77,8 +76,21 @@ export class Rebaser {
           }
         }
         await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
-        await this.host.refresh(streams);
+        await this.host.refresh(touched);
       }),
+    );
+    // Rebases deferred earlier are tried again; after a reset, an empty page (the head
+    // reached) decides the commands of streams no page touched.
+    const waiting = (await store.readOutbox()).filter(
+      (o) => o.displaced === 'rebase' || (o.displaced === 'reset' && events.length === 0),
+    );
+    await Promise.all(
+      [...new Set(waiting.map((o) => o.streamId))].map((s) =>
+        // The page is stored: a rebase that fails again only waits longer.
+        this.#rebaseStream(s, new Map()).catch((error: unknown) =>
+          this.host.warn({ code: 'REBASE_DEFERRED', message: `rebase of "${s}" deferred: ${String(error)}` }),
+        ),
+      ),
     );
   }
 
@@ -169,6 +181,13 @@ export class Rebaser {
       for (const s of streams) this.busy.delete(s);
     }
   }
+}
+
+/** True when every incoming event is one of these commands' own and none waits displaced. */
+function isOwnOnly(entries: readonly OutboxEntry[], incoming: readonly Envelope[]): boolean {
+  if (entries.some((e) => e.displaced !== undefined)) return false;
+  const own = new Set(entries.flatMap((e) => e.eventIds));
+  return incoming.every((e) => own.has(e.id));
 }
 
 /** Outbox entries grouped by stream, each group in outbox order. */

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { MemoryEventStore, type PositionedEnvelope } from '@tidelog/core';
+import { MemoryEventStore, type PositionedEnvelope, StorageFullError } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,27 @@ describe('the runtime as the sync loop’s host', () => {
     expect(await t.counts()).toEqual({ pending: 1, rejected: 1 });
     expect(changes).toBeGreaterThan(2);
     off();
+  });
+
+  it('tells stream and projection subscribers of a confirmation, with a higher revision', async () => {
+    const t = await createTidelog({ aggregates: [Counter], projections: [Totals], pending: true });
+    const a = await t.execute(Counter, 's', 'increment', { by: 2 });
+    await t.settled();
+    const states: { version: number; revision: number }[] = [];
+    const projections: { checkpoint: number; pending: number; revision: number }[] = [];
+    t.subscribe(Counter, 's', (s) => states.push(s));
+    t.subscribeProjection(Totals, (s) => projections.push(s));
+    await t.settled();
+    const [before] = states;
+    await t.confirm(
+      a.events.map((e) => ({ ...e, position: 1 })),
+      { cursor: 1, serverId: 'srv' },
+    );
+    await t.settled();
+    expect(states.at(-1)).toMatchObject({ version: 1 });
+    expect(states.at(-1)!.revision).toBeGreaterThan(before!.revision);
+    expect(projections.at(-1)).toMatchObject({ checkpoint: 1, pending: 0 });
+    expect(projections.at(-1)!.revision).toBeGreaterThan(projections[0]!.revision);
   });
 
   it('reject files the refused command with the server’s error and decides the rest again', async () => {
@@ -131,6 +152,35 @@ describe('the runtime as the sync loop’s host', () => {
     expect((await store.readOutbox()).map((o) => o.displaced)).toEqual([undefined]);
     expect(await t.load(Counter, 'only-mine')).toMatchObject({ state: { count: 1 }, version: 1 });
     expect(await store.getMeta('sync')).toEqual({ cursor: 0, serverId: 'new' });
+  });
+
+  it('a rebase deferred by a storage error keeps its commands displaced and is tried again on the next page', async () => {
+    const store = new MemoryEventStore();
+    const warnings: string[] = [];
+    const t = await createTidelog({
+      aggregates: [Counter],
+      store,
+      pending: true,
+      onWarning: (w) => warnings.push(w.code),
+    });
+    const a = await t.execute(Counter, 's', 'increment', { by: 1 });
+    const readStream = store.readStream.bind(store);
+    let broken = true;
+    store.readStream = async (...args) => {
+      if (broken) throw new StorageFullError('disk full');
+      return readStream(...args);
+    };
+    await t.confirm([foreign('s', 1, 1, 'Incremented', 5)], { cursor: 1, serverId: 'srv' });
+    expect(warnings).toContain('REBASE_DEFERRED');
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual(['rebase']);
+    expect(await t.rejected()).toEqual([]);
+    expect(await store.getMeta('sync')).toEqual({ cursor: 1, serverId: 'srv' });
+    broken = false;
+    await t.confirm([foreign('other', 1, 2)], { cursor: 2, serverId: 'srv' });
+    await t.settled();
+    expect((await store.readOutbox()).map((o) => o.displaced)).toEqual([undefined]);
+    expect((await store.readPending()).map((e) => [e.id, e.version])).toEqual([[a.events[0]!.id, 2]]);
+    expect(await t.load(Counter, 's')).toMatchObject({ state: { count: 6 }, version: 2 });
   });
 
   it('with IndexedDB, a rebase cut short resumes when the runtime starts again', async () => {

@@ -39,7 +39,23 @@ export class Confirmer {
    * that starts past cursor + 1 is a hole: nothing is stored and the caller pulls.
    */
   deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
-    const run = this.#tail.then(() => this.#deliver(events, serverId));
+    return this.#queue(() => this.#deliver(events, serverId));
+  }
+
+  /**
+   * Hand the host an empty page at the cursor: after a reset, once the new log is pulled to
+   * its head, this is when the commands the reset displaced are decided again.
+   */
+  caughtUp(): Promise<void> {
+    return this.#queue(async () => {
+      if (this.serverId === undefined) return;
+      await this.host.confirm([], { cursor: this.cursor, serverId: this.serverId });
+      this.pinned = true;
+    });
+  }
+
+  #queue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(work);
     this.#tail = run.catch(() => undefined);
     return run;
   }

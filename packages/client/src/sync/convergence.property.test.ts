@@ -177,7 +177,7 @@ describe('convergence (fast-check): faulty links, offline edits, restarts', () =
           await server.close();
         }
       }),
-      { numRuns: 12, endOnFailure: true },
+      { numRuns: 20, endOnFailure: true },
     );
   }, 60_000);
 });

@@ -144,6 +144,28 @@ describe('sync end to end (fake-indexeddb devices, SQLite server)', { timeout: 3
     expect(expected).toEqual({ state: { balance: 2, entries: 1 }, version: 1 });
   });
 
+  it('a push that reached a reset server before the reset was seen is not applied twice', async () => {
+    const server = await sqliteServer();
+    const a = await device(server, { live: false });
+    await a.runtime.execute(Account, 'acc-1', 'deposit', { amount: 10 });
+    await a.runtime.sync.now();
+    await server.reset();
+    a.runtime.sync.pause();
+    await a.runtime.execute(Account, 'acc-2', 'deposit', { amount: 2 }); // a new stream: accepted there
+    a.runtime.sync.resume();
+    // The push lands on the new server; its answer carries the new id: the loop stops there.
+    await expect(a.runtime.sync.now()).rejects.toMatchObject({ code: 'SYNC_RESET' });
+    expect(await server.events(SPACE)).toHaveLength(1);
+    a.runtime.sync.resume();
+    await syncAll([a.runtime]);
+    expect(await expectServerState(server, [a.runtime], 'acc-2')).toEqual({
+      state: { balance: 2, entries: 1 },
+      version: 1,
+    });
+    expect(await expectServerState(server, [a.runtime], 'acc-1')).toMatchObject({ version: 0 });
+    expect(await a.runtime.rejected()).toEqual([]);
+  });
+
   it('a restart keeps the outbox and the cursor, and the live stream brings the other device', async () => {
     const server = await sqliteServer();
     const a = await device(server);

@@ -114,7 +114,7 @@ describe('sync loop (fast-check): faulty links, restarts, live', () => {
           await server.close();
         }
       }),
-      { numRuns: 25, endOnFailure: true },
+      { numRuns: 50, endOnFailure: true },
     );
   }, 60_000);
 });

@@ -334,4 +334,19 @@ describe('sync engine: live', () => {
     expect(subscribes[0]).toBe('/v1/spaces/team-1/subscribe?after=0');
     expect(subscribes.at(-1)).toMatch(/after=[23]$/);
   });
+
+  it('opens a new stream when the open one goes silent (no heartbeat for 45 s)', async () => {
+    const server = await serve();
+    const reader = start(server, { live: true });
+    await reader.engine.now();
+    await until(reader.engine, (s) => s.state === 'live');
+    const subscribes = () => reader.link.log.filter((r) => r.path.includes('/subscribe')).length;
+    expect(subscribes()).toBe(1);
+    expect(reader.timers.pending).toBe(1); // the watchdog
+    reader.timers.advance(44_999);
+    expect(subscribes()).toBe(1);
+    reader.timers.advance(1);
+    await until(reader.engine, () => subscribes() === 2 && reader.link.liveStreams === 1);
+    await until(reader.engine, (s) => s.state === 'live');
+  });
 });

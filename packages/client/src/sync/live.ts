@@ -26,6 +26,8 @@ export interface LiveContext {
   opened(): void;
   /** A message's events are stored (or were already). */
   stored(last: number): void;
+  /** Bytes arrived (a message or a heartbeat): the stream is alive. */
+  active(): void;
 }
 
 /** The live stream skipped positions: the loop pulls, then opens a new stream. */
@@ -58,5 +60,6 @@ export async function followLive(context: LiveContext): Promise<void> {
       context.stored((events[events.length - 1] as PositionedEnvelope).position);
     },
     signal,
+    context.active,
   );
 }

@@ -13,7 +13,7 @@ import {
 } from './errors.js';
 import type { SyncHost, SyncOptions, SyncStatus } from './host.js';
 import { RetryLater, SyncHttp } from './http.js';
-import { followLive } from './live.js';
+import { LiveFollower } from './live-follower.js';
 import type { NetworkWatch } from './network.js';
 import { pullToHead } from './pull.js';
 import { pushPending } from './push.js';
@@ -30,14 +30,6 @@ export interface LoopParts {
   network: NetworkWatch;
   limits: ProtocolLimits;
   backoff: BackoffOptions;
-}
-
-/** One open (or opening) live stream. */
-interface LiveSession {
-  controller: AbortController;
-  open: boolean;
-  delivered: boolean;
-  openedAt: number;
 }
 
 /**
@@ -62,6 +54,8 @@ export class SyncLoop {
   /** Stopped until `resume()`: 401/403, or a reset server. */
   #halt: { kind: 'auth' | 'reset'; error: Error } | undefined;
   #resetAccepted = false;
+  /** Reset done, new log not yet pulled to its head: pull, then `caughtUp`, before any push. */
+  #afterReset = false;
   #token: string | undefined;
   #tokenStale = true;
   #dirtyPush = true;
@@ -70,11 +64,7 @@ export class SyncLoop {
   #failing: 'error' | 'offline' | undefined;
   #retry: { handle: TimerHandle; blocking: boolean } | undefined;
   #requests = new AbortController();
-  #live: LiveSession | undefined;
-  #liveDone: Promise<void> = Promise.resolve();
-  #liveFailures = 0;
-  #liveRetryAt = 0;
-  #liveTimer: TimerHandle | undefined;
+  readonly #live: LiveFollower;
   #counting: Promise<void> | undefined;
   #countAgain = false;
 
@@ -88,6 +78,16 @@ export class SyncLoop {
       fetch: parts.fetch,
       token: () => this.#token,
       now: () => parts.timers.now(),
+    });
+    this.#live = new LiveFollower({
+      http: this.#http,
+      timers: parts.timers,
+      random: parts.random,
+      backoff: parts.backoff,
+      changed: () => this.#settle(),
+      stored: () => this.#stored(0),
+      ended: (error) => this.#liveEnded(error),
+      due: () => this.#wake.set(),
     });
     this.#unsubscribe.push(
       host.onLocalChange(() => {
@@ -138,8 +138,7 @@ export class SyncLoop {
     if (halt?.kind === 'auth') this.#tokenStale = true;
     if (halt?.kind === 'reset') this.#resetAccepted = true;
     this.#attempt = 0;
-    this.#liveFailures = 0;
-    this.#liveRetryAt = 0;
+    this.#live.forgive();
     this.#failing = undefined;
     this.#dirtyPush = true;
     this.#dirtyPull = true;
@@ -155,7 +154,7 @@ export class SyncLoop {
       this.#interrupt(new ClosedError('the sync loop is closed'));
       this.#wake.set();
     }
-    await Promise.all([this.#done, this.#liveDone, this.#counting]);
+    await Promise.all([this.#done, this.#live.done, this.#counting]);
     this.#status.clear();
   }
 
@@ -163,7 +162,7 @@ export class SyncLoop {
   #interrupt(reason: Error): void {
     this.#requests.abort();
     this.#requests = new AbortController();
-    this.#stopLive();
+    this.#live.stop();
     this.#clearRetry();
     this.#waiters.rejectAll(reason);
   }
@@ -172,8 +171,7 @@ export class SyncLoop {
     if (!this.#offline) return;
     this.#offline = false;
     this.#attempt = 0;
-    this.#liveFailures = 0;
-    this.#liveRetryAt = 0;
+    this.#live.forgive();
     this.#failing = undefined;
     this.#clearRetry();
     this.#dirtyPush = true;
@@ -240,7 +238,6 @@ export class SyncLoop {
       this.#token = await this.parts.options.getToken();
       this.#tokenStale = false;
     }
-    let pullFirst = false;
     if (this.#resetAccepted) {
       // The app chose to follow the new server: drop the confirmed copy and start at 0;
       // pending commands wait, displaced, to be decided again on what the pull brings.
@@ -249,11 +246,15 @@ export class SyncLoop {
       this.#acknowledged.clear();
       this.#resetAccepted = false;
       this.#status.set({ cursor: 0, head: 0 });
-      pullFirst = true;
+      this.#afterReset = true;
     }
     const wantsPull = this.#dirtyPull || this.#waiters.size > 0;
     this.#dirtyPull = false;
-    if (pullFirst) await this.#pull(signal);
+    if (this.#afterReset) {
+      await this.#pull(signal);
+      await confirmer.caughtUp();
+      this.#afterReset = false;
+    }
     this.#dirtyPush = false;
     const pushed = await pushPending({
       host,
@@ -270,7 +271,7 @@ export class SyncLoop {
     const clean = !pushed.conflicts && !pushed.rejected && !pushed.rebasing;
     // With the live stream open, what was accepted comes back through it: no pull needed,
     // unless the app waits for `now()` or a conflict needs the server's events.
-    const liveOpen = this.#live?.open === true;
+    const liveOpen = this.#live.open;
     if (wantsPull || !clean || (pushed.sent > 0 && !liveOpen) || this.#dirtyPull) {
       this.#dirtyPull = false;
       await this.#pull(signal);
@@ -329,7 +330,7 @@ export class SyncLoop {
       this.#tokenStale = true;
     }
     if (this.#halt) {
-      this.#stopLive();
+      this.#live.stop();
       this.#clearRetry();
       this.#waiters.rejectAll(error);
       this.#status.set({ lastError });
@@ -373,49 +374,14 @@ export class SyncLoop {
   #ensureLive(): void {
     const confirmer = this.#confirmer;
     const serverId = confirmer?.serverId;
-    if (this.parts.options.live === false || this.#live || this.#closed || this.#paused) return;
+    if (this.parts.options.live === false || this.#closed || this.#paused) return;
     if (this.#halt || this.#offline || this.#failing || !confirmer || serverId === undefined) return;
-    const { timers } = this.parts;
-    const wait = this.#liveRetryAt - timers.now();
-    if (wait > 0) {
-      if (this.#liveTimer === undefined) {
-        this.#liveTimer = timers.setTimeout(() => {
-          this.#liveTimer = undefined;
-          this.#wake.set();
-        }, wait);
-      }
-      return;
-    }
-    const session: LiveSession = {
-      controller: new AbortController(),
-      open: false,
-      delivered: false,
-      openedAt: 0,
-    };
-    this.#live = session;
-    this.#liveDone = followLive({
-      http: this.#http,
-      confirmer,
-      serverId,
-      signal: session.controller.signal,
-      opened: () => {
-        session.open = true;
-        session.openedAt = timers.now();
-        this.#settle();
-      },
-      stored: () => {
-        session.delivered = true;
-        this.#stored(0);
-      },
-    }).then(
-      () => this.#liveEnded(session, undefined),
-      (error: unknown) => this.#liveEnded(session, error),
-    );
+    this.#live.start(confirmer, serverId);
   }
 
-  #liveEnded(session: LiveSession, error: unknown): void {
-    if (this.#live === session) this.#live = undefined;
-    if (this.#closed || session.controller.signal.aborted) return;
+  /** The live stream ended on its own: a 401/403 halts; anything else catches up by a pull. */
+  #liveEnded(error: unknown): void {
+    if (this.#closed) return;
     if (
       error instanceof UnauthorizedError ||
       error instanceof ForbiddenError ||
@@ -424,30 +390,9 @@ export class SyncLoop {
       this.#failed(error, Number.POSITIVE_INFINITY);
       return;
     }
-    // A stream that carried events (or stayed up a long while) was healthy: reconnect at
-    // once. One that failed or ended empty-handed backs off, so a proxy that cuts every
-    // stream does not turn the loop into a busy one.
-    const healthy =
-      session.delivered ||
-      (session.open && this.parts.timers.now() - session.openedAt >= this.parts.backoff.maxMs);
-    this.#liveFailures = healthy ? 0 : this.#liveFailures + 1;
     if (error !== undefined) this.#status.set({ lastError: serializeError(error) });
-    this.#liveRetryAt =
-      this.#liveFailures === 0
-        ? 0
-        : this.parts.timers.now() +
-          backoffDelay(this.#liveFailures - 1, this.parts.random, this.parts.backoff);
-    // Catch up by a pull (which also checks the server's id) before the next stream.
     this.#dirtyPull = true;
-    this.#settle();
     this.#wake.set();
-  }
-
-  #stopLive(): void {
-    this.#live?.controller.abort();
-    this.#live = undefined;
-    if (this.#liveTimer !== undefined) this.parts.timers.clearTimeout(this.#liveTimer);
-    this.#liveTimer = undefined;
   }
 
   /** The state between rounds. */
@@ -460,7 +405,7 @@ export class SyncLoop {
           ? 'error'
           : this.#offline
             ? 'offline'
-            : (this.#failing ?? (this.#live?.open ? 'live' : 'idle'));
+            : (this.#failing ?? (this.#live.open ? 'live' : 'idle'));
     this.#status.set({ state });
   }
 

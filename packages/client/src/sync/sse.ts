@@ -21,6 +21,8 @@ export async function readSse(
   body: ReadableStream<Uint8Array>,
   onMessage: (message: SseMessage) => void | Promise<void>,
   signal?: AbortSignal,
+  /** Called on every chunk received, heartbeats included (a watchdog's "still there"). */
+  onActivity?: () => void,
 ): Promise<void> {
   const reader = body.getReader();
   // Cancelling the reader ends a pending read at once, whatever the transport does with the abort.
@@ -57,6 +59,7 @@ export async function readSse(
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (!done) onActivity?.();
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       // Lines end with \n, \r\n or \r; a trailing \r may be the first half of \r\n.
       for (;;) {

@@ -3,10 +3,10 @@ import type { DeadLetter, LocalEventStore } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTidelog } from '../runtime.js';
+import { Counter, Drain, Journal, Log, Mirror, Reserve } from '../test-fixtures.js';
 import { dispatchCommandId } from './process-ids.js';
 import { barrier, intercept, unannounced } from './process-test-stores.js';
-import { createTidelog } from './runtime.js';
-import { Counter, Drain, Journal, Log, Mirror, Reserve } from './test-fixtures.js';
 
 const opened: LocalEventStore[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@ import {
   type LocalEventStore,
   serializeError,
 } from '@tidelog/core';
-import { ProcessLoopError } from './errors.js';
+import { ProcessLoopError } from '../errors.js';
 import { dispatchCommandId, handlerLetterId, PROCESS_FIELD, processEventId } from './process-ids.js';
 import type { Dispatch, ProcessManager } from './process-manager.js';
 

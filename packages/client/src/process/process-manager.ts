@@ -1,5 +1,5 @@
 import type { AnyAggregate, CommandName, Envelope, Json } from '@tidelog/core';
-import type { CommandArgs } from './types.js';
+import type { CommandArgs } from '../types.js';
 
 /** A command a process manager asks the runtime to run. */
 export interface Dispatch {

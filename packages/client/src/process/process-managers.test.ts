@@ -1,9 +1,9 @@
 import { type DeadLetter, MemoryEventStore, type PositionedEnvelope } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
+import { createTidelog } from '../runtime.js';
+import { Counter, Drain, Echo, Journal, Log, Mirror, Totals } from '../test-fixtures.js';
 import { defineProcessManager, dispatch } from './process-manager.js';
 import { barrier, intercept } from './process-test-stores.js';
-import { createTidelog } from './runtime.js';
-import { Counter, Drain, Echo, Journal, Log, Mirror, Totals } from './test-fixtures.js';
 
 describe('process managers', () => {
   it('react to events by running commands on other streams, with correlation and causation', async () => {

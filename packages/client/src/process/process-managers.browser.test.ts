@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, startBrowserHarness } from '../../../test-utils/browser.js';
-import './browser-test/process-page-api.js';
+import { type BrowserHarness, startBrowserHarness } from '../../../../test-utils/browser.js';
+import '../browser-test/process-page-api.js';
 
 let harness: BrowserHarness;
 
 beforeAll(async () => {
   harness = await startBrowserHarness({
-    entries: { page: fileURLToPath(new URL('./browser-test/process-page.ts', import.meta.url)) },
+    entries: { page: fileURLToPath(new URL('../browser-test/process-page.ts', import.meta.url)) },
   });
 });
 

@@ -1,0 +1,155 @@
+import {
+  type AnyAggregate,
+  type AppendEvent,
+  type CommandContext,
+  ConcurrencyError,
+  decide,
+  type Envelope,
+  hasErrorCode,
+  type LocalEventStore,
+  type OutboxEntry,
+  serializeError,
+  uuidv7,
+} from '@tidelog/core';
+import type { ExecuteOptions, ExecuteResult } from '../types.js';
+import { assertPushable, commandEvents, replayContext } from './command-events.js';
+import type { StreamStates } from './stream-states.js';
+
+/** A command run again as the same command (a process manager's dispatch, a dead letter). */
+export interface Replay {
+  commandId: string;
+  now: string;
+}
+
+export interface CommandRunnerHost {
+  store: LocalEventStore;
+  states: StreamStates;
+  clientId: string;
+  /** Append as pending events with an outbox entry (sync) instead of as confirmed events. */
+  pending: boolean;
+  now(): string;
+}
+
+/**
+ * Decides a command on a stream's current state and stores its events: confirmed (the
+ * local store is the authority) or pending with its outbox entry (sync). Callers run it
+ * inside the stream's mailbox.
+ *
+ * @example
+ * const runner = new CommandRunner({ store, states, clientId, pending: true, now });
+ * await mailbox.run('c-1', () => runner.execute(Counter, 'c-1', 'increment', { by: 1 }, {}));
+ */
+export class CommandRunner {
+  constructor(private readonly host: CommandRunnerHost) {}
+
+  async execute(
+    agg: AnyAggregate,
+    streamId: string,
+    command: string,
+    payload: unknown,
+    options: ExecuteOptions,
+    replay?: Replay,
+  ): Promise<ExecuteResult<AnyAggregate>> {
+    const { states } = this.host;
+    for (let attempt = 1; ; attempt++) {
+      const entry = await states.ensure(agg, streamId);
+      const { state, version } = entry.snapshot;
+      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+        throw new ConcurrencyError(streamId, options.expectedVersion, version);
+      }
+      const ctx: CommandContext = {
+        streamId,
+        version,
+        now: replay?.now ?? this.host.now(),
+        commandId: replay?.commandId ?? uuidv7(),
+        clientId: this.host.clientId,
+        metadata: options.metadata ?? {},
+      };
+      const decided = await decide(agg, state as never, command, payload as never, ctx);
+      if (decided.length === 0) return { events: [], state, version, revision: entry.snapshot.revision };
+      const events = commandEvents(decided, ctx);
+      if (this.host.pending) assertPushable(streamId, version + 1, events, this.host.clientId);
+      let envelopes: Envelope[];
+      try {
+        envelopes = await this.#append(agg, command, payload, events, ctx);
+      } catch (error) {
+        // Another writer (another runtime on the same database) got there first: decide
+        // again on the fresh state, unless the caller pinned the version.
+        if (hasErrorCode(error, 'VERSION_CONFLICT') && options.expectedVersion === undefined && attempt < 3) {
+          states.forget(agg, streamId);
+          continue;
+        }
+        throw error;
+      }
+      states.advance(entry, envelopes);
+      if (!this.host.pending) await states.maybeSnapshot(entry, this.host.now());
+      const { snapshot } = entry;
+      return {
+        events: envelopes,
+        state: snapshot.state,
+        version: snapshot.version,
+        revision: snapshot.revision,
+      } as ExecuteResult<AnyAggregate>;
+    }
+  }
+
+  /**
+   * A rejected command again, as the same command, on the current state: its events are
+   * stored and it leaves `rejected` in one transaction, or it stays with the new error
+   * (and that error is thrown).
+   */
+  async retryRejected(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
+    const { store, states, clientId } = this.host;
+    const current = await states.ensure(agg, entry.streamId);
+    const { version, state } = current.snapshot;
+    const ctx = replayContext(entry, clientId, version);
+    let events: AppendEvent[];
+    try {
+      events = commandEvents(
+        await decide(agg, state as never, entry.command, entry.payload as never, ctx),
+        ctx,
+      );
+      assertPushable(entry.streamId, version + 1, events, clientId);
+    } catch (error) {
+      const again = { entry, error: serializeError(error), rejectedAt: this.host.now() };
+      await store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
+      throw error;
+    }
+    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
+    await store.rebase([
+      {
+        streamId: entry.streamId,
+        replaces: [],
+        append: events.length > 0 ? [{ command, events }] : [],
+        rejected: [],
+        unreject: [entry.commandId],
+      },
+    ]);
+  }
+
+  async #append(
+    agg: AnyAggregate,
+    command: string,
+    payload: unknown,
+    events: AppendEvent[],
+    ctx: CommandContext,
+  ): Promise<Envelope[]> {
+    const { store } = this.host;
+    if (!this.host.pending) {
+      return (await store.appendToStream(ctx.streamId, events, { expectedVersion: ctx.version })).events;
+    }
+    const entry: OutboxEntry = {
+      commandId: ctx.commandId,
+      aggregateType: agg.type,
+      streamId: ctx.streamId,
+      command,
+      payload: (payload ?? null) as OutboxEntry['payload'],
+      baseVersion: ctx.version,
+      eventIds: events.map((e) => e.id!),
+      timestamp: ctx.now,
+      metadata: ctx.metadata,
+    };
+    return (await store.appendPending(ctx.streamId, events, { expectedVersion: ctx.version, command: entry }))
+      .events;
+  }
+}
