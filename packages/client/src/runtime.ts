@@ -347,12 +347,15 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
     this.#open();
     let active = true;
+    // A list read for a change is newer than the first read: that one then stays unsent.
+    let changed = false;
     const off = this.#rejectedListeners.add((list) => {
+      changed = true;
       if (active) listener(list);
     });
     this.store.readRejected().then(
       (list) => {
-        if (active) listener(list);
+        if (active && !changed) listener(list);
       },
       (error: unknown) => console.error('tidelog: could not read rejected commands', error),
     );
@@ -373,17 +376,21 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
    */
   async retryRejected(commandId: string): Promise<void> {
     this.#open();
-    const record = (await this.store.readRejected()).find((r) => r.entry.commandId === commandId);
-    if (!record) throw new UnknownRejectedError(commandId);
-    const { entry } = record;
-    const agg = this.#aggregates.get(entry.aggregateType);
-    if (!agg) throw new UnknownAggregateError(entry.aggregateType);
+    const find = async () => (await this.store.readRejected()).find((r) => r.entry.commandId === commandId);
+    const found = await find();
+    if (!found) throw new UnknownRejectedError(commandId);
+    const { streamId, aggregateType } = found.entry;
+    const agg = this.#aggregates.get(aggregateType);
+    if (!agg) throw new UnknownAggregateError(aggregateType);
     await this.#work.track(
-      this.#mailbox.run(entry.streamId, async () => {
+      this.#mailbox.run(streamId, async () => {
+        // Looked up again inside the mailbox: two retries of one command never both run it.
+        const record = await find();
+        if (!record) throw new UnknownRejectedError(commandId);
         try {
-          await this.#commands.retryRejected(agg, entry);
+          await this.#commands.retryRejected(agg, record.entry);
         } finally {
-          await this.#states.refresh(entry.streamId, this.#aggregates);
+          await this.#states.refresh(streamId, this.#aggregates);
         }
       }),
     );

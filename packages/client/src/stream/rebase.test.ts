@@ -144,6 +144,33 @@ describe('rebase (pure)', () => {
     expect([r.state, r.version]).toEqual([{ count: 0 }, 2]);
   });
 
+  it('a page that ends inside a command: the next page with a foreign event does not decide it again', async () => {
+    const a = pending(
+      'incrementMany',
+      { times: 2 },
+      [
+        { type: 'Incremented', data: { by: 1 } },
+        { type: 'Incremented', data: { by: 1 } },
+      ],
+      0,
+    );
+    const b = pending('increment', { by: 3 }, [{ type: 'Incremented', data: { by: 3 } }], 2);
+    // Page 1 held A's first event (confirmed since); page 2 holds its second, then another device's.
+    const [a1, a2] = a.events;
+    const confirmed = { state: { count: 1 }, version: 1 };
+    const r = await rebase({
+      ...base,
+      confirmed,
+      pending: [{ entry: a.entry, events: [a2!] }, b],
+      incoming: [a2!, foreign(3, 'Incremented', 10)],
+    });
+    expect(a1).toBeDefined();
+    expect(r.confirmedCommands).toEqual([a.entry.commandId]);
+    expect(r.step?.replaces).toEqual([b.entry.commandId]);
+    expect(r.step?.append.map((x) => x.command.baseVersion)).toEqual([3]);
+    expect([r.state, r.version]).toEqual([{ count: 15 }, 4]);
+  });
+
   it('a command the server refused is rejected with its error and the rest is decided again without it', async () => {
     const a = pending('increment', { by: 1 }, [{ type: 'Incremented', data: { by: 1 } }], 0);
     const b = pending('decrement', { by: 1 }, [{ type: 'Decremented', data: { by: 1 } }], 1);

@@ -73,23 +73,33 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
   const confirmed = { state: folded.state as unknown, version: folded.version };
   const arrived = new Set(incoming.map((e) => e.id));
   const isOwn = (e: Envelope) => input.pending.some((p) => p.entry.eventIds.includes(e.id));
+  // An id of a command that is not pending (and the command not displaced) was confirmed
+  // by an earlier page: a page may end inside a command's events.
+  const pendingIds = new Set(input.pending.flatMap((p) => p.events.map((e) => e.id)));
+  const onServer = (id: string) => arrived.has(id) || !pendingIds.has(id);
   const confirmedCommands: string[] = [];
+  /** Partly confirmed: the server holds all of it (a command's events are accepted whole). */
+  const inFlight: Envelope[] = [];
   const open: PendingCommand[] = [];
   for (const p of input.pending) {
-    if (p.entry.eventIds.length > 0 && p.entry.eventIds.every((id) => arrived.has(id))) {
-      confirmedCommands.push(p.entry.commandId);
-    } else open.push(p);
+    const { eventIds, displaced } = p.entry;
+    if (displaced !== undefined || eventIds.length === 0) open.push(p);
+    else if (eventIds.every(onServer)) confirmedCommands.push(p.entry.commandId);
+    else if (eventIds.some(onServer)) inFlight.push(...p.events.filter((e) => !arrived.has(e.id)));
+    else open.push(p);
   }
   const replay =
     incoming.some((e) => !isOwn(e)) ||
     open.some((p) => p.entry.displaced !== undefined || refused?.has(p.entry.commandId));
   if (!replay) {
-    const kept = open.flatMap((p) => p.events.filter((e) => !arrived.has(e.id)));
+    const kept = [...inFlight, ...open.flatMap((p) => p.events)].sort((a, b) => a.version - b.version);
     const view = foldDetailed(aggregate, confirmed.state as never, kept, confirmed.version);
     return { confirmed, state: view.state, version: view.version, confirmedCommands, step: null };
   }
-  let state = confirmed.state;
-  let version = confirmed.version;
+  // Commands decided again follow the rest of a partly confirmed one, never take its ids.
+  const base = foldDetailed(aggregate, confirmed.state as never, inFlight, confirmed.version);
+  let state = base.state as unknown;
+  let version = base.version;
   const append: { command: OutboxEntry; events: AppendEvent[] }[] = [];
   const rejected: RejectedCommand[] = [];
   for (const { entry } of open) {

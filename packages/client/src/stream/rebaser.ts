@@ -49,14 +49,15 @@ export class Rebaser {
    */
   async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
     const { store, mailbox } = this.host;
-    const touched = [...new Set(events.map((e) => e.streamId))];
+    const touchedSet = new Set(events.map((e) => e.streamId));
+    const touched = [...touchedSet];
     // Posted at once (no await before it): a command issued after this call waits for the page.
     await mailbox.runAll(touched, () =>
       this.#holding(touched, async () => {
         const outbox = await store.readOutbox();
         const steps: RebaseStep[] = [];
         for (const [streamId, entries] of byStream(outbox)) {
-          if (!touched.includes(streamId)) continue;
+          if (!touchedSet.has(streamId)) continue;
           const incoming = events
             .filter((e) => e.streamId === streamId)
             .sort((a, b) => a.version - b.version);

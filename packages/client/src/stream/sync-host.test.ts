@@ -71,6 +71,23 @@ describe('the runtime as the sync loop’s host', () => {
     expect(projections.at(-1)!.revision).toBeGreaterThan(projections[0]!.revision);
   });
 
+  it('a page that ends inside an own command, then a foreign event: the command is not pushed or decided twice', async () => {
+    const store = new MemoryEventStore();
+    const t = await createTidelog({ aggregates: [Counter], store, pending: true });
+    const a = await t.execute(Counter, 's', 'incrementMany', { times: 2 });
+    const b = await t.execute(Counter, 's', 'increment', { by: 3 });
+    const [a1, a2] = a.events;
+    await t.confirm([{ ...a1!, position: 1 }], { cursor: 1, serverId: 'srv' });
+    await t.confirm([{ ...a2!, position: 2 }, foreign('s', 3, 3, 'Incremented', 10)], {
+      cursor: 3,
+      serverId: 'srv',
+    });
+    await t.settled();
+    expect((await store.readOutbox()).map((o) => o.commandId)).toEqual([b.events[0]!.meta.commandId]);
+    expect((await store.readPending()).map((e) => [e.id, e.version])).toEqual([[b.events[0]!.id, 4]]);
+    expect(await t.load(Counter, 's')).toMatchObject({ state: { count: 15 }, version: 4 });
+  });
+
   it('reject files the refused command with the server’s error and decides the rest again', async () => {
     const store = new MemoryEventStore();
     const t = await createTidelog({ aggregates: [Counter], projections: [Totals], store, pending: true });
@@ -101,8 +118,10 @@ describe('the runtime as the sync loop’s host', () => {
     const commandId = a.events[0]!.meta.commandId!;
     await t.reject([commandId], refusal);
     await t.execute(Counter, 's', 'increment', { by: 1 });
-    await t.retryRejected(commandId);
+    const twice = await Promise.allSettled([t.retryRejected(commandId), t.retryRejected(commandId)]);
+    expect(twice.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
     expect(await t.rejected()).toEqual([]);
+    expect((await store.readOutbox()).filter((o) => o.commandId === commandId)).toHaveLength(1);
     const events = await store.readPending({ streamId: 's' });
     expect(events.map((e) => [e.id, e.version])).toContainEqual([a.events[0]!.id, 2]);
     expect((await store.readOutbox()).map((o) => o.commandId)).toContain(commandId);
