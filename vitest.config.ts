@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 
 // One root config, several projects, so `npm test` runs every suite and the JSON
 // reporter (used by .ci/run) sums them all. Workspaces resolve each other to
@@ -7,6 +8,25 @@ const resolve = { conditions: ['source'] };
 // Vite 6+ resolves Node-side (SSR) imports with `ssr.resolve.conditions`, not `resolve.conditions`;
 // keep Vite's server defaults after `source`.
 const ssr = { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } };
+
+// Tests inside workerd (Cloudflare's runtime) through @cloudflare/vitest-pool-workers. The
+// pool cannot run under @vitest/coverage-v8, so a coverage run leaves this project out.
+const workerd: TestProjectConfiguration = {
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './packages/server/wrangler.test.toml' },
+    }),
+  ],
+  resolve,
+  ssr: {
+    resolve: { conditions: ['source', 'workerd', 'worker', 'module', 'browser', 'development|production'] },
+  },
+  test: {
+    name: 'workerd',
+    include: ['packages/*/src/**/*.workerd.test.ts'],
+  },
+};
+const coverage = process.argv.some((arg) => arg === '--coverage' || arg.startsWith('--coverage.'));
 
 export default defineConfig({
   resolve,
@@ -29,7 +49,13 @@ export default defineConfig({
             'examples/**/*.test.ts',
             'scripts/*.test.ts',
           ],
-          exclude: ['**/node_modules/**', '**/*.browser.test.ts', '**/*.pg.test.ts', '**/*.slow.test.ts'],
+          exclude: [
+            '**/node_modules/**',
+            '**/*.browser.test.ts',
+            '**/*.pg.test.ts',
+            '**/*.slow.test.ts',
+            '**/*.workerd.test.ts',
+          ],
           typecheck: {
             enabled: true,
             include: ['packages/*/src/**/*.test-d.ts'],
@@ -68,6 +94,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...(coverage ? [] : [workerd]),
     ],
   },
 });
