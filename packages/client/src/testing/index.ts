@@ -11,5 +11,5 @@
  * const tidelog = await createTidelog({ aggregates: [Todo], ...phone.options() });
  */
 export { createTestLink, type LinkFault, type LinkRecord, type TestLink } from './link.js';
-export { createTestDevice, type TestDevice, type TestDeviceOptions } from './test-device.js';
-export { createTestServer, type TestServer, type TestServerOptions } from './test-server.js';
+export { createTestDevice, type TestDevice, type TestDeviceOptions } from './device.js';
+export { createTestServer, type TestServer, type TestServerOptions } from './server.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestLink } from './link.js';
-import { createTestServer, type TestServer } from './test-server.js';
+import { createTestServer, type TestServer } from './server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
