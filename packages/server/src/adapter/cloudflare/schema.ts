@@ -1,35 +1,8 @@
+import { EVENT_LOG_DDL as DDL } from '../../store/sql-schema.js';
 import type { SqlStorageLike } from './storage-types.js';
 
 /** The schema version this code writes; storage written by a newer version is refused. */
 export const DURABLE_OBJECT_SCHEMA_VERSION = 1;
-
-/**
- * One row per event, as in the SQLite store. A Durable Object holds one space in practice,
- * but the `space` column keeps the store a full `ServerEventStore` (any space, isolated),
- * so it runs the same conformance suite as the others. The unique indexes are the last
- * line of defence: an id, a (stream, version) or a position can never be stored twice.
- */
-const DDL = `
-CREATE TABLE IF NOT EXISTS tidelog_meta (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tidelog_events (
-  seq            INTEGER PRIMARY KEY,
-  space          TEXT    NOT NULL,
-  position       INTEGER NOT NULL,
-  id             TEXT    NOT NULL,
-  stream_id      TEXT    NOT NULL,
-  version        INTEGER NOT NULL,
-  type           TEXT    NOT NULL,
-  schema_version INTEGER NOT NULL,
-  data           TEXT    NOT NULL,
-  meta           TEXT    NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS tidelog_events_position ON tidelog_events (space, position);
-CREATE UNIQUE INDEX IF NOT EXISTS tidelog_events_id ON tidelog_events (space, id);
-CREATE UNIQUE INDEX IF NOT EXISTS tidelog_events_stream ON tidelog_events (space, stream_id, version);
-`;
 
 /**
  * Create the schema if missing and mint the serverId once. A Durable Object runs one
