@@ -10,6 +10,7 @@
  * const phone = createTestDevice({ server, space: 'team-1' });
  * const tidelog = await createTidelog({ aggregates: [Todo], ...phone.options() });
  */
-export { createTestLink, type LinkFault, type LinkRecord, type TestLink } from './link.js';
+
 export { createTestDevice, type TestDevice, type TestDeviceOptions } from './device.js';
+export { createTestLink, type LinkFault, type LinkRecord, type TestLink } from './link.js';
 export { createTestServer, type TestServer, type TestServerOptions } from './server.js';
