@@ -13,11 +13,20 @@ interface ServerAnswer {
   details?: Json | undefined;
 }
 
-function answerDetails(answer: ServerAnswer): Record<string, Json> {
-  const out: Record<string, Json> = { status: answer.status };
-  if (answer.serverCode !== undefined) out.serverCode = answer.serverCode;
-  if (answer.details !== undefined) out.details = answer.details;
-  return out;
+/** A refusal the server answered with a status and maybe an error body: kept as `details`. */
+export abstract class ServerAnswerError extends TidelogError {
+  constructor(
+    message: string,
+    readonly answer: ServerAnswer,
+  ) {
+    super(message);
+  }
+  protected override details(): Record<string, Json> {
+    const out: Record<string, Json> = { status: this.answer.status };
+    if (this.answer.serverCode !== undefined) out.serverCode = this.answer.serverCode;
+    if (this.answer.details !== undefined) out.details = this.answer.details;
+    return out;
+  }
 }
 
 /** The server could not be reached or answered 5xx/429: the loop retries with backoff. */
@@ -43,63 +52,27 @@ export class SyncProtocolError extends TidelogError {
 }
 
 /** 401: the token is missing or no longer valid. The loop stops until `resume()`. */
-export class UnauthorizedError extends TidelogError {
+export class UnauthorizedError extends ServerAnswerError {
   override readonly name = 'UnauthorizedError';
   readonly code = 'UNAUTHORIZED';
-  constructor(
-    message: string,
-    readonly answer: ServerAnswer,
-  ) {
-    super(message);
-  }
-  protected override details(): Record<string, Json> {
-    return answerDetails(this.answer);
-  }
 }
 
 /** 403: the token may not use this space. The loop stops until `resume()`. */
-export class ForbiddenError extends TidelogError {
+export class ForbiddenError extends ServerAnswerError {
   override readonly name = 'ForbiddenError';
   readonly code = 'FORBIDDEN';
-  constructor(
-    message: string,
-    readonly answer: ServerAnswer,
-  ) {
-    super(message);
-  }
-  protected override details(): Record<string, Json> {
-    return answerDetails(this.answer);
-  }
 }
 
 /** 400 for a command's events: the command moves to `rejected` with this error. */
-export class InvalidRequestError extends TidelogError {
+export class InvalidRequestError extends ServerAnswerError {
   override readonly name = 'InvalidRequestError';
   readonly code = 'INVALID_REQUEST';
-  constructor(
-    message: string,
-    readonly answer: ServerAnswer,
-  ) {
-    super(message);
-  }
-  protected override details(): Record<string, Json> {
-    return answerDetails(this.answer);
-  }
 }
 
 /** 413 for a command's events (over the server's push limits): moved to `rejected`. */
-export class PayloadTooLargeError extends TidelogError {
+export class PayloadTooLargeError extends ServerAnswerError {
   override readonly name = 'PayloadTooLargeError';
   readonly code = 'PAYLOAD_TOO_LARGE';
-  constructor(
-    message: string,
-    readonly answer: ServerAnswer,
-  ) {
-    super(message);
-  }
-  protected override details(): Record<string, Json> {
-    return answerDetails(this.answer);
-  }
 }
 
 /** `sync.now()` while the app has paused sync. */
