@@ -22,6 +22,7 @@ import type {
   RejectedCommand,
 } from './local-store.js';
 import type { Snapshot } from './snapshot.js';
+import { StoreListeners } from './store-listeners.js';
 import type {
   AppendEvent,
   AppendResult,
@@ -59,8 +60,8 @@ export class MemoryEventStore implements LocalEventStore {
   readonly #streams = new Map<string, StreamRecord>();
   readonly #log: PositionedEnvelope[] = [];
   readonly #byId = new Map<string, Envelope>();
-  readonly #listeners = new Set<StoreListener>();
-  readonly #localListeners = new Set<(change: LocalChange) => void>();
+  readonly #listeners = new StoreListeners<readonly Envelope[]>();
+  readonly #localListeners = new StoreListeners<LocalChange>();
   #outbox: OutboxEntry[] = [];
   #rejected: RejectedCommand[] = [];
   readonly #checkpoints = new Map<string, ProjectionCheckpoint>();
@@ -93,15 +94,7 @@ export class MemoryEventStore implements LocalEventStore {
   }
 
   #notify(events: readonly Envelope[]): void {
-    if (events.length === 0) return;
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(events);
-      } catch (error) {
-        // A failing listener must not undo a committed append or starve the others.
-        console.error('tidelog: a store listener threw', error);
-      }
-    }
+    if (events.length > 0) this.#listeners.emit(events);
   }
 
   /** Checks shared by both append paths; returns the stored envelopes of a repeat, or null. */
@@ -195,10 +188,7 @@ export class MemoryEventStore implements LocalEventStore {
   }
 
   subscribe(listener: StoreListener): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#listeners.add(listener);
   }
 
   async readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
@@ -330,21 +320,11 @@ export class MemoryEventStore implements LocalEventStore {
   }
 
   subscribeLocal(listener: (change: LocalChange) => void): () => void {
-    this.#localListeners.add(listener);
-    return () => {
-      this.#localListeners.delete(listener);
-    };
+    return this.#localListeners.add(listener);
   }
 
   #changed(change: LocalChange): void {
-    if (!change.outbox && !change.rejected && change.dropped.length === 0) return;
-    for (const listener of [...this.#localListeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        console.error('tidelog: a store listener threw', error);
-      }
-    }
+    if (change.outbox || change.rejected || change.dropped.length > 0) this.#localListeners.emit(change);
   }
 
   async addRejected(rejected: readonly RejectedCommand[]): Promise<void> {

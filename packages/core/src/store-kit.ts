@@ -18,3 +18,4 @@ export {
 } from './append-rules.js';
 export { type ConfirmPlan, type ConfirmReads, planConfirm } from './confirm-plan.js';
 export { jsonIssues } from './json-check.js';
+export { StoreListeners } from './store-listeners.js';

@@ -23,7 +23,7 @@ import {
   type Snapshot,
   type StoreListener,
 } from '@tidelog/core';
-import { toAppendResult, validateAppend } from '@tidelog/core/store-kit';
+import { StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import {
   addAt,
   addPositioned,
@@ -55,8 +55,8 @@ export class IdbEventStore implements LocalEventStore {
   readonly kind = 'indexeddb';
   readonly #connection: Connection;
   readonly #durability: Durability;
-  readonly #listeners = new Set<StoreListener>();
-  readonly #localListeners = new Set<(change: LocalChange) => void>();
+  readonly #listeners = new StoreListeners<readonly Envelope[]>();
+  readonly #localListeners = new StoreListeners<LocalChange>();
   readonly #known = new KnownHeads();
 
   constructor(
@@ -81,15 +81,7 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   #notify(events: readonly Envelope[]): void {
-    if (events.length === 0) return;
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(events);
-      } catch (error) {
-        // A failing listener must not undo a committed append or starve the others.
-        console.error('tidelog: a store listener threw', error);
-      }
-    }
+    if (events.length > 0) this.#listeners.emit(events);
   }
 
   async appendToStream(
@@ -261,10 +253,7 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   subscribe(listener: StoreListener): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#listeners.add(listener);
   }
 
   async readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
@@ -339,21 +328,11 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   subscribeLocal(listener: (change: LocalChange) => void): () => void {
-    this.#localListeners.add(listener);
-    return () => {
-      this.#localListeners.delete(listener);
-    };
+    return this.#localListeners.add(listener);
   }
 
   #changed(change: LocalChange): void {
-    if (!change.outbox && !change.rejected && change.dropped.length === 0) return;
-    for (const listener of [...this.#localListeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        console.error('tidelog: a store listener threw', error);
-      }
-    }
+    if (change.outbox || change.rejected || change.dropped.length > 0) this.#localListeners.emit(change);
   }
 
   async addRejected(rejected: readonly RejectedCommand[]): Promise<void> {
