@@ -83,18 +83,19 @@ export async function confirm(
   const outbox = tx.objectStore('outbox');
   const steps = options.rebase ?? [];
   const { entries, keys } = await readEntries(outbox);
-  const ids = [...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)];
-  const [found, places, positions] = await Promise.all([
-    eventsById(events, ids),
-    placesOf(events, incoming),
-    positionsOf(events, incoming),
-  ]);
+  const [places, positions] = await Promise.all([placesOf(events, incoming), positionsOf(events, incoming)]);
   const byId = new Map<string, Envelope>();
+  for (const e of places.values()) byId.set(e.id, e);
+  // Ids already found at the incoming places (this device's own events coming back, the
+  // usual page) need no lookup of their own: one `get` per id is the cost of a page.
+  const ids = [...new Set([...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)])].filter(
+    (id) => !byId.has(id),
+  );
+  const found = await eventsById(events, ids);
   ids.forEach((id, i) => {
     const e = found[i];
     if (e) byId.set(id, e);
   });
-  for (const e of places.values()) byId.set(e.id, e);
   const plan = planConfirm({
     incoming,
     byId,
