@@ -150,6 +150,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       mailbox: this.#mailbox,
       now: () => this.#now(),
       refresh: (streams) => this.#refresh(streams),
+      confirmed: (streams, events) => this.#confirmed(streams, events),
       warn: (w) => this.#warn(w),
     });
     for (const p of options.projections ?? []) {
@@ -550,6 +551,21 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     for (const streamId of new Set(streams)) {
       try {
         await this.#states.refresh(streamId, this.#aggregates);
+      } catch (error) {
+        // What was written stays written: the state is read again on its next use.
+        this.#warn({
+          code: 'REFRESH_FAILED',
+          message: `could not read "${streamId}" again: ${String(error)}`,
+        });
+      }
+    }
+  }
+
+  /** Fold a page's confirmed events onto the states of streams it did not rebase (inside their mailboxes). */
+  async #confirmed(streams: readonly string[], events: readonly Envelope[]): Promise<void> {
+    for (const streamId of streams) {
+      try {
+        await this.#states.confirmed(streamId, events, this.#aggregates);
       } catch (error) {
         // What was written stays written: the state is read again on its next use.
         this.#warn({

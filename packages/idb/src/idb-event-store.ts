@@ -164,8 +164,9 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   /**
-   * Appends first skip looking ids up (most ids are new); if one was stored after all, the
-   * unique index aborted the transaction, and the append runs again with the lookups.
+   * Appends and confirmations first skip looking ids up (most ids are new); if one was
+   * stored after all, the unique index aborted the transaction, and the write runs again
+   * with the lookups.
    */
   async #withIdRetry<T>(append: (lookUpIds: boolean) => Promise<T>): Promise<T> {
     try {
@@ -276,8 +277,10 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const steps = options.rebase ?? [];
     const { outcome, appended } = await this.#known.rewriting(() =>
-      this.#write(['events', 'outbox', 'rejected', 'meta'], (tx) =>
-        confirm(tx, events, options, this.clientId),
+      this.#withIdRetry((lookUpIds) =>
+        this.#write(['events', 'outbox', 'rejected', 'meta'], (tx) =>
+          confirm(tx, events, options, this.clientId, lookUpIds),
+        ),
       ),
     );
     this.#notify([...outcome.added, ...appended]);

@@ -8,7 +8,7 @@ import type {
 } from '@tidelog/core';
 import { planConfirm, toEnvelopes } from '@tidelog/core/store-kit';
 import { currentVersion, streamRange } from './append.js';
-import { request } from './requests.js';
+import { commitNow, request } from './requests.js';
 
 /** Outbox entries (all, or one stream's) with their keys, in the order the commands ran. */
 export async function readEntries(
@@ -34,16 +34,37 @@ export function eventsById(
   return Promise.all(ids.map((id) => request<Envelope | undefined>(index.get(id))));
 }
 
-/** Pending events (no position yet) of these outbox entries, in order. */
+/**
+ * Pending events (no position yet) of these outbox entries, in order. A stream's pending
+ * events are its last ones: each stream's tail is read in one range (as many versions as
+ * its entries have event ids), and only ids missing there are looked up one by one.
+ */
 export async function pendingOf(
   events: IDBObjectStore,
   entries: readonly OutboxEntry[],
 ): Promise<Envelope[]> {
-  const found = await eventsById(
-    events,
-    entries.flatMap((o) => o.eventIds),
+  const counts = new Map<string, number>();
+  for (const o of entries) counts.set(o.streamId, (counts.get(o.streamId) ?? 0) + o.eventIds.length);
+  const tails = await Promise.all(
+    [...counts].map(async ([streamId, n]) => {
+      const last = await currentVersion(events, streamId);
+      return n === 0 || last === 0
+        ? []
+        : request<Envelope[]>(events.getAll(streamRange(streamId, Math.max(1, last - n + 1), last)));
+    }),
   );
-  return found.filter((e): e is Envelope => e !== undefined && e.position === undefined);
+  const byId = new Map<string, Envelope>();
+  for (const e of tails.flat()) byId.set(e.id, e);
+  const wanted = entries.flatMap((o) => o.eventIds);
+  const missing = wanted.filter((id) => !byId.has(id));
+  const found = await eventsById(events, missing);
+  missing.forEach((id, i) => {
+    const e = found[i];
+    if (e) byId.set(id, e);
+  });
+  return wanted
+    .map((id) => byId.get(id))
+    .filter((e): e is Envelope => e !== undefined && e.position === undefined);
 }
 
 /** Every pending event (those of the outbox's entries). */
@@ -72,25 +93,43 @@ export async function dropPending(
  * ids, the places the incoming events take), let it decide (the same rules as
  * `MemoryEventStore`), then only write. Returns the outcome and the pending events the
  * rebase steps appended.
+ *
+ * Without `lookUpIds` (the fast path) ids are found by reading each incoming stream from
+ * the first place the page takes (its pending events lie above that too), and only the
+ * outbox ids that read missed are looked up one by one. An incoming id stored anywhere
+ * else (another stream, a lower version) is then unknown to the plan, and its write
+ * fails with a `ConstraintError` from the unique `id` index, which aborts the
+ * transaction: the caller runs it again with `lookUpIds`, one `get` per id, as the plan
+ * needs it.
  */
 export async function confirm(
   tx: IDBTransaction,
   incoming: readonly PositionedEnvelope[],
   options: ConfirmOptions,
   clientId: string,
+  lookUpIds: boolean,
 ): Promise<{ outcome: ConfirmOutcome; appended: Envelope[] }> {
   const events = tx.objectStore('events');
   const outbox = tx.objectStore('outbox');
   const steps = options.rebase ?? [];
   const { entries, keys } = await readEntries(outbox);
-  const [places, positions] = await Promise.all([placesOf(events, incoming), positionsOf(events, incoming)]);
+  const [stored, positions] = await Promise.all([
+    lookUpIds ? placesOf(events, incoming) : fromFirstPlace(events, incoming),
+    positionsOf(events, incoming),
+  ]);
   const byId = new Map<string, Envelope>();
-  for (const e of places.values()) byId.set(e.id, e);
-  // Ids already found at the incoming places (this device's own events coming back, the
-  // usual page) need no lookup of their own: one `get` per id is the cost of a page.
-  const ids = [...new Set([...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)])].filter(
-    (id) => !byId.has(id),
-  );
+  const places = new Map<string, string>();
+  for (const e of stored) {
+    byId.set(e.id, e);
+    places.set(placeKey(e.streamId, e.version), e.id);
+  }
+  // Outbox ids the reads above did not find: one `get` each (a command split over two
+  // pages, a rebase step's stream, and with `lookUpIds` every id).
+  const streams = new Set([...incoming.map((e) => e.streamId), ...steps.map((s) => s.streamId)]);
+  const wanted = lookUpIds
+    ? [...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)]
+    : entries.flatMap((o) => (streams.has(o.streamId) ? o.eventIds : []));
+  const ids = [...new Set(wanted)].filter((id) => !byId.has(id));
   const found = await eventsById(events, ids);
   ids.forEach((id, i) => {
     const e = found[i];
@@ -99,7 +138,7 @@ export async function confirm(
   const plan = planConfirm({
     incoming,
     byId,
-    atVersion: (streamId, version) => places.get(placeKey(streamId, version))?.id,
+    atVersion: (streamId, version) => places.get(placeKey(streamId, version)),
     atPosition: (position) => positions.get(position),
     outbox: entries,
     steps,
@@ -112,6 +151,7 @@ export async function confirm(
   const appended: Envelope[] = [];
   for (const step of steps) appended.push(...(await applyStep(tx, step, clientId)));
   if (options.sync) tx.objectStore('meta').put(options.sync, 'sync');
+  commitNow(tx);
   return { outcome: plan.outcome, appended };
 }
 
@@ -141,11 +181,8 @@ async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string)
 /** The place key of a stream version, for a `Map` (a tuple, never a string parsed back). */
 const placeKey = (streamId: string, version: number) => JSON.stringify([streamId, version]);
 
-/** The stored events at the places (stream, version) the incoming events take: one read per stream. */
-async function placesOf(
-  events: IDBObjectStore,
-  incoming: readonly PositionedEnvelope[],
-): Promise<Map<string, Envelope>> {
+/** The lowest and highest version the incoming events take in each stream. */
+function spans(incoming: readonly PositionedEnvelope[]): Map<string, [number, number]> {
   const ranges = new Map<string, [number, number]>();
   for (const e of incoming) {
     const r = ranges.get(e.streamId);
@@ -154,12 +191,33 @@ async function placesOf(
       r ? [Math.min(r[0], e.version), Math.max(r[1], e.version)] : [e.version, e.version],
     );
   }
+  return ranges;
+}
+
+/** The stored events at the places (stream, version) the incoming events take: one read per stream. */
+async function placesOf(events: IDBObjectStore, incoming: readonly PositionedEnvelope[]): Promise<Envelope[]> {
   const found = await Promise.all(
-    [...ranges].map(([streamId, [from, to]]) =>
+    [...spans(incoming)].map(([streamId, [from, to]]) =>
       request<Envelope[]>(events.getAll(streamRange(streamId, from, to))),
     ),
   );
-  return new Map(found.flat().map((e) => [placeKey(e.streamId, e.version), e]));
+  return found.flat();
+}
+
+/**
+ * The stored events of each incoming stream from the first place the incoming events take
+ * on: those places, and the stream's pending events (they follow its confirmed ones).
+ */
+async function fromFirstPlace(
+  events: IDBObjectStore,
+  incoming: readonly PositionedEnvelope[],
+): Promise<Envelope[]> {
+  const found = await Promise.all(
+    [...spans(incoming)].map(([streamId, [from]]) =>
+      request<Envelope[]>(events.getAll(streamRange(streamId, from))),
+    ),
+  );
+  return found.flat();
 }
 
 /** The ids of stored events at the positions the incoming events span: one read. */

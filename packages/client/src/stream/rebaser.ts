@@ -21,6 +21,12 @@ export interface RebaserHost {
   now(): string;
   /** Streams whose state changed under a rebase: refresh their states (inside their mailbox). */
   refresh(streamIds: readonly string[]): Promise<void>;
+  /**
+   * Streams whose pending events stand, with the confirmed events a page stored for them
+   * (this device's own, foreign ones after them): fold those onto their states (inside
+   * their mailbox), without reading the streams again.
+   */
+  confirmed(streamIds: readonly string[], events: readonly Envelope[]): Promise<void>;
   warn(warning: TidelogWarning): void;
 }
 
@@ -51,10 +57,12 @@ export class Rebaser {
     const { store, mailbox } = this.host;
     const touchedSet = new Set(events.map((e) => e.streamId));
     const touched = [...touchedSet];
+    let outbox: OutboxEntry[] = [];
+    let displaced = false;
     // Posted at once (no await before it): a command issued after this call waits for the page.
     await mailbox.runAll(touched, () =>
       this.#holding(touched, async () => {
-        const outbox = await store.readOutbox();
+        outbox = await store.readOutbox();
         const steps: RebaseStep[] = [];
         for (const [streamId, entries] of byStream(outbox)) {
           if (!touchedSet.has(streamId)) continue;
@@ -76,12 +84,22 @@ export class Rebaser {
             });
           }
         }
-        await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
-        await this.host.refresh(touched);
+        const outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+        // A stream rebased or displaced is read again; on the others the page only confirmed
+        // this device's events or added events after them: folded onto the cached state.
+        const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
+        displaced = outcome.displaced.length > 0;
+        await this.host.refresh(touched.filter((s) => moved.has(s)));
+        await this.host.confirmed(
+          touched.filter((s) => !moved.has(s)),
+          events,
+        );
       }),
     );
     // Rebases deferred earlier are tried again; after a reset, an empty page (the head
-    // reached) decides the commands of streams no page touched.
+    // reached) decides the commands of streams no page touched. With nothing displaced
+    // before or by this page, there is nothing to look for.
+    if (!displaced && !outbox.some((o) => o.displaced !== undefined)) return;
     const waiting = (await store.readOutbox()).filter(
       (o) => o.displaced === 'rebase' || (o.displaced === 'reset' && events.length === 0),
     );

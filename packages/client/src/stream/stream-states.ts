@@ -103,6 +103,48 @@ export class StreamStates {
     }
   }
 
+  /**
+   * A page confirmed `events` of a stream whose pending events stand (this device's own
+   * events, and foreign ones after every pending one): fold the events past each cached
+   * state onto it and publish the result, a new revision even when only confirmations
+   * came. A state they do not follow on, or one subscribed but not cached, is read again.
+   */
+  async confirmed(
+    streamId: string,
+    events: readonly Envelope[],
+    aggregates: ReadonlyMap<string, AnyAggregate>,
+  ): Promise<void> {
+    const types = new Set([
+      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
+      ...this.#subs.ofStream(streamId).map(([type]) => type),
+    ]);
+    for (const type of types) {
+      const aggregate = aggregates.get(type);
+      if (!aggregate) continue;
+      const entry = this.#cache.peek(streamId, type);
+      if (!entry) {
+        await this.ensure(aggregate, streamId);
+        continue;
+      }
+      const past = events
+        .filter((e) => e.streamId === streamId && e.version > entry.snapshot.version)
+        .sort((a, b) => a.version - b.version);
+      let stale = true;
+      try {
+        if (past.length > 0) stale = this.advance(entry, past);
+        else {
+          entry.snapshot = this.#next(streamId, entry.snapshot.state, entry.snapshot.version);
+          this.#emit(entry);
+          stale = false;
+        }
+      } finally {
+        // A fold that threw or could not follow on leaves no cached state behind.
+        if (stale) this.#cache.delete(streamId, type);
+      }
+      if (stale) await this.ensure(aggregate, streamId);
+    }
+  }
+
   /** Drop a cached state (another writer moved the stream). */
   forget(aggregate: AnyAggregate, streamId: string): void {
     this.#cache.delete(streamId, aggregate.type);

@@ -277,6 +277,30 @@ export const localStoreCases: LocalStoreCase[] = [
       equal(ids(await s.readPending()), ids(mine.events), 'pending unchanged');
     },
   ),
+  c('applyConfirmed finds an incoming id stored at another place, in any stream', async (s) => {
+    const known = foreign('x', 1, 1);
+    await s.applyConfirmed([known]);
+    const mine = await pend(s, 'p', [ev(1)]);
+    // The server sends an event again at another place: it is known, so it is skipped.
+    const moved = { ...known, streamId: 'y', version: 1, position: 2 };
+    const out = await s.applyConfirmed([moved, foreign('y', 2, 3)]);
+    equal([ids(out.added).length, out.confirmed], [1, []], 'the known id skipped, the new one added');
+    equal(
+      (await s.readAll()).map((e) => [e.streamId, e.version, e.position]),
+      [
+        ['x', 1, 1],
+        ['y', 2, 3],
+      ],
+      'stored once, where it was',
+    );
+    // This device's pending id sent back in a stream no page touched before: a conflict.
+    await rejects(
+      () => s.applyConfirmed([{ ...mine.events[0]!, streamId: 'z', version: 1, position: 4 }]),
+      'CONFIRM_CONFLICT',
+      'own pending id in another stream',
+    );
+    equal(ids(await s.readPending()), ids(mine.events), 'pending unchanged');
+  }),
   c(
     'a rebase step replaces displaced commands with new pending events and files rejected ones, in one step',
     async (s) => {
