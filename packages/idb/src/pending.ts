@@ -195,7 +195,10 @@ function spans(incoming: readonly PositionedEnvelope[]): Map<string, [number, nu
 }
 
 /** The stored events at the places (stream, version) the incoming events take: one read per stream. */
-async function placesOf(events: IDBObjectStore, incoming: readonly PositionedEnvelope[]): Promise<Envelope[]> {
+async function placesOf(
+  events: IDBObjectStore,
+  incoming: readonly PositionedEnvelope[],
+): Promise<Envelope[]> {
   const found = await Promise.all(
     [...spans(incoming)].map(([streamId, [from, to]]) =>
       request<Envelope[]>(events.getAll(streamRange(streamId, from, to))),
