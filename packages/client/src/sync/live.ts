@@ -33,10 +33,16 @@ export interface LiveContext {
 /** The live stream skipped positions: the loop pulls, then opens a new stream. */
 export class LiveGapError extends SyncProtocolError {}
 
+/** Events received while a message is being stored, delivered together after it (at most this many). */
+export const LIVE_BATCH_EVENTS = 5000;
+
 /**
  * One live session: subscribe after the stored cursor (`Last-Event-ID`) and store each
- * `events` message through the confirmer as it comes. Resolves when the server ends the
- * stream or `signal` aborts; rejects when it breaks, a message is malformed or skips
+ * `events` message through the confirmer as it comes. Messages that arrive while one is
+ * being stored are stored together after it, in one page (up to `LIVE_BATCH_EVENTS`
+ * events; past that the reader waits): a device that falls behind catches up in fewer,
+ * larger transactions. Resolves when the server ends the stream (once everything received
+ * is stored) or `signal` aborts; rejects when it breaks, a message is malformed or skips
  * positions. The loop decides when to open the next one.
  *
  * @example
@@ -46,20 +52,60 @@ export async function followLive(context: LiveContext): Promise<void> {
   const { confirmer, signal } = context;
   const body = await context.http.subscribe(confirmer.cursor, signal);
   context.opened();
-  await read(
-    body,
-    async (message) => {
-      if (message.event !== 'events' || signal.aborted) return;
-      const parsed = validateEventsMessage(message.data);
-      if (!parsed.ok) throw new SyncProtocolError('a live message does not follow sync protocol v1');
-      const { events } = parsed.value;
-      if (events.length === 0) return;
+  // Stops the reader when the loop aborts, or when storing failed (the session ends with it).
+  const reading = new AbortController();
+  const stop = () => reading.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
+  let waiting: PositionedEnvelope[] = [];
+  let storing: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
+  const store = async () => {
+    while (waiting.length > 0 && !reading.signal.aborted) {
+      const events = waiting;
+      waiting = [];
       if ((await confirmer.deliver(events, context.serverId)) === 'gap') {
         throw new LiveGapError(`a live message skipped positions after ${confirmer.cursor}`);
       }
       context.stored((events[events.length - 1] as PositionedEnvelope).position);
-    },
-    signal,
-    context.active,
-  );
+    }
+  };
+  const drain = (): Promise<void> => {
+    storing ??= store().then(
+      () => {
+        storing = undefined;
+        // Events that came after the loop looked a last time.
+        if (waiting.length > 0 && !reading.signal.aborted) void drain();
+      },
+      (error: unknown) => {
+        storing = undefined;
+        failure ??= { error };
+        stop();
+      },
+    );
+    return storing;
+  };
+  try {
+    await read(
+      body,
+      async (message) => {
+        if (message.event !== 'events' || reading.signal.aborted) return;
+        const parsed = validateEventsMessage(message.data);
+        if (!parsed.ok) throw new SyncProtocolError('a live message does not follow sync protocol v1');
+        const { events } = parsed.value;
+        if (events.length === 0) return;
+        for (const e of events) waiting.push(e as PositionedEnvelope);
+        const stored = drain();
+        // Hold the stream back while a full batch waits: memory stays bounded.
+        if (waiting.length >= LIVE_BATCH_EVENTS) await stored;
+      },
+      reading.signal,
+      context.active,
+    );
+  } finally {
+    // What arrived before the end (or a break) is stored before the session ends.
+    while (storing) await storing;
+    signal.removeEventListener('abort', stop);
+  }
+  if (failure) throw failure.error;
 }
