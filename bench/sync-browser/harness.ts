@@ -13,22 +13,32 @@ import type { SyncBenchApi } from './page.js';
 
 const entry = (f: string) => fileURLToPath(new URL(`./${f}`, import.meta.url));
 
+type Api = SyncBenchApi;
+
 export interface SyncBench {
   server: string;
+  /** The page of the first browser. */
   page: Page;
-  /** Call the page's benchmark API. */
-  run<K extends keyof SyncBenchApi>(
-    name: K,
-    ...args: Parameters<SyncBenchApi[K]>
-  ): Promise<Awaited<ReturnType<SyncBenchApi[K]>>>;
+  /** Call the benchmark API of the first browser's page. */
+  run<K extends keyof Api>(name: K, ...args: Parameters<Api[K]>): Promise<Awaited<ReturnType<Api[K]>>>;
+  /**
+   * Call the benchmark API of a page in a second Chromium (its own browser process and
+   * IndexedDB): another device. Only with `devices: 2`.
+   */
+  runOther<K extends keyof Api>(name: K, ...args: Parameters<Api[K]>): Promise<Awaited<ReturnType<Api[K]>>>;
   close(): Promise<void>;
 }
 
-export async function openSyncBench(): Promise<SyncBench> {
-  const dir = mkdtempSync(join(tmpdir(), 'tidelog-bench-sync-'));
-  const store = createSqliteServerStore({ filename: join(dir, 'sync.sqlite') });
-  const app = createSyncServer({ store, cors: true });
-  const server = await listen(app.fetch);
+function caller(page: Page) {
+  return <K extends keyof Api>(name: K, ...args: Parameters<Api[K]>) =>
+    page.evaluate(
+      ([n, a]) =>
+        (window as unknown as { bench: Record<string, (...x: unknown[]) => unknown> }).bench[n]!(...a),
+      [name, args] as const,
+    ) as Promise<Awaited<ReturnType<Api[K]>>>;
+}
+
+async function openPage(): Promise<{ page: Page; close(): Promise<void> }> {
   const harness = await startBrowserHarness({
     entries: { page: entry('page.ts'), worker: entry('worker.ts') },
   });
@@ -36,17 +46,27 @@ export async function openSyncBench(): Promise<SyncBench> {
   page.on('console', (m) => {
     if (m.type() === 'error') console.error(`page: ${m.text()}`);
   });
+  return { page, close: () => harness.close() };
+}
+
+/** A sync server on a SQLite file, and one Chromium (two with `devices: 2`) on the benchmark page. */
+export async function openSyncBench(options: { devices?: 1 | 2 } = {}): Promise<SyncBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'tidelog-bench-sync-'));
+  const store = createSqliteServerStore({ filename: join(dir, 'sync.sqlite') });
+  const app = createSyncServer({ store, cors: true });
+  const server = await listen(app.fetch);
+  const first = await openPage();
+  const other = options.devices === 2 ? await openPage() : undefined;
   return {
     server: server.url,
-    page,
-    run: (name, ...args) =>
-      page.evaluate(
-        ([n, a]) =>
-          (window as unknown as { bench: Record<string, (...x: unknown[]) => unknown> }).bench[n]!(...a),
-        [name, args] as const,
-      ) as never,
+    page: first.page,
+    run: caller(first.page),
+    runOther: other
+      ? caller(other.page)
+      : () => Promise.reject(new Error('openSyncBench: runOther needs devices: 2')),
     async close() {
-      await harness.close();
+      await first.close();
+      await other?.close();
       await app.close();
       await server.stop();
       await store.close();

@@ -30,35 +30,75 @@ function until(d: Device, ok: (s: Device['sync']['status']) => boolean): Promise
   });
 }
 
+/** Milliseconds on a clock shared by every page of every browser on this machine. */
+const clock = () => performance.timeOrigin + performance.now();
+
+let deviceA: { device: Device; done?: Promise<number> } | undefined;
+let deviceB:
+  | { device: Device; received: Promise<void>; total: number; trace: [number, number][] }
+  | undefined;
+/** A's states over time (shared clock), for BENCH_VERBOSE. */
+let traceA: [number, string][] = [];
+
 /**
- * sync-10k, Tidelog: A makes `commands` commands of `size` events while paused (offline),
- * then `sync.now()`; B (live, its own database) is timed until it holds every event
- * confirmed and `load` returns the full version.
+ * sync-10k, Tidelog, device A: make `commands` commands of `size` events while paused
+ * (offline). Resolves with the time the writes took.
  */
-async function tidelog10k(server: string, space: string, round: number, commands: number, size: number) {
+async function prepareA(server: string, space: string, round: number, commands: number, size: number) {
   const a = await device(`a-${round}`, server, space, false);
   a.sync.pause();
-  const b = await device(`b-${round}`, server, space, true);
-  await b.load(Counter, 'c-1');
   const t0 = performance.now();
   for (let i = 0; i < commands; i++) await a.execute(Counter, 'c-1', 'incrementMany', { times: size });
-  const writeMs = performance.now() - t0;
-  const total = commands * size;
+  deviceA = { device: a };
+  return { writeMs: performance.now() - t0 };
+}
+
+/** sync-10k, device B: follows the server live, its own database; waits for `total` events. */
+async function prepareB(server: string, space: string, round: number, total: number) {
+  const b = await device(`b-${round}`, server, space, true);
+  await b.load(Counter, 'c-1');
+  const trace: [number, number][] = [];
+  b.sync.subscribe((s) => trace.push([clock(), s.cursor]));
   const received = until(b, (s) => s.cursor >= total);
-  const t1 = performance.now();
-  a.sync.resume();
-  await a.sync.now();
-  const nowMs = performance.now() - t1;
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`B did not receive ${total} events within 120 s`)), 120_000),
+  );
+  deviceB = { device: b, received: Promise.race([received, timeout]), total, trace };
+}
+
+/** sync-10k: A's `sync.now()` starts; resolves with the (shared-clock) start time. */
+function startA(): number {
+  const a = deviceA!;
+  const t = clock();
+  traceA = [];
+  a.device.sync.subscribe((s) => traceA.push([clock(), `${s.state}:${s.pending}`]));
+  a.device.sync.resume();
+  a.done = a.device.sync.now().then(() => clock());
+  return t;
+}
+
+/** sync-10k: once B holds every event confirmed and `load` returns them; the shared-clock time. */
+async function finishB() {
+  const { device: b, received, total, trace } = deviceB!;
   await received;
   const loaded = await b.load(Counter, 'c-1');
-  const syncMs = performance.now() - t1;
+  const at = clock();
   if (loaded.version !== total || loaded.state.count !== total) {
     throw new Error(`B loaded version ${loaded.version}, count ${loaded.state.count}`);
   }
-  const status = a.sync.getSnapshot();
-  await a.close();
   await b.close();
-  return { writeMs, syncMs, nowMs, pendingAfter: status.pending };
+  deviceB = undefined;
+  return { at, trace };
+}
+
+/** sync-10k: once A's `sync.now()` resolved; its end time and what is left pending. */
+async function finishA() {
+  const a = deviceA!;
+  const at = await a.done!;
+  const pending = a.device.sync.getSnapshot().pending;
+  await a.device.close();
+  deviceA = undefined;
+  return { at, pending, trace: traceA };
 }
 
 function openRaw(name: string): Promise<IDBDatabase> {
@@ -192,9 +232,21 @@ async function liveLatency(server: string, space: string, rawSpace: string, n: n
   return { tidelog, raw };
 }
 
-(window as unknown as { bench: unknown }).bench = { tidelog10k, raw10k, liveLatency };
+(window as unknown as { bench: unknown }).bench = {
+  prepareA,
+  prepareB,
+  startA,
+  finishB,
+  finishA,
+  raw10k,
+  liveLatency,
+};
 export type SyncBenchApi = {
-  tidelog10k: typeof tidelog10k;
+  prepareA: typeof prepareA;
+  prepareB: typeof prepareB;
+  startA: typeof startA;
+  finishB: typeof finishB;
+  finishA: typeof finishA;
   raw10k: typeof raw10k;
   liveLatency: typeof liveLatency;
 };

@@ -34,6 +34,9 @@ export function eventsById(
   return Promise.all(ids.map((id) => request<Envelope | undefined>(index.get(id))));
 }
 
+/** Up to this many ids, `pendingOf` looks each up instead of reading stream tails. */
+const FEW_IDS = 64;
+
 /**
  * Pending events (no position yet) of these outbox entries, in order. A stream's pending
  * events are its last ones: each stream's tail is read in one range (as many versions as
@@ -43,6 +46,12 @@ export async function pendingOf(
   events: IDBObjectStore,
   entries: readonly OutboxEntry[],
 ): Promise<Envelope[]> {
+  const wanted = entries.flatMap((o) => o.eventIds);
+  // A few ids: their lookups go out together and come back in one round, fewer than a tail read takes.
+  if (wanted.length <= FEW_IDS) {
+    const found = await eventsById(events, wanted);
+    return found.filter((e): e is Envelope => e !== undefined && e.position === undefined);
+  }
   const counts = new Map<string, number>();
   for (const o of entries) counts.set(o.streamId, (counts.get(o.streamId) ?? 0) + o.eventIds.length);
   const tails = await Promise.all(
@@ -55,7 +64,6 @@ export async function pendingOf(
   );
   const byId = new Map<string, Envelope>();
   for (const e of tails.flat()) byId.set(e.id, e);
-  const wanted = entries.flatMap((o) => o.eventIds);
   const missing = wanted.filter((id) => !byId.has(id));
   const found = await eventsById(events, missing);
   missing.forEach((id, i) => {
@@ -112,8 +120,9 @@ export async function confirm(
   const events = tx.objectStore('events');
   const outbox = tx.objectStore('outbox');
   const steps = options.rebase ?? [];
-  const { entries, keys } = await readEntries(outbox);
-  const [stored, positions] = await Promise.all([
+  // Issued together: the backend answers them in one round.
+  const [{ entries, keys }, stored, positions] = await Promise.all([
+    readEntries(outbox),
     lookUpIds ? placesOf(events, incoming) : fromFirstPlace(events, incoming),
     positionsOf(events, incoming),
   ]);

@@ -277,6 +277,23 @@ export const localStoreCases: LocalStoreCase[] = [
       equal(ids(await s.readPending()), ids(mine.events), 'pending unchanged');
     },
   ),
+  c('readPending returns many pending events of several streams in command order', async (s) => {
+    await s.applyConfirmed([foreign('m-1', 1, 1), foreign('m-1', 2, 2)]);
+    const batch = (n: number, from: number) => Array.from({ length: n }, (_, i) => ev(from + i));
+    const first = await pend(s, 'm-1', batch(60, 0), 'first');
+    const other = await pend(s, 'm-2', batch(30, 100), 'other');
+    const second = await pend(s, 'm-1', batch(40, 200), 'second');
+    const all = [...first.events, ...other.events, ...second.events];
+    equal(ids(await s.readPending()), ids(all), 'every pending event, in command order');
+    equal(
+      ids(await s.readPending({ streamId: 'm-1' })),
+      ids([...first.events, ...second.events]),
+      'one stream',
+    );
+    // The first command comes back confirmed: what stays pending is the rest.
+    await s.applyConfirmed(positioned(first.events, 3));
+    equal(ids(await s.readPending()), ids([...other.events, ...second.events]), 'after a confirmation');
+  }),
   c('applyConfirmed finds an incoming id stored at another place, in any stream', async (s) => {
     const known = foreign('x', 1, 1);
     await s.applyConfirmed([known]);
