@@ -1,6 +1,5 @@
 import { StorageUnavailableError } from '@tidelog/core';
-import { wrap } from 'idb';
-import { FORMAT_VERSION, type TidelogDb, type UpgradeTx, upgradeFormat } from './schema.js';
+import { FORMAT_VERSION, upgradeFormat } from './schema.js';
 import { toStorageError } from './storage-errors.js';
 
 export interface OpenDatabaseOptions {
@@ -50,9 +49,7 @@ export function openDatabase(options: OpenDatabaseOptions): Promise<IDBDatabase>
     let timer: ReturnType<typeof setTimeout> | undefined;
     let gaveUp = false;
     req.onupgradeneeded = (event) => {
-      const db = wrap(req.result) as TidelogDb;
-      const tx = wrap(req.transaction!) as unknown as UpgradeTx;
-      upgradeFormat(db, event.oldVersion, event.newVersion ?? version, tx);
+      upgradeFormat(req.result, event.oldVersion, event.newVersion ?? version, req.transaction!);
     };
     req.onblocked = () => {
       timer ??= setTimeout(() => {
