@@ -30,6 +30,21 @@ describe('when IndexedDB cannot be used', () => {
     expect(await code(openIdbEventStore({ name: 'x', indexedDB: undefined }))).toBe('STORAGE_UNAVAILABLE');
   });
 
+  it('a factory without the IndexedDB classes as globals is a StorageUnavailableError', async () => {
+    // Node with fake-indexeddb's factory alone: the store reads through the global
+    // IDBKeyRange and IDBIndex, so it says at open that it cannot run, and writes nothing.
+    const scope = globalThis as { IDBIndex?: unknown };
+    const saved = scope.IDBIndex;
+    const factory = new IDBFactory();
+    delete scope.IDBIndex;
+    try {
+      expect(await code(openIdbEventStore({ name: 'x', indexedDB: factory }))).toBe('STORAGE_UNAVAILABLE');
+    } finally {
+      scope.IDBIndex = saved;
+    }
+    expect(await factory.databases()).toEqual([]);
+  });
+
   it('open throwing (sandboxed or opaque origin) is a StorageUnavailableError', async () => {
     const refusing = {
       open() {

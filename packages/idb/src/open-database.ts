@@ -1,6 +1,5 @@
 import { StorageUnavailableError } from '@tidelog/core';
-import { wrap } from 'idb';
-import { FORMAT_VERSION, type TidelogDb, type UpgradeTx, upgradeFormat } from './schema.js';
+import { FORMAT_VERSION, upgradeFormat } from './schema.js';
 import { toStorageError } from './storage-errors.js';
 
 export interface OpenDatabaseOptions {
@@ -29,6 +28,16 @@ export function openDatabase(options: OpenDatabaseOptions): Promise<IDBDatabase>
   const { name, factory, version = FORMAT_VERSION, blockedTimeoutMs = 10_000 } = options;
   if (!factory)
     return Promise.reject(new StorageUnavailableError('IndexedDB is not available in this environment'));
+  // The store reads through the global IDBKeyRange and IDBIndex. A factory passed in where
+  // they are not globals (Node with fake-indexeddb's factory alone) cannot serve it: say so
+  // here, as unavailable storage, rather than fail on every read later.
+  if (typeof IDBKeyRange === 'undefined' || typeof IDBIndex === 'undefined') {
+    return Promise.reject(
+      new StorageUnavailableError(
+        'IndexedDB is not available in this environment: IDBKeyRange and IDBIndex are not globals',
+      ),
+    );
+  }
   let req: IDBOpenDBRequest;
   try {
     req = factory.open(name, version);
@@ -40,9 +49,7 @@ export function openDatabase(options: OpenDatabaseOptions): Promise<IDBDatabase>
     let timer: ReturnType<typeof setTimeout> | undefined;
     let gaveUp = false;
     req.onupgradeneeded = (event) => {
-      const db = wrap(req.result) as TidelogDb;
-      const tx = wrap(req.transaction!) as unknown as UpgradeTx;
-      upgradeFormat(db, event.oldVersion, event.newVersion ?? version, tx);
+      upgradeFormat(req.result, event.oldVersion, event.newVersion ?? version, req.transaction!);
     };
     req.onblocked = () => {
       timer ??= setTimeout(() => {

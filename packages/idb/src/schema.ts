@@ -8,7 +8,7 @@ import type {
   RejectedCommand,
   Snapshot,
 } from '@tidelog/core';
-import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { DBSchema, StoreNames } from 'idb';
 
 /**
  * The object stores of a Tidelog database (format 4). See the package README for why
@@ -31,16 +31,26 @@ export interface TidelogDbSchema extends DBSchema {
   deadLetters: { key: string; value: DeadLetter; indexes: { at: string } };
 }
 
-export type TidelogDb = IDBPDatabase<TidelogDbSchema>;
 export type StoreName = StoreNames<TidelogDbSchema>;
-export type UpgradeTx = IDBPTransaction<TidelogDbSchema, StoreName[], 'versionchange'>;
+
+/**
+ * What an upgrade step may touch of the raw versionchange connection: structure only, by
+ * the schema's store names. The raw `IDBDatabase` and `IDBTransaction` fit these as they
+ * are, so no promise wrapper (idb's `wrap`) is needed around calls that are all synchronous.
+ */
+export interface UpgradeDb {
+  createObjectStore(name: StoreName, options?: IDBObjectStoreParameters): IDBObjectStore;
+}
+export interface UpgradeTx {
+  objectStore(name: StoreName): IDBObjectStore;
+}
 
 /** The database format this code writes; the IndexedDB version number is the format number. */
 export const FORMAT_VERSION = 4;
 
 // One step per format. A step may only create or change structure (and rewrite data
 // through `tx`): it runs inside the versionchange transaction, before any other use.
-const steps: Record<number, (db: TidelogDb, tx: UpgradeTx) => void> = {
+const steps: Record<number, (db: UpgradeDb, tx: UpgradeTx) => void> = {
   1: (db) => {
     const events = db.createObjectStore('events', { keyPath: ['streamId', 'version'] });
     events.createIndex('id', 'id', { unique: true });
@@ -77,7 +87,7 @@ const steps: Record<number, (db: TidelogDb, tx: UpgradeTx) => void> = {
  * @example
  * request.onupgradeneeded = (e) => upgradeFormat(db, e.oldVersion, e.newVersion ?? FORMAT_VERSION, tx);
  */
-export function upgradeFormat(db: TidelogDb, oldVersion: number, newVersion: number, tx: UpgradeTx): void {
+export function upgradeFormat(db: UpgradeDb, oldVersion: number, newVersion: number, tx: UpgradeTx): void {
   for (let v = oldVersion + 1; v <= newVersion; v++) {
     const step = steps[v];
     if (!step) throw new Error(`no upgrade step to format ${v}`);

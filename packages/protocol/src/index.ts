@@ -4,7 +4,7 @@
  * bodies as TypeScript types, a validator for each (returning the typed value or issues
  * with precise paths; never throwing), the error codes with their HTTP statuses, and the
  * limits. The checks are hand-written (they are the server's hot path); the package's only
- * dependency is `@tidelog/core`, for types.
+ * dependency is `@tidelog/core`, for types and the stream id rule.
  */
 export { validateStreamAppendRequest } from './append.js';
 export {

@@ -48,7 +48,9 @@ export const MAX_ISSUES = 50;
  * Keys refused at any depth of `data` and `meta`: the prototype-pollution vectors of any
  * naive deep merge downstream (`__proto__`, and `constructor` which leads to `.prototype`).
  */
-export const FORBIDDEN_KEYS: readonly string[] = Object.freeze(['__proto__', 'constructor']);
+// Marked pure: a bundler cannot know that `Object.freeze` has no side effect, and would keep
+// the list in every bundle that imports the package, used or not.
+export const FORBIDDEN_KEYS: readonly string[] = /* @__PURE__ */ Object.freeze(['__proto__', 'constructor']);
 
 /**
  * Fill in the defaults for a partial set of limits, refusing nonsense (non-positive or

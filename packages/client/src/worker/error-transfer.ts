@@ -1,4 +1,10 @@
-import { deserializeError, type Json, type SerializedError, serializeError } from '@tidelog/core';
+import {
+  deserializeError,
+  type Json,
+  RemoteError,
+  type SerializedError,
+  serializeError,
+} from '@tidelog/core';
 import { type TransferHandler, transferHandlers } from 'comlink';
 import {
   ConnectionLostError,
@@ -75,19 +81,17 @@ export function reviveError(serialized: SerializedError): Error {
   return revive ? revive(serialized.message, serialized.details ?? {}) : deserializeError(serialized);
 }
 
-let registered = false;
-
 /**
- * Replace comlink's handler for thrown values so errors keep their class, `code` and
- * fields across a worker boundary (comlink alone keeps only name, message and stack).
- * Both sides must call it; `serveTidelog` and `connectTidelog` do.
- *
- * @example
- * registerErrorTransfer();
+ * How the receiving side rebuilds a thrown error. Until `registerErrorTransfer` sets
+ * `reviveError`, an error arrives as a `RemoteError` with the same name, code and fields.
  */
-export function registerErrorTransfer(): void {
-  if (registered) return;
-  registered = true;
+let revive: (serialized: SerializedError) => Error = (serialized) => new RemoteError(serialized);
+let installed = false;
+
+/** Put our handler in place of comlink's `throw` handler, once per realm. */
+function installThrowHandler(): void {
+  if (installed) return;
+  installed = true;
   const original = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
   const handler: TransferHandler<{ value: unknown }, WireThrow> = {
     canHandle: (value): value is { value: unknown } => original.canHandle(value),
@@ -98,9 +102,37 @@ export function registerErrorTransfer(): void {
       [],
     ],
     deserialize: (wire) => {
-      if (wire.isError) throw reviveError(wire.value as SerializedError);
+      if (wire.isError) throw revive(wire.value as SerializedError);
       throw wire.value;
     },
   };
   transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
+}
+
+/**
+ * Replace comlink's handler for thrown values so errors keep their class, `code` and
+ * fields across a worker boundary (comlink alone keeps only name, message and stack).
+ * The side that receives errors must call it (`connectTidelog` and `connectPort` do);
+ * `servePort` installs only the sending half.
+ *
+ * @example
+ * registerErrorTransfer();
+ */
+export function registerErrorTransfer(): void {
+  installThrowHandler();
+  revive = reviveError;
+}
+
+/**
+ * The sending half of `registerErrorTransfer`, for the serving side (`servePort`): errors
+ * thrown by the runtime cross with their name, `code` and fields. A worker never looks at
+ * an error a page sends back (a push listener's failure is dropped), so it leaves out the
+ * table of classes that rebuilds them; in a realm that also connects, `registerErrorTransfer`
+ * adds it.
+ *
+ * @example
+ * registerErrorSending();
+ */
+export function registerErrorSending(): void {
+  installThrowHandler();
 }

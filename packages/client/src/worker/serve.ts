@@ -1,7 +1,7 @@
 import { expose, type Remote, releaseProxy } from 'comlink';
 import type { Tidelog } from '../runtime.js';
 import type { SyncOptions } from '../sync/host.js';
-import { registerErrorTransfer } from './error-transfer.js';
+import { registerErrorSending } from './error-transfer.js';
 import { holdLifeLock } from './locks.js';
 import { createSession, type Push } from './session.js';
 
@@ -28,7 +28,7 @@ const workerLifeLock = () => {
  * servePort(runtimePromise, port1);
  */
 export function servePort(runtime: Promise<Tidelog>, port: MessagePort): void {
-  registerErrorTransfer();
+  registerErrorSending();
   const session = createSession(runtime, {
     // Close after comlink has posted the reply to `disconnect` (it does so in a microtask).
     onEnd: () => setTimeout(() => port.close(), 0),
