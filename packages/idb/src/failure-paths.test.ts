@@ -32,15 +32,15 @@ describe('when IndexedDB cannot be used', () => {
 
   it('a factory without the IndexedDB classes as globals is a StorageUnavailableError', async () => {
     // Node with fake-indexeddb's factory alone: the store reads through the global
-    // IDBKeyRange and IDBIndex, so it says at open that it cannot run, and writes nothing.
-    const scope = globalThis as { IDBIndex?: unknown };
-    const saved = scope.IDBIndex;
+    // IDBKeyRange, so it says at open that it cannot run, and writes nothing.
+    const scope = globalThis as { IDBKeyRange?: unknown };
+    const saved = scope.IDBKeyRange;
     const factory = new IDBFactory();
-    delete scope.IDBIndex;
+    delete scope.IDBKeyRange;
     try {
       expect(await code(openIdbEventStore({ name: 'x', indexedDB: factory }))).toBe('STORAGE_UNAVAILABLE');
     } finally {
-      scope.IDBIndex = saved;
+      scope.IDBKeyRange = saved;
     }
     expect(await factory.databases()).toEqual([]);
   });

@@ -15,12 +15,13 @@ export async function readEntries(
   outbox: IDBObjectStore,
   streamId?: string,
 ): Promise<{ entries: OutboxEntry[]; keys: IDBValidKey[] }> {
+  // Same transaction, same range: values and keys come back in the same order (an index's
+  // `getAllKeys` gives the primary keys).
   const source = streamId === undefined ? outbox : outbox.index('streamId');
   const range = streamId === undefined ? null : IDBKeyRange.only(streamId);
-  // Same transaction, same range: values and keys come back in the same order.
   const [entries, keys] = await Promise.all([
     request<OutboxEntry[]>(source.getAll(range)),
-    source instanceof IDBIndex ? request(source.getAllKeys(range)) : request(outbox.getAllKeys(range)),
+    request(source.getAllKeys(range)),
   ]);
   return { entries, keys };
 }
