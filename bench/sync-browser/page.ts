@@ -178,58 +178,97 @@ async function raw10k(
   return { pushMs, totalMs };
 }
 
+let liveA: Device | undefined;
+let liveB: { device: Device; source: EventSource } | undefined;
+/** When B saw each version of the stream, and the raw EventSource each event id (shared clock). */
+const seenVersion = new Map<number, number>();
+const seenId = new Map<string, number>();
+const watchers = new Set<() => void>();
+const wake = () => {
+  for (const w of watchers) w();
+};
+function whenSeen<K>(map: Map<K, number>, key: K): Promise<number> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const at = map.get(key);
+      if (at === undefined) return;
+      watchers.delete(check);
+      resolve(at);
+    };
+    watchers.add(check);
+    check();
+  });
+}
+
 /**
- * live-latency: `n` times, a command on A until B's subscriber sees its confirmed state, then
- * the raw way: one `fetch` push until B's EventSource gets the message.
+ * live-latency: open this page's device. `a`: the writer, following live. `b`: the reader,
+ * following live with a subscriber on the stream, and an `EventSource` on the raw space;
+ * each notes when it saw what, on the shared clock.
  */
-async function liveLatency(server: string, space: string, rawSpace: string, n: number, warmup: number) {
-  const a = await device('live-a', server, space, true);
-  const b = await device('live-b', server, space, true);
-  await until(a, (s) => s.state === 'live');
-  await until(b, (s) => s.state === 'live');
-  let waiting: { version: number; resolve: () => void } | undefined;
-  b.subscribe(Counter, 'live-1', (s) => {
-    if (waiting && s.version >= waiting.version) waiting.resolve();
+async function liveOpen(server: string, space: string, rawSpace: string, role: 'a' | 'b') {
+  const d = await device(`live-${role}`, server, space, true);
+  await until(d, (s) => s.state === 'live');
+  if (role === 'a') {
+    liveA = d;
+    return;
+  }
+  d.subscribe(Counter, 'live-1', (s) => {
+    const at = clock();
+    for (let v = s.version; v > 0 && !seenVersion.has(v); v--) seenVersion.set(v, at);
+    wake();
   });
   const source = new EventSource(`${server}/v1/spaces/${rawSpace}/subscribe?after=0`);
-  let rawWaiting: { id: string; resolve: () => void } | undefined;
   source.addEventListener('events', (m) => {
-    if (rawWaiting && (m as MessageEvent<string>).data.includes(rawWaiting.id)) rawWaiting.resolve();
+    const at = clock();
+    for (const e of JSON.parse((m as MessageEvent<string>).data).events as { id: string }[]) seenId.set(e.id, at);
+    wake();
   });
   await new Promise<void>((resolve) => source.addEventListener('open', () => resolve(), { once: true }));
-  const tidelog: number[] = [];
-  const raw: number[] = [];
-  for (let i = 1; i <= warmup + n; i++) {
-    const seen = new Promise<void>((resolve) => {
-      waiting = { version: i, resolve };
-    });
-    const t0 = performance.now();
-    await a.execute(Counter, 'live-1', 'increment', { by: 1 });
-    await seen;
-    const t1 = performance.now();
-    const e = envelope('live-1', i, 'raw-a');
-    const rawSeen = new Promise<void>((resolve) => {
-      rawWaiting = { id: e.id, resolve };
-    });
-    const t2 = performance.now();
-    const res = await fetch(PUSH(server, rawSpace), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: 'raw-a', events: [e] }),
-    });
-    if (!res.ok) throw new Error(`raw push: ${res.status}`);
-    await res.json();
-    await rawSeen;
-    const t3 = performance.now();
-    if (i > warmup) {
-      tidelog.push(t1 - t0);
-      raw.push(t3 - t2);
-    }
-  }
-  source.close();
-  await a.close();
-  await b.close();
-  return { tidelog, raw };
+  liveB = { device: d, source };
+}
+
+/** live-latency, A: one command; its start time on the shared clock. */
+async function liveCommand(): Promise<number> {
+  const t = clock();
+  await liveA!.execute(Counter, 'live-1', 'increment', { by: 1 });
+  return t;
+}
+
+/** live-latency, B: when B's subscriber saw `version`. */
+function liveSeen(version: number): Promise<number> {
+  return whenSeen(seenVersion, version);
+}
+
+/** live-latency, raw, A's side: one `fetch` push of one event; its start time and the event's id. */
+async function rawPush(server: string, rawSpace: string, version: number) {
+  const e = envelope('live-1', version, 'raw-a');
+  const t = clock();
+  const res = await fetch(PUSH(server, rawSpace), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: 'raw-a', events: [e] }),
+  });
+  if (!res.ok) throw new Error(`raw push: ${res.status}`);
+  await res.json();
+  return { t, id: e.id };
+}
+
+/** live-latency, raw, B's side: when B's EventSource got the event. */
+function rawSeen(id: string): Promise<number> {
+  return whenSeen(seenId, id);
+}
+
+/** This page's shared clock, for the offset between two browsers. */
+function now(): number {
+  return clock();
+}
+
+async function liveClose() {
+  liveB?.source.close();
+  await liveB?.device.close();
+  await liveA?.close();
+  liveA = undefined;
+  liveB = undefined;
 }
 
 (window as unknown as { bench: unknown }).bench = {
@@ -239,7 +278,13 @@ async function liveLatency(server: string, space: string, rawSpace: string, n: n
   finishB,
   finishA,
   raw10k,
-  liveLatency,
+  liveOpen,
+  liveCommand,
+  liveSeen,
+  rawPush,
+  rawSeen,
+  now,
+  liveClose,
 };
 export type SyncBenchApi = {
   prepareA: typeof prepareA;
@@ -248,5 +293,11 @@ export type SyncBenchApi = {
   finishB: typeof finishB;
   finishA: typeof finishA;
   raw10k: typeof raw10k;
-  liveLatency: typeof liveLatency;
+  liveOpen: typeof liveOpen;
+  liveCommand: typeof liveCommand;
+  liveSeen: typeof liveSeen;
+  rawPush: typeof rawPush;
+  rawSeen: typeof rawSeen;
+  now: typeof now;
+  liveClose: typeof liveClose;
 };
