@@ -18,17 +18,12 @@ import {
   uuidv7,
 } from '@tidelog/core';
 import { disabledSync } from './disabled-sync.js';
-import {
-  UnknownAggregateError,
-  UnknownProcessManagerError,
-  UnknownProjectionError,
-  UnknownRejectedError,
-} from './errors.js';
+import { UnknownAggregateError, UnknownProjectionError, UnknownRejectedError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { openStore, type StoreSource } from './open-store.js';
 import type { ProcessManager } from './process/process-manager.js';
-import { ProcessRunner } from './process/process-runner.js';
+import { ProcessManagers } from './process/process-managers.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { CommandRunner, type Replay } from './stream/command-runner.js';
 import { Rebaser } from './stream/rebaser.js';
@@ -95,11 +90,10 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly instanceId = uuidv7();
   readonly #aggregates = new Map<string, AnyAggregate>();
   readonly #projections = new Map<string, ProjectionRunner<unknown>>();
-  readonly #processes: ProcessRunner[] = [];
+  readonly #processes: ProcessManagers;
   readonly #states: StreamStates;
   readonly #rebaser: Rebaser;
   readonly #commands: CommandRunner;
-  readonly #deadLetterListeners = new Listeners<DeadLetter>();
   readonly #localListeners = new Listeners<void>();
   readonly #rejectedListeners = new Listeners<readonly RejectedCommand[]>();
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
@@ -161,25 +155,28 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
         }),
       );
     }
-    for (const pm of options.processManagers ?? []) {
-      const host = {
-        clientId,
-        store,
-        now: () => this.#now(),
-        // The derived command id makes the command's event ids derived too (see `commandEvents`).
-        run: (t: DeadDispatch) =>
-          this.#run(
-            this.aggregateByType(t.aggregateType),
-            t.streamId,
-            t.command,
-            t.payload,
-            { metadata: t.metadata },
-            { commandId: t.commandId, now: this.#now() },
-          ),
-        deadLetter: (letter: DeadLetter) => this.#deadLetterListeners.emit(letter),
-      };
-      this.#processes.push(new ProcessRunner(pm, host, { checkpointEvery: options.checkpointEvery ?? 100 }));
-    }
+    const processHost = {
+      clientId,
+      store,
+      now: () => this.#now(),
+      // The derived command id makes the command's event ids derived too (see `commandEvents`).
+      run: (t: DeadDispatch) =>
+        this.#run(
+          this.aggregateByType(t.aggregateType),
+          t.streamId,
+          t.command,
+          t.payload,
+          { metadata: t.metadata },
+          { commandId: t.commandId, now: this.#now() },
+        ),
+    };
+    const checkpointEvery = options.checkpointEvery ?? 100;
+    this.#processes = new ProcessManagers(
+      options.processManagers ?? [],
+      processHost,
+      checkpointEvery,
+      this.#work,
+    );
   }
 
   get storage(): string {
@@ -192,7 +189,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#offLocal = this.store.subscribeLocal((change) => this.#onLocalChange(change));
     // Queued before any batch can reach a process manager: a batch committed by another
     // writer while projections start waits behind `open` instead of running at position 0.
-    const opened = Promise.all(this.#processes.map((pm) => pm.open()));
+    const opened = this.#processes.open();
     await Promise.all([...this.#projections.values()].map((p) => p.start()));
     await opened;
     // A rebase the last session did not finish: posted to its streams' mailboxes before the
@@ -205,7 +202,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       );
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
-    for (const pm of this.#processes) void this.#work.track(pm.resume());
+    this.#processes.resume();
     if (this.#options.sync) this.#engine = createSyncEngine(this, this.#options.sync);
   }
 
@@ -282,12 +279,12 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   /** Dead letters of all process managers, oldest first; they live in the store and survive restarts. */
   async deadLetters(): Promise<DeadLetter[]> {
     this.#open();
-    return this.store.readDeadLetters();
+    return this.#processes.list();
   }
 
   /** Be told of each dead letter as it is stored (a new one, or one that failed again on retry). */
   subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe {
-    return this.#deadLetterListeners.add(listener);
+    return this.#processes.subscribe(listener);
   }
 
   /**
@@ -301,12 +298,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
    */
   async retryDeadLetter(id: string): Promise<boolean> {
     this.#open();
-    const letter = (await this.store.readDeadLetters()).find((l) => l.id === id);
-    if (!letter) return false;
-    const runner = this.#processes.find((p) => p.manager.name === letter.processManager);
-    if (!runner) throw new UnknownProcessManagerError(letter.processManager);
-    await this.#work.track(runner.retry(letter));
-    return true;
+    return this.#processes.retry(id);
   }
 
   /**
@@ -317,8 +309,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
    */
   async clearDeadLetters(ids?: readonly string[]): Promise<void> {
     this.#open();
-    await this.store.deleteDeadLetters(ids);
-    for (const p of this.#processes) p.forget(ids);
+    await this.#processes.clear(ids);
   }
 
   /** The sync loop (`docs/sync.md`); without a `sync` option, an idle one whose `now()` rejects with `SYNC_DISABLED`. */
@@ -476,7 +467,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   debug(): TidelogDebug {
-    let listeners = this.#deadLetterListeners.size + this.#states.listenerCount;
+    let listeners = this.#processes.listenerCount + this.#states.listenerCount;
     for (const p of this.#projections.values()) listeners += p.listeners.size;
     return { cachedStreams: this.#states.cachedStreams, listeners, busyStreams: this.#mailbox.busy };
   }
@@ -486,13 +477,13 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await this.#engine?.close();
     await this.settled();
     await Promise.all([...this.#projections.values()].map((p) => p.flush()));
-    await Promise.all(this.#processes.map((p) => p.flush()));
+    await this.#processes.flush();
     this.#closed = true;
     this.#offStore();
     this.#offLocal();
     this.#states.clear();
     for (const p of this.#projections.values()) p.listeners.clear();
-    this.#deadLetterListeners.clear();
+    this.#processes.clearListeners();
     this.#localListeners.clear();
     this.#rejectedListeners.clear();
     if (this.ownsStore) await this.store.close();
@@ -564,7 +555,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   async #afterRebase(): Promise<void> {
     await Promise.all([...this.#projections.values()].map((p) => p.catchUp()));
     // Confirmations are not announced: let process managers go past them (and forget their ids).
-    await Promise.all(this.#processes.map((pm) => pm.catchUp()));
+    await this.#processes.catchUp();
   }
 
   #onLocalChange(change: LocalChange): void {
@@ -607,7 +598,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     }
     for (const p of this.#projections.values())
       void this.#work.track(p.onBatch(events)).catch(() => undefined);
-    for (const pm of this.#processes) void this.#work.track(pm.onBatch(events));
+    this.#processes.onBatch(events);
   }
 }
 
