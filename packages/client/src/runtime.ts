@@ -18,13 +18,13 @@ import {
   uuidv7,
 } from '@tidelog/core';
 import { disabledSync } from './disabled-sync.js';
-import { UnknownAggregateError, UnknownProjectionError, UnknownRejectedError } from './errors.js';
+import { UnknownAggregateError, UnknownRejectedError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { openStore, type StoreSource } from './open-store.js';
 import type { ProcessManager } from './process/process-manager.js';
 import { ProcessManagers } from './process/process-managers.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { Projections } from './projections.js';
 import { CommandRunner, type Replay } from './stream/command-runner.js';
 import { Rebaser } from './stream/rebaser.js';
 import { StreamStates } from './stream/stream-states.js';
@@ -89,7 +89,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   /** Unique to this runtime instance (tells two tabs whether they share one worker). */
   readonly instanceId = uuidv7();
   readonly #aggregates = new Map<string, AnyAggregate>();
-  readonly #projections = new Map<string, ProjectionRunner<unknown>>();
+  readonly #projections: Projections;
   readonly #processes: ProcessManagers;
   readonly #states: StreamStates;
   readonly #rebaser: Rebaser;
@@ -146,15 +146,13 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       refresh: (streams) => this.#refresh(streams),
       warn: (w) => this.#warn(w),
     });
-    for (const p of options.projections ?? []) {
-      this.#projections.set(
-        p.name,
-        new ProjectionRunner(store, p, {
-          pending: this.#pending,
-          checkpointEvery: options.checkpointEvery ?? 100,
-        }),
-      );
-    }
+    const checkpointEvery = options.checkpointEvery ?? 100;
+    this.#projections = new Projections(
+      store,
+      options.projections ?? [],
+      { pending: this.#pending, checkpointEvery },
+      this.#work,
+    );
     const processHost = {
       clientId,
       store,
@@ -170,7 +168,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
           { commandId: t.commandId, now: this.#now() },
         ),
     };
-    const checkpointEvery = options.checkpointEvery ?? 100;
     this.#processes = new ProcessManagers(
       options.processManagers ?? [],
       processHost,
@@ -190,7 +187,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     // Queued before any batch can reach a process manager: a batch committed by another
     // writer while projections start waits behind `open` instead of running at position 0.
     const opened = this.#processes.open();
-    await Promise.all([...this.#projections.values()].map((p) => p.start()));
+    await this.#projections.start();
     await opened;
     // A rebase the last session did not finish: posted to its streams' mailboxes before the
     // runtime is handed out, so no command decides before it.
@@ -260,20 +257,16 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     listener: (snapshot: ProjectionSnapshot<S>) => void,
   ): Unsubscribe {
     this.#open();
-    const runner = this.#projection(projection);
-    const off = runner.listeners.add(listener as (s: ProjectionSnapshot<unknown>) => void);
-    listener(runner.snapshot as ProjectionSnapshot<S>);
-    return off;
+    return this.#projections.subscribe(projection, listener);
   }
 
   getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined {
-    const name = typeof projection === 'string' ? projection : projection.name;
-    return this.#projections.get(name)?.snapshot as ProjectionSnapshot<S> | undefined;
+    return this.#projections.snapshot(projection);
   }
 
   rebuildProjection(projection: { readonly name: string } | string): Promise<void> {
     this.#open();
-    return this.#work.track(this.#projection(projection).rebuild());
+    return this.#projections.rebuild(projection);
   }
 
   /** Dead letters of all process managers, oldest first; they live in the store and survive restarts. */
@@ -437,7 +430,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   async resetConfirmed(): Promise<void> {
     this.#open();
     await this.#work.track(this.#rebaser.resetConfirmed(this.#states.streams()));
-    await Promise.all([...this.#projections.values()].map((p) => this.#work.track(p.rebuild())));
+    await this.#projections.rebuildAll();
   }
 
   /**
@@ -467,8 +460,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   debug(): TidelogDebug {
-    let listeners = this.#processes.listenerCount + this.#states.listenerCount;
-    for (const p of this.#projections.values()) listeners += p.listeners.size;
+    const listeners =
+      this.#processes.listenerCount + this.#states.listenerCount + this.#projections.listenerCount;
     return { cachedStreams: this.#states.cachedStreams, listeners, busyStreams: this.#mailbox.busy };
   }
 
@@ -476,13 +469,13 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     if (this.#closed) return;
     await this.#engine?.close();
     await this.settled();
-    await Promise.all([...this.#projections.values()].map((p) => p.flush()));
+    await this.#projections.flush();
     await this.#processes.flush();
     this.#closed = true;
     this.#offStore();
     this.#offLocal();
     this.#states.clear();
-    for (const p of this.#projections.values()) p.listeners.clear();
+    this.#projections.clearListeners();
     this.#processes.clearListeners();
     this.#localListeners.clear();
     this.#rejectedListeners.clear();
@@ -511,13 +504,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const known = this.#aggregates.get(type);
     if (!known) throw new UnknownAggregateError(type);
     return known as R;
-  }
-
-  #projection(projection: { readonly name: string } | string): ProjectionRunner<unknown> {
-    const name = typeof projection === 'string' ? projection : projection.name;
-    const runner = this.#projections.get(name);
-    if (!runner) throw new UnknownProjectionError(name);
-    return runner;
   }
 
   #run(
@@ -553,7 +539,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   /** After confirmations and rebases: projections and process managers read what changed. */
   async #afterRebase(): Promise<void> {
-    await Promise.all([...this.#projections.values()].map((p) => p.catchUp()));
+    await this.#projections.catchUp();
     // Confirmations are not announced: let process managers go past them (and forget their ids).
     await this.#processes.catchUp();
   }
@@ -574,7 +560,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
         this.#mailbox.run(streamId, () => this.#states.refresh(streamId, this.#aggregates)),
       );
     }
-    for (const p of this.#projections.values()) void this.#work.track(p.refresh());
+    this.#projections.refresh();
   }
 
   #onStoreBatch(events: readonly Envelope[]): void {
@@ -596,8 +582,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
         }
       }
     }
-    for (const p of this.#projections.values())
-      void this.#work.track(p.onBatch(events)).catch(() => undefined);
+    this.#projections.onBatch(events);
     this.#processes.onBatch(events);
   }
 }
