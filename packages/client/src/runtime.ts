@@ -18,7 +18,7 @@ import {
   uuidv7,
 } from '@tidelog/core';
 import { disabledSync } from './disabled-sync.js';
-import { UnknownAggregateError, UnknownRejectedError } from './errors.js';
+import { UnknownAggregateError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { openStore, type StoreSource } from './open-store.js';
@@ -27,6 +27,7 @@ import { ProcessManagers } from './process/process-managers.js';
 import { Projections } from './projections.js';
 import { CommandRunner, type Replay } from './stream/command-runner.js';
 import { Rebaser } from './stream/rebaser.js';
+import { RejectedCommands } from './stream/rejected-commands.js';
 import { StreamStates } from './stream/stream-states.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
 import type { SyncApi, SyncCursor, SyncHost, SyncOptions } from './sync/host.js';
@@ -95,7 +96,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #rebaser: Rebaser;
   readonly #commands: CommandRunner;
   readonly #localListeners = new Listeners<void>();
-  readonly #rejectedListeners = new Listeners<readonly RejectedCommand[]>();
+  readonly #rejected: RejectedCommands;
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
   readonly #mailbox = new Mailbox();
   readonly #work = new WorkTracker();
@@ -136,6 +137,14 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       clientId,
       pending: this.#pending,
       now: () => this.#now(),
+    });
+    this.#rejected = new RejectedCommands({
+      store,
+      aggregates: this.#aggregates,
+      mailbox: this.#mailbox,
+      states: this.#states,
+      commands: this.#commands,
+      work: this.#work,
     });
     this.#rebaser = new Rebaser({
       store,
@@ -319,7 +328,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
    */
   rejected(): Promise<RejectedCommand[]> {
     this.#open();
-    return this.store.readRejected();
+    return this.#rejected.list();
   }
 
   /**
@@ -330,23 +339,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
    */
   subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
     this.#open();
-    let active = true;
-    // A list read for a change is newer than the first read: that one then stays unsent.
-    let changed = false;
-    const off = this.#rejectedListeners.add((list) => {
-      changed = true;
-      if (active) listener(list);
-    });
-    this.store.readRejected().then(
-      (list) => {
-        if (active && !changed) listener(list);
-      },
-      (error: unknown) => console.error('tidelog: could not read rejected commands', error),
-    );
-    return () => {
-      active = false;
-      off();
-    };
+    return this.#rejected.subscribe(listener);
   }
 
   /**
@@ -360,24 +353,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
    */
   async retryRejected(commandId: string): Promise<void> {
     this.#open();
-    const find = async () => (await this.store.readRejected()).find((r) => r.entry.commandId === commandId);
-    const found = await find();
-    if (!found) throw new UnknownRejectedError(commandId);
-    const { streamId, aggregateType } = found.entry;
-    const agg = this.#aggregates.get(aggregateType);
-    if (!agg) throw new UnknownAggregateError(aggregateType);
-    await this.#work.track(
-      this.#mailbox.run(streamId, async () => {
-        // Looked up again inside the mailbox: two retries of one command never both run it.
-        const record = await find();
-        if (!record) throw new UnknownRejectedError(commandId);
-        try {
-          await this.#commands.retryRejected(agg, record.entry);
-        } finally {
-          await this.#states.refresh(streamId, this.#aggregates);
-        }
-      }),
-    );
+    await this.#rejected.retry(commandId);
     void this.#work.track(this.#afterRebase());
   }
 
@@ -389,7 +365,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
    */
   async discardRejected(commandIds?: readonly string[]): Promise<void> {
     this.#open();
-    await this.store.clearRejected(commandIds);
+    await this.#rejected.discard(commandIds);
   }
 
   // SyncHost: the sync loop's side of the runtime.
@@ -478,7 +454,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#projections.clearListeners();
     this.#processes.clearListeners();
     this.#localListeners.clear();
-    this.#rejectedListeners.clear();
+    this.#rejected.clearListeners();
     if (this.ownsStore) await this.store.close();
   }
 
@@ -546,12 +522,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   #onLocalChange(change: LocalChange): void {
     if (change.outbox || change.rejected) this.#localListeners.emit();
-    if (change.rejected && this.#rejectedListeners.size > 0) {
-      void this.store.readRejected().then(
-        (list) => this.#rejectedListeners.emit(list),
-        () => undefined,
-      );
-    }
+    if (change.rejected) this.#rejected.changed();
     // Pending events dropped by someone other than a rebase (`takePending`): show it.
     const outside = change.dropped.filter((s) => !this.#rebaser.busy.has(s));
     if (outside.length === 0 || this.#closed) return;
