@@ -8,7 +8,6 @@ import {
   type Envelope,
   type LocalChange,
   type LocalEventStore,
-  loadAggregate,
   type PositionedEnvelope,
   type Projection,
   type RejectedCommand,
@@ -29,6 +28,7 @@ import { CommandRunner, type Replay } from './stream/command-runner.js';
 import { Rebaser } from './stream/rebaser.js';
 import { RejectedCommands } from './stream/rejected-commands.js';
 import { StreamStates } from './stream/stream-states.js';
+import { Streams } from './stream/streams.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
 import type { SyncApi, SyncCursor, SyncHost, SyncOptions } from './sync/host.js';
 import { systemTimers, type Timers } from './timers.js';
@@ -94,7 +94,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #processes: ProcessManagers;
   readonly #states: StreamStates;
   readonly #rebaser: Rebaser;
-  readonly #commands: CommandRunner;
+  readonly #streams: Streams;
   readonly #localListeners = new Listeners<void>();
   readonly #rejected: RejectedCommands;
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
@@ -131,20 +131,12 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
         }),
     });
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
-    this.#commands = new CommandRunner({
+    const commands = new CommandRunner({
       store,
       states: this.#states,
       clientId,
       pending: this.#pending,
       now: () => this.#now(),
-    });
-    this.#rejected = new RejectedCommands({
-      store,
-      aggregates: this.#aggregates,
-      mailbox: this.#mailbox,
-      states: this.#states,
-      commands: this.#commands,
-      work: this.#work,
     });
     this.#rebaser = new Rebaser({
       store,
@@ -155,6 +147,9 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       refresh: (streams) => this.#refresh(streams),
       warn: (w) => this.#warn(w),
     });
+    const streamParts = { store, aggregates: this.#aggregates, mailbox: this.#mailbox, states: this.#states };
+    this.#streams = new Streams({ ...streamParts, commands, work: this.#work, rebasing: this.#rebaser.busy });
+    this.#rejected = new RejectedCommands({ ...streamParts, commands, work: this.#work });
     const checkpointEvery = options.checkpointEvery ?? 100;
     this.#projections = new Projections(
       store,
@@ -228,15 +223,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     options: LoadOptions = {},
   ): Promise<AggregateSnapshot<StateOf<A>>> {
     this.#open();
-    const agg = this.#aggregate(aggregate);
-    if (options.asOfVersion !== undefined || options.asOfTime !== undefined) {
-      const loaded = await loadAggregate(this.store, agg, streamId, options);
-      return { streamId, state: loaded.state, version: loaded.version, revision: 0 };
-    }
-    const entry = await this.#work.track(
-      this.#mailbox.run(streamId, () => this.#states.ensure(agg, streamId)),
-    );
-    return entry.snapshot as AggregateSnapshot<StateOf<A>>;
+    const snapshot = await this.#streams.load(this.#aggregate(aggregate), streamId, options);
+    return snapshot as AggregateSnapshot<StateOf<A>>;
   }
 
   subscribe<A extends R>(
@@ -246,15 +234,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   ): Unsubscribe {
     this.#open();
     const agg = this.#aggregate(aggregate);
-    const sub = this.#states.subscribe(agg, streamId, listener as (s: AggregateSnapshot<unknown>) => void);
-    this.load(aggregate, streamId).then(
-      () => {
-        const entry = this.#states.peek(agg, streamId);
-        if (entry) sub.deliver(entry.snapshot);
-      },
-      (error: unknown) => console.error(`tidelog: could not load ${agg.type} ${streamId}`, error),
-    );
-    return sub.off;
+    return this.#streams.subscribe(agg, streamId, listener as (s: AggregateSnapshot<unknown>) => void);
   }
 
   getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
@@ -491,11 +471,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     replay?: Replay,
   ): Promise<ExecuteResult<AnyAggregate>> {
     this.#open();
-    return this.#work.track(
-      this.#mailbox.run(streamId, () =>
-        this.#commands.execute(agg, streamId, command, payload, options, replay),
-      ),
-    );
+    return this.#streams.execute(agg, streamId, command, payload, options, replay);
   }
 
   /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
@@ -524,35 +500,11 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     if (change.outbox || change.rejected) this.#localListeners.emit();
     if (change.rejected) this.#rejected.changed();
     // Pending events dropped by someone other than a rebase (`takePending`): show it.
-    const outside = change.dropped.filter((s) => !this.#rebaser.busy.has(s));
-    if (outside.length === 0 || this.#closed) return;
-    for (const streamId of outside) {
-      void this.#work.track(
-        this.#mailbox.run(streamId, () => this.#states.refresh(streamId, this.#aggregates)),
-      );
-    }
-    this.#projections.refresh();
+    if (!this.#closed && this.#streams.onDropped(change.dropped)) this.#projections.refresh();
   }
 
   #onStoreBatch(events: readonly Envelope[]): void {
-    const byStream = new Map<string, Envelope[]>();
-    for (const e of events) {
-      const list = byStream.get(e.streamId);
-      if (list) list.push(e);
-      else byStream.set(e.streamId, [e]);
-    }
-    for (const [streamId, list] of byStream) {
-      // A rebase refreshes its streams itself, once its result is stored.
-      if (this.#rebaser.busy.has(streamId)) continue;
-      for (const agg of this.#aggregates.values()) {
-        const entry = this.#states.peek(agg, streamId);
-        if (entry && this.#states.advance(entry, list)) {
-          void this.#work.track(
-            this.#mailbox.run(streamId, () => this.#states.refresh(streamId, this.#aggregates)),
-          );
-        }
-      }
-    }
+    this.#streams.onStored(events);
     this.#projections.onBatch(events);
     this.#processes.onBatch(events);
   }
