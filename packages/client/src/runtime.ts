@@ -1,6 +1,5 @@
 import {
   type AnyAggregate,
-  type AnyProjection,
   ClosedError,
   type CommandName,
   type DeadDispatch,
@@ -20,8 +19,8 @@ import { disabledSync } from './disabled-sync.js';
 import { UnknownAggregateError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
-import { openStore, type StoreSource } from './open-store.js';
-import type { ProcessManager } from './process/process-manager.js';
+import { deviceClientId, openStore } from './open-store.js';
+import type { TidelogOptions } from './options.js';
 import { ProcessManagers } from './process/process-managers.js';
 import { Projections } from './projections.js';
 import { CommandRunner, type Replay } from './stream/command-runner.js';
@@ -30,7 +29,7 @@ import { RejectedCommands } from './stream/rejected-commands.js';
 import { StreamStates } from './stream/stream-states.js';
 import { Streams } from './stream/streams.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
-import type { SyncApi, SyncCursor, SyncHost, SyncOptions } from './sync/host.js';
+import type { SyncApi, SyncCursor, SyncHost } from './sync/host.js';
 import { systemTimers, type Timers } from './timers.js';
 import type {
   AggregateSnapshot,
@@ -44,33 +43,6 @@ import type {
   Unsubscribe,
 } from './types.js';
 import { WorkTracker } from './work-tracker.js';
-
-export interface TidelogOptions<R extends AnyAggregate> {
-  aggregates: readonly R[];
-  projections?: readonly AnyProjection[];
-  processManagers?: readonly ProcessManager[];
-  /**
-   * A store or a function opening one; default a `MemoryEventStore`. A store the runtime
-   * opened (default, function) is closed with it; a store instance passed in is not.
-   */
-  store?: StoreSource;
-  /** Save a snapshot every this many events of a stream (default: never). */
-  snapshotEvery?: number;
-  /** Drop a stream's cached state after this long unused and unsubscribed (ms, default 5 min). */
-  idleTimeoutMs?: number;
-  /**
-   * Append commands as pending events with an outbox entry (for a sync engine to push)
-   * instead of as confirmed events. Default: true with `sync`, else false (the local
-   * store is the authority).
-   */
-  pending?: boolean;
-  /** Sync with a server (`docs/sync.md`): turns on pending mode and starts the sync loop. */
-  sync?: SyncOptions;
-  /** Save projection (and idle process-manager) checkpoints every this many positions (default 100). */
-  checkpointEvery?: number;
-  timers?: Timers;
-  onWarning?: (warning: TidelogWarning) => void;
-}
 
 /** Counters for tests and devtools. */
 export interface TidelogDebug {
@@ -523,12 +495,7 @@ export async function createTidelog<const R extends AnyAggregate>(
   options: TidelogOptions<R>,
 ): Promise<Tidelog<R>> {
   const { store, owned, warning } = await openStore(options.store);
-  let clientId = await store.getMeta('clientId');
-  if (typeof clientId !== 'string') {
-    clientId = uuidv7();
-    await store.setMeta('clientId', clientId);
-  }
-  const runtime = new Tidelog<R>(store, clientId, options, owned);
+  const runtime = new Tidelog<R>(store, await deviceClientId(store), options, owned);
   if (warning) {
     runtime.warnings.push(warning);
     options.onWarning?.(warning);
