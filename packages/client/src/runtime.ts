@@ -10,7 +10,6 @@ import {
   type RejectedCommand,
   type SerializedError,
   type StateOf,
-  serializeError,
   uuidv7,
 } from '@tidelog/core';
 import { disabledSync } from './disabled-sync.js';
@@ -24,8 +23,8 @@ import { StoreNotifications } from './store-notifications.js';
 import { CommandRunner } from './stream/command-runner.js';
 import { Rebaser } from './stream/rebaser.js';
 import { RejectedCommands } from './stream/rejected-commands.js';
-import { StreamStates } from './stream/stream-states.js';
-import { Streams } from './stream/streams.js';
+import type { StreamStates } from './stream/stream-states.js';
+import { runtimeStreamStates, Streams } from './stream/streams.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
 import type { SyncApi, SyncCursor, SyncHost } from './sync/host.js';
 import { systemTimers, type Timers } from './timers.js';
@@ -89,17 +88,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
     const pending = options.pending ?? options.sync !== undefined;
-    this.#states = new StreamStates(store, this.#timers, {
-      idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
-      // Snapshots are of confirmed state: with pending events there is none to take.
-      snapshotEvery: pending ? undefined : options.snapshotEvery,
-      onSnapshotError: (error, entry) =>
-        this.#warn({
-          code: 'SNAPSHOT_FAILED',
-          message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
-          error: serializeError(error),
-        }),
-    });
+    this.#states = runtimeStreamStates(store, this.#timers, { ...options, pending }, (w) => this.#warn(w));
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
     const now = () => this.#now();
     const commands = new CommandRunner({ store, states: this.#states, clientId, pending, now });
@@ -162,7 +151,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     ...args: CommandArgs<A, K>
   ): Promise<ExecuteResult<A>>;
   execute(aggregate: R, streamId: string, command: string, payload?: unknown, options: ExecuteOptions = {}) {
-    const agg = this.#aggregate(aggregate);
+    const agg = this.aggregateByType(aggregate.type);
     this.#open();
     return this.#streams.execute(agg, streamId, command, payload, options);
   }
@@ -173,7 +162,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     options: LoadOptions = {},
   ): Promise<AggregateSnapshot<StateOf<A>>> {
     this.#open();
-    const snapshot = await this.#streams.load(this.#aggregate(aggregate), streamId, options);
+    const snapshot = await this.#streams.load(this.aggregateByType(aggregate.type), streamId, options);
     return snapshot as AggregateSnapshot<StateOf<A>>;
   }
 
@@ -183,7 +172,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     listener: (snapshot: AggregateSnapshot<StateOf<A>>) => void,
   ): Unsubscribe {
     this.#open();
-    const agg = this.#aggregate(aggregate);
+    const agg = this.aggregateByType(aggregate.type);
     return this.#streams.subscribe(agg, streamId, listener as (s: AggregateSnapshot<unknown>) => void);
   }
 
@@ -327,10 +316,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   #warn(warning: TidelogWarning): void {
     this.warnings.push(warning);
     this.#options.onWarning?.(warning);
-  }
-
-  #aggregate(aggregate: AnyAggregate): AnyAggregate {
-    return this.aggregateByType(aggregate.type);
   }
 
   /** A process manager's command. The derived command id makes its event ids derived too (see `commandEvents`). */

@@ -1,9 +1,59 @@
-import { type AnyAggregate, type Envelope, type LocalEventStore, loadAggregate } from '@tidelog/core';
+import {
+  type AnyAggregate,
+  type Envelope,
+  type LocalEventStore,
+  loadAggregate,
+  serializeError,
+} from '@tidelog/core';
 import type { Mailbox } from '../mailbox.js';
-import type { AggregateSnapshot, ExecuteOptions, ExecuteResult, LoadOptions, Unsubscribe } from '../types.js';
+import type { Timers } from '../timers.js';
+import type {
+  AggregateSnapshot,
+  ExecuteOptions,
+  ExecuteResult,
+  LoadOptions,
+  TidelogWarning,
+  Unsubscribe,
+} from '../types.js';
 import type { WorkTracker } from '../work-tracker.js';
 import type { CommandRunner, Replay } from './command-runner.js';
-import type { StreamStates } from './stream-states.js';
+import { StreamStates } from './stream-states.js';
+
+export interface StreamStatesConfig {
+  /** Commands are stored as pending events (sync). */
+  pending: boolean;
+  /** Default 5 minutes. */
+  idleTimeoutMs?: number;
+  /** Default: never. */
+  snapshotEvery?: number;
+}
+
+/**
+ * The runtime's `StreamStates`: snapshots only when the local store is the authority (a
+ * snapshot is of confirmed state, and with pending events there is none to take), and a
+ * snapshot that could not be saved reported as a `SNAPSHOT_FAILED` warning.
+ *
+ * @example
+ * const states = runtimeStreamStates(store, systemTimers, { pending: false, snapshotEvery: 50 }, console.warn);
+ */
+export function runtimeStreamStates(
+  store: LocalEventStore,
+  timers: Timers,
+  config: StreamStatesConfig,
+  warn: (warning: TidelogWarning) => void,
+): StreamStates {
+  return new StreamStates(store, timers, {
+    idleTimeoutMs: config.idleTimeoutMs ?? 300_000,
+    // Snapshots are of confirmed state: with pending events there is none to take.
+    snapshotEvery: config.pending ? undefined : config.snapshotEvery,
+    onSnapshotError: (error, entry) =>
+      warn({
+        code: 'SNAPSHOT_FAILED',
+        message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
+        error: serializeError(error),
+      }),
+  });
+}
 
 export interface StreamsHost {
   store: LocalEventStore;
