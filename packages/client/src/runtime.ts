@@ -21,7 +21,7 @@ import { ProcessManagers } from './process/process-managers.js';
 import { Projections } from './projections.js';
 import { StoreNotifications } from './store-notifications.js';
 import { CommandRunner } from './stream/command-runner.js';
-import { Rebaser } from './stream/rebaser.js';
+import { Confirmations } from './stream/confirmations.js';
 import { RejectedCommands } from './stream/rejected-commands.js';
 import type { StreamStates } from './stream/stream-states.js';
 import { runtimeStreamStates, Streams } from './stream/streams.js';
@@ -52,10 +52,10 @@ export interface TidelogDebug {
 /**
  * The Tidelog runtime, in-process. Create it with `createTidelog`. It wires its parts
  * together and forwards the public API to them: the streams (`Streams`: commands, loads
- * and subscriptions in per-stream mailboxes over `StreamStates`), the rebase (`Rebaser`),
- * the rejected list (`RejectedCommands`), `Projections`, `ProcessManagers` and the sync
- * loop (`createSyncEngine`, whose `SyncHost` it is). What each method does is documented
- * on `TidelogApi` and `SyncHost`.
+ * and subscriptions in per-stream mailboxes over `StreamStates`), the confirmed log
+ * (`Confirmations`, through the `Rebaser`), the rejected list (`RejectedCommands`),
+ * `Projections`, `ProcessManagers` and the sync loop (`createSyncEngine`, whose `SyncHost`
+ * it is). What each method does is documented on `TidelogApi` and `SyncHost`.
  */
 export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogApi<R>, SyncHost {
   readonly warnings: TidelogWarning[] = [];
@@ -65,7 +65,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #projections: Projections;
   readonly #processes: ProcessManagers;
   readonly #states: StreamStates;
-  readonly #rebaser: Rebaser;
+  readonly #confirmations: Confirmations;
   readonly #streams: Streams;
   readonly #rejected: RejectedCommands;
   readonly #notifications: StoreNotifications;
@@ -88,21 +88,15 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
     const pending = options.pending ?? options.sync !== undefined;
-    this.#states = runtimeStreamStates(store, this.#timers, { ...options, pending }, (w) => this.#warn(w));
-    for (const a of options.aggregates) this.#aggregates.set(a.type, a);
     const now = () => this.#now();
+    const warn = (w: TidelogWarning) => this.#warn(w);
+    this.#states = runtimeStreamStates(store, this.#timers, { ...options, pending }, warn);
+    for (const a of options.aggregates) this.#aggregates.set(a.type, a);
     const commands = new CommandRunner({ store, states: this.#states, clientId, pending, now });
-    this.#rebaser = new Rebaser({
-      store,
-      clientId,
-      aggregates: this.#aggregates,
-      mailbox: this.#mailbox,
-      now: () => this.#now(),
-      refresh: (streams) => this.#refresh(streams),
-      warn: (w) => this.#warn(w),
-    });
     const parts = { store, aggregates: this.#aggregates, mailbox: this.#mailbox, states: this.#states };
-    this.#streams = new Streams({ ...parts, commands, work: this.#work, rebasing: this.#rebaser.busy });
+    const catchUp = () => this.#afterRebase();
+    this.#confirmations = new Confirmations({ ...parts, clientId, work: this.#work, now, warn, catchUp });
+    this.#streams = new Streams({ ...parts, commands, work: this.#work, rebasing: this.#confirmations.busy });
     this.#rejected = new RejectedCommands({ ...parts, commands, work: this.#work });
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];
@@ -132,12 +126,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await opened;
     // A rebase the last session did not finish: posted to its streams' mailboxes before the
     // runtime is handed out, so no command decides before it.
-    const resumed = this.#rebaser.resume();
-    void this.#work
-      .track(resumed.then(() => this.#afterRebase()))
-      .catch((error: unknown) =>
-        this.#warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
-      );
+    this.#confirmations.resume();
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
     this.#processes.resume();
@@ -233,7 +222,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   async retryRejected(commandId: string): Promise<void> {
     this.#open();
     await this.#rejected.retry(commandId);
-    void this.#work.track(this.#afterRebase());
+    this.#confirmations.rebased();
   }
 
   async discardRejected(commandIds?: readonly string[]): Promise<void> {
@@ -245,19 +234,17 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
     this.#open();
-    await this.#work.track(this.#rebaser.confirm(events, sync));
-    void this.#work.track(this.#afterRebase());
+    await this.#confirmations.confirm(events, sync);
   }
 
   async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
     this.#open();
-    await this.#work.track(this.#rebaser.reject(commandIds, error));
-    void this.#work.track(this.#afterRebase());
+    await this.#confirmations.reject(commandIds, error);
   }
 
   async resetConfirmed(): Promise<void> {
     this.#open();
-    await this.#work.track(this.#rebaser.resetConfirmed(this.#states.streams()));
+    await this.#confirmations.resetConfirmed();
     await this.#projections.rebuildAll();
   }
 
@@ -324,21 +311,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const replay = { commandId: t.commandId, now: this.#now() };
     this.#open();
     return this.#streams.execute(agg, t.streamId, t.command, t.payload, { metadata: t.metadata }, replay);
-  }
-
-  /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
-  async #refresh(streams: readonly string[]): Promise<void> {
-    for (const streamId of new Set(streams)) {
-      try {
-        await this.#states.refresh(streamId, this.#aggregates);
-      } catch (error) {
-        // What was written stays written: the state is read again on its next use.
-        this.#warn({
-          code: 'REFRESH_FAILED',
-          message: `could not read "${streamId}" again: ${String(error)}`,
-        });
-      }
-    }
   }
 
   /** After confirmations and rebases: projections and process managers read what changed. */
