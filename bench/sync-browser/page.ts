@@ -206,12 +206,14 @@ function whenSeen<K>(map: Map<K, number>, key: K): Promise<number> {
  * each notes when it saw what, on the shared clock.
  */
 async function liveOpen(server: string, space: string, rawSpace: string, role: 'a' | 'b') {
-  const d = await device(`live-${role}`, server, space, true);
+  const d = await device(`${space}-${role}`, server, space, true);
   await until(d, (s) => s.state === 'live');
   if (role === 'a') {
     liveA = d;
     return;
   }
+  seenVersion.clear();
+  seenId.clear();
   d.subscribe(Counter, 'live-1', (s) => {
     const at = clock();
     for (let v = s.version; v > 0 && !seenVersion.has(v); v--) seenVersion.set(v, at);
@@ -220,7 +222,8 @@ async function liveOpen(server: string, space: string, rawSpace: string, role: '
   const source = new EventSource(`${server}/v1/spaces/${rawSpace}/subscribe?after=0`);
   source.addEventListener('events', (m) => {
     const at = clock();
-    for (const e of JSON.parse((m as MessageEvent<string>).data).events as { id: string }[]) seenId.set(e.id, at);
+    for (const e of JSON.parse((m as MessageEvent<string>).data).events as { id: string }[])
+      seenId.set(e.id, at);
     wake();
   });
   await new Promise<void>((resolve) => source.addEventListener('open', () => resolve(), { once: true }));

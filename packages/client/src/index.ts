@@ -14,6 +14,7 @@ export {
   UnknownRejectedError,
 } from './errors.js';
 export type { StoreSource } from './open-store.js';
+export type { TidelogOptions } from './options.js';
 export {
   type Dispatch,
   defineProcessManager,
@@ -23,7 +24,7 @@ export {
   type ProcessManager,
   type ProcessManagerConfig,
 } from './process/process-manager.js';
-export { createTidelog, Tidelog, type TidelogDebug, type TidelogOptions } from './runtime.js';
+export { createTidelog, Tidelog, type TidelogDebug } from './runtime.js';
 export { type PendingCommand, type RebaseInput, type RebaseResult, rebase } from './stream/rebase.js';
 export {
   ForbiddenError,

@@ -1,4 +1,4 @@
-import { hasErrorCode, type LocalEventStore, MemoryEventStore, serializeError } from '@tidelog/core';
+import { hasErrorCode, type LocalEventStore, MemoryEventStore, serializeError, uuidv7 } from '@tidelog/core';
 import type { TidelogWarning } from './types.js';
 
 /** A store, or a function that opens one (e.g. `() => openIdbEventStore({ name: 'app' })`). */
@@ -36,4 +36,18 @@ export async function openStore(source: StoreSource | undefined): Promise<Opened
       },
     };
   }
+}
+
+/**
+ * This device's id: read from the store, or minted (UUID v7) and stored the first time.
+ *
+ * @example
+ * const clientId = await deviceClientId(store);
+ */
+export async function deviceClientId(store: LocalEventStore): Promise<string> {
+  const stored = await store.getMeta('clientId');
+  if (typeof stored === 'string') return stored;
+  const clientId = uuidv7();
+  await store.setMeta('clientId', clientId);
+  return clientId;
 }

@@ -1,40 +1,32 @@
 import {
   type AnyAggregate,
-  type AnyProjection,
   ClosedError,
   type CommandName,
   type DeadDispatch,
   type DeadLetter,
-  type Envelope,
-  type LocalChange,
   type LocalEventStore,
-  loadAggregate,
   type PositionedEnvelope,
   type Projection,
   type RejectedCommand,
   type SerializedError,
   type StateOf,
-  serializeError,
   uuidv7,
 } from '@tidelog/core';
 import { disabledSync } from './disabled-sync.js';
-import {
-  UnknownAggregateError,
-  UnknownProcessManagerError,
-  UnknownProjectionError,
-  UnknownRejectedError,
-} from './errors.js';
-import { Listeners } from './listeners.js';
+import { UnknownAggregateError } from './errors.js';
 import { Mailbox } from './mailbox.js';
-import { openStore, type StoreSource } from './open-store.js';
-import type { ProcessManager } from './process/process-manager.js';
-import { ProcessRunner } from './process/process-runner.js';
-import { ProjectionRunner } from './projection-runner.js';
-import { CommandRunner, type Replay } from './stream/command-runner.js';
-import { Rebaser } from './stream/rebaser.js';
-import { StreamStates } from './stream/stream-states.js';
+import { deviceClientId, openStore } from './open-store.js';
+import type { TidelogOptions } from './options.js';
+import { ProcessManagers } from './process/process-managers.js';
+import { Projections } from './projections.js';
+import { StoreNotifications } from './store-notifications.js';
+import { CommandRunner } from './stream/command-runner.js';
+import { Confirmations } from './stream/confirmations.js';
+import { RejectedCommands } from './stream/rejected-commands.js';
+import type { StreamStates } from './stream/stream-states.js';
+import { runtimeStreamStates, Streams } from './stream/streams.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
-import type { SyncApi, SyncCursor, SyncHost, SyncOptions } from './sync/host.js';
+import type { SyncApi, SyncCursor, SyncHost } from './sync/host.js';
 import { systemTimers, type Timers } from './timers.js';
 import type {
   AggregateSnapshot,
@@ -49,33 +41,6 @@ import type {
 } from './types.js';
 import { WorkTracker } from './work-tracker.js';
 
-export interface TidelogOptions<R extends AnyAggregate> {
-  aggregates: readonly R[];
-  projections?: readonly AnyProjection[];
-  processManagers?: readonly ProcessManager[];
-  /**
-   * A store or a function opening one; default a `MemoryEventStore`. A store the runtime
-   * opened (default, function) is closed with it; a store instance passed in is not.
-   */
-  store?: StoreSource;
-  /** Save a snapshot every this many events of a stream (default: never). */
-  snapshotEvery?: number;
-  /** Drop a stream's cached state after this long unused and unsubscribed (ms, default 5 min). */
-  idleTimeoutMs?: number;
-  /**
-   * Append commands as pending events with an outbox entry (for a sync engine to push)
-   * instead of as confirmed events. Default: true with `sync`, else false (the local
-   * store is the authority).
-   */
-  pending?: boolean;
-  /** Sync with a server (`docs/sync.md`): turns on pending mode and starts the sync loop. */
-  sync?: SyncOptions;
-  /** Save projection (and idle process-manager) checkpoints every this many positions (default 100). */
-  checkpointEvery?: number;
-  timers?: Timers;
-  onWarning?: (warning: TidelogWarning) => void;
-}
-
 /** Counters for tests and devtools. */
 export interface TidelogDebug {
   cachedStreams: number;
@@ -85,32 +50,31 @@ export interface TidelogDebug {
 }
 
 /**
- * The Tidelog runtime, in-process. Create it with `createTidelog`. It coordinates: stream
- * states (`StreamStates`), the rebase (`Rebaser`), projections, process managers and the
- * sync loop each live in their own module.
+ * The Tidelog runtime, in-process. Create it with `createTidelog`. It wires its parts
+ * together and forwards the public API to them: the streams (`Streams`: commands, loads
+ * and subscriptions in per-stream mailboxes over `StreamStates`), the confirmed log
+ * (`Confirmations`, through the `Rebaser`), the rejected list (`RejectedCommands`),
+ * `Projections`, `ProcessManagers` and the sync loop (`createSyncEngine`, whose `SyncHost`
+ * it is). What each method does is documented on `TidelogApi` and `SyncHost`.
  */
 export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogApi<R>, SyncHost {
   readonly warnings: TidelogWarning[] = [];
   /** Unique to this runtime instance (tells two tabs whether they share one worker). */
   readonly instanceId = uuidv7();
   readonly #aggregates = new Map<string, AnyAggregate>();
-  readonly #projections = new Map<string, ProjectionRunner<unknown>>();
-  readonly #processes: ProcessRunner[] = [];
+  readonly #projections: Projections;
+  readonly #processes: ProcessManagers;
   readonly #states: StreamStates;
-  readonly #rebaser: Rebaser;
-  readonly #commands: CommandRunner;
-  readonly #deadLetterListeners = new Listeners<DeadLetter>();
-  readonly #localListeners = new Listeners<void>();
-  readonly #rejectedListeners = new Listeners<readonly RejectedCommand[]>();
+  readonly #confirmations: Confirmations;
+  readonly #streams: Streams;
+  readonly #rejected: RejectedCommands;
+  readonly #notifications: StoreNotifications;
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
   readonly #mailbox = new Mailbox();
   readonly #work = new WorkTracker();
   readonly #timers: Timers;
-  readonly #pending: boolean;
   readonly #options: TidelogOptions<R>;
   #engine: SyncEngine | undefined;
-  #offStore: () => void = () => undefined;
-  #offLocal: () => void = () => undefined;
   #closed = false;
 
   /** Use `createTidelog`: it opens the store and catches projections up first. */
@@ -123,64 +87,29 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   ) {
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
-    this.#pending = options.pending ?? options.sync !== undefined;
-    this.#states = new StreamStates(store, this.#timers, {
-      idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
-      // Snapshots are of confirmed state: with pending events there is none to take.
-      snapshotEvery: this.#pending ? undefined : options.snapshotEvery,
-      onSnapshotError: (error, entry) =>
-        this.#warn({
-          code: 'SNAPSHOT_FAILED',
-          message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
-          error: serializeError(error),
-        }),
-    });
+    const pending = options.pending ?? options.sync !== undefined;
+    const now = () => this.#now();
+    const warn = (w: TidelogWarning) => this.#warn(w);
+    this.#states = runtimeStreamStates(store, this.#timers, { ...options, pending }, warn);
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
-    this.#commands = new CommandRunner({
-      store,
-      states: this.#states,
-      clientId,
-      pending: this.#pending,
-      now: () => this.#now(),
+    const commands = new CommandRunner({ store, states: this.#states, clientId, pending, now });
+    const parts = { store, aggregates: this.#aggregates, mailbox: this.#mailbox, states: this.#states };
+    const catchUp = () => this.#afterRebase();
+    this.#confirmations = new Confirmations({ ...parts, clientId, work: this.#work, now, warn, catchUp });
+    this.#streams = new Streams({ ...parts, commands, work: this.#work, rebasing: this.#confirmations.busy });
+    this.#rejected = new RejectedCommands({ ...parts, commands, work: this.#work });
+    const checkpointEvery = options.checkpointEvery ?? 100;
+    const projections = options.projections ?? [];
+    this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);
+    const host = { clientId, store, now, run: (t: DeadDispatch) => this.#dispatch(t) };
+    this.#processes = new ProcessManagers(options.processManagers ?? [], host, checkpointEvery, this.#work);
+    this.#notifications = new StoreNotifications(store, {
+      streams: this.#streams,
+      projections: this.#projections,
+      processes: this.#processes,
+      rejected: this.#rejected,
+      closed: () => this.#closed,
     });
-    this.#rebaser = new Rebaser({
-      store,
-      clientId,
-      aggregates: this.#aggregates,
-      mailbox: this.#mailbox,
-      now: () => this.#now(),
-      refresh: (streams) => this.#refresh(streams),
-      confirmed: (streams, events) => this.#confirmed(streams, events),
-      warn: (w) => this.#warn(w),
-    });
-    for (const p of options.projections ?? []) {
-      this.#projections.set(
-        p.name,
-        new ProjectionRunner(store, p, {
-          pending: this.#pending,
-          checkpointEvery: options.checkpointEvery ?? 100,
-        }),
-      );
-    }
-    for (const pm of options.processManagers ?? []) {
-      const host = {
-        clientId,
-        store,
-        now: () => this.#now(),
-        // The derived command id makes the command's event ids derived too (see `commandEvents`).
-        run: (t: DeadDispatch) =>
-          this.#run(
-            this.aggregateByType(t.aggregateType),
-            t.streamId,
-            t.command,
-            t.payload,
-            { metadata: t.metadata },
-            { commandId: t.commandId, now: this.#now() },
-          ),
-        deadLetter: (letter: DeadLetter) => this.#deadLetterListeners.emit(letter),
-      };
-      this.#processes.push(new ProcessRunner(pm, host, { checkpointEvery: options.checkpointEvery ?? 100 }));
-    }
   }
 
   get storage(): string {
@@ -189,24 +118,18 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   /** @internal Called by `createTidelog`. */
   async start(): Promise<void> {
-    this.#offStore = this.store.subscribe((events) => this.#onStoreBatch(events));
-    this.#offLocal = this.store.subscribeLocal((change) => this.#onLocalChange(change));
+    this.#notifications.start();
     // Queued before any batch can reach a process manager: a batch committed by another
     // writer while projections start waits behind `open` instead of running at position 0.
-    const opened = Promise.all(this.#processes.map((pm) => pm.open()));
-    await Promise.all([...this.#projections.values()].map((p) => p.start()));
+    const opened = this.#processes.open();
+    await this.#projections.start();
     await opened;
     // A rebase the last session did not finish: posted to its streams' mailboxes before the
     // runtime is handed out, so no command decides before it.
-    const resumed = this.#rebaser.resume();
-    void this.#work
-      .track(resumed.then(() => this.#afterRebase()))
-      .catch((error: unknown) =>
-        this.#warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
-      );
+    this.#confirmations.resume();
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
-    for (const pm of this.#processes) void this.#work.track(pm.resume());
+    this.#processes.resume();
     if (this.#options.sync) this.#engine = createSyncEngine(this, this.#options.sync);
   }
 
@@ -217,7 +140,9 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     ...args: CommandArgs<A, K>
   ): Promise<ExecuteResult<A>>;
   execute(aggregate: R, streamId: string, command: string, payload?: unknown, options: ExecuteOptions = {}) {
-    return this.#run(this.#aggregate(aggregate), streamId, command, payload, options);
+    const agg = this.aggregateByType(aggregate.type);
+    this.#open();
+    return this.#streams.execute(agg, streamId, command, payload, options);
   }
 
   async load<A extends R>(
@@ -226,15 +151,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     options: LoadOptions = {},
   ): Promise<AggregateSnapshot<StateOf<A>>> {
     this.#open();
-    const agg = this.#aggregate(aggregate);
-    if (options.asOfVersion !== undefined || options.asOfTime !== undefined) {
-      const loaded = await loadAggregate(this.store, agg, streamId, options);
-      return { streamId, state: loaded.state, version: loaded.version, revision: 0 };
-    }
-    const entry = await this.#work.track(
-      this.#mailbox.run(streamId, () => this.#states.ensure(agg, streamId)),
-    );
-    return entry.snapshot as AggregateSnapshot<StateOf<A>>;
+    const snapshot = await this.#streams.load(this.aggregateByType(aggregate.type), streamId, options);
+    return snapshot as AggregateSnapshot<StateOf<A>>;
   }
 
   subscribe<A extends R>(
@@ -243,16 +161,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     listener: (snapshot: AggregateSnapshot<StateOf<A>>) => void,
   ): Unsubscribe {
     this.#open();
-    const agg = this.#aggregate(aggregate);
-    const sub = this.#states.subscribe(agg, streamId, listener as (s: AggregateSnapshot<unknown>) => void);
-    this.load(aggregate, streamId).then(
-      () => {
-        const entry = this.#states.peek(agg, streamId);
-        if (entry) sub.deliver(entry.snapshot);
-      },
-      (error: unknown) => console.error(`tidelog: could not load ${agg.type} ${streamId}`, error),
-    );
-    return sub.off;
+    const agg = this.aggregateByType(aggregate.type);
+    return this.#streams.subscribe(agg, streamId, listener as (s: AggregateSnapshot<unknown>) => void);
   }
 
   getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
@@ -264,208 +174,84 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     listener: (snapshot: ProjectionSnapshot<S>) => void,
   ): Unsubscribe {
     this.#open();
-    const runner = this.#projection(projection);
-    const off = runner.listeners.add(listener as (s: ProjectionSnapshot<unknown>) => void);
-    listener(runner.snapshot as ProjectionSnapshot<S>);
-    return off;
+    return this.#projections.subscribe(projection, listener);
   }
 
   getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined {
-    const name = typeof projection === 'string' ? projection : projection.name;
-    return this.#projections.get(name)?.snapshot as ProjectionSnapshot<S> | undefined;
+    return this.#projections.snapshot(projection);
   }
 
   rebuildProjection(projection: { readonly name: string } | string): Promise<void> {
     this.#open();
-    return this.#work.track(this.#projection(projection).rebuild());
+    return this.#projections.rebuild(projection);
   }
 
-  /** Dead letters of all process managers, oldest first; they live in the store and survive restarts. */
   async deadLetters(): Promise<DeadLetter[]> {
     this.#open();
-    return this.store.readDeadLetters();
+    return this.#processes.list();
   }
 
-  /** Be told of each dead letter as it is stored (a new one, or one that failed again on retry). */
   subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe {
-    return this.#deadLetterListeners.add(listener);
+    return this.#processes.subscribe(listener);
   }
 
-  /**
-   * Run a dead letter again: its command, with the same command id and metadata, or the
-   * handler if that threw. Resolves true when it went through (the letter is deleted),
-   * false when there is no such letter (already retried or cleared); rejects with the
-   * error when it fails again (the letter stays, with that error).
-   *
-   * @example
-   * for (const letter of await tidelog.deadLetters()) await tidelog.retryDeadLetter(letter.id).catch(console.warn);
-   */
   async retryDeadLetter(id: string): Promise<boolean> {
     this.#open();
-    const letter = (await this.store.readDeadLetters()).find((l) => l.id === id);
-    if (!letter) return false;
-    const runner = this.#processes.find((p) => p.manager.name === letter.processManager);
-    if (!runner) throw new UnknownProcessManagerError(letter.processManager);
-    await this.#work.track(runner.retry(letter));
-    return true;
+    return this.#processes.retry(id);
   }
 
-  /**
-   * Delete dead letters (all, or those with these ids) once the app has dealt with them.
-   *
-   * @example
-   * await tidelog.clearDeadLetters([letter.id]);
-   */
   async clearDeadLetters(ids?: readonly string[]): Promise<void> {
     this.#open();
-    await this.store.deleteDeadLetters(ids);
-    for (const p of this.#processes) p.forget(ids);
+    await this.#processes.clear(ids);
   }
 
-  /** The sync loop (`docs/sync.md`); without a `sync` option, an idle one whose `now()` rejects with `SYNC_DISABLED`. */
   get sync(): SyncApi {
     return this.#engine ?? disabledSync;
   }
 
-  /**
-   * Commands that failed when decided again on new confirmed state, or that the server
-   * refused, oldest first, each with its error and its original command and payload.
-   *
-   * @example
-   * for (const r of await tidelog.rejected()) console.warn(r.entry.command, r.error.code);
-   */
   rejected(): Promise<RejectedCommand[]> {
     this.#open();
-    return this.store.readRejected();
+    return this.#rejected.list();
   }
 
-  /**
-   * Be told of the whole rejected list whenever it changes, starting with the current one.
-   *
-   * @example
-   * const off = tidelog.subscribeRejected((list) => render(list));
-   */
   subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
     this.#open();
-    let active = true;
-    // A list read for a change is newer than the first read: that one then stays unsent.
-    let changed = false;
-    const off = this.#rejectedListeners.add((list) => {
-      changed = true;
-      if (active) listener(list);
-    });
-    this.store.readRejected().then(
-      (list) => {
-        if (active && !changed) listener(list);
-      },
-      (error: unknown) => console.error('tidelog: could not read rejected commands', error),
-    );
-    return () => {
-      active = false;
-      off();
-    };
+    return this.#rejected.subscribe(listener);
   }
 
-  /**
-   * Run a rejected command again, as the same command (same id, payload, metadata and
-   * `now`), on the stream's current state. It leaves `rejected` in the same transaction as
-   * its events are stored; when it fails again it stays, with the new error, and the
-   * promise rejects with that error.
-   *
-   * @example
-   * await tidelog.retryRejected(rejected[0].entry.commandId).catch((e) => console.warn(e.code));
-   */
   async retryRejected(commandId: string): Promise<void> {
     this.#open();
-    const find = async () => (await this.store.readRejected()).find((r) => r.entry.commandId === commandId);
-    const found = await find();
-    if (!found) throw new UnknownRejectedError(commandId);
-    const { streamId, aggregateType } = found.entry;
-    const agg = this.#aggregates.get(aggregateType);
-    if (!agg) throw new UnknownAggregateError(aggregateType);
-    await this.#work.track(
-      this.#mailbox.run(streamId, async () => {
-        // Looked up again inside the mailbox: two retries of one command never both run it.
-        const record = await find();
-        if (!record) throw new UnknownRejectedError(commandId);
-        try {
-          await this.#commands.retryRejected(agg, record.entry);
-        } finally {
-          await this.#states.refresh(streamId, this.#aggregates);
-        }
-      }),
-    );
-    void this.#work.track(this.#afterRebase());
+    await this.#rejected.retry(commandId);
+    this.#confirmations.rebased();
   }
 
-  /**
-   * Forget rejected commands (those with these command ids, or all) once the app has dealt with them.
-   *
-   * @example
-   * await tidelog.discardRejected([commandId]);
-   */
   async discardRejected(commandIds?: readonly string[]): Promise<void> {
     this.#open();
-    await this.store.clearRejected(commandIds);
+    await this.#rejected.discard(commandIds);
   }
 
   // SyncHost: the sync loop's side of the runtime.
 
-  /**
-   * Store a pulled page and the cursor, and rebase the streams it touches, in one
-   * transaction inside their mailboxes (see `SyncHost.confirm`). Resolves once it is stored.
-   *
-   * @example
-   * await tidelog.confirm(page.events, { cursor: page.events.at(-1).position, serverId: page.serverId });
-   */
   async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
     this.#open();
-    await this.#work.track(this.#rebaser.confirm(events, sync));
-    void this.#work.track(this.#afterRebase());
+    await this.#confirmations.confirm(events, sync);
   }
 
-  /**
-   * The server refused these commands' events (400/413): file them in `rejected` with its
-   * error and decide the rest of their streams again.
-   *
-   * @example
-   * await tidelog.reject([entry.commandId], serializeError(error));
-   */
   async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
     this.#open();
-    await this.#work.track(this.#rebaser.reject(commandIds, error));
-    void this.#work.track(this.#afterRebase());
+    await this.#confirmations.reject(commandIds, error);
   }
 
-  /**
-   * The server's log was reset: forget confirmed events, projection state and the cursor;
-   * keep every command, displaced, until the new log is pulled (then `confirm([])`).
-   *
-   * @example
-   * await tidelog.resetConfirmed();
-   */
   async resetConfirmed(): Promise<void> {
     this.#open();
-    await this.#work.track(this.#rebaser.resetConfirmed(this.#states.streams()));
-    await Promise.all([...this.#projections.values()].map((p) => this.#work.track(p.rebuild())));
+    await this.#confirmations.resetConfirmed();
+    await this.#projections.rebuildAll();
   }
 
-  /**
-   * Be told whenever the outbox or the rejected list changes.
-   *
-   * @example
-   * const off = tidelog.onLocalChange(() => wakePush());
-   */
   onLocalChange(listener: () => void): Unsubscribe {
-    return this.#localListeners.add(listener);
+    return this.#notifications.onLocalChange(listener);
   }
 
-  /**
-   * How many commands wait in the outbox (displaced ones included) and in `rejected`.
-   *
-   * @example
-   * const { pending, rejected } = await tidelog.counts();
-   */
   async counts(): Promise<{ pending: number; rejected: number }> {
     this.#open();
     const [outbox, rejected] = await Promise.all([this.store.readOutbox(), this.store.readRejected()]);
@@ -476,27 +262,34 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     return this.#work.idle();
   }
 
+  /** Counters for tests and devtools. */
   debug(): TidelogDebug {
-    let listeners = this.#deadLetterListeners.size + this.#states.listenerCount;
-    for (const p of this.#projections.values()) listeners += p.listeners.size;
+    const listeners =
+      this.#processes.listenerCount + this.#states.listenerCount + this.#projections.listenerCount;
     return { cachedStreams: this.#states.cachedStreams, listeners, busyStreams: this.#mailbox.busy };
   }
 
+  /** Stop the sync loop, wait for background work, save checkpoints, drop listeners, close an owned store. */
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.#engine?.close();
     await this.settled();
-    await Promise.all([...this.#projections.values()].map((p) => p.flush()));
-    await Promise.all(this.#processes.map((p) => p.flush()));
+    await this.#projections.flush();
+    await this.#processes.flush();
     this.#closed = true;
-    this.#offStore();
-    this.#offLocal();
+    this.#notifications.stop();
     this.#states.clear();
-    for (const p of this.#projections.values()) p.listeners.clear();
-    this.#deadLetterListeners.clear();
-    this.#localListeners.clear();
-    this.#rejectedListeners.clear();
+    this.#projections.clearListeners();
+    this.#processes.clearListeners();
+    this.#rejected.clearListeners();
     if (this.ownsStore) await this.store.close();
+  }
+
+  /** The registered aggregate of this type (for bridges that only carry the name). */
+  aggregateByType(type: string): R {
+    const known = this.#aggregates.get(type);
+    if (!known) throw new UnknownAggregateError(type);
+    return known as R;
   }
 
   #open(): void {
@@ -512,118 +305,19 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#options.onWarning?.(warning);
   }
 
-  #aggregate(aggregate: AnyAggregate): AnyAggregate {
-    return this.aggregateByType(aggregate.type);
-  }
-
-  /** The registered aggregate of this type (for bridges that only carry the name). */
-  aggregateByType(type: string): R {
-    const known = this.#aggregates.get(type);
-    if (!known) throw new UnknownAggregateError(type);
-    return known as R;
-  }
-
-  #projection(projection: { readonly name: string } | string): ProjectionRunner<unknown> {
-    const name = typeof projection === 'string' ? projection : projection.name;
-    const runner = this.#projections.get(name);
-    if (!runner) throw new UnknownProjectionError(name);
-    return runner;
-  }
-
-  #run(
-    agg: AnyAggregate,
-    streamId: string,
-    command: string,
-    payload: unknown,
-    options: ExecuteOptions,
-    replay?: Replay,
-  ): Promise<ExecuteResult<AnyAggregate>> {
+  /** A process manager's command. The derived command id makes its event ids derived too (see `commandEvents`). */
+  #dispatch(t: DeadDispatch): Promise<ExecuteResult<AnyAggregate>> {
+    const agg = this.aggregateByType(t.aggregateType);
+    const replay = { commandId: t.commandId, now: this.#now() };
     this.#open();
-    return this.#work.track(
-      this.#mailbox.run(streamId, () =>
-        this.#commands.execute(agg, streamId, command, payload, options, replay),
-      ),
-    );
-  }
-
-  /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
-  async #refresh(streams: readonly string[]): Promise<void> {
-    for (const streamId of new Set(streams)) {
-      try {
-        await this.#states.refresh(streamId, this.#aggregates);
-      } catch (error) {
-        // What was written stays written: the state is read again on its next use.
-        this.#warn({
-          code: 'REFRESH_FAILED',
-          message: `could not read "${streamId}" again: ${String(error)}`,
-        });
-      }
-    }
-  }
-
-  /** Fold a page's confirmed events onto the states of streams it did not rebase (inside their mailboxes). */
-  async #confirmed(streams: readonly string[], events: readonly Envelope[]): Promise<void> {
-    for (const streamId of streams) {
-      try {
-        await this.#states.confirmed(streamId, events, this.#aggregates);
-      } catch (error) {
-        // What was written stays written: the state is read again on its next use.
-        this.#warn({
-          code: 'REFRESH_FAILED',
-          message: `could not read "${streamId}" again: ${String(error)}`,
-        });
-      }
-    }
+    return this.#streams.execute(agg, t.streamId, t.command, t.payload, { metadata: t.metadata }, replay);
   }
 
   /** After confirmations and rebases: projections and process managers read what changed. */
   async #afterRebase(): Promise<void> {
-    await Promise.all([...this.#projections.values()].map((p) => p.catchUp()));
+    await this.#projections.catchUp();
     // Confirmations are not announced: let process managers go past them (and forget their ids).
-    await Promise.all(this.#processes.map((pm) => pm.catchUp()));
-  }
-
-  #onLocalChange(change: LocalChange): void {
-    if (change.outbox || change.rejected) this.#localListeners.emit();
-    if (change.rejected && this.#rejectedListeners.size > 0) {
-      void this.store.readRejected().then(
-        (list) => this.#rejectedListeners.emit(list),
-        () => undefined,
-      );
-    }
-    // Pending events dropped by someone other than a rebase (`takePending`): show it.
-    const outside = change.dropped.filter((s) => !this.#rebaser.busy.has(s));
-    if (outside.length === 0 || this.#closed) return;
-    for (const streamId of outside) {
-      void this.#work.track(
-        this.#mailbox.run(streamId, () => this.#states.refresh(streamId, this.#aggregates)),
-      );
-    }
-    for (const p of this.#projections.values()) void this.#work.track(p.refresh());
-  }
-
-  #onStoreBatch(events: readonly Envelope[]): void {
-    const byStream = new Map<string, Envelope[]>();
-    for (const e of events) {
-      const list = byStream.get(e.streamId);
-      if (list) list.push(e);
-      else byStream.set(e.streamId, [e]);
-    }
-    for (const [streamId, list] of byStream) {
-      // A rebase refreshes its streams itself, once its result is stored.
-      if (this.#rebaser.busy.has(streamId)) continue;
-      for (const agg of this.#aggregates.values()) {
-        const entry = this.#states.peek(agg, streamId);
-        if (entry && this.#states.advance(entry, list)) {
-          void this.#work.track(
-            this.#mailbox.run(streamId, () => this.#states.refresh(streamId, this.#aggregates)),
-          );
-        }
-      }
-    }
-    for (const p of this.#projections.values())
-      void this.#work.track(p.onBatch(events)).catch(() => undefined);
-    for (const pm of this.#processes) void this.#work.track(pm.onBatch(events));
+    await this.#processes.catchUp();
   }
 }
 
@@ -640,12 +334,7 @@ export async function createTidelog<const R extends AnyAggregate>(
   options: TidelogOptions<R>,
 ): Promise<Tidelog<R>> {
   const { store, owned, warning } = await openStore(options.store);
-  let clientId = await store.getMeta('clientId');
-  if (typeof clientId !== 'string') {
-    clientId = uuidv7();
-    await store.setMeta('clientId', clientId);
-  }
-  const runtime = new Tidelog<R>(store, clientId, options, owned);
+  const runtime = new Tidelog<R>(store, await deviceClientId(store), options, owned);
   if (warning) {
     runtime.warnings.push(warning);
     options.onWarning?.(warning);

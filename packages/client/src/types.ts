@@ -140,34 +140,70 @@ export interface TidelogApi<R extends AnyAggregate = AnyAggregate> {
   getProjection<S>(projection: Projection<S> | string): ProjectionSnapshot<S> | undefined;
   /** Fold a projection again from the first event. */
   rebuildProjection(projection: { readonly name: string } | string): Promise<void>;
-  /** Commands process managers could not dispatch, oldest first (kept in the store across restarts). */
+  /**
+   * Commands process managers could not dispatch (or handlers that threw), oldest first:
+   * they live in the store and survive restarts.
+   *
+   * @example
+   * for (const letter of await tidelog.deadLetters()) console.warn(letter.processManager, letter.error.code);
+   */
   deadLetters(): Promise<DeadLetter[]>;
   /** Be told of each dead letter as it is stored (a new one, or one that failed again on retry). */
   subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe;
   /**
-   * Run a dead letter again (same command id and metadata). True when it went through (the
-   * letter is deleted), false when there is no such letter; rejects with the error when it
+   * Run a dead letter again: its command, with the same command id and metadata, or the
+   * handler if that threw. True when it went through (the letter is deleted), false when
+   * there is no such letter (already retried or cleared); rejects with the error when it
    * fails again (the letter stays, with that error).
+   *
+   * @example
+   * for (const letter of await tidelog.deadLetters()) await tidelog.retryDeadLetter(letter.id).catch(console.warn);
    */
   retryDeadLetter(id: string): Promise<boolean>;
-  /** Delete dead letters: those with these ids, or all of them. */
+  /**
+   * Delete dead letters (those with these ids, or all of them) once the app has dealt with them.
+   *
+   * @example
+   * await tidelog.clearDeadLetters([letter.id]);
+   */
   clearDeadLetters(ids?: readonly string[]): Promise<void>;
   /**
    * The sync loop: status, `now()`, `pause()`/`resume()` (`docs/sync.md`). Without a
    * `sync` option the status stays `idle` and `now()` rejects with `SYNC_DISABLED`.
    */
   readonly sync: SyncApi;
-  /** Commands that failed when re-run on new confirmed state (or that the server refused), oldest first. */
+  /**
+   * Commands that failed when re-run on new confirmed state (or that the server refused),
+   * oldest first, each with its error and its original command and payload.
+   *
+   * @example
+   * for (const r of await tidelog.rejected()) console.warn(r.entry.command, r.error.code);
+   */
   rejected(): Promise<RejectedCommand[]>;
-  /** Be told of the whole rejected list whenever it changes, starting with the current one. */
+  /**
+   * Be told of the whole rejected list whenever it changes, starting with the current one.
+   *
+   * @example
+   * const off = tidelog.subscribeRejected((list) => render(list));
+   */
   subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe;
   /**
-   * Run a rejected command again (same command id and payload) on the current state. It
-   * leaves `rejected` when it goes through; when it fails again it stays, with the new
-   * error, and the promise rejects with it.
+   * Run a rejected command again, as the same command (same id, payload, metadata and
+   * `now`), on the stream's current state. It leaves `rejected` in the same transaction as
+   * its events are stored; when it fails again it stays, with the new error, and the
+   * promise rejects with that error.
+   *
+   * @example
+   * await tidelog.retryRejected(rejected[0].entry.commandId).catch((e) => console.warn(e.code));
    */
   retryRejected(commandId: string): Promise<void>;
-  /** Forget rejected commands: those with these command ids, or all of them. */
+  /**
+   * Forget rejected commands (those with these command ids, or all of them) once the app
+   * has dealt with them.
+   *
+   * @example
+   * await tidelog.discardRejected([commandId]);
+   */
   discardRejected(commandIds?: readonly string[]): Promise<void>;
   /** Resolves when all background work (projections, process managers, rebases) has run. */
   settled(): Promise<void>;

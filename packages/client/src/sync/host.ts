@@ -17,22 +17,42 @@ export interface SyncHost {
    * their positions; foreign events for streams with pending events start a durable rebase
    * of those streams (inside their mailboxes). Resolves once the page is stored; the rebase
    * may still run (`settled()` waits for it).
+   *
+   * @example
+   * await host.confirm(page.events, { cursor: page.events.at(-1).position, serverId: page.serverId });
    */
   confirm(events: readonly PositionedEnvelope[], sync: SyncCursor): Promise<void>;
   /**
    * The server refused these commands' events as invalid (400/413 for the push that carried
    * them): move each to `rejected` with this error and rebase the rest of its stream.
+   *
+   * @example
+   * await host.reject([entry.commandId], serializeError(error));
    */
   reject(commandIds: readonly string[], error: SerializedError): Promise<void>;
   /**
    * The server's log was reset (another `serverId`): drop confirmed events, projections'
    * confirmed state and the cursor; keep every pending command, displaced, so that it is
-   * decided again on what the next pull brings, then pushed again.
+   * decided again on what the next pull brings (a `confirm([])` at the head decides those
+   * no page touched), then pushed again.
+   *
+   * @example
+   * await host.resetConfirmed();
    */
   resetConfirmed(): Promise<void>;
-  /** Told whenever the outbox or the rejected list changes (to wake the push loop, update counts). */
+  /**
+   * Told whenever the outbox or the rejected list changes (to wake the push loop, update counts).
+   *
+   * @example
+   * const off = host.onLocalChange(() => wakePush());
+   */
   onLocalChange(listener: () => void): Unsubscribe;
-  /** How many commands are in the outbox and in `rejected` now. */
+  /**
+   * How many commands are in the outbox (displaced ones included) and in `rejected` now.
+   *
+   * @example
+   * const { pending, rejected } = await host.counts();
+   */
   counts(): Promise<{ pending: number; rejected: number }>;
 }
 

@@ -1,0 +1,97 @@
+import type { DeadLetter, Envelope } from '@tidelog/core';
+import { UnknownProcessManagerError } from '../errors.js';
+import { Listeners } from '../listeners.js';
+import type { Unsubscribe } from '../types.js';
+import type { WorkTracker } from '../work-tracker.js';
+import type { ProcessManager } from './process-manager.js';
+import type { ProcessRunnerHost } from './process-reaction.js';
+import { ProcessRunner } from './process-runner.js';
+
+/**
+ * The process managers of one runtime: a `ProcessRunner` each, the dead letters they
+ * store and the app's dead-letter listeners. Background work (batches, resumed
+ * reactions, retries) is counted by the runtime's `WorkTracker`, so `settled()` waits
+ * for it.
+ *
+ * @example
+ * const managers = new ProcessManagers([Shipping], { clientId, store, now, run }, 100, work);
+ * managers.subscribe((letter) => console.warn(letter.error.code));
+ * await managers.open();
+ * managers.resume();
+ */
+export class ProcessManagers {
+  readonly #runners: ProcessRunner[];
+  readonly #listeners = new Listeners<DeadLetter>();
+
+  constructor(
+    managers: readonly ProcessManager[],
+    private readonly host: Omit<ProcessRunnerHost, 'deadLetter'>,
+    checkpointEvery: number,
+    private readonly work: WorkTracker,
+  ) {
+    const runnerHost: ProcessRunnerHost = { ...host, deadLetter: (letter) => this.#listeners.emit(letter) };
+    this.#runners = managers.map((pm) => new ProcessRunner(pm, runnerHost, { checkpointEvery }));
+  }
+
+  /**
+   * Load every checkpoint. Each runner's `open` is queued at once (no await before it), so
+   * a batch committed meanwhile waits behind it.
+   */
+  async open(): Promise<void> {
+    await Promise.all(this.#runners.map((pm) => pm.open()));
+  }
+
+  /** Reactions the last session did not get to run now, in the background. */
+  resume(): void {
+    for (const pm of this.#runners) void this.work.track(pm.resume());
+  }
+
+  /** Hand a committed batch to every runner, in the background. */
+  onBatch(events: readonly Envelope[]): void {
+    for (const pm of this.#runners) void this.work.track(pm.onBatch(events));
+  }
+
+  /** Go past confirmations (not announced as batches). */
+  async catchUp(): Promise<void> {
+    await Promise.all(this.#runners.map((pm) => pm.catchUp()));
+  }
+
+  /** Save every checkpoint that moved. */
+  async flush(): Promise<void> {
+    await Promise.all(this.#runners.map((p) => p.flush()));
+  }
+
+  /** Dead letters of all process managers, oldest first. */
+  list(): Promise<DeadLetter[]> {
+    return this.host.store.readDeadLetters();
+  }
+
+  subscribe(listener: (letter: DeadLetter) => void): Unsubscribe {
+    return this.#listeners.add(listener);
+  }
+
+  /** Run a dead letter again: false when there is no such letter; rejects when it fails again. */
+  async retry(id: string): Promise<boolean> {
+    const letter = (await this.host.store.readDeadLetters()).find((l) => l.id === id);
+    if (!letter) return false;
+    const runner = this.#runners.find((p) => p.manager.name === letter.processManager);
+    if (!runner) throw new UnknownProcessManagerError(letter.processManager);
+    await this.work.track(runner.retry(letter));
+    return true;
+  }
+
+  /** Delete dead letters (all, or those with these ids). */
+  async clear(ids?: readonly string[]): Promise<void> {
+    await this.host.store.deleteDeadLetters(ids);
+    for (const p of this.#runners) p.forget(ids);
+  }
+
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
+  /** Drop the app's dead-letter listeners (the runtime is closing). */
+  clearListeners(): void {
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,142 @@
+import type {
+  AnyAggregate,
+  Envelope,
+  LocalEventStore,
+  PositionedEnvelope,
+  SerializedError,
+} from '@tidelog/core';
+import type { Mailbox } from '../mailbox.js';
+import type { SyncCursor } from '../sync/host.js';
+import type { TidelogWarning } from '../types.js';
+import type { WorkTracker } from '../work-tracker.js';
+import { Rebaser } from './rebaser.js';
+import type { StreamStates } from './stream-states.js';
+
+export interface ConfirmationsHost {
+  store: LocalEventStore;
+  clientId: string;
+  aggregates: ReadonlyMap<string, AnyAggregate>;
+  mailbox: Mailbox;
+  states: StreamStates;
+  work: WorkTracker;
+  now(): string;
+  warn(warning: TidelogWarning): void;
+  /** What reads the confirmed log (projections, process managers) reads what changed. */
+  catchUp(): Promise<void>;
+}
+
+/**
+ * The runtime's side of the confirmed log: every way the confirmed state of streams moves
+ * (a pulled page, the server's refusal, a reset of its log, a rebase the last session left
+ * unfinished) goes through the `Rebaser`, which refreshes the states of the streams it
+ * touched; then projections and process managers catch up, in the background. All of it
+ * is counted by the runtime's `WorkTracker`, so `settled()` waits for it.
+ *
+ * @example
+ * const confirmations = new Confirmations({ store, clientId, aggregates, mailbox, states, work, now, warn, catchUp });
+ * confirmations.resume();
+ * await confirmations.confirm(page.events, { cursor: 42, serverId });
+ */
+export class Confirmations {
+  readonly #rebaser: Rebaser;
+  readonly #aggregates: ReadonlyMap<string, AnyAggregate>;
+  readonly #mailbox: Mailbox;
+  readonly #states: StreamStates;
+  readonly #work: WorkTracker;
+
+  constructor(private readonly host: ConfirmationsHost) {
+    const { store, clientId } = host;
+    this.#aggregates = host.aggregates;
+    this.#mailbox = host.mailbox;
+    this.#states = host.states;
+    this.#work = host.work;
+    this.#rebaser = new Rebaser({
+      store,
+      clientId,
+      aggregates: this.#aggregates,
+      mailbox: this.#mailbox,
+      now: () => this.#now(),
+      refresh: (streams) => this.#refresh(streams),
+      confirmed: (streams, events) => this.#confirmed(streams, events),
+      warn: (w) => this.#warn(w),
+    });
+  }
+
+  /** Streams inside a rebase now: the rebase refreshes them itself. */
+  get busy(): ReadonlySet<string> {
+    return this.#rebaser.busy;
+  }
+
+  /**
+   * Finish the rebases the last session did not: posted to their streams' mailboxes at
+   * once (before the runtime is handed out, so no command decides before them).
+   */
+  resume(): void {
+    const resumed = this.#rebaser.resume();
+    void this.#work
+      .track(resumed.then(() => this.host.catchUp()))
+      .catch((error: unknown) =>
+        this.#warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
+      );
+  }
+
+  /** Store a pulled page (see `SyncHost.confirm`); resolves once it is stored. */
+  async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    await this.#work.track(this.#rebaser.confirm(events, sync));
+    this.rebased();
+  }
+
+  /** The server refused these commands (see `SyncHost.reject`). */
+  async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+    await this.#work.track(this.#rebaser.reject(commandIds, error));
+    this.rebased();
+  }
+
+  /** The server's log was reset (see `SyncHost.resetConfirmed`); the caller rebuilds projections. */
+  resetConfirmed(): Promise<void> {
+    return this.#work.track(this.#rebaser.resetConfirmed(this.#states.streams()));
+  }
+
+  /** Confirmed state or pending events moved (here, or by a rejected command run again): catch up, in the background. */
+  rebased(): void {
+    void this.#work.track(this.host.catchUp());
+  }
+
+  #now(): string {
+    return this.host.now();
+  }
+
+  #warn(warning: TidelogWarning): void {
+    this.host.warn(warning);
+  }
+
+  /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
+  async #refresh(streams: readonly string[]): Promise<void> {
+    for (const streamId of new Set(streams)) {
+      try {
+        await this.#states.refresh(streamId, this.#aggregates);
+      } catch (error) {
+        // What was written stays written: the state is read again on its next use.
+        this.#warn({
+          code: 'REFRESH_FAILED',
+          message: `could not read "${streamId}" again: ${String(error)}`,
+        });
+      }
+    }
+  }
+
+  /** Fold a page's confirmed events onto the states of streams it did not rebase (inside their mailboxes). */
+  async #confirmed(streams: readonly string[], events: readonly Envelope[]): Promise<void> {
+    for (const streamId of streams) {
+      try {
+        await this.#states.confirmed(streamId, events, this.#aggregates);
+      } catch (error) {
+        // What was written stays written: the state is read again on its next use.
+        this.#warn({
+          code: 'REFRESH_FAILED',
+          message: `could not read "${streamId}" again: ${String(error)}`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  type AnyAggregate,
+  type Envelope,
+  type LocalEventStore,
+  loadAggregate,
+  serializeError,
+} from '@tidelog/core';
+import type { Mailbox } from '../mailbox.js';
+import type { Timers } from '../timers.js';
+import type {
+  AggregateSnapshot,
+  ExecuteOptions,
+  ExecuteResult,
+  LoadOptions,
+  TidelogWarning,
+  Unsubscribe,
+} from '../types.js';
+import type { WorkTracker } from '../work-tracker.js';
+import type { CommandRunner, Replay } from './command-runner.js';
+import { StreamStates } from './stream-states.js';
+
+export interface StreamStatesConfig {
+  /** Commands are stored as pending events (sync). */
+  pending: boolean;
+  /** Default 5 minutes. */
+  idleTimeoutMs?: number;
+  /** Default: never. */
+  snapshotEvery?: number;
+}
+
+/**
+ * The runtime's `StreamStates`: snapshots only when the local store is the authority (a
+ * snapshot is of confirmed state, and with pending events there is none to take), and a
+ * snapshot that could not be saved reported as a `SNAPSHOT_FAILED` warning.
+ *
+ * @example
+ * const states = runtimeStreamStates(store, systemTimers, { pending: false, snapshotEvery: 50 }, console.warn);
+ */
+export function runtimeStreamStates(
+  store: LocalEventStore,
+  timers: Timers,
+  config: StreamStatesConfig,
+  warn: (warning: TidelogWarning) => void,
+): StreamStates {
+  return new StreamStates(store, timers, {
+    idleTimeoutMs: config.idleTimeoutMs ?? 300_000,
+    // Snapshots are of confirmed state: with pending events there is none to take.
+    snapshotEvery: config.pending ? undefined : config.snapshotEvery,
+    onSnapshotError: (error, entry) =>
+      warn({
+        code: 'SNAPSHOT_FAILED',
+        message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
+        error: serializeError(error),
+      }),
+  });
+}
+
+export interface StreamsHost {
+  store: LocalEventStore;
+  aggregates: ReadonlyMap<string, AnyAggregate>;
+  /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
+  mailbox: Mailbox;
+  states: StreamStates;
+  commands: CommandRunner;
+  work: WorkTracker;
+  /** Streams inside a rebase now (`Rebaser.busy`): the rebase refreshes them itself. */
+  rebasing: ReadonlySet<string>;
+}
+
+/**
+ * The streams as the app reaches them: every command, load and refresh of a stream runs
+ * inside the stream's mailbox, and the store's notifications (events committed by this
+ * runtime or another writer, pending events dropped) keep the cached states in step.
+ * Everything it starts is counted by the runtime's `WorkTracker`.
+ *
+ * @example
+ * const streams = new Streams({ store, aggregates, mailbox, states, commands, work, rebasing: rebaser.busy });
+ * store.subscribe((events) => streams.onStored(events));
+ * await streams.execute(Counter, 'c-1', 'increment', { by: 1 }, {});
+ */
+export class Streams {
+  constructor(private readonly host: StreamsHost) {}
+
+  /** Decide a command and store its events, inside the stream's mailbox. */
+  execute(
+    agg: AnyAggregate,
+    streamId: string,
+    command: string,
+    payload: unknown,
+    options: ExecuteOptions,
+    replay?: Replay,
+  ): Promise<ExecuteResult<AnyAggregate>> {
+    const { mailbox, commands, work } = this.host;
+    return work.track(
+      mailbox.run(streamId, () => commands.execute(agg, streamId, command, payload, options, replay)),
+    );
+  }
+
+  /** The current state (cached, or loaded inside the mailbox), or the state at a version or time. */
+  async load(
+    agg: AnyAggregate,
+    streamId: string,
+    options: LoadOptions = {},
+  ): Promise<AggregateSnapshot<unknown>> {
+    const { store, mailbox, states, work } = this.host;
+    if (options.asOfVersion !== undefined || options.asOfTime !== undefined) {
+      const loaded = await loadAggregate(store, agg, streamId, options);
+      return { streamId, state: loaded.state, version: loaded.version, revision: 0 };
+    }
+    const entry = await work.track(mailbox.run(streamId, () => states.ensure(agg, streamId)));
+    return entry.snapshot;
+  }
+
+  /** Be told of every new state of the stream, starting with the current one (once loaded). */
+  subscribe(
+    agg: AnyAggregate,
+    streamId: string,
+    listener: (snapshot: AggregateSnapshot<unknown>) => void,
+  ): Unsubscribe {
+    const { states } = this.host;
+    const sub = states.subscribe(agg, streamId, listener);
+    this.load(agg, streamId).then(
+      () => {
+        const entry = states.peek(agg, streamId);
+        if (entry) sub.deliver(entry.snapshot);
+      },
+      (error: unknown) => console.error(`tidelog: could not load ${agg.type} ${streamId}`, error),
+    );
+    return sub.off;
+  }
+
+  /** Fold a committed batch into the cached states it follows on; read the others again. */
+  onStored(events: readonly Envelope[]): void {
+    const byStream = new Map<string, Envelope[]>();
+    for (const e of events) {
+      const list = byStream.get(e.streamId);
+      if (list) list.push(e);
+      else byStream.set(e.streamId, [e]);
+    }
+    const { aggregates, states, rebasing } = this.host;
+    for (const [streamId, list] of byStream) {
+      // A rebase refreshes its streams itself, once its result is stored.
+      if (rebasing.has(streamId)) continue;
+      for (const agg of aggregates.values()) {
+        const entry = states.peek(agg, streamId);
+        if (entry && states.advance(entry, list)) this.#readAgain(streamId);
+      }
+    }
+  }
+
+  /**
+   * Pending events were dropped: read again the streams a rebase is not refreshing itself
+   * (someone else dropped them, `takePending`). True when there were any.
+   */
+  onDropped(streamIds: readonly string[]): boolean {
+    const outside = streamIds.filter((s) => !this.host.rebasing.has(s));
+    for (const streamId of outside) this.#readAgain(streamId);
+    return outside.length > 0;
+  }
+
+  #readAgain(streamId: string): void {
+    const { mailbox, states, aggregates, work } = this.host;
+    void work.track(mailbox.run(streamId, () => states.refresh(streamId, aggregates)));
+  }
+}
