@@ -197,6 +197,7 @@ export class IdbEventStore implements LocalEventStore {
         if (!plan.repeat) {
           for (const e of written) store.put(e);
           tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
+          commitNow(tx);
         }
         return { fresh: !plan.repeat, events: written, versionBefore: plan.versionBefore };
       }),
