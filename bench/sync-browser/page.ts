@@ -61,7 +61,15 @@ async function prepareB(server: string, space: string, round: number, total: num
   b.sync.subscribe((s) => trace.push([clock(), s.cursor]));
   const received = until(b, (s) => s.cursor >= total);
   const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`B did not receive ${total} events within 120 s`)), 120_000),
+    setTimeout(
+      () =>
+        reject(
+          new Error(
+            `B did not receive ${total} events within 120 s: ${JSON.stringify(b.sync.getSnapshot())}, trace ${JSON.stringify(trace.slice(-8))}; A here: ${JSON.stringify(deviceA?.device.sync.getSnapshot())}, ${JSON.stringify(traceA.slice(-8))}`,
+          ),
+        ),
+      120_000,
+    ),
   );
   deviceB = { device: b, received: Promise.race([received, timeout]), total, trace };
 }

@@ -10,6 +10,7 @@ import type { StreamStates } from './stream-states.js';
 export interface RejectedCommandsHost {
   store: LocalEventStore;
   aggregates: ReadonlyMap<string, AnyAggregate>;
+  /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
   mailbox: Mailbox;
   states: StreamStates;
   commands: CommandRunner;

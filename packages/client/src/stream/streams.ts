@@ -5,7 +5,6 @@ import {
   loadAggregate,
   serializeError,
 } from '@tidelog/core';
-import type { Mailbox } from '../mailbox.js';
 import type { Timers } from '../timers.js';
 import type {
   AggregateSnapshot,
@@ -15,8 +14,8 @@ import type {
   TidelogWarning,
   Unsubscribe,
 } from '../types.js';
-import type { WorkTracker } from '../work-tracker.js';
-import type { CommandRunner, Replay } from './command-runner.js';
+import type { Replay } from './command-runner.js';
+import type { RejectedCommandsHost } from './rejected-commands.js';
 import { StreamStates } from './stream-states.js';
 
 export interface StreamStatesConfig {
@@ -55,14 +54,8 @@ export function runtimeStreamStates(
   });
 }
 
-export interface StreamsHost {
-  store: LocalEventStore;
-  aggregates: ReadonlyMap<string, AnyAggregate>;
-  /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
-  mailbox: Mailbox;
-  states: StreamStates;
-  commands: CommandRunner;
-  work: WorkTracker;
+/** What the streams need: what rejected commands need, and the streams a rebase holds. */
+export interface StreamsHost extends RejectedCommandsHost {
   /** Streams inside a rebase now (`Rebaser.busy`): the rebase refreshes them itself. */
   rebasing: ReadonlySet<string>;
 }
