@@ -58,6 +58,7 @@ export default async function liveLatency(): Promise<BenchOutcome> {
   const bench = await openSyncBench({ devices: 2 });
   try {
     const two = await measure(bench, bench.run, bench.runOther, 'two');
+    await bench.fresh();
     const one = await measure(bench, bench.runOther, bench.runOther, 'one');
     const p50 = quantile(two.tidelog, 0.5);
     const p99 = quantile(two.tidelog, 0.99);

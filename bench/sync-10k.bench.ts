@@ -47,7 +47,9 @@ export default async function sync10k(): Promise<BenchOutcome> {
     const base: number[] = [];
     const basePush: number[] = [];
     for (let r = 0; r <= ROUNDS; r++) {
+      await bench.fresh();
       const two = await round(bench, bench.run, `tl-${r}`, r);
+      await bench.fresh();
       const one = await round(bench, bench.runOther, `tl1-${r}`, r + 1000);
       const raw = await bench.runOther('raw10k', bench.server, `raw-${r}`, r, COMMANDS * SIZE, 100, 500);
       if (process.env.BENCH_VERBOSE) console.log({ two, one, raw });

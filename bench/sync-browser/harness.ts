@@ -26,27 +26,44 @@ export interface SyncBench {
    * IndexedDB): another device. Only with `devices: 2`.
    */
   runOther<K extends keyof Api>(name: K, ...args: Parameters<Api[K]>): Promise<Awaited<ReturnType<Api[K]>>>;
+  /** New pages in each browser: the SharedWorkers (and live streams) of the old ones end. */
+  fresh(): Promise<void>;
   close(): Promise<void>;
 }
 
-function caller(page: Page) {
-  return <K extends keyof Api>(name: K, ...args: Parameters<Api[K]>) =>
-    page.evaluate(
-      ([n, a]) =>
-        (window as unknown as { bench: Record<string, (...x: unknown[]) => unknown> }).bench[n]!(...a),
-      [name, args] as const,
-    ) as Promise<Awaited<ReturnType<Api[K]>>>;
-}
-
-async function openPage(): Promise<{ page: Page; close(): Promise<void> }> {
+/** A browser on the benchmark page; `fresh` swaps the page for a new one. */
+async function openBrowser() {
   const harness = await startBrowserHarness({
     entries: { page: entry('page.ts'), worker: entry('worker.ts') },
   });
-  const page = await harness.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') console.error(`page: ${m.text()}`);
-  });
-  return { page, close: () => harness.close() };
+  const open = async () => {
+    const page = await harness.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') console.error(`page: ${m.text()}`);
+    });
+    return page;
+  };
+  const browser = { page: await open(), harness };
+  return {
+    get page() {
+      return browser.page;
+    },
+    /**
+     * Close the page and open a new one: the SharedWorkers it started end with it, and with
+     * them their live streams (Chromium allows 6 connections to one host, live ones included).
+     */
+    async fresh() {
+      await browser.page.close();
+      browser.page = await open();
+    },
+    run: (<K extends keyof Api>(name: K, ...args: Parameters<Api[K]>) =>
+      browser.page.evaluate(
+        ([n, a]) =>
+          (window as unknown as { bench: Record<string, (...x: unknown[]) => unknown> }).bench[n]!(...a),
+        [name, args] as const,
+      )) as SyncBench['run'],
+    close: () => harness.close(),
+  };
 }
 
 /** A sync server on a SQLite file, and one Chromium (two with `devices: 2`) on the benchmark page. */
@@ -55,15 +72,19 @@ export async function openSyncBench(options: { devices?: 1 | 2 } = {}): Promise<
   const store = createSqliteServerStore({ filename: join(dir, 'sync.sqlite') });
   const app = createSyncServer({ store, cors: true });
   const server = await listen(app.fetch);
-  const first = await openPage();
-  const other = options.devices === 2 ? await openPage() : undefined;
+  const first = await openBrowser();
+  const other = options.devices === 2 ? await openBrowser() : undefined;
   return {
     server: server.url,
-    page: first.page,
-    run: caller(first.page),
-    runOther: other
-      ? caller(other.page)
-      : () => Promise.reject(new Error('openSyncBench: runOther needs devices: 2')),
+    get page() {
+      return first.page;
+    },
+    run: first.run,
+    runOther: other ? other.run : () => Promise.reject(new Error('openSyncBench: runOther needs devices: 2')),
+    async fresh() {
+      await first.fresh();
+      await other?.fresh();
+    },
     async close() {
       await first.close();
       await other?.close();
