@@ -62,6 +62,9 @@ const api: StorePageApi = {
         const request = put.apply(this, args);
         if (this.name === 'events' && ++puts === count) {
           IDBObjectStore.prototype.put = put;
+          // The store asks to commit once its writes are issued: ignored here, as if the
+          // page went away before the request reached the database.
+          IDBTransaction.prototype.commit = () => {};
           // Requests placed from success callbacks keep the transaction alive: it cannot
           // commit until the page goes away.
           const spin = () => {
