@@ -1,3 +1,6 @@
+import type { PositionedEnvelope } from '@tidelog/core';
+import { eventSize, PageBudget } from './page-budget.js';
+
 /**
  * The event log's tables, shared by the SQLite store and the Durable Object store (both
  * SQLite). One row per event. The rowid (`seq`) follows commit order across all spaces, so the rows
@@ -27,3 +30,54 @@ CREATE UNIQUE INDEX IF NOT EXISTS tidelog_events_position ON tidelog_events (spa
 CREATE UNIQUE INDEX IF NOT EXISTS tidelog_events_id ON tidelog_events (space, id);
 CREATE UNIQUE INDEX IF NOT EXISTS tidelog_events_stream ON tidelog_events (space, stream_id, version);
 `;
+
+/** One stored event as the SQLite tables hold it: `data` and `meta` as JSON text. */
+export interface EventRow {
+  position: number;
+  id: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  meta: string;
+}
+
+/** The columns of an `EventRow`, for `SELECT`. */
+export const EVENT_COLUMNS = 'position, id, stream_id, version, type, schema_version, data, meta';
+
+/** The envelope of a stored row. */
+export const rowToEnvelope = (row: EventRow): PositionedEnvelope => ({
+  id: row.id,
+  streamId: row.stream_id,
+  version: row.version,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  data: JSON.parse(row.data),
+  meta: JSON.parse(row.meta),
+  position: row.position,
+});
+
+/**
+ * Read rows one at a time until they run out or the next would pass `maxBytes` of event
+ * JSON (`PageBudget`: always at least one event), so a page of large events never has more
+ * of them in memory than it sends; rows past the budget are never read. `textLength`
+ * measures the `data` and `meta` text as the store counts it (UTF-8 bytes where it can).
+ *
+ * @example
+ * const { events, cut } = readRows(statement.iterate(space, after, limit), maxBytes, Buffer.byteLength);
+ */
+export function readRows(
+  rows: Iterable<EventRow>,
+  maxBytes: number | undefined,
+  textLength: (text: string) => number = (text) => text.length,
+): { events: PositionedEnvelope[]; cut: boolean } {
+  const budget = new PageBudget(maxBytes);
+  const events: PositionedEnvelope[] = [];
+  for (const row of rows) {
+    const size = eventSize(textLength(row.data) + textLength(row.meta), row.id, row.stream_id, row.type);
+    if (!budget.take(size)) return { events, cut: true };
+    events.push(rowToEnvelope(row));
+  }
+  return { events, cut: false };
+}

@@ -1,9 +1,10 @@
 import { type PositionedEnvelope, ValidationError } from '@tidelog/core';
 import { checkFromVersion, checkOpen, checkPullOptions } from '../../store/checks.js';
+import { DEFAULT_PAGE_BYTES } from '../../store/page-budget.js';
 import { planPush, pushKeys, type StoredEventRef } from '../../store/plan-push.js';
+import { EVENT_COLUMNS, type EventRow, readRows } from '../../store/sql-schema.js';
 import type { PullPage, PushedEvent, PushOutcome, ServerEventStore } from '../../store/types.js';
 import { Watchers } from '../../store/watchers.js';
-import { DEFAULT_PAGE_BYTES, EVENT_COLUMNS, type EventRow, readBudgeted } from './rows.js';
 import { migrate } from './schema.js';
 import type { DurableObjectStorageLike } from './storage-types.js';
 
@@ -134,7 +135,7 @@ export function createDurableObjectServerStore(
       checkPullOptions(options);
       checkPositive('maxBytes', options.maxBytes);
       return storage.transactionSync(() => {
-        const { events } = readBudgeted(
+        const { events } = readRows(
           sql.exec<EventRow>(
             `SELECT ${EVENT_COLUMNS} FROM tidelog_events WHERE space = ? AND position > ? ORDER BY position LIMIT ?`,
             space,
@@ -160,7 +161,7 @@ export function createDurableObjectServerStore(
       checkPositive('maxBytes', options.maxBytes);
       const limit = options.limit ?? -1; // SQLite: a negative LIMIT is no limit
       return storage.transactionSync(() => {
-        const { events, cut } = readBudgeted(
+        const { events, cut } = readRows(
           sql.exec<EventRow>(
             `SELECT ${EVENT_COLUMNS} FROM tidelog_events
              WHERE space = ? AND stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,

@@ -1,8 +1,7 @@
-import type { PositionedEnvelope } from '@tidelog/core';
 import { MAX_VERSION } from '@tidelog/protocol';
 import type { AdmissionLimits } from '../admission.js';
 import { checkOpen, checkPullOptions, checkStreamOptions } from '../checks.js';
-import { eventSize, PageBudget } from '../page-budget.js';
+import { EVENT_COLUMNS, type EventRow, readRows } from '../sql-schema.js';
 import type { PullPage, PushedEvent, PushOutcome, ServerEventStore, StreamPage } from '../types.js';
 import { Watchers } from '../watchers.js';
 import { openConnection } from './connection.js';
@@ -34,48 +33,8 @@ export interface SqliteServerStoreOptions {
   queue?: Partial<AdmissionLimits>;
 }
 
-interface EventRow {
-  position: number;
-  id: string;
-  stream_id: string;
-  version: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  meta: string;
-}
-
-const COLUMNS = 'position, id, stream_id, version, type, schema_version, data, meta';
-
-const toEnvelope = (row: EventRow): PositionedEnvelope => ({
-  id: row.id,
-  streamId: row.stream_id,
-  version: row.version,
-  type: row.type,
-  schemaVersion: row.schema_version,
-  data: JSON.parse(row.data),
-  meta: JSON.parse(row.meta),
-  position: row.position,
-});
-
-/** The size a page's budget counts for a row: its JSON text in UTF-8 bytes. */
-const rowSize = (row: EventRow): number =>
-  eventSize(Buffer.byteLength(row.data) + Buffer.byteLength(row.meta), row.id, row.stream_id, row.type);
-
-/**
- * Read rows one at a time and stop at the page's byte budget, so a page of large events
- * never has more of them in memory than it sends (`iterate` steps the statement lazily;
- * leaving the loop early resets it).
- */
-function readPage(rows: IterableIterator<EventRow>, maxBytes: number | undefined): PositionedEnvelope[] {
-  const budget = new PageBudget(maxBytes);
-  const events: PositionedEnvelope[] = [];
-  for (const row of rows) {
-    if (!budget.take(rowSize(row))) break;
-    events.push(toEnvelope(row));
-  }
-  return events;
-}
+/** The budget counts a row's JSON text in UTF-8 bytes. */
+const utf8Length = (text: string) => Buffer.byteLength(text);
 
 /** A SQLite store, and where its pushes run. */
 export type SqliteServerStore = ServerEventStore & {
@@ -117,16 +76,16 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Sqli
     )
     .pluck();
   const page = db.prepare<[string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM tidelog_events WHERE space = ? AND position > ? ORDER BY position LIMIT ?`,
+    `SELECT ${EVENT_COLUMNS} FROM tidelog_events WHERE space = ? AND position > ? ORDER BY position LIMIT ?`,
   );
   const streamEvents = db.prepare<[string, string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM tidelog_events WHERE space = ? AND stream_id = ? AND version >= ?
+    `SELECT ${EVENT_COLUMNS} FROM tidelog_events WHERE space = ? AND stream_id = ? AND version >= ?
      ORDER BY version LIMIT ?`,
   );
 
   const pullTx = db.transaction(
     (space: string, after: number, limit: number, maxBytes?: number): PullPage => {
-      const events = readPage(page.iterate(space, after, limit), maxBytes);
+      const { events } = readRows(page.iterate(space, after, limit), maxBytes, utf8Length);
       const head = headOf.get(space) ?? 0;
       const last = events.length > 0 ? events[events.length - 1]!.position : after;
       return { events, head, hasMore: last < head };
@@ -134,7 +93,7 @@ export function createSqliteServerStore(options: SqliteServerStoreOptions): Sqli
   );
   const readStreamTx = db.transaction(
     (space: string, streamId: string, from: number, limit: number, maxBytes?: number): StreamPage => {
-      const events = readPage(streamEvents.iterate(space, streamId, from, limit), maxBytes);
+      const { events } = readRows(streamEvents.iterate(space, streamId, from, limit), maxBytes, utf8Length);
       const version = versionOf.get(space, streamId) ?? 0;
       const last = events.length > 0 ? events[events.length - 1]!.version : from - 1;
       return { events, version, hasMore: last < version };
