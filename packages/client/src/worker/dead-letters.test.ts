@@ -1,59 +1,12 @@
 import { type DeadLetter, DomainError, MemoryEventStore } from '@tidelog/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UnknownProcessManagerError } from '../errors.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import { Counter, Drain } from '../test-fixtures.js';
 import { registerErrorTransfer } from './error-transfer.js';
-import { followerLink, serveFollowers } from './follower.js';
-import { localLink, portLink } from './links.js';
-import { TidelogClient } from './remote-client.js';
-import { servePort } from './serve.js';
+import { clientModes } from './test-client-modes.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-/** A page's client on `runtime` over a MessagePort, as a SharedWorker or a dedicated Worker serves it. */
-async function overPort(runtime: Promise<Tidelog>) {
-  const { port1, port2 } = new MessageChannel();
-  cleanups.push(
-    () => port1.close(),
-    () => port2.close(),
-  );
-  servePort(runtime, port1);
-  const client = new TidelogClient<typeof Counter>(portLink(port2), 'shared-worker');
-  await client.ready;
-  return client;
-}
-
-let channels = 0;
-
-/** A follower tab's client: BroadcastChannel to a leader tab, which relays to its worker's port. */
-async function asFollower(runtime: Promise<Tidelog>) {
-  const name = `dead-letters-${++channels}`;
-  cleanups.push(
-    serveFollowers(name, () => {
-      const { port1, port2 } = new MessageChannel();
-      cleanups.push(() => port1.close());
-      servePort(runtime, port1);
-      return portLink(port2);
-    }),
-  );
-  const link = followerLink(name, () => undefined);
-  cleanups.push(() => link.close?.());
-  await link.leaderReady;
-  const client = new TidelogClient<typeof Counter>(link, 'follower');
-  await client.ready;
-  return client;
-}
-
-/** The in-page fallback: the same session, no serialization. */
-async function inPage(runtime: Promise<Tidelog>) {
-  const client = new TidelogClient<typeof Counter>(localLink(runtime), 'in-page');
-  await client.ready;
-  return client;
-}
+const { overPort, asFollower, inPage } = clientModes('dead-letters');
 
 /** Resolves with the next `count` values a subscription delivers, then unsubscribes. */
 function collect<T>(subscribe: (listener: (value: T) => void) => () => void, count: number) {

@@ -1,5 +1,5 @@
 import { DomainError, type RejectedCommand, RemoteError, serializeError } from '@tidelog/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SyncDisabledError, UnknownRejectedError } from '../errors.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import {
@@ -15,57 +15,10 @@ import {
 import type { SyncStatus } from '../sync/host.js';
 import { Counter } from '../test-fixtures.js';
 import { registerErrorTransfer } from './error-transfer.js';
-import { followerLink, serveFollowers } from './follower.js';
-import { localLink, portLink } from './links.js';
-import { TidelogClient } from './remote-client.js';
-import { servePort } from './serve.js';
+import { clientModes } from './test-client-modes.js';
 import { type FakeSync, installFakeSync, rejectedCommand } from './test-fake-sync.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-/** A page's client over a MessagePort, as a SharedWorker or a dedicated Worker serves it. */
-async function overPort(runtime: Promise<Tidelog>) {
-  const { port1, port2 } = new MessageChannel();
-  cleanups.push(
-    () => port1.close(),
-    () => port2.close(),
-  );
-  servePort(runtime, port1);
-  const client = new TidelogClient<typeof Counter>(portLink(port2), 'shared-worker');
-  await client.ready;
-  return client;
-}
-
-let channels = 0;
-
-/** A follower tab's client: BroadcastChannel to a leader tab, which relays to its worker's port. */
-async function asFollower(runtime: Promise<Tidelog>) {
-  const name = `sync-bridge-${++channels}`;
-  cleanups.push(
-    serveFollowers(name, () => {
-      const { port1, port2 } = new MessageChannel();
-      cleanups.push(() => port1.close());
-      servePort(runtime, port1);
-      return portLink(port2);
-    }),
-  );
-  const link = followerLink(name, () => undefined);
-  cleanups.push(() => link.close?.());
-  await link.leaderReady;
-  const client = new TidelogClient<typeof Counter>(link, 'follower');
-  await client.ready;
-  return client;
-}
-
-/** The in-page fallback: the same session, no serialization. */
-async function inPage(runtime: Promise<Tidelog>) {
-  const client = new TidelogClient<typeof Counter>(localLink(runtime), 'in-page');
-  await client.ready;
-  return client;
-}
+const { overPort, asFollower, inPage } = clientModes('sync-bridge');
 
 /** A runtime whose sync members are a fake the test drives. */
 async function fakeRuntime(): Promise<{ runtime: Promise<Tidelog>; fake: FakeSync }> {
