@@ -57,7 +57,7 @@ export class Confirmations {
       mailbox: this.#mailbox,
       now: () => this.#now(),
       refresh: (streams) => this.#refresh(streams),
-      confirmed: (streams, events) => this.#confirmed(streams, events),
+      confirmed: (pages) => this.#confirmed(pages),
       warn: (w) => this.#warn(w),
     });
   }
@@ -111,25 +111,22 @@ export class Confirmations {
   }
 
   /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
-  async #refresh(streams: readonly string[]): Promise<void> {
-    for (const streamId of new Set(streams)) {
-      try {
-        await this.#states.refresh(streamId, this.#aggregates);
-      } catch (error) {
-        // What was written stays written: the state is read again on its next use.
-        this.#warn({
-          code: 'REFRESH_FAILED',
-          message: `could not read "${streamId}" again: ${String(error)}`,
-        });
-      }
-    }
+  #refresh(streams: readonly string[]): Promise<void> {
+    return this.#each(new Set(streams), (streamId) => this.#states.refresh(streamId, this.#aggregates));
   }
 
   /** Fold a page's confirmed events onto the states of streams it did not rebase (inside their mailboxes). */
-  async #confirmed(streams: readonly string[], events: readonly Envelope[]): Promise<void> {
+  #confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void> {
+    return this.#each(pages.keys(), (streamId) =>
+      this.#states.confirmed(streamId, pages.get(streamId)!, this.#aggregates),
+    );
+  }
+
+  /** Bring each stream's states up to date, one after another; a failure is a warning. */
+  async #each(streams: Iterable<string>, update: (streamId: string) => Promise<void>): Promise<void> {
     for (const streamId of streams) {
       try {
-        await this.#states.confirmed(streamId, events, this.#aggregates);
+        await update(streamId);
       } catch (error) {
         // What was written stays written: the state is read again on its next use.
         this.#warn({

@@ -22,11 +22,11 @@ export interface RebaserHost {
   /** Streams whose state changed under a rebase: refresh their states (inside their mailbox). */
   refresh(streamIds: readonly string[]): Promise<void>;
   /**
-   * Streams whose pending events stand, with the confirmed events a page stored for them
-   * (this device's own, foreign ones after them): fold those onto their states (inside
-   * their mailbox), without reading the streams again.
+   * Streams whose pending events stand, each with the confirmed events a page stored for
+   * it, by version (this device's own, foreign ones after them): fold those onto their
+   * states (inside their mailbox), without reading the streams again.
    */
-  confirmed(streamIds: readonly string[], events: readonly Envelope[]): Promise<void>;
+  confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void>;
   warn(warning: TidelogWarning): void;
 }
 
@@ -55,8 +55,9 @@ export class Rebaser {
    */
   async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
     const { store, mailbox } = this.host;
-    const touchedSet = new Set(events.map((e) => e.streamId));
-    const touched = [...touchedSet];
+    // Each stream's incoming events, by version.
+    const pages = byStream([...events].sort((a, b) => a.version - b.version));
+    const touched = [...pages.keys()];
     let outbox: OutboxEntry[] = [];
     let displaced = false;
     // Posted at once (no await before it): a command issued after this call waits for the page.
@@ -65,10 +66,8 @@ export class Rebaser {
         outbox = await store.readOutbox();
         const steps: RebaseStep[] = [];
         for (const [streamId, entries] of byStream(outbox)) {
-          if (!touchedSet.has(streamId)) continue;
-          const incoming = events
-            .filter((e) => e.streamId === streamId)
-            .sort((a, b) => a.version - b.version);
+          const incoming = pages.get(streamId);
+          if (!incoming) continue;
           // The usual page: only this device's own events come back. They confirm by id in the
           // store; nothing to decide, nothing to read.
           if (isOwnOnly(entries, incoming)) continue;
@@ -90,10 +89,8 @@ export class Rebaser {
         const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
         displaced = outcome.displaced.length > 0;
         await this.host.refresh(touched.filter((s) => moved.has(s)));
-        await this.host.confirmed(
-          touched.filter((s) => !moved.has(s)),
-          events,
-        );
+        for (const s of moved) pages.delete(s);
+        await this.host.confirmed(pages);
       }),
     );
     // Rebases deferred earlier are tried again; after a reset, an empty page (the head
@@ -209,10 +206,10 @@ function isOwnOnly(entries: readonly OutboxEntry[], incoming: readonly Envelope[
   return incoming.every((e) => own.has(e.id));
 }
 
-/** Outbox entries grouped by stream, each group in outbox order. */
-function byStream(outbox: readonly OutboxEntry[]): Map<string, OutboxEntry[]> {
-  const groups = new Map<string, OutboxEntry[]>();
-  for (const entry of outbox) {
+/** Items (outbox entries, events) grouped by stream, each group in the given order. */
+function byStream<T extends { streamId: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const entry of items) {
     const list = groups.get(entry.streamId);
     if (list) list.push(entry);
     else groups.set(entry.streamId, [entry]);

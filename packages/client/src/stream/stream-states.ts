@@ -104,10 +104,11 @@ export class StreamStates {
   }
 
   /**
-   * A page confirmed `events` of a stream whose pending events stand (this device's own
-   * events, and foreign ones after every pending one): fold the events past each cached
-   * state onto it and publish the result, a new revision even when only confirmations
-   * came. A state they do not follow on, or one subscribed but not cached, is read again.
+   * A page confirmed `events` (by version) of a stream whose pending events stand (this
+   * device's own events, and foreign ones after every pending one): fold the events past
+   * each cached state onto it and publish the result, a new revision even when only
+   * confirmations came. A state they do not follow on, or one subscribed but not cached,
+   * is read again.
    */
   async confirmed(
     streamId: string,
@@ -126,9 +127,7 @@ export class StreamStates {
         await this.ensure(aggregate, streamId);
         continue;
       }
-      const past = events
-        .filter((e) => e.streamId === streamId && e.version > entry.snapshot.version)
-        .sort((a, b) => a.version - b.version);
+      const past = events.filter((e) => e.version > entry.snapshot.version);
       let stale = true;
       try {
         if (past.length > 0) stale = this.advance(entry, past);
