@@ -1,14 +1,14 @@
 // Node side of the sync benchmarks: a real sync server (createSyncServer on a SQLite file,
-// @hono/node-server on loopback, CORS on) and Chromium on the benchmark page.
+// @hono/node-server on loopback, CORS on) in a process of its own (server.ts), and
+// Chromium on the benchmark page.
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSyncServer } from '@tidelog/server';
-import { createSqliteServerStore } from '@tidelog/server/sqlite';
 import type { Page } from 'playwright-core';
 import { startBrowserHarness } from '../../test-utils/browser.js';
-import { listen } from '../push-load.js';
 import type { SyncBenchApi } from './page.js';
 
 const entry = (f: string) => fileURLToPath(new URL(`./${f}`, import.meta.url));
@@ -69,9 +69,7 @@ async function openBrowser() {
 /** A sync server on a SQLite file, and one Chromium (two with `devices: 2`) on the benchmark page. */
 export async function openSyncBench(options: { devices?: 1 | 2 } = {}): Promise<SyncBench> {
   const dir = mkdtempSync(join(tmpdir(), 'tidelog-bench-sync-'));
-  const store = createSqliteServerStore({ filename: join(dir, 'sync.sqlite') });
-  const app = createSyncServer({ store, cors: true });
-  const server = await listen(app.fetch);
+  const server = await startServer(dir);
   const first = await openBrowser();
   const other = options.devices === 2 ? await openBrowser() : undefined;
   return {
@@ -88,10 +86,32 @@ export async function openSyncBench(options: { devices?: 1 | 2 } = {}): Promise<
     async close() {
       await first.close();
       await other?.close();
-      await app.close();
       await server.stop();
-      await store.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Fork server.ts (with the loader and conditions this process runs under) and wait until
+ * it listens. In this process its event loop would be shared with the driver's traffic
+ * with the browsers, which runs exactly while a device's push is being served.
+ */
+async function startServer(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = fork(entry('server.ts'), [dir], { execArgv: process.execArgv });
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`the benchmark sync server exited (${code}) before it listened`);
+    }),
+  ])) as [{ url: string }];
+  return {
+    url: message.url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   type CommandName,
   type DeadDispatch,
   type DeadLetter,
+  type LocalChange,
   type LocalEventStore,
   type PositionedEnvelope,
   type Projection,
@@ -248,7 +249,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await this.#projections.rebuildAll();
   }
 
-  onLocalChange(listener: () => void): Unsubscribe {
+  onLocalChange(listener: (change: LocalChange) => void): Unsubscribe {
     return this.#notifications.onLocalChange(listener);
   }
 

@@ -1,4 +1,4 @@
-import type { LocalEventStore } from '@tidelog/core';
+import type { LocalChange, LocalEventStore } from '@tidelog/core';
 import { Listeners } from './listeners.js';
 import type { ProcessManagers } from './process/process-managers.js';
 import type { Projections } from './projections.js';
@@ -28,7 +28,7 @@ export interface NotificationTargets {
  * const off = notifications.onLocalChange(() => wakePush());
  */
 export class StoreNotifications {
-  readonly #local = new Listeners<void>();
+  readonly #local = new Listeners<LocalChange>();
   #off: (() => void)[] = [];
 
   constructor(
@@ -46,7 +46,7 @@ export class StoreNotifications {
         processes.onBatch(events);
       }),
       this.store.subscribeLocal((change) => {
-        if (change.outbox || change.rejected) this.#local.emit();
+        if (change.outbox || change.rejected) this.#local.emit(change);
         if (change.rejected) rejected.changed();
         // Pending events dropped by someone other than a rebase (`takePending`): show it.
         if (!closed() && streams.onDropped(change.dropped)) projections.refresh();
@@ -54,8 +54,8 @@ export class StoreNotifications {
     ];
   }
 
-  /** Be told whenever the outbox or the rejected list changes. */
-  onLocalChange(listener: () => void): Unsubscribe {
+  /** Be told whenever the outbox or the rejected list changes, with the store's change. */
+  onLocalChange(listener: (change: LocalChange) => void): Unsubscribe {
     return this.#local.add(listener);
   }
 

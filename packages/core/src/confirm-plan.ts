@@ -1,5 +1,5 @@
 import { ConfirmConflictError } from './errors.js';
-import type { ConfirmOutcome, OutboxEntry, RebaseStep } from './local-store.js';
+import type { ConfirmOutcome, LocalChange, OutboxEntry, RebaseStep } from './local-store.js';
 import type { Envelope, PositionedEnvelope } from './types.js';
 
 /** What a store read (inside its transaction) for `planConfirm`. */
@@ -107,4 +107,27 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
 
 function conflict(e: PositionedEnvelope, heldBy: string): ConfirmConflictError {
   return new ConfirmConflictError(e.id, e.streamId, e.version, e.position, heldBy);
+}
+
+/**
+ * The `LocalChange` an `applyConfirmed` reports: whether the outbox and the rejected list
+ * changed, and `confirmed` (the event ids) when the page did nothing to the outbox but
+ * confirm this device's commands.
+ *
+ * @example
+ * listeners.emit(confirmChange(outcome, outboxChanged, steps));
+ */
+export function confirmChange(
+  outcome: ConfirmOutcome,
+  outboxChanged: boolean,
+  steps: readonly RebaseStep[],
+): LocalChange {
+  const change: LocalChange = {
+    outbox: outboxChanged,
+    rejected: steps.some((s) => s.rejected.length > 0 || (s.unreject?.length ?? 0) > 0),
+    dropped: [],
+  };
+  if (outboxChanged && steps.length === 0 && outcome.displaced.length === 0)
+    change.confirmed = outcome.confirmed;
+  return change;
 }

@@ -66,6 +66,18 @@ export interface LocalChange {
   rejected: boolean;
   /** Streams whose pending events were dropped without new ones (`takePending`, a reset). */
   dropped: readonly string[];
+  /**
+   * Set when the only change to the outbox is this command, added at its end by
+   * `appendPending`: the entry and its events as stored. A sync loop that knows the rest of
+   * the outbox can push them without reading it back.
+   */
+  appended?: { entry: OutboxEntry; events: readonly Envelope[] };
+  /**
+   * Set when the only change to the outbox is commands leaving it because their events were
+   * confirmed (`applyConfirmed` with nothing displaced, rebased or rejected): the ids of
+   * the events confirmed.
+   */
+  confirmed?: readonly string[];
 }
 
 /** A pending command that failed when it was re-run on new confirmed state. */

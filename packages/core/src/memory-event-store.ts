@@ -5,7 +5,7 @@ import {
   toEnvelopes,
   validateAppend,
 } from './append-rules.js';
-import { planConfirm } from './confirm-plan.js';
+import { confirmChange, planConfirm } from './confirm-plan.js';
 import { ClosedError } from './errors.js';
 import type { AppendOptions, ReadAllOptions, ReadStreamOptions, StoreListener } from './event-store.js';
 import type {
@@ -154,9 +154,15 @@ export class MemoryEventStore implements LocalEventStore {
       stream.pending.push(e);
       this.#byId.set(e.id, e);
     }
-    this.#outbox.push(clone({ ...options.command, eventIds: envelopes.map((e) => e.id) }));
+    const entry = { ...options.command, eventIds: envelopes.map((e) => e.id) };
+    this.#outbox.push(clone(entry));
     this.#notify(envelopes);
-    this.#changed({ outbox: true, rejected: false, dropped: [] });
+    this.#changed({
+      outbox: true,
+      rejected: false,
+      dropped: [],
+      appended: { entry: clone(entry), events: envelopes },
+    });
     return { streamId, fromVersion: version + 1, toVersion: version + envelopes.length, events: envelopes };
   }
 
@@ -251,11 +257,7 @@ export class MemoryEventStore implements LocalEventStore {
     const appended = steps.flatMap((step) => this.#applyStep(step));
     if (options.sync) this.#meta.set('sync', clone(options.sync));
     this.#notify([...plan.outcome.added, ...appended]);
-    this.#changed({
-      outbox: removed.size + displaced.size + appended.length > 0,
-      rejected: steps.some((s) => s.rejected.length > 0 || (s.unreject?.length ?? 0) > 0),
-      dropped: [],
-    });
+    this.#changed(confirmChange(plan.outcome, removed.size + displaced.size + appended.length > 0, steps));
     return plan.outcome;
   }
 

@@ -16,6 +16,6 @@ export {
   toEnvelopes,
   validateAppend,
 } from './append-rules.js';
-export { type ConfirmPlan, type ConfirmReads, planConfirm } from './confirm-plan.js';
+export { type ConfirmPlan, type ConfirmReads, confirmChange, planConfirm } from './confirm-plan.js';
 export { jsonIssues } from './json-check.js';
 export { StoreListeners } from './store-listeners.js';

@@ -23,7 +23,7 @@ import {
   type Snapshot,
   type StoreListener,
 } from '@tidelog/core';
-import { StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
+import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import {
   addAt,
   addPositioned,
@@ -204,7 +204,13 @@ export class IdbEventStore implements LocalEventStore {
     );
     if (result.fresh) {
       this.#notify(result.events);
-      this.#changed({ outbox: true, rejected: false, dropped: [] });
+      const entry = { ...options.command, eventIds: result.events.map((e) => e.id) };
+      this.#changed({
+        outbox: true,
+        rejected: false,
+        dropped: [],
+        appended: { entry, events: result.events },
+      });
     }
     const first = result.events[0]?.version ?? result.versionBefore;
     return {
@@ -285,11 +291,9 @@ export class IdbEventStore implements LocalEventStore {
       ),
     );
     this.#notify([...outcome.added, ...appended]);
-    this.#changed({
-      outbox: outcome.confirmed.length + outcome.displaced.length + steps.length > 0,
-      rejected: steps.some((s) => s.rejected.length > 0 || (s.unreject?.length ?? 0) > 0),
-      dropped: [],
-    });
+    this.#changed(
+      confirmChange(outcome, outcome.confirmed.length + outcome.displaced.length + steps.length > 0, steps),
+    );
     return outcome;
   }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestLink, createTestServer, type TestLink, type TestServer } from '../testing/index.js';
 import { ManualTimers } from '../timers.js';
 import { createSyncEngine, type SyncEngine, type SyncInternals } from './engine.js';
@@ -120,6 +120,38 @@ describe('sync engine: push and pull', () => {
     expect(await server.events(SPACE)).toHaveLength(2);
     expect(pushes(link).map((r) => r.outcome)).toEqual(['drop-response', 'passed']);
     expect(engine.status.lastError).toBeUndefined();
+  });
+
+  it('pushes a command made after a round that sent everything without reading the outbox back', async () => {
+    const server = await serve();
+    const { host, engine, link } = start(server);
+    await host.command('s-1', 1);
+    await engine.now(); // this round reads the outbox; then the loop knows it is empty
+    const reads = vi.spyOn(host.store, 'readPending');
+    await host.command('s-1', 2); // reads the stream's pending events itself, once
+    await vi.waitFor(async () => expect(await server.events(SPACE)).toHaveLength(3));
+    expect(reads).toHaveBeenCalledTimes(1);
+    // A pull that only confirms this device's commands keeps what the loop knows.
+    await expect(engine.now()).resolves.toMatchObject({ pending: 0, cursor: 3 });
+    reads.mockClear();
+    const last = await host.command('s-2', 1);
+    await vi.waitFor(async () => expect(await server.events(SPACE)).toHaveLength(4));
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect((await server.events(SPACE)).at(-1)?.id).toBe(last.eventIds[0]);
+    expect(pushes(link).every((r) => r.outcome === 'passed')).toBe(true);
+  });
+
+  it('reads the outbox again after a push that failed, and sends what it held once', async () => {
+    const server = await serve();
+    const { host, engine, link } = start(server);
+    await engine.now();
+    link.failNext('drop-request');
+    await host.command('s-1', 1);
+    await until(engine, (s) => s.state === 'offline');
+    const reads = vi.spyOn(host.store, 'readPending');
+    await expect(engine.now()).resolves.toMatchObject({ state: 'idle', pending: 0, cursor: 1 });
+    expect(reads).toHaveBeenCalled();
+    expect(await server.events(SPACE)).toHaveLength(1);
   });
 
   it('rejects now() when the server cannot be reached', async () => {

@@ -1,4 +1,4 @@
-import type { Json, LocalEventStore, PositionedEnvelope, SerializedError } from '@tidelog/core';
+import type { Json, LocalChange, LocalEventStore, PositionedEnvelope, SerializedError } from '@tidelog/core';
 import type { Unsubscribe } from '../types.js';
 
 /**
@@ -41,12 +41,14 @@ export interface SyncHost {
    */
   resetConfirmed(): Promise<void>;
   /**
-   * Told whenever the outbox or the rejected list changes (to wake the push loop, update counts).
+   * Told whenever the outbox or the rejected list changes (to wake the push loop, update
+   * counts), with the store's `LocalChange` when there is one: its `appended` command can be
+   * pushed without reading the outbox. Called without one, the loop reads the outbox again.
    *
    * @example
-   * const off = host.onLocalChange(() => wakePush());
+   * const off = host.onLocalChange((change) => wakePush(change));
    */
-  onLocalChange(listener: () => void): Unsubscribe;
+  onLocalChange(listener: (change?: LocalChange) => void): Unsubscribe;
   /**
    * How many commands are in the outbox (displaced ones included) and in `rejected` now.
    *

@@ -11,6 +11,7 @@ import {
   SyncUnreachableError,
   UnauthorizedError,
 } from './errors.js';
+import { FreshOutbox } from './fresh-outbox.js';
 import type { SyncHost, SyncOptions, SyncStatus } from './host.js';
 import { RetryLater, SyncHttp } from './http.js';
 import { LiveFollower } from './live-follower.js';
@@ -44,6 +45,7 @@ export class SyncLoop {
   readonly #wake = new Wake();
   readonly #waiters = new NowWaiters();
   readonly #acknowledged = new Map<string, number>();
+  readonly #fresh = new FreshOutbox();
   readonly #http: SyncHttp;
   readonly #unsubscribe: Unsubscribe[] = [];
   readonly #done: Promise<void>;
@@ -90,7 +92,8 @@ export class SyncLoop {
       due: () => this.#wake.set(),
     });
     this.#unsubscribe.push(
-      host.onLocalChange(() => {
+      host.onLocalChange((change) => {
+        this.#fresh.changed(change);
         this.#dirtyPush = true;
         void this.#refreshCounts();
         this.#wake.set();
@@ -243,6 +246,7 @@ export class SyncLoop {
       // pending commands wait, displaced, to be decided again on what the pull brings.
       await host.resetConfirmed();
       confirmer.forget();
+      this.#fresh.forget();
       this.#acknowledged.clear();
       this.#resetAccepted = false;
       this.#status.set({ cursor: 0, head: 0 });
@@ -262,6 +266,7 @@ export class SyncLoop {
       limits: this.parts.limits,
       signal,
       acknowledged: this.#acknowledged,
+      fresh: this.#fresh,
       answered: (response) => {
         this.#checkServer(response.serverId);
         this.#seen(response.head);

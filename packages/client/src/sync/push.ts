@@ -2,6 +2,7 @@ import { serializeError } from '@tidelog/core';
 import type { PushResponse } from '@tidelog/protocol';
 import { type PushItem, type PushLimits, planBatches, pushItems, utf8Length } from './batches.js';
 import { InvalidRequestError, PayloadTooLargeError } from './errors.js';
+import type { FreshOutbox } from './fresh-outbox.js';
 import type { SyncHost } from './host.js';
 import type { SyncHttp } from './http.js';
 
@@ -28,6 +29,8 @@ export interface PushContext {
    * pull or the live stream confirms them: not sent again meanwhile.
    */
   acknowledged: Map<string, number>;
+  /** What waits to be pushed when known without a read; told what each round sent. */
+  fresh: FreshOutbox;
   /** Called first with each answer: throws when the server was reset. */
   answered(response: PushResponse): void;
   /** Called before the first request of a round that has something to send. */
@@ -45,21 +48,30 @@ export interface PushContext {
  * if (round.conflicts) await pullToHead(...);
  */
 export async function pushPending(context: PushContext): Promise<PushRound> {
-  const { host, acknowledged } = context;
-  const [outbox, pending] = await Promise.all([host.store.readOutbox(), host.store.readPending()]);
-  const waiting = acknowledged.size === 0 ? pending : pending.filter((e) => !acknowledged.has(e.id));
-  const items = pushItems(outbox, waiting);
-  const round: PushRound = {
-    sent: 0,
-    conflicts: false,
-    rejected: false,
-    rebasing: outbox.some((entry) => entry.displaced !== undefined),
-  };
-  if (items.length === 0) return round;
-  context.starting();
-  for (const batch of planBatches(items, context.limits, utf8Length(host.clientId))) {
-    if ((await send(context, batch, round)) === 'rejected') break;
+  const { host, fresh } = context;
+  const round: PushRound = { sent: 0, conflicts: false, rejected: false, rebasing: false };
+  // Commands appended since the last round that sent everything: no need to read them back.
+  let items = fresh.take();
+  let mark: number | undefined;
+  if (items === undefined) {
+    mark = fresh.mark();
+    const [outbox, pending] = await Promise.all([host.store.readOutbox(), host.store.readPending()]);
+    const { acknowledged } = context;
+    const waiting = acknowledged.size === 0 ? pending : pending.filter((e) => !acknowledged.has(e.id));
+    items = pushItems(outbox, waiting);
+    round.rebasing = outbox.some((entry) => entry.displaced !== undefined);
   }
+  try {
+    if (items.length > 0) context.starting();
+    for (const batch of planBatches(items, context.limits, utf8Length(host.clientId))) {
+      if ((await send(context, batch, round)) === 'rejected') break;
+    }
+  } catch (error) {
+    fresh.forget();
+    throw error;
+  }
+  if (round.conflicts || round.rejected || round.rebasing) fresh.forget();
+  else if (mark !== undefined) fresh.sentAll(mark);
   return round;
 }
 

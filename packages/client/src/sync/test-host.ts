@@ -1,5 +1,6 @@
 import {
   type JsonObject,
+  type LocalChange,
   MemoryEventStore,
   type OutboxEntry,
   type PositionedEnvelope,
@@ -21,7 +22,7 @@ export class TestHost implements SyncHost {
   readonly rejections: { commandIds: readonly string[]; error: SerializedError }[] = [];
   readonly displaced: OutboxEntry[] = [];
   resets = 0;
-  readonly #changes = new Listeners<void>();
+  readonly #changes = new Listeners<LocalChange | undefined>();
 
   constructor(readonly clientId = uuidv7()) {
     this.store = new MemoryEventStore({ clientId });
@@ -43,19 +44,31 @@ export class TestHost implements SyncHost {
       metadata: {},
     };
     const events = Array.from({ length: count }, (_, i) => ({ type: 'Added', data: { ...data, i } }));
+    // Passed on as the runtime does: the loop may push it without reading the outbox.
+    let change: LocalChange | undefined;
+    const off = this.store.subscribeLocal((c) => {
+      change = c;
+    });
     const result = await this.store.appendPending(streamId, events, { command: entry });
-    this.#changes.emit();
+    off();
+    this.#changes.emit(change);
     return { ...entry, eventIds: result.events.map((e) => e.id) };
   }
 
   async confirm(events: readonly PositionedEnvelope[], sync: SyncCursor): Promise<void> {
+    let change: LocalChange | undefined;
+    const off = this.store.subscribeLocal((c) => {
+      change = c;
+    });
     const outcome = await this.store.applyConfirmed(events, { sync });
+    off();
     this.displaced.push(...outcome.displaced);
     // Displaced by this page or by a reset before it: decided again now.
     const waiting = (await this.store.readOutbox()).filter((e) => e.displaced !== undefined);
     if (waiting.length > 0) await this.#rebase(waiting);
     this.pages.push({ events, sync });
-    if (outcome.confirmed.length > 0 || outcome.displaced.length > 0) this.#changes.emit();
+    if (outcome.confirmed.length > 0 || outcome.displaced.length > 0)
+      this.#changes.emit(waiting.length > 0 ? undefined : change);
   }
 
   /** Decide displaced commands again as the same number of `Added` events (no rules here). */
@@ -83,7 +96,7 @@ export class TestHost implements SyncHost {
         rejected: [],
       })),
     );
-    this.#changes.emit();
+    this.#changes.emit(undefined);
   }
 
   async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
@@ -95,7 +108,7 @@ export class TestHost implements SyncHost {
     await this.store.addRejected(
       entries.map((entry) => ({ entry, error, rejectedAt: new Date().toISOString() })),
     );
-    this.#changes.emit();
+    this.#changes.emit(undefined);
   }
 
   async resetConfirmed(): Promise<void> {
@@ -103,7 +116,7 @@ export class TestHost implements SyncHost {
     await this.store.resetConfirmed();
   }
 
-  onLocalChange(listener: () => void): Unsubscribe {
+  onLocalChange(listener: (change?: LocalChange) => void): Unsubscribe {
     return this.#changes.add(listener);
   }
 

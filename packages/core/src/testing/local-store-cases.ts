@@ -1,4 +1,10 @@
-import type { DeadLetter, LocalEventStore, OutboxEntry, RejectedCommand } from '../local-store.js';
+import type {
+  DeadLetter,
+  LocalChange,
+  LocalEventStore,
+  OutboxEntry,
+  RejectedCommand,
+} from '../local-store.js';
 import type { Snapshot } from '../snapshot.js';
 import type { AppendEvent, Envelope, PositionedEnvelope } from '../types.js';
 import { uuidv7 } from '../uuid.js';
@@ -455,6 +461,34 @@ export const localStoreCases: LocalStoreCase[] = [
     await s.takePending('t-1');
     off();
     equal(changes, [{ outbox: true, rejected: false, dropped: ['t-1'] }], 'told');
+  }),
+  c('a local change names the command appended and the events a page only confirmed', async (s) => {
+    const changes: LocalChange[] = [];
+    const off = s.subscribeLocal((change) => changes.push(change));
+    const first = await pend(s, 't-1', [ev(1), ev(2)], 'first');
+    const [entry] = await s.readOutbox();
+    equal(
+      changes.map((c) => [c.outbox, c.appended?.entry, ids(c.appended?.events ?? []), c.confirmed ?? null]),
+      [[true, entry, ids(first.events), null]],
+      'appendPending: the entry and its events as stored',
+    );
+    equal(changes[0]?.appended?.events, first.events, 'the events as appendPending returned them');
+    await pend(s, 't-1', [ev(3)], 'second');
+    changes.length = 0;
+    await s.applyConfirmed(positioned(first.events, 1), { sync: { cursor: 2, serverId: 'srv' } });
+    equal(
+      changes.map((c) => [c.outbox, c.appended ?? null, c.confirmed ?? null]),
+      [[true, null, ids(first.events)]],
+      'a page that only confirmed: the events it confirmed',
+    );
+    changes.length = 0;
+    await s.applyConfirmed([foreign('t-1', 3, 3)], { sync: { cursor: 3, serverId: 'srv' } });
+    off();
+    equal(
+      changes.map((c) => [c.outbox, c.appended ?? null, c.confirmed ?? null]),
+      [[true, null, null]],
+      'a page that displaced: neither',
+    );
   }),
   c('applyConfirmed stores foreign events in position order and skips known ones', async (s) => {
     const a = foreign('x', 1, 1);
