@@ -58,6 +58,7 @@ export class Confirmations {
       now: () => this.#now(),
       refresh: (streams) => this.#refresh(streams),
       confirmed: (pages) => this.#confirmed(pages),
+      preview: (streamId, events) => this.#states.preview(streamId, events, this.#aggregates),
       warn: (w) => this.#warn(w),
     });
   }

@@ -1,5 +1,6 @@
 import {
   type AnyAggregate,
+  type ConfirmOutcome,
   type Envelope,
   foldDetailed,
   type LocalEventStore,
@@ -27,6 +28,12 @@ export interface RebaserHost {
    * states (inside their mailbox), without reading the streams again.
    */
   confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void>;
+  /**
+   * A page's events (by version) of a stream with no command on this device, before they are
+   * stored: show them now if the stream's states can take them as they are (true), or leave
+   * the stream to `confirmed` after the write (false). Called inside the stream's mailbox.
+   */
+  preview(streamId: string, events: readonly Envelope[]): boolean;
   warn(warning: TidelogWarning): void;
 }
 
@@ -83,13 +90,24 @@ export class Rebaser {
             });
           }
         }
-        const outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+        // A stream with no command here takes the page as it is: shown now, while it is written.
+        const commanded = new Set(outbox.map((o) => o.streamId));
+        const shown = [...pages].filter(([s, page]) => !commanded.has(s) && this.host.preview(s, page));
+        let outcome: ConfirmOutcome;
+        try {
+          outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+        } catch (error) {
+          // Not stored: show what is. The page comes again with the next pull.
+          await this.host.refresh(shown.map(([s]) => s));
+          throw error;
+        }
         // A stream rebased or displaced is read again; on the others the page only confirmed
         // this device's events or added events after them: folded onto the cached state.
         const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
         displaced = outcome.displaced.length > 0;
         await this.host.refresh(touched.filter((s) => moved.has(s)));
         for (const s of moved) pages.delete(s);
+        for (const [s] of shown) pages.delete(s);
         await this.host.confirmed(pages);
       }),
     );

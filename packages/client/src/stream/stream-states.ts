@@ -144,6 +144,44 @@ export class StreamStates {
     }
   }
 
+  /**
+   * Show a page's confirmed events (by version) of a stream with no command on this device
+   * before they are stored: fold them onto each cached state of the stream and publish it.
+   * Only when every cached or subscribed state of the stream is cached and they follow on
+   * exactly; then true, and the stream needs nothing after the write (a failed write is
+   * undone with `refresh`). Otherwise nothing changes and false: `confirmed` after the write.
+   */
+  preview(
+    streamId: string,
+    events: readonly Envelope[],
+    aggregates: ReadonlyMap<string, AnyAggregate>,
+  ): boolean {
+    const entries: StreamEntry[] = [];
+    const types = new Set([
+      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
+      ...this.#subs.ofStream(streamId).map(([type]) => type),
+    ]);
+    for (const type of types) {
+      const entry = aggregates.has(type) ? this.#cache.peek(streamId, type) : undefined;
+      if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
+      entries.push(entry);
+    }
+    const folded: { state: unknown; version: number }[] = [];
+    for (const entry of entries) {
+      try {
+        folded.push(foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version));
+      } catch {
+        return false; // `confirmed` folds again after the write and reads the stream if it throws
+      }
+    }
+    entries.forEach((entry, i) => {
+      const { state, version } = folded[i]!;
+      entry.snapshot = this.#next(streamId, state, version);
+      this.#emit(entry);
+    });
+    return true;
+  }
+
   /** Drop a cached state (another writer moved the stream). */
   forget(aggregate: AnyAggregate, streamId: string): void {
     this.#cache.delete(streamId, aggregate.type);

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { MemoryEventStore, type PositionedEnvelope, StorageFullError } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
 import { IDBFactory } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTidelog } from '../runtime.js';
 import type { SyncHost } from '../sync/host.js';
 import { Counter, Totals } from '../test-fixtures.js';
@@ -69,6 +69,44 @@ describe('the runtime as the sync loop’s host', () => {
     expect(states.at(-1)!.revision).toBeGreaterThan(before!.revision);
     expect(projections.at(-1)).toMatchObject({ checkpoint: 1, pending: 0 });
     expect(projections.at(-1)!.revision).toBeGreaterThan(projections[0]!.revision);
+  });
+
+  it('shows a page’s events of a stream with no command here while they are written, and the stored state if the write fails', async () => {
+    const store = new MemoryEventStore();
+    const t = await createTidelog({ aggregates: [Counter], store, pending: true });
+    await t.confirm([foreign('s', 1, 1)], { cursor: 1, serverId: 'srv' });
+    const seen: { count: number; version: number; revision: number }[] = [];
+    t.subscribe(Counter, 's', (s) =>
+      seen.push({ count: s.state.count, version: s.version, revision: s.revision }),
+    );
+    await t.load(Counter, 's');
+    const applyConfirmed = store.applyConfirmed.bind(store);
+    let release!: (ok: boolean) => void;
+    store.applyConfirmed = async (...args) => {
+      if (!(await new Promise<boolean>((r) => (release = r)))) throw new StorageFullError('disk full');
+      return applyConfirmed(...args);
+    };
+    seen.length = 0;
+    const stored = t.confirm([foreign('s', 2, 2, 'Incremented', 4)], { cursor: 2, serverId: 'srv' });
+    await vi.waitFor(() => expect(release).toBeDefined());
+    expect(seen.map((s) => [s.count, s.version])).toEqual([[5, 2]]); // before the write is done
+    release(true);
+    await stored;
+    expect(seen.map((s) => [s.count, s.version])).toEqual([[5, 2]]); // told once, not again after
+    expect(await store.getMeta('sync')).toEqual({ cursor: 2, serverId: 'srv' });
+    // A write that fails: the state shown goes back to what is stored.
+    seen.length = 0;
+    const failing = t.confirm([foreign('s', 3, 3, 'Incremented', 10)], { cursor: 3, serverId: 'srv' });
+    await vi.waitFor(() => expect(seen.map((s) => s.count)).toEqual([15]));
+    release(false);
+    await expect(failing).rejects.toThrow(StorageFullError);
+    expect(seen.map((s) => [s.count, s.version])).toEqual([
+      [15, 3],
+      [5, 2],
+    ]);
+    expect(seen[1]!.revision).toBeGreaterThan(seen[0]!.revision);
+    expect(await t.load(Counter, 's')).toMatchObject({ state: { count: 5 }, version: 2 });
+    await t.close();
   });
 
   it('a page that ends inside an own command, then a foreign event: the command is not pushed or decided twice', async () => {
