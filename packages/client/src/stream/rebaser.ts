@@ -29,9 +29,9 @@ export interface RebaserHost {
    */
   confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void>;
   /**
-   * A page's events (by version) of a stream with no command on this device, before they are
-   * stored: show them now if the stream's states can take them as they are (true), or leave
-   * the stream to `confirmed` after the write (false). Called inside the stream's mailbox.
+   * A page's events of a stream (by version), before they are stored: show them now if
+   * every state of the stream takes them exactly as they are (true), or leave the stream
+   * to `confirmed` or `refresh` after the write (false). Called inside the stream's mailbox.
    */
   preview(streamId: string, events: readonly Envelope[]): boolean;
   warn(warning: TidelogWarning): void;
@@ -70,6 +70,10 @@ export class Rebaser {
     // Posted at once (no await before it): a command issued after this call waits for the page.
     await mailbox.runAll(touched, () =>
       this.#holding(touched, async () => {
+        // Shown now, while the page is written, where it follows the cached states on
+        // exactly: there, no event is pending on this device (a pending one would take the
+        // page's first version). Displaced commands are not shown before their rebase either.
+        const shown = [...pages].filter(([s, page]) => this.host.preview(s, page)).map(([s]) => s);
         outbox = await store.readOutbox();
         const steps: RebaseStep[] = [];
         for (const [streamId, entries] of byStream(outbox)) {
@@ -90,15 +94,12 @@ export class Rebaser {
             });
           }
         }
-        // A stream with no command here takes the page as it is: shown now, while it is written.
-        const commanded = new Set(outbox.map((o) => o.streamId));
-        const shown = [...pages].filter(([s, page]) => !commanded.has(s) && this.host.preview(s, page));
         let outcome: ConfirmOutcome;
         try {
           outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
         } catch (error) {
           // Not stored: show what is. The page comes again with the next pull.
-          await this.host.refresh(shown.map(([s]) => s));
+          await this.host.refresh(shown);
           throw error;
         }
         // A stream rebased or displaced is read again; on the others the page only confirmed
@@ -107,7 +108,7 @@ export class Rebaser {
         displaced = outcome.displaced.length > 0;
         await this.host.refresh(touched.filter((s) => moved.has(s)));
         for (const s of moved) pages.delete(s);
-        for (const [s] of shown) pages.delete(s);
+        for (const s of shown) pages.delete(s);
         await this.host.confirmed(pages);
       }),
     );

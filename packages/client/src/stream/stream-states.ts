@@ -145,11 +145,11 @@ export class StreamStates {
   }
 
   /**
-   * Show a page's confirmed events (by version) of a stream with no command on this device
-   * before they are stored: fold them onto each cached state of the stream and publish it.
-   * Only when every cached or subscribed state of the stream is cached and they follow on
-   * exactly; then true, and the stream needs nothing after the write (a failed write is
-   * undone with `refresh`). Otherwise nothing changes and false: `confirmed` after the write.
+   * Show a page's confirmed events (by version) of a stream before they are stored: fold
+   * them onto each cached state of the stream and publish it. Only when every cached or
+   * subscribed state of the stream is cached and they follow it on exactly (so no event of
+   * the stream is pending here); then true (a failed write is undone with `refresh`).
+   * Otherwise nothing changes and false: `confirmed` or `refresh` after the write.
    */
   preview(
     streamId: string,
