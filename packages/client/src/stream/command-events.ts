@@ -5,7 +5,7 @@ import {
   type OutboxEntry,
   ValidationError,
 } from '@tidelog/core';
-import { DEFAULT_LIMITS, validatePushRequest } from '@tidelog/protocol';
+import { DEFAULT_LIMITS, validateOutgoingPush } from '@tidelog/protocol';
 import { processEventId } from '../process/process-ids.js';
 
 /**
@@ -54,7 +54,7 @@ export function assertPushable(
     data: e.data,
     meta: e.meta,
   }));
-  const checked = validatePushRequest({ clientId, events: envelopes });
+  const checked = validateOutgoingPush({ clientId, events: envelopes });
   if (!checked.ok) {
     const issues = checked.issues.map((i) => ({ path: i.path, message: i.message }));
     throw new ValidationError(
