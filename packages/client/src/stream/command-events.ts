@@ -1,6 +1,8 @@
 import {
+  type AnyAggregate,
   type AppendEvent,
   type CommandContext,
+  decide,
   type EventMeta,
   type OutboxEntry,
   ValidationError,
@@ -72,14 +74,21 @@ export function assertPushable(
 }
 
 /**
- * The context a command was decided in, rebuilt from its outbox entry: a replay decides on
- * the original `now`, `commandId` and metadata, at the version it is replayed at.
+ * Decide a stored command again on `state` at `version` (a rebase, a retried rejection):
+ * with its original `now`, `commandId` and metadata, so its events get the same ids, and
+ * checked as pushable. Throws what `decide` or the check throws.
  *
  * @example
- * const ctx = replayContext(entry, clientId, version);
+ * const events = await decideAgain(Counter, state, entry, clientId, version);
  */
-export function replayContext(entry: OutboxEntry, clientId: string, version: number): CommandContext {
-  return {
+export async function decideAgain(
+  aggregate: AnyAggregate,
+  state: unknown,
+  entry: OutboxEntry,
+  clientId: string,
+  version: number,
+): Promise<AppendEvent[]> {
+  const ctx: CommandContext = {
     streamId: entry.streamId,
     version,
     now: entry.timestamp,
@@ -87,4 +96,10 @@ export function replayContext(entry: OutboxEntry, clientId: string, version: num
     clientId,
     metadata: entry.metadata,
   };
+  const events = commandEvents(
+    await decide(aggregate, state as never, entry.command, entry.payload as never, ctx),
+    ctx,
+  );
+  assertPushable(entry.streamId, version + 1, events, clientId);
+  return events;
 }
