@@ -1,4 +1,4 @@
-import { createTidelog, type Tidelog } from '@tidelog/client';
+import { createTidelog, type Tidelog, withMemoryFallback } from '@tidelog/client';
 import type { RuntimeInit } from '@tidelog/client/worker';
 import { openIdbEventStore } from '@tidelog/idb';
 import { aggregates, type DemoAggregate } from './domain/aggregates.js';
@@ -17,7 +17,9 @@ export function createDemoRuntime(board: string, init: RuntimeInit): Promise<Tid
   return createTidelog({
     aggregates,
     projections: [Overview, EventLog],
-    store: () => openIdbEventStore({ name: runtimeName(board) }),
+    // Where IndexedDB cannot open (a private window of some browsers) the board still works,
+    // in memory, until the tab closes (a STORAGE_FALLBACK warning says so).
+    store: withMemoryFallback(() => openIdbEventStore({ name: runtimeName(board) })),
     ...init,
   });
 }

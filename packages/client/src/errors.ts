@@ -1,14 +1,14 @@
-import { type Json, TidelogError } from '@tidelog/core';
+import { TidelogError } from '@tidelog/core';
 
 /** An aggregate the runtime was not created with. */
 export class UnknownAggregateError extends TidelogError {
   override readonly name = 'UnknownAggregateError';
   readonly code = 'UNKNOWN_AGGREGATE';
-  constructor(readonly aggregateType: string) {
-    super(`the runtime has no aggregate "${aggregateType}"; pass it in createTidelog({ aggregates })`);
-  }
-  protected override details(): Record<string, Json> {
-    return { aggregateType: this.aggregateType };
+  declare readonly aggregateType: string;
+  constructor(aggregateType: string) {
+    super(`the runtime has no aggregate "${aggregateType}"; pass it in createTidelog({ aggregates })`, {
+      details: { aggregateType },
+    });
   }
 }
 
@@ -16,11 +16,11 @@ export class UnknownAggregateError extends TidelogError {
 export class UnknownProjectionError extends TidelogError {
   override readonly name = 'UnknownProjectionError';
   readonly code = 'UNKNOWN_PROJECTION';
-  constructor(readonly projection: string) {
-    super(`the runtime has no projection "${projection}"; pass it in createTidelog({ projections })`);
-  }
-  protected override details(): Record<string, Json> {
-    return { projection: this.projection };
+  declare readonly projection: string;
+  constructor(projection: string) {
+    super(`the runtime has no projection "${projection}"; pass it in createTidelog({ projections })`, {
+      details: { projection },
+    });
   }
 }
 
@@ -28,13 +28,12 @@ export class UnknownProjectionError extends TidelogError {
 export class UnknownProcessManagerError extends TidelogError {
   override readonly name = 'UnknownProcessManagerError';
   readonly code = 'UNKNOWN_PROCESS_MANAGER';
-  constructor(readonly processManager: string) {
+  declare readonly processManager: string;
+  constructor(processManager: string) {
     super(
       `the runtime has no process manager "${processManager}"; pass it in createTidelog({ processManagers })`,
+      { details: { processManager } },
     );
-  }
-  protected override details(): Record<string, Json> {
-    return { processManager: this.processManager };
   }
 }
 
@@ -42,17 +41,14 @@ export class UnknownProcessManagerError extends TidelogError {
 export class ProcessLoopError extends TidelogError {
   override readonly name = 'ProcessLoopError';
   readonly code = 'PROCESS_LOOP';
-  constructor(
-    readonly processManager: string,
-    readonly depth: number,
-    readonly correlationId: string,
-  ) {
+  declare readonly processManager: string;
+  declare readonly depth: number;
+  declare readonly correlationId: string;
+  constructor(processManager: string, depth: number, correlationId: string) {
     super(
       `process manager "${processManager}" would dispatch at depth ${depth}, past its maxDepth: a loop? (correlation ${correlationId})`,
+      { details: { processManager, depth, correlationId } },
     );
-  }
-  protected override details(): Record<string, Json> {
-    return { processManager: this.processManager, depth: this.depth, correlationId: this.correlationId };
   }
 }
 
@@ -85,10 +81,10 @@ export class SyncDisabledError extends TidelogError {
 export class UnknownRejectedError extends TidelogError {
   override readonly name = 'UnknownRejectedError';
   readonly code = 'UNKNOWN_REJECTED';
-  constructor(readonly commandId: string) {
-    super(`no rejected command has id ${commandId} (already retried or discarded?)`);
-  }
-  protected override details(): Record<string, Json> {
-    return { commandId: this.commandId };
+  declare readonly commandId: string;
+  constructor(commandId: string) {
+    super(`no rejected command has id ${commandId} (already retried or discarded?)`, {
+      details: { commandId },
+    });
   }
 }

@@ -13,7 +13,8 @@ export {
   UnknownProjectionError,
   UnknownRejectedError,
 } from './errors.js';
-export type { StoreSource } from './open-store.js';
+export { withMemoryFallback } from './memory-fallback.js';
+export type { StoreContext, StoreOpener, StoreSource } from './open-store.js';
 export type { TidelogOptions } from './options.js';
 export {
   type Dispatch,

@@ -1,40 +1,46 @@
-import { hasErrorCode, type LocalEventStore, MemoryEventStore, serializeError, uuidv7 } from '@tidelog/core';
+import { hasErrorCode, type LocalEventStore, StorageUnavailableError, uuidv7 } from '@tidelog/core';
 import type { TidelogWarning } from './types.js';
 
-/** A store, or a function that opens one (e.g. `() => openIdbEventStore({ name: 'app' })`). */
-export type StoreSource = LocalEventStore | (() => LocalEventStore | Promise<LocalEventStore>);
+/** What the runtime hands a function that opens its store. */
+export interface StoreContext {
+  /** Report something the app should know (in `warnings`, sent to `onWarning`), e.g. a fallback. */
+  warn(warning: TidelogWarning): void;
+}
+
+/** A function that opens the runtime's store (e.g. `() => openIdbEventStore({ name: 'app' })`). */
+export type StoreOpener = (context: StoreContext) => LocalEventStore | Promise<LocalEventStore>;
+
+/** A store, or a function that opens one. */
+export type StoreSource = LocalEventStore | StoreOpener;
 
 export interface OpenedStore {
   store: LocalEventStore;
   /** True when the store was opened here (and so is closed with the runtime). */
   owned: boolean;
-  warning?: TidelogWarning;
+  /** What the opener reported (`StoreContext.warn`). */
+  warnings: TidelogWarning[];
 }
 
 /**
  * Open the runtime's store. When persistent storage cannot open (`STORAGE_UNAVAILABLE`:
- * private mode, no IndexedDB) it falls back to a `MemoryEventStore` and says so with a
- * `STORAGE_FALLBACK` warning; other errors are thrown.
+ * private mode, no IndexedDB, a blocked upgrade) the runtime does not start: it rejects
+ * with `STORAGE_UNAVAILABLE`, saying how to opt in to running in memory
+ * (`withMemoryFallback`). Other errors are thrown as they are.
  *
  * @example
- * const { store, warning } = await openStore(() => openIdbEventStore({ name: 'app' }));
+ * const { store, warnings } = await openStore(() => openIdbEventStore({ name: 'app' }));
  */
-export async function openStore(source: StoreSource | undefined): Promise<OpenedStore> {
-  if (source === undefined) return { store: new MemoryEventStore(), owned: true };
-  if (typeof source !== 'function') return { store: source, owned: false };
+export async function openStore(source: StoreSource): Promise<OpenedStore> {
+  const warnings: TidelogWarning[] = [];
+  if (typeof source !== 'function') return { store: source, owned: false, warnings };
   try {
-    return { store: await source(), owned: true };
+    return { store: await source({ warn: (w) => warnings.push(w) }), owned: true, warnings };
   } catch (error) {
     if (!hasErrorCode(error, 'STORAGE_UNAVAILABLE')) throw error;
-    return {
-      store: new MemoryEventStore(),
-      owned: true,
-      warning: {
-        code: 'STORAGE_FALLBACK',
-        message: `persistent storage is unavailable (${error.message}); events live in memory and are lost when the runtime stops`,
-        error: serializeError(error),
-      },
-    };
+    throw new StorageUnavailableError(
+      `the store could not be opened: ${error.message}. The runtime does not fall back to memory on its own (events there are lost when it stops); to allow it, pass store: withMemoryFallback(() => openIdbEventStore({ name })) from @tidelog/client`,
+      { cause: error },
+    );
   }
 }
 

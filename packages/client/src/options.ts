@@ -18,10 +18,12 @@ export interface TidelogOptions<R extends AnyAggregate> {
   projections?: readonly AnyProjection[];
   processManagers?: readonly ProcessManager[];
   /**
-   * A store or a function opening one; default a `MemoryEventStore`. A store the runtime
-   * opened (default, function) is closed with it; a store instance passed in is not.
+   * Where the events live: a store (`new MemoryEventStore()` for tests and scripts), or a
+   * function opening one (`() => openIdbEventStore({ name: 'app' })` in a browser; wrap it
+   * in `withMemoryFallback` to run in memory where IndexedDB cannot open). A store the
+   * runtime opened (a function) is closed with it; a store instance passed in is not.
    */
-  store?: StoreSource;
+  store: StoreSource;
   /** Save a snapshot every this many events of a stream (default: never). */
   snapshotEvery?: number;
   /** Drop a stream's cached state after this long unused and unsubscribed (ms, default 5 min). */

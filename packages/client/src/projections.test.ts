@@ -20,7 +20,11 @@ describe('projections', () => {
   });
 
   it('follows commands and tells subscribers', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter], projections: [Totals] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      projections: [Totals],
+      store: () => new MemoryEventStore(),
+    });
     const seen: ProjectionSnapshot<TotalsState>[] = [];
     const off = tidelog.subscribeProjection(Totals, (s) => seen.push(s));
     await tidelog.execute(Counter, 'a', 'increment', { by: 4 });

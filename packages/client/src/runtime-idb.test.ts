@@ -3,6 +3,7 @@ import type { PositionedEnvelope } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import { withMemoryFallback } from './memory-fallback.js';
 import { createTidelog } from './runtime.js';
 import { Counter, Totals } from './test-fixtures.js';
 
@@ -26,13 +27,17 @@ describe('runtime on IndexedDB (fake-indexeddb)', () => {
     await second.close();
   });
 
-  it('falls back to memory when IndexedDB is missing', async () => {
-    const tidelog = await createTidelog({
-      aggregates: [Counter],
-      store: () => openIdbEventStore({ name: 'app', indexedDB: undefined }),
+  it('does not start when IndexedDB is missing, unless asked to fall back to memory', async () => {
+    const open = () => openIdbEventStore({ name: 'app', indexedDB: undefined });
+    const failed = createTidelog({ aggregates: [Counter], store: open });
+    await expect(failed).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+      message: expect.stringMatching(/IndexedDB is not available.*withMemoryFallback/),
     });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: withMemoryFallback(open) });
     expect(tidelog.storage).toBe('memory');
     expect(tidelog.warnings.map((w) => w.code)).toEqual(['STORAGE_FALLBACK']);
+    await tidelog.close();
   });
 
   it('keeps the pending overlay and confirms it', async () => {

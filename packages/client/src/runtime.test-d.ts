@@ -1,3 +1,4 @@
+import { MemoryEventStore } from '@tidelog/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { dispatch } from './process/process-manager.js';
 import { createTidelog } from './runtime.js';
@@ -5,7 +6,7 @@ import { Counter, Log } from './test-fixtures.js';
 
 describe('typed runtime API', () => {
   it('infers state and events from the aggregate', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter, Log] });
+    const tidelog = await createTidelog({ aggregates: [Counter, Log], store: () => new MemoryEventStore() });
     const result = await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
     expectTypeOf(result.state).toEqualTypeOf<{ count: number }>();
     expectTypeOf(result.events[0]!.type).toEqualTypeOf<'Incremented' | 'Decremented'>();
@@ -18,7 +19,7 @@ describe('typed runtime API', () => {
   });
 
   it('rejects wrong command names and payloads', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter] });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     // @ts-expect-error: no such command
     await tidelog.execute(Counter, 'c-1', 'incremnt', { by: 1 });
     // @ts-expect-error: `by` must be a number
@@ -30,7 +31,7 @@ describe('typed runtime API', () => {
   });
 
   it('rejects aggregates the runtime was not created with', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter] });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     // @ts-expect-error: Log is not one of this runtime's aggregates
     await tidelog.execute(Log, 'l-1', 'write', { line: 'x' });
   });

@@ -8,6 +8,7 @@ import {
   snapshotKey,
 } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
+import { withMemoryFallback } from './memory-fallback.js';
 import { createTidelog } from './runtime.js';
 import { Counter, Log } from './test-fixtures.js';
 import { ManualTimers } from './timers.js';
@@ -51,13 +52,13 @@ describe('execute', () => {
   });
 
   it('writes nothing and changes nothing for a command that emits no events', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter] });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     const result = await tidelog.execute(Counter, 'c-1', 'reset');
     expect(result).toMatchObject({ events: [], state: { count: 0 }, version: 0 });
   });
 
   it('copies metadata into each event and ctx, and mints correlation and causation ids', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter] });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     const { events } = await tidelog.execute(
       Counter,
       'c-1',
@@ -133,7 +134,7 @@ describe('mailbox', () => {
       },
     });
     const Fast = defineAggregate({ ...Counter, type: 'fast' });
-    const tidelog = await createTidelog({ aggregates: [Slow, Fast] });
+    const tidelog = await createTidelog({ aggregates: [Slow, Fast], store: () => new MemoryEventStore() });
     const settledOrder: string[] = [];
     const first = tidelog.execute(Slow, 's-1', 'add', { by: 1 });
     const second = tidelog.execute(Slow, 's-1', 'add', { by: 2 });
@@ -151,7 +152,7 @@ describe('mailbox', () => {
   });
 
   it('keeps a stream consistent under many concurrent commands', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter] });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     const results = await Promise.all(
       Array.from({ length: 50 }, () => tidelog.execute(Counter, 'c-1', 'increment', { by: 1 })),
     );
@@ -165,7 +166,12 @@ describe('mailbox', () => {
 describe('state cache', () => {
   it('evicts idle states and reloads them transparently', async () => {
     const timers = new ManualTimers();
-    const tidelog = await createTidelog({ aggregates: [Counter], idleTimeoutMs: 1000, timers });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      idleTimeoutMs: 1000,
+      timers,
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
     expect(tidelog.debug().cachedStreams).toBe(1);
     timers.advance(999);
@@ -181,7 +187,12 @@ describe('state cache', () => {
 
   it('keeps subscribed states, and evicts them once the last listener leaves', async () => {
     const timers = new ManualTimers();
-    const tidelog = await createTidelog({ aggregates: [Counter], idleTimeoutMs: 1000, timers });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      idleTimeoutMs: 1000,
+      timers,
+      store: () => new MemoryEventStore(),
+    });
     const seen: AggregateSnapshot<{ count: number }>[] = [];
     const off = tidelog.subscribe(Counter, 'c-1', (s) => seen.push(s));
     await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
@@ -195,7 +206,12 @@ describe('state cache', () => {
 
   it('use postpones eviction', async () => {
     const timers = new ManualTimers();
-    const tidelog = await createTidelog({ aggregates: [Counter], idleTimeoutMs: 1000, timers });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      idleTimeoutMs: 1000,
+      timers,
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
     timers.advance(800);
     await tidelog.load(Counter, 'c-1');
@@ -206,7 +222,7 @@ describe('state cache', () => {
 
 describe('subscribe', () => {
   it('delivers the current state, then every new one, until unsubscribed', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter] });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
     const seen: number[] = [];
     let first!: () => void;
@@ -238,7 +254,7 @@ describe('subscribe', () => {
   });
 
   it('returns the same snapshot object while nothing changed (for useSyncExternalStore)', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter] });
+    const tidelog = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
     expect(tidelog.getSnapshot(Counter, 'c-1')).toBe(tidelog.getSnapshot(Counter, 'c-1'));
   });
@@ -247,7 +263,11 @@ describe('subscribe', () => {
 describe('load', () => {
   it('loads as of a version or a time', async () => {
     const timers = new ManualTimers(Date.parse('2026-01-01T00:00:00.000Z'));
-    const tidelog = await createTidelog({ aggregates: [Counter], timers });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      timers,
+      store: () => new MemoryEventStore(),
+    });
     for (let i = 0; i < 5; i++) {
       await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
       timers.advance(60_000);
@@ -276,14 +296,26 @@ describe('load', () => {
   });
 });
 
-describe('storage fallback', () => {
-  it('falls back to memory when the store cannot open, and reports it', async () => {
+describe('storage that cannot open', () => {
+  const unavailable = () => {
+    throw new StorageUnavailableError('IndexedDB is not available in private mode');
+  };
+
+  it('rejects with STORAGE_UNAVAILABLE, saying how to opt in to memory', async () => {
+    const error = await createTidelog({ aggregates: [Counter], store: unavailable }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    const { message, cause } = error as StorageUnavailableError;
+    expect(message).toContain('IndexedDB is not available in private mode');
+    expect(message).toContain('withMemoryFallback');
+    expect(cause).toMatchObject({ message: 'IndexedDB is not available in private mode' });
+  });
+
+  it('falls back to memory with withMemoryFallback, and reports it', async () => {
     const warnings: string[] = [];
     const tidelog = await createTidelog({
       aggregates: [Counter],
-      store: () => {
-        throw new StorageUnavailableError('IndexedDB is not available in private mode');
-      },
+      store: withMemoryFallback(unavailable),
       onWarning: (w) => warnings.push(w.code),
     });
     expect(tidelog.storage).toBe('memory');
@@ -293,16 +325,24 @@ describe('storage fallback', () => {
       error: { code: 'STORAGE_UNAVAILABLE' },
     });
     expect(await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 })).toMatchObject({ version: 1 });
+    await tidelog.close();
   });
 
-  it('does not hide other errors of the store', async () => {
-    const failing = createTidelog({
-      aggregates: [Counter],
-      store: async () => {
-        throw new Error('disk on fire');
-      },
-    });
-    await expect(failing).rejects.toThrow('disk on fire');
+  it('opens the store as usual with withMemoryFallback when it can', async () => {
+    const store = new MemoryEventStore();
+    const tidelog = await createTidelog({ aggregates: [Counter], store: withMemoryFallback(() => store) });
+    expect(tidelog.store).toBe(store);
+    expect(tidelog.warnings).toEqual([]);
+    await tidelog.close();
+  });
+
+  it('does not hide other errors of the store, with or without the fallback', async () => {
+    const onFire = async () => {
+      throw new Error('disk on fire');
+    };
+    await expect(createTidelog({ aggregates: [Counter], store: onFire })).rejects.toThrow('disk on fire');
+    const fallback = createTidelog({ aggregates: [Counter], store: withMemoryFallback(onFire) });
+    await expect(fallback).rejects.toThrow('disk on fire');
   });
 });
 

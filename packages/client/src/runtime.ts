@@ -323,20 +323,21 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 }
 
 /**
- * Create a runtime in this process (Node, tests, a worker, a page): open the store (with
- * a memory fallback when persistent storage is unavailable), read or mint the device's
- * `clientId`, and catch projections up.
+ * Create a runtime in this process (Node, tests, a worker, a page): open the store (it
+ * rejects with `STORAGE_UNAVAILABLE` when persistent storage cannot open, unless the store
+ * is opened `withMemoryFallback`), read or mint the device's `clientId`, and catch
+ * projections up.
  *
  * @example
- * const tidelog = await createTidelog({ aggregates: [Counter], projections: [Totals] });
+ * const tidelog = await createTidelog({ aggregates: [Counter], projections: [Totals], store: new MemoryEventStore() });
  * const { state } = await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
  */
 export async function createTidelog<const R extends AnyAggregate>(
   options: TidelogOptions<R>,
 ): Promise<Tidelog<R>> {
-  const { store, owned, warning } = await openStore(options.store);
+  const { store, owned, warnings } = await openStore(options.store);
   const runtime = new Tidelog<R>(store, await deviceClientId(store), options, owned);
-  if (warning) {
+  for (const warning of warnings) {
     runtime.warnings.push(warning);
     options.onWarning?.(warning);
   }

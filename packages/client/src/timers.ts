@@ -16,7 +16,7 @@ export interface Timers {
  * The platform's clock and timers.
  *
  * @example
- * createTidelog({ aggregates: [Counter], timers: systemTimers });
+ * createTidelog({ aggregates: [Counter], store: new MemoryEventStore(), timers: systemTimers });
  */
 export const systemTimers: Timers = {
   now: () => Date.now(),

@@ -12,13 +12,36 @@ import type { Json } from './types.js';
  */
 export abstract class TidelogError extends Error {
   abstract readonly code: string;
-  /** Extra fields that survive serialization (HTTP bodies, worker boundaries). */
+  readonly #details: Record<string, Json> | undefined;
+
+  /**
+   * `options.details`: the error's fields (`streamId`, `expectedVersion`…), set on the error
+   * and carried in its serialized form (HTTP bodies, worker boundaries); one place for every
+   * subclass instead of a field, an assignment and a `details()` each.
+   */
+  constructor(message?: string, options?: TidelogErrorOptions) {
+    super(message, options);
+    const details = options?.details;
+    if (details) {
+      this.#details = details;
+      Object.assign(this, details);
+    }
+  }
+
+  /** The plain-JSON form: name, code, message and the fields. */
   toJSON(): SerializedError {
     return { name: this.name, code: this.code, message: this.message, details: this.details() };
   }
+
+  /** The fields that survive serialization (a copy). */
   protected details(): Record<string, Json> | undefined {
-    return undefined;
+    return this.#details && { ...this.#details };
   }
+}
+
+/** What a `TidelogError` takes besides its message: Error's `cause`, and its fields. */
+export interface TidelogErrorOptions extends ErrorOptions {
+  details?: Record<string, Json> | undefined;
 }
 
 /** The plain-JSON form of an error, as it crosses HTTP and worker boundaries. */
@@ -42,23 +65,15 @@ export interface SerializedError {
 export class ConcurrencyError extends TidelogError {
   override readonly name = 'ConcurrencyError';
   readonly code = 'VERSION_CONFLICT';
-  constructor(
-    readonly streamId: string,
-    readonly expectedVersion: number | string,
-    readonly actualVersion: number,
-    message?: string,
-  ) {
+  declare readonly streamId: string;
+  declare readonly expectedVersion: number | string;
+  declare readonly actualVersion: number;
+  constructor(streamId: string, expectedVersion: number | string, actualVersion: number, message?: string) {
     super(
       message ??
         `version conflict on stream "${streamId}": expected ${String(expectedVersion)}, actual ${actualVersion}`,
+      { details: { streamId, expectedVersion, actualVersion } },
     );
-  }
-  protected override details() {
-    return {
-      streamId: this.streamId,
-      expectedVersion: this.expectedVersion,
-      actualVersion: this.actualVersion,
-    };
   }
 }
 
@@ -78,12 +93,9 @@ export class DomainError extends TidelogError {
   readonly code: string;
   readonly data: Json | undefined;
   constructor(message: string, options: { code?: string; data?: Json } = {}) {
-    super(message);
+    super(message, { details: options.data === undefined ? undefined : { data: options.data } });
     this.code = options.code ?? 'DOMAIN_ERROR';
     this.data = options.data;
-  }
-  protected override details() {
-    return this.data === undefined ? undefined : { data: this.data };
   }
 }
 
@@ -122,14 +134,11 @@ export class ValidationError extends TidelogError {
 export class DuplicateEventError extends TidelogError {
   override readonly name = 'DuplicateEventError';
   readonly code = 'DUPLICATE_EVENT';
-  constructor(
-    readonly eventId: string,
-    message?: string,
-  ) {
-    super(message ?? `event id ${eventId} is already stored with different content`);
-  }
-  protected override details() {
-    return { eventId: this.eventId };
+  declare readonly eventId: string;
+  constructor(eventId: string, message?: string) {
+    super(message ?? `event id ${eventId} is already stored with different content`, {
+      details: { eventId },
+    });
   }
 }
 
@@ -145,26 +154,17 @@ export class DuplicateEventError extends TidelogError {
 export class ConfirmConflictError extends TidelogError {
   override readonly name = 'ConfirmConflictError';
   readonly code = 'CONFIRM_CONFLICT';
-  constructor(
-    readonly eventId: string,
-    readonly streamId: string,
-    readonly version: number,
-    readonly position: number,
-    /** The id of the event that holds the place. */
-    readonly heldBy: string,
-  ) {
+  declare readonly eventId: string;
+  declare readonly streamId: string;
+  declare readonly version: number;
+  declare readonly position: number;
+  /** The id of the event that holds the place. */
+  declare readonly heldBy: string;
+  constructor(eventId: string, streamId: string, version: number, position: number, heldBy: string) {
     super(
       `confirmed event ${eventId} (${streamId} v${version}, position ${position}) would replace event ${heldBy}: the local store holds other events at that place`,
+      { details: { eventId, streamId, version, position, heldBy } },
     );
-  }
-  protected override details() {
-    return {
-      eventId: this.eventId,
-      streamId: this.streamId,
-      version: this.version,
-      position: this.position,
-      heldBy: this.heldBy,
-    };
   }
 }
 
@@ -177,14 +177,12 @@ export class ConfirmConflictError extends TidelogError {
 export class UnknownCommandError extends TidelogError {
   override readonly name = 'UnknownCommandError';
   readonly code = 'UNKNOWN_COMMAND';
-  constructor(
-    readonly aggregateType: string,
-    readonly command: string,
-  ) {
-    super(`aggregate "${aggregateType}" has no command "${command}"`);
-  }
-  protected override details() {
-    return { aggregateType: this.aggregateType, command: this.command };
+  declare readonly aggregateType: string;
+  declare readonly command: string;
+  constructor(aggregateType: string, command: string) {
+    super(`aggregate "${aggregateType}" has no command "${command}"`, {
+      details: { aggregateType, command },
+    });
   }
 }
 
@@ -197,14 +195,12 @@ export class UnknownCommandError extends TidelogError {
 export class UnknownEventError extends TidelogError {
   override readonly name = 'UnknownEventError';
   readonly code = 'UNKNOWN_EVENT';
-  constructor(
-    readonly aggregateType: string,
-    readonly eventType: string,
-  ) {
-    super(`aggregate "${aggregateType}" has no event "${eventType}"`);
-  }
-  protected override details() {
-    return { aggregateType: this.aggregateType, eventType: this.eventType };
+  declare readonly aggregateType: string;
+  declare readonly eventType: string;
+  constructor(aggregateType: string, eventType: string) {
+    super(`aggregate "${aggregateType}" has no event "${eventType}"`, {
+      details: { aggregateType, eventType },
+    });
   }
 }
 

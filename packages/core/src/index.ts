@@ -38,6 +38,7 @@ export {
   StorageUnavailableError,
   serializeError,
   TidelogError,
+  type TidelogErrorOptions,
   UnknownCommandError,
   UnknownEventError,
   ValidationError,

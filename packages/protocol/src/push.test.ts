@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_VERSION } from './limits.js';
-import { validatePushRequest } from './push.js';
+import { validateOutgoingPush, validatePushRequest } from './push.js';
 import { validatePushRequestValibot } from './test-push-valibot.js';
 import { pushedEvent, streamEvents, testId } from './test-support.js';
 
 const validators = [
   ['hand-written', validatePushRequest],
+  ['hand-written, no quick pass', validateOutgoingPush],
   ['valibot', validatePushRequestValibot],
 ] as const;
 

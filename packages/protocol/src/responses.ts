@@ -22,37 +22,55 @@ import type {
 
 const MESSAGE_COUNT = 'must be a non-negative integer';
 
-/** The message for a field that failed its rule: absent fields are "required". */
-function problem(value: unknown, message: string): string {
-  return value === undefined ? 'is required' : message;
-}
-
 /** A version or count in a response: 0 … MAX_VERSION. */
 function isCount(value: unknown): value is number {
   return value === 0 || isVersion(value);
 }
 
-function span(body: Record<string, unknown>, at: string, issues: IssueList): StreamAppendResponse {
-  for (const key of ['fromVersion', 'toVersion'] as const) {
-    if (!isVersion(body[key])) issues.add(`${at}${key}`, problem(body[key], MESSAGES.version));
+const isBoolean = (value: unknown) => typeof value === 'boolean';
+
+/** A field of a response body: its key, its rule, the message when it breaks it, and whether it may be absent. */
+type Field = readonly [key: string, rule: (value: unknown) => boolean, message: string, optional?: true];
+
+const SPAN: readonly Field[] = [
+  ['fromVersion', isVersion, MESSAGES.version],
+  ['toVersion', isVersion, MESSAGES.version],
+  ['fromPosition', isPosition, MESSAGES.position],
+  ['toPosition', isPosition, MESSAGES.position],
+];
+const ACCEPTED: readonly Field[] = [['streamId', isStreamName, MESSAGES.streamId], ...SPAN];
+const DUPLICATE: readonly Field[] = [
+  ['id', isEventId, MESSAGES.id],
+  ['position', isPosition, MESSAGES.position],
+];
+const CONFLICT: readonly Field[] = [
+  ['streamId', isStreamName, MESSAGES.streamId],
+  ['expectedVersion', isCount, MESSAGE_COUNT],
+  ['actualVersion', isCount, MESSAGE_COUNT],
+  ['id', isEventId, MESSAGES.id, true],
+];
+
+/**
+ * Check `fields` of `body`, each problem under `at` + its key ("is required" when absent),
+ * and build a fresh object of exactly those fields (an optional one only when present).
+ */
+function pick<T>(body: Record<string, unknown>, fields: readonly Field[], issues: IssueList, at = ''): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, rule, message, optional] of fields) {
+    const value = body[key];
+    if (value === undefined && optional) continue;
+    if (!rule(value)) issues.add(`${at}${key}`, value === undefined ? 'is required' : message);
+    out[key] = value;
   }
-  for (const key of ['fromPosition', 'toPosition'] as const) {
-    if (!isPosition(body[key])) issues.add(`${at}${key}`, problem(body[key], MESSAGES.position));
-  }
-  return {
-    fromVersion: body.fromVersion as number,
-    toVersion: body.toVersion as number,
-    fromPosition: body.fromPosition as number,
-    toPosition: body.toPosition as number,
-  };
+  return out as T;
 }
 
-/** `body[key]` as an array of objects, each turned into a value by `item`. */
+/** `body[key]` as an array of objects, each checked and copied as `fields`. */
 function listOf<T>(
   body: Record<string, unknown>,
   key: string,
   issues: IssueList,
-  item: (entry: Record<string, unknown>, at: string) => T,
+  fields: readonly Field[],
 ): T[] {
   const value = body[key];
   if (!Array.isArray(value)) {
@@ -63,7 +81,7 @@ function listOf<T>(
   for (let i = 0; i < value.length; i++) {
     const entry: unknown = value[i];
     if (!isPlainObject(entry)) issues.add(`${key}[${i}]`, 'must be an object');
-    else out.push(item(entry, `${key}[${i}].`));
+    else out.push(pick(entry, fields, issues, `${key}[${i}].`));
   }
   return out;
 }
@@ -75,42 +93,19 @@ function listOf<T>(
  * const result = validatePushResponse(await response.json());
  */
 export function validatePushResponse(input: unknown): Validation<PushResponse> {
-  return envelopeBody(input, (body, issues) => {
-    const accepted = listOf(body, 'accepted', issues, (entry, at): AcceptedGroup => {
-      if (!isStreamName(entry.streamId))
-        issues.add(`${at}streamId`, problem(entry.streamId, MESSAGES.streamId));
-      return { streamId: entry.streamId as string, ...span(entry, at, issues) };
-    });
-    const duplicates = listOf(body, 'duplicates', issues, (entry, at) => {
-      if (!isEventId(entry.id)) issues.add(`${at}id`, problem(entry.id, MESSAGES.id));
-      if (!isPosition(entry.position))
-        issues.add(`${at}position`, problem(entry.position, MESSAGES.position));
-      return { id: entry.id as string, position: entry.position as number };
-    });
-    const conflicts = listOf(body, 'conflicts', issues, (entry, at): PushConflict => {
-      if (!isStreamName(entry.streamId))
-        issues.add(`${at}streamId`, problem(entry.streamId, MESSAGES.streamId));
-      if (!isCount(entry.expectedVersion)) {
-        issues.add(`${at}expectedVersion`, problem(entry.expectedVersion, MESSAGE_COUNT));
-      }
-      if (!isCount(entry.actualVersion)) {
-        issues.add(`${at}actualVersion`, problem(entry.actualVersion, MESSAGE_COUNT));
-      }
-      const conflict: PushConflict = {
-        streamId: entry.streamId as string,
-        expectedVersion: entry.expectedVersion as number,
-        actualVersion: entry.actualVersion as number,
-      };
-      if (entry.id !== undefined) {
-        if (!isEventId(entry.id)) issues.add(`${at}id`, problem(entry.id, MESSAGES.id));
-        conflict.id = entry.id as string;
-      }
-      return conflict;
-    });
-    if (!isPosition(body.head)) issues.add('head', problem(body.head, MESSAGES.position));
-    if (!isName(body.serverId)) issues.add('serverId', problem(body.serverId, MESSAGES.name));
-    return { accepted, duplicates, conflicts, head: body.head as number, serverId: body.serverId as string };
-  });
+  return envelopeBody(input, (body, issues) => ({
+    accepted: listOf<AcceptedGroup>(body, 'accepted', issues, ACCEPTED),
+    duplicates: listOf<{ id: string; position: number }>(body, 'duplicates', issues, DUPLICATE),
+    conflicts: listOf<PushConflict>(body, 'conflicts', issues, CONFLICT),
+    ...pick<Pick<PushResponse, 'head' | 'serverId'>>(
+      body,
+      [
+        ['head', isPosition, MESSAGES.position],
+        ['serverId', isName, MESSAGES.name],
+      ],
+      issues,
+    ),
+  }));
 }
 
 /**
@@ -120,7 +115,7 @@ export function validatePushResponse(input: unknown): Validation<PushResponse> {
  * validateStreamAppendResponse({ fromVersion: 1, toVersion: 1, fromPosition: 7, toPosition: 7 }).ok; // true
  */
 export function validateStreamAppendResponse(input: unknown): Validation<StreamAppendResponse> {
-  return envelopeBody(input, (body, issues) => span(body, '', issues));
+  return envelopeBody(input, (body, issues) => pick<StreamAppendResponse>(body, SPAN, issues));
 }
 
 /**
@@ -136,13 +131,13 @@ export function validateErrorBody(input: unknown): Validation<ErrorBody> {
       issues.add('error', error === undefined ? 'is required' : 'must be an object');
       return body as unknown as ErrorBody;
     }
-    if (typeof error.code !== 'string') issues.add('error.code', problem(error.code, 'must be a string'));
-    if (typeof error.message !== 'string') {
-      issues.add('error.message', problem(error.message, 'must be a string'));
-    }
-    const out: ErrorBody = { error: { code: error.code as string, message: error.message as string } };
-    if (error.details !== undefined) out.error.details = error.details as ErrorBody['error']['details'];
-    return out;
+    const isString = (value: unknown) => typeof value === 'string';
+    const fields: readonly Field[] = [
+      ['code', isString, 'must be a string'],
+      ['message', isString, 'must be a string'],
+      ['details', () => true, '', true],
+    ];
+    return { error: pick<ErrorBody['error']>(error, fields, issues, 'error.') };
   });
 }
 
@@ -191,19 +186,18 @@ function envelopeBody<T>(
  * if (page.ok) cursor = page.value.events.at(-1)?.position ?? cursor;
  */
 export function validatePullResponse(input: unknown): Validation<PullResponse> {
-  return envelopeBody(input, (body, issues) => {
-    const events = checkEnvelopes(body.events, issues, 'position');
-    if (!isPosition(body.head)) issues.add('head', problem(body.head, MESSAGES.position));
-    if (typeof body.hasMore !== 'boolean') issues.add('hasMore', 'must be a boolean');
-    if (typeof body.serverId !== 'string' || body.serverId === '')
-      issues.add('serverId', 'must be a non-empty string');
-    return {
-      events,
-      head: body.head as number,
-      hasMore: body.hasMore as boolean,
-      serverId: body.serverId as string,
-    };
-  });
+  return envelopeBody(input, (body, issues) => ({
+    events: checkEnvelopes(body.events, issues, 'position'),
+    ...pick<Omit<PullResponse, 'events'>>(
+      body,
+      [
+        ['head', isPosition, MESSAGES.position],
+        ['hasMore', isBoolean, 'must be a boolean'],
+        ['serverId', (v) => typeof v === 'string' && v !== '', 'must be a non-empty string'],
+      ],
+      issues,
+    ),
+  }));
 }
 
 /**
@@ -230,11 +224,15 @@ export function validateEventsMessage(input: unknown): Validation<EventsMessage>
  * validateStreamReadResponse({ events: [], version: 0, hasMore: false }).ok; // true
  */
 export function validateStreamReadResponse(input: unknown): Validation<StreamReadResponse> {
-  return envelopeBody(input, (body, issues) => {
-    const events = checkEnvelopes(body.events, issues, 'version');
-    if (!(body.version === 0 || isVersion(body.version)))
-      issues.add('version', 'must be a non-negative integer');
-    if (typeof body.hasMore !== 'boolean') issues.add('hasMore', 'must be a boolean');
-    return { events, version: body.version as number, hasMore: body.hasMore as boolean };
-  });
+  return envelopeBody(input, (body, issues) => ({
+    events: checkEnvelopes(body.events, issues, 'version'),
+    ...pick<Omit<StreamReadResponse, 'events'>>(
+      body,
+      [
+        ['version', isCount, MESSAGE_COUNT],
+        ['hasMore', isBoolean, 'must be a boolean'],
+      ],
+      issues,
+    ),
+  }));
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateStreamAppendRequest } from './append.js';
 import type { Validation } from './issues.js';
 import { FORBIDDEN_KEYS } from './limits.js';
-import { validatePushRequest } from './push.js';
+import { validateOutgoingPush, validatePushRequest } from './push.js';
 import { fastPushEvents } from './push-fast.js';
 import { parsePullQuery, parseStreamReadQuery, parseSubscribeQuery } from './queries.js';
 import { validateEventsMessage, validatePullResponse, validatePushResponse } from './responses.js';
@@ -165,6 +165,7 @@ describe('protocol validators (property)', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.oneof(mutatedBody, validPush, hostileValue), (input) => {
         expect(validatePushRequest(input).ok).toBe(validatePushRequestValibot(input).ok);
+        expect(validateOutgoingPush(input)).toEqual(validatePushRequest(input));
       }),
       { numRuns: 1000 },
     );

@@ -2,6 +2,7 @@
 
 import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { createTidelog, type Tidelog } from '@tidelog/client';
+import { MemoryEventStore } from '@tidelog/core';
 import { type ReactNode, StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MissingProviderError } from './errors.js';
@@ -33,7 +34,11 @@ function Pair({ commits }: { commits: string[] }) {
 
 let tidelog: Tidelog<typeof Counter>;
 beforeEach(async () => {
-  tidelog = await createTidelog({ aggregates: [Counter], projections: [Totals] });
+  tidelog = await createTidelog({
+    aggregates: [Counter],
+    projections: [Totals],
+    store: () => new MemoryEventStore(),
+  });
 });
 afterEach(async () => {
   cleanup();

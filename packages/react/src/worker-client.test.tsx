@@ -3,6 +3,7 @@ import { MessageChannel as NodeMessageChannel } from 'node:worker_threads';
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import { createTidelog, type Tidelog } from '@tidelog/client';
 import { connectPort, servePort } from '@tidelog/client/worker';
+import { MemoryEventStore } from '@tidelog/core';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TidelogProvider } from './provider.js';
@@ -19,7 +20,11 @@ afterEach(() => {
 
 describe('the hooks on a client of a runtime behind a port (as connectTidelog gives a page)', () => {
   it('load, run commands and follow changes made elsewhere', async () => {
-    const runtime = await createTidelog({ aggregates: [Counter], projections: [Totals] });
+    const runtime = await createTidelog({
+      aggregates: [Counter],
+      projections: [Totals],
+      store: () => new MemoryEventStore(),
+    });
     // Node's MessageChannel, as the client's own bridge tests use: a worker port in a page.
     const { port1, port2 } = new NodeMessageChannel();
     ports.push(port1, port2);

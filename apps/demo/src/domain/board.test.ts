@@ -1,4 +1,5 @@
 import { createTidelog } from '@tidelog/client';
+import { MemoryEventStore } from '@tidelog/core';
 import { aggregateSpec } from '@tidelog/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BOARD_STREAM, Board } from './board.js';
@@ -100,7 +101,11 @@ describe('Card', () => {
 
 describe('the board overview and the event log (projections)', () => {
   it('count cards per column and keep every event in order', async () => {
-    const tidelog = await createTidelog({ aggregates: [Board, Card], projections: [Overview, EventLog] });
+    const tidelog = await createTidelog({
+      aggregates: [Board, Card],
+      projections: [Overview, EventLog],
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Card, cardStream('a'), 'create', { title: 'A' });
     await tidelog.execute(Board, BOARD_STREAM, 'addCard', { cardId: 'a', columnId: 'backlog' });
     await tidelog.execute(Board, BOARD_STREAM, 'moveCard', { cardId: 'a', toColumn: 'doing' });
@@ -128,7 +133,11 @@ describe('the board overview and the event log (projections)', () => {
   });
 
   it('keeps only the last LOG_SIZE events but counts them all', async () => {
-    const tidelog = await createTidelog({ aggregates: [Board, Card], projections: [EventLog] });
+    const tidelog = await createTidelog({
+      aggregates: [Board, Card],
+      projections: [EventLog],
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Card, cardStream('a'), 'create', { title: '0' });
     for (let i = 1; i <= LOG_SIZE; i++)
       await tidelog.execute(Card, cardStream('a'), 'edit', { title: String(i) });

@@ -2,6 +2,7 @@
 
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { createTidelog, type SyncStatus, type Tidelog } from '@tidelog/client';
+import { MemoryEventStore } from '@tidelog/core';
 import { TidelogProvider } from '@tidelog/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregates } from '../domain/aggregates.js';
@@ -13,7 +14,7 @@ let listeners: Set<(s: SyncStatus) => void>;
 const calls: string[] = [];
 
 beforeEach(async () => {
-  tidelog = await createTidelog({ aggregates });
+  tidelog = await createTidelog({ aggregates, store: () => new MemoryEventStore() });
   status = { state: 'live', pending: 0, rejected: 0, cursor: 0, head: 0 };
   listeners = new Set();
   calls.length = 0;

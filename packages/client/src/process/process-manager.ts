@@ -1,5 +1,7 @@
 import type { AnyAggregate, CommandName, Envelope, Json } from '@tidelog/core';
 import type { CommandArgs } from '../types.js';
+import type { ProcessRunnerHost } from './process-reaction.js';
+import { ProcessRunner, type ProcessRunnerOptions } from './process-runner.js';
 
 /** A command a process manager asks the runtime to run. */
 export interface Dispatch {
@@ -33,6 +35,12 @@ export interface ProcessManagerConfig {
 
 export interface ProcessManager extends Required<ProcessManagerConfig> {
   readonly kind: 'process-manager';
+  /**
+   * Start this manager's runner in a runtime (`createTidelog` calls it). The runner comes
+   * with `defineProcessManager` rather than with the runtime, so an app without process
+   * managers does not ship it.
+   */
+  readonly runner: (host: ProcessRunnerHost, options: ProcessRunnerOptions) => ProcessRunner;
 }
 
 /**
@@ -45,8 +53,15 @@ export interface ProcessManager extends Required<ProcessManagerConfig> {
  *   events: { OrderPaid: (e) => dispatch(Shipment, `ship-${e.streamId}`, 'create', { order: e.streamId }) },
  * });
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function defineProcessManager(config: ProcessManagerConfig): ProcessManager {
-  return { kind: 'process-manager', maxDepth: 8, ...config };
+  const manager: ProcessManager = {
+    kind: 'process-manager',
+    maxDepth: 8,
+    ...config,
+    runner: (host, options) => new ProcessRunner(manager, host, options),
+  };
+  return manager;
 }
 
 /**

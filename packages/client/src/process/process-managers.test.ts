@@ -7,7 +7,11 @@ import { barrier, intercept } from './process-test-stores.js';
 
 describe('process managers', () => {
   it('react to events by running commands on other streams, with correlation and causation', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Mirror] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Mirror],
+      store: () => new MemoryEventStore(),
+    });
     const { events } = await tidelog.execute(Counter, 'c-1', 'increment', { by: 3 });
     await tidelog.settled();
     const mirrored = await tidelog.store.readStream('mirror-c-1');
@@ -23,7 +27,11 @@ describe('process managers', () => {
   });
 
   it('put a failing dispatch on the dead-letter list', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Drain] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Drain],
+      store: () => new MemoryEventStore(),
+    });
     const letters: string[] = [];
     tidelog.subscribeDeadLetters((l) => letters.push(l.error.code));
     await tidelog.execute(Counter, 'source', 'increment', { by: 1 });
@@ -48,7 +56,11 @@ describe('process managers', () => {
         },
       },
     });
-    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Broken] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Broken],
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
     await tidelog.settled();
     const [letter] = await tidelog.deadLetters();
@@ -57,7 +69,11 @@ describe('process managers', () => {
   });
 
   it('never loop forever: a self-feeding chain stops at maxDepth with PROCESS_LOOP', async () => {
-    const tidelog = await createTidelog({ aggregates: [Log], processManagers: [Echo] });
+    const tidelog = await createTidelog({
+      aggregates: [Log],
+      processManagers: [Echo],
+      store: () => new MemoryEventStore(),
+    });
     const { events } = await tidelog.execute(Log, 'l-1', 'write', { line: 'hi' });
     await tidelog.settled();
     // The app's event plus maxDepth (5) echoes, then the loop is cut.
@@ -72,7 +88,11 @@ describe('process managers', () => {
   });
 
   it('does not react to events made on other devices', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Mirror] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Mirror],
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.store.appendToStream('c-9', [
       { type: 'Incremented', data: { by: 1 }, meta: { clientId: 'other' } },
     ]);
@@ -264,7 +284,11 @@ describe('process managers', () => {
   });
 
   it('retry a dead letter: rejects while it still fails (the letter stays), then goes through', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Drain] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Drain],
+      store: () => new MemoryEventStore(),
+    });
     const told: DeadLetter[] = [];
     tidelog.subscribeDeadLetters((l) => told.push(l));
     await tidelog.execute(Counter, 'source', 'increment', { by: 1 });
@@ -290,7 +314,11 @@ describe('process managers', () => {
         },
       },
     });
-    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Flaky] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Flaky],
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Counter, 'c-1', 'increment', { by: 1 });
     await tidelog.settled();
     const [letter] = await tidelog.deadLetters();
@@ -304,7 +332,11 @@ describe('process managers', () => {
   });
 
   it('a retried loop letter is still a loop', async () => {
-    const tidelog = await createTidelog({ aggregates: [Log], processManagers: [Echo] });
+    const tidelog = await createTidelog({
+      aggregates: [Log],
+      processManagers: [Echo],
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Log, 'l-1', 'write', { line: 'hi' });
     await tidelog.settled();
     const [letter] = await tidelog.deadLetters();
@@ -314,7 +346,11 @@ describe('process managers', () => {
   });
 
   it('clear dead letters by id or all', async () => {
-    const tidelog = await createTidelog({ aggregates: [Counter], processManagers: [Drain] });
+    const tidelog = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Drain],
+      store: () => new MemoryEventStore(),
+    });
     await tidelog.execute(Counter, 'source', 'increment', { by: 1 });
     await tidelog.execute(Counter, 'source', 'increment', { by: 1 });
     await tidelog.settled();

@@ -5,7 +5,7 @@ import type { Unsubscribe } from '../types.js';
 import type { WorkTracker } from '../work-tracker.js';
 import type { ProcessManager } from './process-manager.js';
 import type { ProcessRunnerHost } from './process-reaction.js';
-import { ProcessRunner } from './process-runner.js';
+import type { ProcessRunner } from './process-runner.js';
 
 /**
  * The process managers of one runtime: a `ProcessRunner` each, the dead letters they
@@ -30,7 +30,7 @@ export class ProcessManagers {
     private readonly work: WorkTracker,
   ) {
     const runnerHost: ProcessRunnerHost = { ...host, deadLetter: (letter) => this.#listeners.emit(letter) };
-    this.#runners = managers.map((pm) => new ProcessRunner(pm, runnerHost, { checkpointEvery }));
+    this.#runners = managers.map((pm) => pm.runner(runnerHost, { checkpointEvery }));
   }
 
   /**

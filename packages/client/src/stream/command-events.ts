@@ -1,11 +1,13 @@
 import {
+  type AnyAggregate,
   type AppendEvent,
   type CommandContext,
+  decide,
   type EventMeta,
   type OutboxEntry,
   ValidationError,
 } from '@tidelog/core';
-import { DEFAULT_LIMITS, validatePushRequest } from '@tidelog/protocol';
+import { DEFAULT_LIMITS, validateOutgoingPush } from '@tidelog/protocol';
 import { processEventId } from '../process/process-ids.js';
 
 /**
@@ -54,7 +56,7 @@ export function assertPushable(
     data: e.data,
     meta: e.meta,
   }));
-  const checked = validatePushRequest({ clientId, events: envelopes });
+  const checked = validateOutgoingPush({ clientId, events: envelopes });
   if (!checked.ok) {
     const issues = checked.issues.map((i) => ({ path: i.path, message: i.message }));
     throw new ValidationError(
@@ -72,14 +74,21 @@ export function assertPushable(
 }
 
 /**
- * The context a command was decided in, rebuilt from its outbox entry: a replay decides on
- * the original `now`, `commandId` and metadata, at the version it is replayed at.
+ * Decide a stored command again on `state` at `version` (a rebase, a retried rejection):
+ * with its original `now`, `commandId` and metadata, so its events get the same ids, and
+ * checked as pushable. Throws what `decide` or the check throws.
  *
  * @example
- * const ctx = replayContext(entry, clientId, version);
+ * const events = await decideAgain(Counter, state, entry, clientId, version);
  */
-export function replayContext(entry: OutboxEntry, clientId: string, version: number): CommandContext {
-  return {
+export async function decideAgain(
+  aggregate: AnyAggregate,
+  state: unknown,
+  entry: OutboxEntry,
+  clientId: string,
+  version: number,
+): Promise<AppendEvent[]> {
+  const ctx: CommandContext = {
     streamId: entry.streamId,
     version,
     now: entry.timestamp,
@@ -87,4 +96,10 @@ export function replayContext(entry: OutboxEntry, clientId: string, version: num
     clientId,
     metadata: entry.metadata,
   };
+  const events = commandEvents(
+    await decide(aggregate, state as never, entry.command, entry.payload as never, ctx),
+    ctx,
+  );
+  assertPushable(entry.streamId, version + 1, events, clientId);
+  return events;
 }

@@ -12,7 +12,7 @@ import {
   uuidv7,
 } from '@tidelog/core';
 import type { ExecuteOptions, ExecuteResult } from '../types.js';
-import { assertPushable, commandEvents, replayContext } from './command-events.js';
+import { assertPushable, commandEvents, decideAgain } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 /** A command run again as the same command (a process manager's dispatch, a dead letter). */
@@ -102,14 +102,9 @@ export class CommandRunner {
     const { store, states, clientId } = this.host;
     const current = await states.ensure(agg, entry.streamId);
     const { version, state } = current.snapshot;
-    const ctx = replayContext(entry, clientId, version);
     let events: AppendEvent[];
     try {
-      events = commandEvents(
-        await decide(agg, state as never, entry.command, entry.payload as never, ctx),
-        ctx,
-      );
-      assertPushable(entry.streamId, version + 1, events, clientId);
+      events = await decideAgain(agg, state, entry, clientId, version);
     } catch (error) {
       const again = { entry, error: serializeError(error), rejectedAt: this.host.now() };
       await store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);

@@ -185,7 +185,11 @@ describe('the local rebase, bug by bug', () => {
         },
       },
     });
-    const runtime = createTidelog({ aggregates: [Wallet], pending: true });
+    const runtime = createTidelog({
+      aggregates: [Wallet],
+      pending: true,
+      store: () => new MemoryEventStore(),
+    });
     const { port1, port2 } = new MessageChannel();
     servePort(runtime as Promise<Tidelog>, port1);
     const client = await connectPort<typeof Wallet>(port2);
@@ -280,7 +284,7 @@ describe('the local rebase, bug by bug', () => {
       },
       commands: { add: (_s) => ({ type: 'Incremented' as const, data: { by: 1 } }) },
     });
-    const t = await createTidelog({ aggregates: [Cart], pending: true });
+    const t = await createTidelog({ aggregates: [Cart], pending: true, store: () => new MemoryEventStore() });
     const seen: number[] = [];
     t.subscribe(Cart, 'c:1', (s) => seen.push(s.state.items));
     await t.execute(Cart, 'c:1', 'add');

@@ -1,7 +1,6 @@
 import {
   type AnyAggregate,
   type AppendEvent,
-  decide,
   type Envelope,
   foldDetailed,
   hasErrorCode,
@@ -11,7 +10,7 @@ import {
   type SerializedError,
   serializeError,
 } from '@tidelog/core';
-import { assertPushable, commandEvents, replayContext } from './command-events.js';
+import { decideAgain } from './command-events.js';
 
 /** A command of the outbox with its pending events (none when it was displaced). */
 export interface PendingCommand {
@@ -113,14 +112,10 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
       rejected.push({ entry: settle(entry, entry.baseVersion), error: refusal, rejectedAt: input.now });
       continue;
     }
-    const ctx = replayContext(entry, input.clientId, version);
+    const baseVersion = version;
     let events: AppendEvent[];
     try {
-      events = commandEvents(
-        await decide(aggregate, state as never, entry.command, entry.payload as never, ctx),
-        ctx,
-      );
-      assertPushable(input.streamId, version + 1, events, input.clientId);
+      events = await decideAgain(aggregate, state, entry, input.clientId, baseVersion);
     } catch (error) {
       if (hasErrorCode(error) && TRANSIENT.has(error.code)) throw error;
       rejected.push({ entry: settle(entry, version), error: serializeError(error), rejectedAt: input.now });
@@ -131,7 +126,7 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
     const next = foldDetailed(aggregate, state as never, envelopes, version);
     state = next.state;
     version = next.version;
-    append.push({ command: { ...settle(entry, ctx.version), eventIds: events.map((e) => e.id!) }, events });
+    append.push({ command: { ...settle(entry, baseVersion), eventIds: events.map((e) => e.id!) }, events });
   }
   const step: RebaseStep = {
     streamId: input.streamId,

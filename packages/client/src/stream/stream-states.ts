@@ -91,10 +91,7 @@ export class StreamStates {
    * command, pending events were dropped).
    */
   async refresh(streamId: string, aggregates: ReadonlyMap<string, AnyAggregate>): Promise<void> {
-    const types = new Set([
-      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
-      ...this.#subs.ofStream(streamId).map(([type]) => type),
-    ]);
+    const types = this.#typesOf(streamId);
     for (const type of types) {
       this.#cache.delete(streamId, type);
       const aggregate = aggregates.get(type);
@@ -115,10 +112,7 @@ export class StreamStates {
     events: readonly Envelope[],
     aggregates: ReadonlyMap<string, AnyAggregate>,
   ): Promise<void> {
-    const types = new Set([
-      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
-      ...this.#subs.ofStream(streamId).map(([type]) => type),
-    ]);
+    const types = this.#typesOf(streamId);
     for (const type of types) {
       const aggregate = aggregates.get(type);
       if (!aggregate) continue;
@@ -263,6 +257,14 @@ export class StreamStates {
 
   #policy() {
     return this.options.snapshotEvery ? { every: this.options.snapshotEvery } : undefined;
+  }
+
+  /** The aggregate types a stream is cached or subscribed as. */
+  #typesOf(streamId: string): Set<string> {
+    return new Set([
+      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
+      ...this.#subs.ofStream(streamId).map(([type]) => type),
+    ]);
   }
 
   #isSubscribed(streamId: string, type: string): boolean {

@@ -24,7 +24,7 @@ const refusal = { name: 'ProtocolError', code: 'PAYLOAD_TOO_LARGE', message: 'to
 
 describe('the runtime as the sync loop’s host', () => {
   it('is a SyncHost; without a sync option, sync is idle and now() rejects with SYNC_DISABLED', async () => {
-    const t = await createTidelog({ aggregates: [Counter] });
+    const t = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     const host: SyncHost = t;
     expect(host.clientId).toBe(t.clientId);
     expect(t.sync.status).toMatchObject({ state: 'idle', pending: 0, rejected: 0 });
@@ -36,7 +36,11 @@ describe('the runtime as the sync loop’s host', () => {
   });
 
   it('tells local-change listeners and counts the outbox and the rejected list', async () => {
-    const t = await createTidelog({ aggregates: [Counter], pending: true });
+    const t = await createTidelog({
+      aggregates: [Counter],
+      pending: true,
+      store: () => new MemoryEventStore(),
+    });
     let changes = 0;
     const off = t.onLocalChange(() => changes++);
     await t.execute(Counter, 's', 'increment', { by: 1 });
@@ -51,7 +55,12 @@ describe('the runtime as the sync loop’s host', () => {
   });
 
   it('tells stream and projection subscribers of a confirmation, with a higher revision', async () => {
-    const t = await createTidelog({ aggregates: [Counter], projections: [Totals], pending: true });
+    const t = await createTidelog({
+      aggregates: [Counter],
+      projections: [Totals],
+      pending: true,
+      store: () => new MemoryEventStore(),
+    });
     const a = await t.execute(Counter, 's', 'increment', { by: 2 });
     await t.settled();
     const states: { version: number; revision: number }[] = [];

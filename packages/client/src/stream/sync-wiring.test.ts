@@ -1,3 +1,4 @@
+import { MemoryEventStore } from '@tidelog/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createTidelog } from '../runtime.js';
 import type { SyncHost, SyncOptions } from '../sync/host.js';
@@ -30,7 +31,11 @@ vi.mock('../sync/engine.js', () => ({
 describe('createTidelog({ sync })', () => {
   it('turns pending mode on, hands itself to the sync loop as its host, and closes the loop on close', async () => {
     const options = { url: 'https://sync.example.com', space: 'team-1' };
-    const t = await createTidelog({ aggregates: [Counter], sync: options });
+    const t = await createTidelog({
+      aggregates: [Counter],
+      sync: options,
+      store: () => new MemoryEventStore(),
+    });
     expect(engine.calls).toEqual([{ host: t, options }]);
     expect(await t.sync.now()).toMatchObject({ state: 'idle' });
     await t.execute(Counter, 'c-1', 'increment', { by: 1 });

@@ -33,15 +33,10 @@ export abstract class ServerAnswerError extends TidelogError {
 export class SyncUnreachableError extends TidelogError {
   override readonly name = 'SyncUnreachableError';
   readonly code = 'SYNC_UNREACHABLE';
-  constructor(
-    message: string,
-    /** The HTTP status, when the server answered (5xx, 429); absent for a network failure. */
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-  protected override details(): Record<string, Json> | undefined {
-    return this.status === undefined ? undefined : { status: this.status };
+  /** The HTTP status, when the server answered (5xx, 429); absent for a network failure. */
+  declare readonly status?: number;
+  constructor(message: string, status?: number) {
+    super(message, { details: status === undefined ? undefined : { status } });
   }
 }
 
@@ -91,15 +86,12 @@ export class SyncPausedError extends TidelogError {
 export class SyncResetError extends TidelogError {
   override readonly name = 'SyncResetError';
   readonly code = 'SYNC_RESET';
-  constructor(
-    readonly expectedServerId: string,
-    readonly actualServerId: string,
-  ) {
+  declare readonly expectedServerId: string;
+  declare readonly actualServerId: string;
+  constructor(expectedServerId: string, actualServerId: string) {
     super(
       `the sync server's log was reset (server id ${actualServerId}, this device synced with ${expectedServerId}); call tidelog.sync.resume() to sync afresh`,
+      { details: { expectedServerId, actualServerId } },
     );
-  }
-  protected override details(): Record<string, Json> {
-    return { expectedServerId: this.expectedServerId, actualServerId: this.actualServerId };
   }
 }

@@ -50,7 +50,8 @@ export interface TestServer {
  * @example
  * const server = await createTestServer();
  * const link = createTestLink(server.fetch);
- * const tidelog = await createTidelog({ aggregates: [Todo], sync: { url: server.url, space: 'team-1', fetch: link.fetch } });
+ * const sync = { url: server.url, space: 'team-1', fetch: link.fetch };
+ * const tidelog = await createTidelog({ aggregates: [Todo], store: new MemoryEventStore(), sync });
  */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   let generation = 0;

@@ -1,4 +1,4 @@
-import { ClosedError, ConcurrencyError, DomainError } from '@tidelog/core';
+import { ClosedError, ConcurrencyError, DomainError, MemoryEventStore } from '@tidelog/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnknownAggregateError } from '../errors.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
@@ -16,7 +16,12 @@ afterEach(() => {
 
 /** A runtime served over an in-process MessageChannel, as a SharedWorker would serve it. */
 async function setup() {
-  const runtime = createTidelog({ aggregates: [Counter], projections: [Totals], processManagers: [Drain] });
+  const runtime = createTidelog({
+    aggregates: [Counter],
+    projections: [Totals],
+    processManagers: [Drain],
+    store: () => new MemoryEventStore(),
+  });
   const connect = async () => {
     const { port1, port2 } = new MessageChannel();
     open.push(port1, port2);
@@ -160,7 +165,7 @@ describe('worker bridge over MessageChannel', () => {
   });
 
   it('ends a session whose port closes without saying goodbye', async () => {
-    const runtime = await createTidelog({ aggregates: [Counter] });
+    const runtime = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
     const { port1, port2 } = new MessageChannel();
     servePort(Promise.resolve(runtime as Tidelog), port1);
     const client = await connectPort<typeof Counter>(port2);
@@ -192,7 +197,11 @@ describe('worker bridge over MessageChannel', () => {
   });
 
   it('closes the in-page fallback runtime with its client, as close() does in-process', async () => {
-    const runtime = await createTidelog({ aggregates: [Counter], processManagers: [Drain] });
+    const runtime = await createTidelog({
+      aggregates: [Counter],
+      processManagers: [Drain],
+      store: () => new MemoryEventStore(),
+    });
     const client = new TidelogClient<typeof Counter>(
       localLink(Promise.resolve(runtime as Tidelog)),
       'in-page',

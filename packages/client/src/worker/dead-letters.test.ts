@@ -31,7 +31,11 @@ describe.each(modes)('dead letters through %s', (_mode, connect) => {
   registerErrorTransfer();
 
   it('are pushed, read, retried and cleared from the page', async () => {
-    const runtime = createTidelog({ aggregates: [Counter], processManagers: [Drain] }) as Promise<Tidelog>;
+    const runtime = createTidelog({
+      aggregates: [Counter],
+      processManagers: [Drain],
+      store: () => new MemoryEventStore(),
+    }) as Promise<Tidelog>;
     const client = await connect(runtime);
     const first = collect<DeadLetter>((l) => client.subscribeDeadLetters(l), 1);
     await client.execute(Counter, 'source', 'increment', { by: 1 });
@@ -74,7 +78,11 @@ describe.each(modes)('dead letters through %s', (_mode, connect) => {
   });
 
   it('hold one runtime listener while the page listens, released on unsubscribe', async () => {
-    const runtime = createTidelog({ aggregates: [Counter], processManagers: [Drain] }) as Promise<Tidelog>;
+    const runtime = createTidelog({
+      aggregates: [Counter],
+      processManagers: [Drain],
+      store: () => new MemoryEventStore(),
+    }) as Promise<Tidelog>;
     const client = await connect(runtime);
     const rt = await runtime;
     expect(rt.debug().listeners).toBe(0);

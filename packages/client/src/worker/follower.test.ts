@@ -1,4 +1,4 @@
-import { DomainError } from '@tidelog/core';
+import { DomainError, MemoryEventStore } from '@tidelog/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import { Counter, Drain } from '../test-fixtures.js';
@@ -46,7 +46,10 @@ describe('follower tabs over BroadcastChannel', () => {
   registerErrorTransfer();
 
   it('run commands and get pushes through the leader', async () => {
-    const runtime = createTidelog({ aggregates: [Counter] }) as Promise<Tidelog>;
+    const runtime = createTidelog({
+      aggregates: [Counter],
+      store: () => new MemoryEventStore(),
+    }) as Promise<Tidelog>;
     leader('app-1', runtime);
     const { client } = await follower('app-1');
     expect(client.mode).toBe('follower');
@@ -64,7 +67,11 @@ describe('follower tabs over BroadcastChannel', () => {
   });
 
   it('subscribe again when a new leader takes over', async () => {
-    const runtime = createTidelog({ aggregates: [Counter], processManagers: [Drain] }) as Promise<Tidelog>;
+    const runtime = createTidelog({
+      aggregates: [Counter],
+      processManagers: [Drain],
+      store: () => new MemoryEventStore(),
+    }) as Promise<Tidelog>;
     const stopFirst = leader('app-2', runtime);
     const { client, reattached } = await follower('app-2');
     await new Promise((resolve) => client.subscribe(Counter, 'c-1', resolve));

@@ -28,7 +28,7 @@ export function portLink(port: MessagePort): Link {
  * (flushing checkpoints and closing the store), as `close()` does in-process.
  *
  * @example
- * const link = localLink(createTidelog({ aggregates: [Counter] }));
+ * const link = localLink(createTidelog({ aggregates: [Counter], store: new MemoryEventStore() }));
  */
 export function localLink(runtime: Promise<Tidelog>): Link {
   return {

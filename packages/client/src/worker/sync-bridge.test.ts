@@ -1,4 +1,10 @@
-import { DomainError, type RejectedCommand, RemoteError, serializeError } from '@tidelog/core';
+import {
+  DomainError,
+  MemoryEventStore,
+  type RejectedCommand,
+  RemoteError,
+  serializeError,
+} from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
 import { SyncDisabledError, UnknownRejectedError } from '../errors.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
@@ -22,7 +28,7 @@ const { overPort, asFollower, inPage } = clientModes('sync-bridge');
 
 /** A runtime whose sync members are a fake the test drives. */
 async function fakeRuntime(): Promise<{ runtime: Promise<Tidelog>; fake: FakeSync }> {
-  const rt = (await createTidelog({ aggregates: [Counter] })) as Tidelog;
+  const rt = (await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() })) as Tidelog;
   return { runtime: Promise.resolve(rt), fake: installFakeSync(rt) };
 }
 

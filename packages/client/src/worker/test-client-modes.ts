@@ -16,7 +16,7 @@ let channels = 0;
  *
  * @example
  * const modes = clientModes('dead-letters');
- * const client = await modes.overPort(createTidelog({ aggregates: [Counter] }));
+ * const client = await modes.overPort(createTidelog({ aggregates: [Counter], store: new MemoryEventStore() }));
  */
 export function clientModes(prefix: string) {
   const cleanups: (() => void)[] = [];

@@ -44,7 +44,7 @@ export function rejectedCommand(commandId: string, error: SerializedError): Reje
  * `discardRejected` with a fake that records calls and is driven by the test.
  *
  * @example
- * const fake = installFakeSync(await createTidelog({ aggregates: [Counter] }));
+ * const fake = installFakeSync(await createTidelog({ aggregates: [Counter], store: new MemoryEventStore() }));
  * fake.setStatus({ state: 'live', head: 3 });
  */
 export function installFakeSync(runtime: Tidelog): FakeSync {

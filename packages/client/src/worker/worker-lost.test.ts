@@ -1,4 +1,4 @@
-import { ClosedError } from '@tidelog/core';
+import { ClosedError, MemoryEventStore } from '@tidelog/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerLostError } from '../errors.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
@@ -20,7 +20,7 @@ afterEach(() => {
  * that is never opened: a call the worker will never answer once it is gone.
  */
 async function served() {
-  const runtime = await createTidelog({ aggregates: [Counter] });
+  const runtime = await createTidelog({ aggregates: [Counter], store: () => new MemoryEventStore() });
   installFakeSync(runtime as Tidelog);
   let loadStarted!: () => void;
   const started = new Promise<void>((resolve) => {
