@@ -64,9 +64,9 @@ export function chunksOf(events: readonly Envelope[]): Chunk[] {
   return out;
 }
 
-/** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending in from..to. */
-export const lastRange = (streamId: string, from = 0, to = Number.POSITIVE_INFINITY, open = false) =>
-  IDBKeyRange.bound([streamId, from], [streamId, to], open);
+/** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending at `from` or later. */
+const lastRange = (streamId: string, from = 0) =>
+  IDBKeyRange.bound([streamId, from], [streamId, Number.POSITIVE_INFINITY]);
 
 /** A stream's chunks that hold a version `from` or later (they end at or after it), by version. */
 export const chunksFrom = (store: IDBObjectStore, streamId: string, from = 0): Promise<Chunk[]> =>

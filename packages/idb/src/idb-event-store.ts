@@ -25,7 +25,7 @@ import {
 } from '@tidelog/core';
 import { StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import { addAt, addPositioned, isConstraintError, planAppend } from './append.js';
-import { type Chunk, ChunkView, currentHead, currentVersion, lastRange, toChunk } from './chunks.js';
+import { ChunkView, chunksFrom, currentHead, currentVersion, toChunk } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
@@ -214,15 +214,8 @@ export class IdbEventStore implements LocalEventStore {
     const to = options.toVersion ?? Number.POSITIVE_INFINITY;
     if (from > to) return [];
     return this.#read(['chunks'], async (tx) => {
-      const index = tx.objectStore('chunks').index('last');
-      // The chunks ending within from..to, and the one after them, which may start by `to`.
-      const [within, next] = await Promise.all([
-        request<Chunk[]>(index.getAll(lastRange(streamId, from, to))),
-        to === Number.POSITIVE_INFINITY
-          ? []
-          : request<Chunk[]>(index.getAll(lastRange(streamId, to, Number.POSITIVE_INFINITY, true), 1)),
-      ]);
-      const events = [...within, ...next]
+      // The chunks ending at `from` or later; those past `to` are left out after the read.
+      const events = (await chunksFrom(tx.objectStore('chunks'), streamId, from))
         .flatMap((c) => c.events)
         .filter((e) => e.version >= from && e.version <= to);
       // Read to its end, the stream shows its version: the next append needs no reads.

@@ -26,26 +26,24 @@ export async function readEntries(
   return { entries, keys };
 }
 
-/** Up to this many ids, `pendingOf` looks each up instead of reading stream tails. */
-const FEW_IDS = 64;
-
 /**
  * Pending events (no position yet) of these outbox entries, in order. A stream's pending
- * events are its last ones: for many ids each stream's tail is read in one range (the
- * chunks holding as many versions as its entries have event ids), and only ids missing
- * there are looked up.
+ * events are its last ones, so each stream's tail is read in one range (the chunks
+ * holding as many versions as its waiting entries have event ids), and only ids missing
+ * there (a command confirmed in part) are looked up.
  */
 export async function pendingOf(view: ChunkView, entries: readonly OutboxEntry[]): Promise<Envelope[]> {
-  const wanted = entries.flatMap((o) => o.eventIds);
-  if (wanted.length > FEW_IDS) {
-    const counts = new Map<string, number>();
-    for (const o of entries) counts.set(o.streamId, (counts.get(o.streamId) ?? 0) + o.eventIds.length);
-    await Promise.all(
-      [...counts].map(async ([streamId, n]) =>
-        view.from(streamId, (await currentVersion(view.store, streamId)) - n + 1),
-      ),
-    );
+  const counts = new Map<string, number>();
+  for (const o of entries) {
+    // A displaced command's events are gone: counting them would read confirmed chunks.
+    if (!o.displaced) counts.set(o.streamId, (counts.get(o.streamId) ?? 0) + o.eventIds.length);
   }
+  await Promise.all(
+    [...counts].map(async ([streamId, n]) =>
+      view.from(streamId, (await currentVersion(view.store, streamId)) - n + 1),
+    ),
+  );
+  const wanted = entries.flatMap((o) => o.eventIds);
   await view.byIds(wanted);
   return wanted
     .map((id) => view.byId.get(id))
