@@ -112,27 +112,21 @@ export class ChunkView {
 
   constructor(readonly store: IDBObjectStore) {}
 
-  /** Take chunks as read (each once) and return their events. */
-  take(chunks: readonly (Chunk | undefined)[]): Envelope[] {
-    const out: Envelope[] = [];
+  /** Take chunks as read (a chunk read again keeps its first copy, which edits point at). */
+  take(chunks: readonly (Chunk | undefined)[]): void {
     for (const c of chunks) {
-      if (!c) continue;
-      const at = inner(this.#at, c.streamId);
-      const chunk = at.get(c.version) ?? c;
-      for (const e of chunk.events) {
-        if (chunk === c) {
-          at.set(e.version, c);
-          this.byId.set(e.id, e);
-        }
-        out.push(e);
+      const at = c && inner(this.#at, c.streamId);
+      if (!at || at.has(c.version)) continue;
+      for (const e of c.events) {
+        at.set(e.version, c);
+        this.byId.set(e.id, e);
       }
     }
-    return out;
   }
 
-  /** The stored events of a stream from version `from` on (whole chunks: may start lower). */
-  async from(streamId: string, from: number): Promise<Envelope[]> {
-    return this.take(await chunksFrom(this.store, streamId, from));
+  /** Read a stream's chunks from version `from` on (whole chunks: they may start lower). */
+  async from(streamId: string, from: number): Promise<void> {
+    this.take(await chunksFrom(this.store, streamId, from));
   }
 
   /** Read the chunks at these keys, each once. */

@@ -104,7 +104,7 @@ export async function confirm(
   const reads = [...first].map(([streamId, from]) => view.from(streamId, from));
   if (hi > 0) {
     const taken = request(view.store.index('positions').getAllKeys(IDBKeyRange.bound(lo, hi)));
-    reads.push(taken.then((k) => view.load(k)).then(() => []));
+    reads.push(taken.then((k) => view.load(k)));
   }
   const [{ entries, keys }] = await Promise.all([readEntries(outbox), Promise.all(reads)]);
   // Outbox ids the reads above did not find (a command split over two pages, a rebase
