@@ -1,5 +1,6 @@
 // load-10k: load an aggregate of 10,000 events (no snapshot) vs raw getAll of the same
-// records + one immer produce in the page. The figure is the load as an app does it: page →
+// events, one record each in a database of their own (as a hand-written app keeps them) +
+// one immer produce in the page. The figure is the load as an app does it: page →
 // SharedWorker (comlink) → runtime `load` (a cold load: the state is not cached) → state
 // back; `loadAggregate` on a store in the page is reported beside it. Also: a
 // 100,000-event stream with a snapshot must load in ≤ 10 ms (reported in `extra`, both ways).
@@ -22,9 +23,10 @@ export default async function load10k(): Promise<BenchOutcome> {
     const value = quantile(r.runtime, 0.5);
     const inPage = quantile(r.inPage, 0.5);
     const baselineValue = quantile(r.baseline, 0.5);
-    // A cold load cannot beat reading the same records raw by this much: a cached state would.
-    if (quantile(r.runtime, 0) < baselineValue / 4)
-      throw new Error('a runtime load was served from its cache');
+    // A cold load through the worker cannot beat `loadAggregate` on the same store in the page
+    // by this much: a cached state would. (Since IndexedDB format 5 the store keeps events in
+    // chunks and reads them faster than the raw one-record-per-event baseline.)
+    if (quantile(r.runtime, 0) < inPage / 4) throw new Error('a runtime load was served from its cache');
     const snapshotMs = quantile(s.times, 0.5);
     const snapshotRuntimeMs = quantile(s.runtime, 0.5);
     return {

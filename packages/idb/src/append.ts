@@ -1,21 +1,6 @@
 import type { AppendEvent, Envelope, ExpectedVersion, PositionedEnvelope } from '@tidelog/core';
 import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/store-kit';
-import { lastKey, request } from './requests.js';
-
-/** The key range of one stream's events in the `events` store, by version. */
-export const streamRange = (streamId: string, from = 1, to = Number.POSITIVE_INFINITY): IDBKeyRange =>
-  IDBKeyRange.bound([streamId, from], [streamId, to]);
-
-/** The current version of a stream: the version of its last event, 0 when it has none. */
-export async function currentVersion(events: IDBObjectStore, streamId: string): Promise<number> {
-  const key = (await lastKey(events, streamRange(streamId))) as [string, number] | undefined;
-  return key?.[1] ?? 0;
-}
-
-/** The highest position in the store, 0 when nothing is positioned. */
-export async function currentHead(events: IDBObjectStore): Promise<number> {
-  return ((await lastKey(events.index('position'), null)) as number | undefined) ?? 0;
-}
+import { ChunkView, currentHead, currentVersion, toChunk } from './chunks.js';
 
 export interface Planned {
   /** The stored envelopes when this append repeats an earlier one (ids already stored). */
@@ -32,7 +17,7 @@ export interface PlanOptions {
   withHead: boolean;
   /**
    * Look every given id up before writing. Without it (the fast path) a stored id shows up
-   * as a `ConstraintError` from the unique `id` index, which aborts the transaction: the
+   * as a `ConstraintError` from the unique `ids` index, which aborts the transaction: the
    * caller then appends again with `lookUpIds` to tell a repeat from a reused id.
    */
   lookUpIds: boolean;
@@ -41,10 +26,11 @@ export interface PlanOptions {
 /**
  * Read what an append needs and decide it, inside the append's own transaction: the
  * stream version, for an authority append the head, and (see `lookUpIds`) the stored
- * events for the given ids. The reads are issued at once and answered in one round.
+ * events for the given ids. The reads are issued at once (id lookups take a second round:
+ * keys, then the chunks holding them).
  *
  * @example
- * const plan = await planAppend(tx.objectStore('events'), 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false });
+ * const plan = await planAppend(tx.objectStore('chunks'), 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false });
  */
 export async function planAppend(
   store: IDBObjectStore,
@@ -53,11 +39,11 @@ export async function planAppend(
   expected: ExpectedVersion,
   options: PlanOptions,
 ): Promise<Planned> {
-  const index = store.index('id');
-  const lookUp = () =>
-    Promise.all(
-      events.map((e) => (e.id === undefined ? undefined : request<Envelope | undefined>(index.get(e.id)))),
-    );
+  const view = new ChunkView(store);
+  const lookUp = async () => {
+    await view.byIds(events.flatMap((e) => e.id ?? []));
+    return events.map((e) => (e.id === undefined ? undefined : view.byId.get(e.id)));
+  };
   const anyIds = events.some((e) => e.id !== undefined);
   const eager = anyIds && options.lookUpIds;
   const [stored, versionBefore, head] = await Promise.all([
@@ -81,7 +67,7 @@ export async function planAppend(
 }
 
 /**
- * True for the error a write of an already stored event id raises (unique `id` index), or
+ * True for the error a write of an already stored event id raises (unique `ids` index), or
  * an `add` at a version or position that is taken.
  */
 export const isConstraintError = (error: unknown): boolean =>
@@ -93,7 +79,7 @@ export const isConstraintError = (error: unknown): boolean =>
  * meanwhile fails with `ConstraintError` and aborts the transaction, never overwrites.
  *
  * @example
- * const written = addAt(tx.objectStore('events'), 'cart-1', events, { version: 3, head: 41 }, clientId);
+ * const written = addAt(tx.objectStore('chunks'), 'cart-1', events, { version: 3, head: 41 }, clientId);
  */
 export function addAt(
   store: IDBObjectStore,
@@ -106,10 +92,11 @@ export function addAt(
 }
 
 /**
- * Give `envelopes` the positions after `head` and `add` them (see `addAt` for why `add`).
+ * Give `envelopes` the positions after `head` and `add` them as one chunk (see `addAt` for
+ * why `add`).
  *
  * @example
- * const positioned = addPositioned(tx.objectStore('events'), plan.envelopes, plan.head);
+ * const positioned = addPositioned(tx.objectStore('chunks'), plan.envelopes, plan.head);
  */
 export function addPositioned(
   store: IDBObjectStore,
@@ -119,7 +106,7 @@ export function addPositioned(
   const positioned = envelopes as PositionedEnvelope[];
   positioned.forEach((e, i) => {
     e.position = head + 1 + i;
-    store.add(e);
   });
+  if (positioned.length > 0) store.add(toChunk(positioned));
   return positioned;
 }

@@ -169,13 +169,13 @@ describe('when the disk is full', () => {
         // Abort once the store has issued every write of the batch (it does so synchronously).
         const quota = new DOMException('quota exceeded', 'QuotaExceededError');
         Object.defineProperty(tx, 'error', { get: () => quota, set: () => {} });
-        if ([...tx.objectStoreNames].includes('events')) {
+        if ([...tx.objectStoreNames].includes('chunks')) {
           // A store that asks for the commit itself gets the abort right there.
           tx.commit = () => {
             aborted = true;
             tx.abort();
           };
-          const events = tx.objectStore('events');
+          const events = tx.objectStore('chunks');
           for (const method of ['put', 'add'] as const) {
             const write = events[method].bind(events);
             events[method] = (...p: Parameters<IDBObjectStore['put']>) => {

@@ -5,8 +5,8 @@ import { openDatabase } from './open-database.js';
 import { openIdbEventStore } from './open-idb-event-store.js';
 import { FORMAT_VERSION } from './schema.js';
 
-const envelope = (streamId: string, version: number, position?: number) => ({
-  id: `0190a000-0000-7000-8000-${String(version).padStart(12, '0')}`,
+const envelope = (streamId: string, version: number, position?: number, tag = 0) => ({
+  id: `0190a000-0000-7000-8${tag}00-${String(version).padStart(12, '0')}`,
   streamId,
   version,
   type: 'Added',
@@ -94,7 +94,7 @@ describe('database format upgrades', () => {
     raw.close();
   });
 
-  it('opens a format-3 database at format 4: outbox and rejected found by command id, old entries rebase', async () => {
+  it('opens a format-3 database: outbox and rejected found by command id, old entries rebase', async () => {
     const indexedDB = new IDBFactory();
     const v3 = await openDatabase({ name: 'app', factory: indexedDB, version: 3 });
     const entry = (commandId: string, version: number) => ({
@@ -144,8 +144,90 @@ describe('database format upgrades', () => {
     await store.close();
 
     const raw = await openDatabase({ name: 'app', factory: indexedDB });
-    expect(raw.version).toBe(4);
+    expect(raw.version).toBe(FORMAT_VERSION);
     expect([...raw.transaction('rejected').objectStore('rejected').indexNames]).toEqual(['commandId']);
+    raw.close();
+  });
+
+  it('opens a format-4 database at format 5: its events move into chunks, readable and syncable', async () => {
+    const indexedDB = new IDBFactory();
+    const v4 = await openDatabase({ name: 'app', factory: indexedDB, version: 4 });
+    const entry = (commandId: string, streamId: string, ids: string[]) => ({
+      commandId,
+      aggregateType: 'todo',
+      streamId,
+      command: 'add',
+      payload: {},
+      baseVersion: 0,
+      eventIds: ids,
+      timestamp: '2026-01-01T00:00:00.000Z',
+      metadata: {},
+    });
+    // t-1: versions 1-3 confirmed (positions 1, 3, 4), 4-5 pending (one command, 4 already
+    // confirmed as position 5); t-2: version 1 confirmed (position 2), 2 pending.
+    const t1 = [envelope('t-1', 1, 1, 1), envelope('t-1', 2, 3, 1), envelope('t-1', 3, 4, 1)];
+    const t1Pending = [envelope('t-1', 4, 5, 1), envelope('t-1', 5, undefined, 1)];
+    const t2 = [envelope('t-2', 1, 2, 2), envelope('t-2', 2, undefined, 2)];
+    const tx = v4.transaction(['events', 'outbox', 'meta'], 'readwrite');
+    for (const e of [...t1, ...t1Pending, ...t2]) tx.objectStore('events').put(e);
+    tx.objectStore('outbox').add(
+      entry(
+        'c-1',
+        't-1',
+        t1Pending.map((e) => e.id),
+      ),
+    );
+    tx.objectStore('outbox').add(entry('c-2', 't-2', [t2[1]!.id]));
+    tx.objectStore('meta').put('old-device', 'clientId');
+    tx.objectStore('meta').put({ cursor: 5, serverId: 's' }, 'sync');
+    await new Promise((resolve) => {
+      tx.oncomplete = resolve;
+    });
+    v4.close();
+
+    const store = await openIdbEventStore({ name: 'app', indexedDB });
+    expect((await store.readStream('t-1')).map((e) => [e.version, e.position])).toEqual([
+      [1, 1],
+      [2, 3],
+      [3, 4],
+      [4, 5],
+      [5, undefined],
+    ]);
+    expect((await store.readStream('t-1', { fromVersion: 2, toVersion: 4 })).map((e) => e.id)).toEqual(
+      [...t1.slice(1), t1Pending[0]].map((e) => e!.id),
+    );
+    expect((await store.readAll({ after: 1, limit: 3 })).map((e) => [e.streamId, e.position])).toEqual([
+      ['t-2', 2],
+      ['t-1', 3],
+      ['t-1', 4],
+    ]);
+    expect([await store.head(), await store.streamVersion('t-1'), await store.streamVersion('t-2')]).toEqual([
+      5, 5, 2,
+    ]);
+    expect((await store.readPending()).map((e) => e.id)).toEqual([t1Pending[1]!.id, t2[1]!.id]);
+    expect(await store.getEvent(t2[1]!.id)).toEqual(t2[1]);
+    expect(await store.getMeta('sync')).toEqual({ cursor: 5, serverId: 's' });
+
+    // Sync goes on: the rest of c-1 confirms, a foreign event displaces c-2.
+    const foreign = { ...envelope('t-2', 2, 7, 3), id: '0190a000-0000-7000-8300-0000000000ff', position: 7 };
+    const out = await store.applyConfirmed([{ ...t1Pending[1]!, position: 6 }, foreign], {
+      sync: { cursor: 7, serverId: 's' },
+    });
+    expect([out.confirmed, out.displaced.map((o) => o.commandId)]).toEqual([[t1Pending[1]!.id], ['c-2']]);
+    expect((await store.readOutbox()).map((o) => [o.commandId, o.displaced])).toEqual([['c-2', 'rebase']]);
+    expect((await store.readAll()).map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const next = await store.appendPending('t-1', [{ type: 'Added', data: {} }], {
+      expectedVersion: 5,
+      command: entry('c-3', 't-1', []),
+    });
+    expect(next.fromVersion).toBe(6);
+    await store.close();
+
+    const raw = await openDatabase({ name: 'app', factory: indexedDB });
+    expect(raw.version).toBe(FORMAT_VERSION);
+    expect([...raw.objectStoreNames]).not.toContain('events');
+    const chunks = raw.transaction('chunks').objectStore('chunks');
+    expect([...chunks.indexNames].sort()).toEqual(['ids', 'last', 'positions']);
     raw.close();
   });
 });

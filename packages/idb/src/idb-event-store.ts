@@ -24,18 +24,11 @@ import {
   type StoreListener,
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
-import {
-  addAt,
-  addPositioned,
-  currentHead,
-  currentVersion,
-  isConstraintError,
-  planAppend,
-  streamRange,
-} from './append.js';
+import { addAt, addPositioned, isConstraintError, planAppend } from './append.js';
+import { ChunkView, chunksFrom, currentHead, currentVersion, toChunk } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
-import { confirm, dropPending, eventsById, pendingOf, readEntries, readPendingAll } from './pending.js';
+import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
 import { deleteDeadLetters, readDeadLetters } from './process-records.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
@@ -121,8 +114,8 @@ export class IdbEventStore implements LocalEventStore {
       const place = this.#known.place(db, streamId, expected);
       if (!place) return undefined;
       try {
-        const written = await transact(db, ['events'], 'readwrite', this.#durability, async (tx) => {
-          const added = addAt(tx.objectStore('events'), streamId, events, place, this.clientId);
+        const written = await transact(db, ['chunks'], 'readwrite', this.#durability, async (tx) => {
+          const added = addAt(tx.objectStore('chunks'), streamId, events, place, this.clientId);
           commitNow(tx);
           return added;
         });
@@ -141,8 +134,8 @@ export class IdbEventStore implements LocalEventStore {
     expected: ExpectedVersion,
   ): Promise<Appended> {
     return this.#withIdRetry((lookUpIds) =>
-      this.#write(['events'], async (tx): Promise<Appended> => {
-        const store = tx.objectStore('events');
+      this.#write(['chunks'], async (tx): Promise<Appended> => {
+        const store = tx.objectStore('chunks');
         const plan = await planAppend(store, streamId, events, expected, {
           clientId: this.clientId,
           withHead: true,
@@ -186,8 +179,8 @@ export class IdbEventStore implements LocalEventStore {
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
     const result = await this.#withIdRetry((lookUpIds) =>
-      this.#write(['events', 'outbox'], async (tx) => {
-        const store = tx.objectStore('events');
+      this.#write(['chunks', 'outbox'], async (tx) => {
+        const store = tx.objectStore('chunks');
         const plan = await planAppend(store, streamId, events, expected, {
           clientId: this.clientId,
           withHead: false,
@@ -195,7 +188,7 @@ export class IdbEventStore implements LocalEventStore {
         });
         const written = plan.repeat ?? plan.envelopes;
         if (!plan.repeat) {
-          for (const e of written) store.put(e);
+          if (written.length > 0) store.put(toChunk(written));
           tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
           commitNow(tx);
         }
@@ -226,8 +219,11 @@ export class IdbEventStore implements LocalEventStore {
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.POSITIVE_INFINITY;
     if (from > to) return [];
-    return this.#read(['events'], async (tx) => {
-      const events = await request(tx.objectStore('events').getAll(streamRange(streamId, from, to)));
+    return this.#read(['chunks'], async (tx) => {
+      // The chunks ending at `from` or later; those past `to` are left out after the read.
+      const events = (await chunksFrom(tx.objectStore('chunks'), streamId, from))
+        .flatMap((c) => c.events)
+        .filter((e) => e.version >= from && e.version <= to);
       // Read to its end, the stream shows its version: the next append needs no reads.
       if (options.toVersion === undefined) this.#known.sawStream(tx.db, events);
       return events;
@@ -236,25 +232,28 @@ export class IdbEventStore implements LocalEventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<PositionedEnvelope[]> {
     this.#open();
-    const range = IDBKeyRange.lowerBound(options.after ?? 0, true);
-    return this.#read(['events'], (tx) =>
-      request(
-        tx.objectStore('events').index('position').getAll(range, options.limit) as IDBRequest<
-          PositionedEnvelope[]
-        >,
-      ),
-    );
+    const after = options.after ?? 0;
+    return this.#read(['chunks'], async (tx) => {
+      // Keys of the chunks holding the positions wanted (one per position), then each chunk once.
+      const view = new ChunkView(tx.objectStore('chunks'));
+      const range = IDBKeyRange.lowerBound(after, true);
+      await view.load(await request(view.store.index('positions').getAllKeys(range, options.limit)));
+      return ([...view.byId.values()] as PositionedEnvelope[])
+        .filter((e) => e.position > after)
+        .sort((a, b) => a.position - b.position)
+        .slice(0, options.limit);
+    });
   }
 
   async streamVersion(streamId: string): Promise<number> {
     this.#open();
-    return this.#read(['events'], (tx) => currentVersion(tx.objectStore('events'), streamId));
+    return this.#read(['chunks'], (tx) => currentVersion(tx.objectStore('chunks'), streamId));
   }
 
   async head(): Promise<number> {
     this.#open();
-    return this.#read(['events'], async (tx) => {
-      const head = await currentHead(tx.objectStore('events'));
+    return this.#read(['chunks'], async (tx) => {
+      const head = await currentHead(tx.objectStore('chunks'));
       this.#known.sawHead(tx.db, head);
       return head;
     });
@@ -266,9 +265,9 @@ export class IdbEventStore implements LocalEventStore {
 
   async readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
     this.#open();
-    return this.#read(['events', 'outbox'], async (tx) => {
+    return this.#read(['chunks', 'outbox'], async (tx) => {
       const { entries } = await readEntries(tx.objectStore('outbox'), options.streamId);
-      return pendingOf(tx.objectStore('events'), entries);
+      return pendingOf(new ChunkView(tx.objectStore('chunks')), entries);
     });
   }
 
@@ -285,7 +284,7 @@ export class IdbEventStore implements LocalEventStore {
     const steps = options.rebase ?? [];
     const { outcome, appended } = await this.#known.rewriting(() =>
       this.#withIdRetry((lookUpIds) =>
-        this.#write(['events', 'outbox', 'rejected', 'meta'], (tx) =>
+        this.#write(['chunks', 'outbox', 'rejected', 'meta'], (tx) =>
           confirm(tx, events, options, this.clientId, lookUpIds),
         ),
       ),
@@ -305,15 +304,13 @@ export class IdbEventStore implements LocalEventStore {
   async resetConfirmed(): Promise<OutboxEntry[]> {
     this.#open();
     const { entries, dropped } = await this.#known.rewriting(() =>
-      this.#write(['events', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
-        const events = tx.objectStore('events');
+      this.#write(['chunks', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
+        const chunks = tx.objectStore('chunks');
         const outbox = tx.objectStore('outbox');
-        const [{ entries, keys }, pending] = await Promise.all([
-          readEntries(outbox),
-          readPendingAll(events, outbox),
-        ]);
+        const { entries, keys } = await readEntries(outbox);
+        const pending = await pendingOf(new ChunkView(chunks), entries);
         // Pending events follow confirmed versions that are gone: every event goes.
-        events.clear();
+        chunks.clear();
         tx.objectStore('snapshots').clear();
         tx.objectStore('checkpoints').clear();
         tx.objectStore('meta').delete('sync');
@@ -328,8 +325,8 @@ export class IdbEventStore implements LocalEventStore {
 
   async takePending(streamId: string): Promise<OutboxEntry[]> {
     this.#open();
-    const taken = await this.#write(['events', 'outbox'], (tx) =>
-      dropPending(tx.objectStore('events'), tx.objectStore('outbox'), streamId),
+    const taken = await this.#write(['chunks', 'outbox'], (tx) =>
+      dropPending(tx.objectStore('chunks'), tx.objectStore('outbox'), streamId),
     );
     if (taken.length > 0) this.#changed({ outbox: true, rejected: false, dropped: [streamId] });
     return taken;
@@ -382,7 +379,11 @@ export class IdbEventStore implements LocalEventStore {
 
   async getEvent(id: string): Promise<Envelope | undefined> {
     this.#open();
-    return this.#read(['events'], async (tx) => (await eventsById(tx.objectStore('events'), [id]))[0]);
+    return this.#read(['chunks'], async (tx) => {
+      const view = new ChunkView(tx.objectStore('chunks'));
+      await view.byIds([id]);
+      return view.byId.get(id);
+    });
   }
 
   async getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {

@@ -17,9 +17,10 @@ const MAX_STREAMS = 10_000;
  * positioned events are never deleted or moved (only pending ones are, and only a sync
  * engine's `applyConfirmed`, which resets this, rewrites confirmed ones), versions and
  * positions are gapless. So an authority append at a known place needs no reads: it
- * `add`s its events at the versions and positions after it, and if another writer (a
- * second tab's store, another connection) got there first, the `[streamId, version]` key
- * or the unique `position` index refuses with a `ConstraintError`, the transaction
+ * `add`s its events (one chunk) at the versions and positions after it, and if another
+ * writer (a second tab's store, another connection) got there first, the chunk key
+ * `[streamId, first version]` (a known version ends a chunk, so the next chunk starts right
+ * after it) or the unique `positions` index refuses with a `ConstraintError`, the transaction
  * aborts with nothing written, and the append runs again with reads. A stale place can
  * only be too low, never too high, so it can cause a retry but never a gap.
  *
@@ -35,7 +36,7 @@ const MAX_STREAMS = 10_000;
  *
  * @example
  * const place = known.place(db, 'cart-1', 'any');
- * if (place) addAt(tx.objectStore('events'), 'cart-1', events, place, clientId); // else read first
+ * if (place) addAt(tx.objectStore('chunks'), 'cart-1', events, place, clientId); // else read first
  */
 export class KnownHeads {
   #db: IDBDatabase | undefined;

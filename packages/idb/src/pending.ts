@@ -7,7 +7,7 @@ import type {
   RebaseStep,
 } from '@tidelog/core';
 import { planConfirm, toEnvelopes } from '@tidelog/core/store-kit';
-import { currentVersion, streamRange } from './append.js';
+import { ChunkView, currentVersion, toChunk } from './chunks.js';
 import { commitNow, request } from './requests.js';
 
 /** Outbox entries (all, or one stream's) with their keys, in the order the commands ran. */
@@ -26,59 +26,28 @@ export async function readEntries(
   return { entries, keys };
 }
 
-/** The stored events of these ids (undefined where none is stored). */
-export function eventsById(
-  events: IDBObjectStore,
-  ids: readonly string[],
-): Promise<(Envelope | undefined)[]> {
-  const index = events.index('id');
-  return Promise.all(ids.map((id) => request<Envelope | undefined>(index.get(id))));
-}
-
-/** Up to this many ids, `pendingOf` looks each up instead of reading stream tails. */
-const FEW_IDS = 64;
-
 /**
  * Pending events (no position yet) of these outbox entries, in order. A stream's pending
- * events are its last ones: each stream's tail is read in one range (as many versions as
- * its entries have event ids), and only ids missing there are looked up one by one.
+ * events are its last ones, so each stream's tail is read in one range (the chunks
+ * holding as many versions as its waiting entries have event ids), and only ids missing
+ * there (a command confirmed in part) are looked up.
  */
-export async function pendingOf(
-  events: IDBObjectStore,
-  entries: readonly OutboxEntry[],
-): Promise<Envelope[]> {
-  const wanted = entries.flatMap((o) => o.eventIds);
-  // A few ids: their lookups go out together and come back in one round, fewer than a tail read takes.
-  if (wanted.length <= FEW_IDS) {
-    const found = await eventsById(events, wanted);
-    return found.filter((e): e is Envelope => e !== undefined && e.position === undefined);
-  }
+export async function pendingOf(view: ChunkView, entries: readonly OutboxEntry[]): Promise<Envelope[]> {
   const counts = new Map<string, number>();
-  for (const o of entries) counts.set(o.streamId, (counts.get(o.streamId) ?? 0) + o.eventIds.length);
-  const tails = await Promise.all(
-    [...counts].map(async ([streamId, n]) => {
-      const last = await currentVersion(events, streamId);
-      return n === 0 || last === 0
-        ? []
-        : request<Envelope[]>(events.getAll(streamRange(streamId, Math.max(1, last - n + 1), last)));
-    }),
+  for (const o of entries) {
+    // A displaced command's events are gone: counting them would read confirmed chunks.
+    if (!o.displaced) counts.set(o.streamId, (counts.get(o.streamId) ?? 0) + o.eventIds.length);
+  }
+  await Promise.all(
+    [...counts].map(async ([streamId, n]) =>
+      view.from(streamId, (await currentVersion(view.store, streamId)) - n + 1),
+    ),
   );
-  const byId = new Map<string, Envelope>();
-  for (const e of tails.flat()) byId.set(e.id, e);
-  const missing = wanted.filter((id) => !byId.has(id));
-  const found = await eventsById(events, missing);
-  missing.forEach((id, i) => {
-    const e = found[i];
-    if (e) byId.set(id, e);
-  });
+  const wanted = entries.flatMap((o) => o.eventIds);
+  await view.byIds(wanted);
   return wanted
-    .map((id) => byId.get(id))
+    .map((id) => view.byId.get(id))
     .filter((e): e is Envelope => e !== undefined && e.position === undefined);
-}
-
-/** Every pending event (those of the outbox's entries). */
-export async function readPendingAll(events: IDBObjectStore, outbox: IDBObjectStore): Promise<Envelope[]> {
-  return pendingOf(events, (await readEntries(outbox)).entries);
 }
 
 /**
@@ -86,18 +55,20 @@ export async function readPendingAll(events: IDBObjectStore, outbox: IDBObjectSt
  * return the entries in the order the commands ran.
  */
 export async function dropPending(
-  events: IDBObjectStore,
+  chunks: IDBObjectStore,
   outbox: IDBObjectStore,
   streamId: string,
 ): Promise<OutboxEntry[]> {
   const { entries, keys } = await readEntries(outbox, streamId);
-  for (const e of await pendingOf(events, entries)) events.delete([e.streamId, e.version]);
+  const view = new ChunkView(chunks);
+  for (const e of await pendingOf(view, entries)) view.drop(e);
+  view.write();
   for (const key of keys) outbox.delete(key);
   return entries;
 }
 
 /**
- * `applyConfirmed` inside one transaction over `events`, `outbox`, `rejected` and `meta`:
+ * `applyConfirmed` inside one transaction over `chunks`, `outbox`, `rejected` and `meta`:
  * read what `planConfirm` needs (the outbox, the stored events of the incoming and outbox
  * ids, the places the incoming events take), let it decide (the same rules as
  * `MemoryEventStore`), then only write. Returns the outcome and the pending events the
@@ -105,11 +76,10 @@ export async function dropPending(
  *
  * Without `lookUpIds` (the fast path) ids are found by reading each incoming stream from
  * the first place the page takes (its pending events lie above that too), and only the
- * outbox ids that read missed are looked up one by one. An incoming id stored anywhere
- * else (another stream, a lower version) is then unknown to the plan, and its write
- * fails with a `ConstraintError` from the unique `id` index, which aborts the
- * transaction: the caller runs it again with `lookUpIds`, one `get` per id, as the plan
- * needs it.
+ * outbox ids that read missed are looked up. An incoming id stored anywhere else (another
+ * stream, a lower version) is then unknown to the plan, and its write fails with a
+ * `ConstraintError` from the unique `ids` index, which aborts the transaction: the caller
+ * runs it again with `lookUpIds`, every id looked up, as the plan needs it.
  */
 export async function confirm(
   tx: IDBTransaction,
@@ -118,44 +88,47 @@ export async function confirm(
   clientId: string,
   lookUpIds: boolean,
 ): Promise<{ outcome: ConfirmOutcome; appended: Envelope[] }> {
-  const events = tx.objectStore('events');
+  const view = new ChunkView(tx.objectStore('chunks'));
   const outbox = tx.objectStore('outbox');
   const steps = options.rebase ?? [];
-  // Issued together: the backend answers them in one round.
-  const [{ entries, keys }, stored, positions] = await Promise.all([
-    readEntries(outbox),
-    lookUpIds ? placesOf(events, incoming) : fromFirstPlace(events, incoming),
-    positionsOf(events, incoming),
-  ]);
-  const byId = new Map<string, Envelope>();
-  const places = new Map<string, string>();
-  for (const e of stored) {
-    byId.set(e.id, e);
-    places.set(placeKey(e.streamId, e.version), e.id);
+  const first = new Map<string, number>();
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (const e of incoming) {
+    first.set(e.streamId, Math.min(first.get(e.streamId) ?? e.version, e.version));
+    lo = Math.min(lo, e.position);
+    hi = Math.max(hi, e.position);
   }
-  // Outbox ids the reads above did not find: one `get` each (a command split over two
-  // pages, a rebase step's stream, and with `lookUpIds` every id).
-  const streams = new Set([...incoming.map((e) => e.streamId), ...steps.map((s) => s.streamId)]);
-  const wanted = lookUpIds
-    ? [...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)]
-    : entries.flatMap((o) => (streams.has(o.streamId) ? o.eventIds : []));
-  const ids = [...new Set(wanted)].filter((id) => !byId.has(id));
-  const found = await eventsById(events, ids);
-  ids.forEach((id, i) => {
-    const e = found[i];
-    if (e) byId.set(id, e);
-  });
+  // Issued together: the backend answers them in one round (then the chunks holding the
+  // positions the page spans, if any are taken).
+  const reads = [...first].map(([streamId, from]) => view.from(streamId, from));
+  if (hi > 0) {
+    const taken = request(view.store.index('positions').getAllKeys(IDBKeyRange.bound(lo, hi)));
+    reads.push(taken.then((k) => view.load(k)));
+  }
+  const [{ entries, keys }] = await Promise.all([readEntries(outbox), Promise.all(reads)]);
+  // Outbox ids the reads above did not find (a command split over two pages, a rebase
+  // step's stream, and with `lookUpIds` every id).
+  const streams = new Set([...first.keys(), ...steps.map((s) => s.streamId)]);
+  await view.byIds(
+    lookUpIds
+      ? [...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)]
+      : entries.flatMap((o) => (streams.has(o.streamId) ? o.eventIds : [])),
+  );
+  const positions = new Map<number, string>();
+  for (const e of view.byId.values()) if (e.position !== undefined) positions.set(e.position, e.id);
   const plan = planConfirm({
     incoming,
-    byId,
-    atVersion: (streamId, version) => places.get(placeKey(streamId, version)),
+    byId: view.byId,
+    atVersion: (streamId, version) => view.at(streamId, version)?.id,
     atPosition: (position) => positions.get(position),
     outbox: entries,
     steps,
   });
   const keyOf = new Map(entries.map((o, i) => [o.commandId, keys[i]!]));
-  for (const p of plan.drop) events.delete([p.streamId, p.version]);
-  for (const e of plan.write) events.put(e);
+  for (const e of plan.drop) view.drop(e);
+  for (const e of plan.write) view.put(e);
+  view.write();
   for (const id of plan.remove) outbox.delete(keyOf.get(id)!);
   for (const d of plan.displace) outbox.put(d, keyOf.get(d.commandId)!);
   const appended: Envelope[] = [];
@@ -167,12 +140,12 @@ export async function confirm(
 
 /** A rebase step's writes after the plan's (its replaced entries are already deleted). */
 async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string): Promise<Envelope[]> {
-  const events = tx.objectStore('events');
+  const chunks = tx.objectStore('chunks');
   const appended: Envelope[] = [];
-  let version = await currentVersion(events, step.streamId);
+  let version = await currentVersion(chunks, step.streamId);
   for (const { command, events: decided } of step.append) {
     const envelopes = toEnvelopes(step.streamId, decided, version + 1, { clientId });
-    for (const e of envelopes) events.add(e);
+    if (envelopes.length > 0) chunks.add(toChunk(envelopes));
     const { displaced: _, ...entry } = command;
     tx.objectStore('outbox').add({ ...entry, eventIds: envelopes.map((e) => e.id) });
     version += envelopes.length;
@@ -186,67 +159,4 @@ async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string)
   for (const key of stale.flat()) rejected.delete(key);
   for (const r of step.rejected) rejected.add(r);
   return appended;
-}
-
-/** The place key of a stream version, for a `Map` (a tuple, never a string parsed back). */
-const placeKey = (streamId: string, version: number) => JSON.stringify([streamId, version]);
-
-/** The lowest and highest version the incoming events take in each stream. */
-function spans(incoming: readonly PositionedEnvelope[]): Map<string, [number, number]> {
-  const ranges = new Map<string, [number, number]>();
-  for (const e of incoming) {
-    const r = ranges.get(e.streamId);
-    ranges.set(
-      e.streamId,
-      r ? [Math.min(r[0], e.version), Math.max(r[1], e.version)] : [e.version, e.version],
-    );
-  }
-  return ranges;
-}
-
-/** The stored events at the places (stream, version) the incoming events take: one read per stream. */
-async function placesOf(
-  events: IDBObjectStore,
-  incoming: readonly PositionedEnvelope[],
-): Promise<Envelope[]> {
-  const found = await Promise.all(
-    [...spans(incoming)].map(([streamId, [from, to]]) =>
-      request<Envelope[]>(events.getAll(streamRange(streamId, from, to))),
-    ),
-  );
-  return found.flat();
-}
-
-/**
- * The stored events of each incoming stream from the first place the incoming events take
- * on: those places, and the stream's pending events (they follow its confirmed ones).
- */
-async function fromFirstPlace(
-  events: IDBObjectStore,
-  incoming: readonly PositionedEnvelope[],
-): Promise<Envelope[]> {
-  const found = await Promise.all(
-    [...spans(incoming)].map(([streamId, [from]]) =>
-      request<Envelope[]>(events.getAll(streamRange(streamId, from))),
-    ),
-  );
-  return found.flat();
-}
-
-/** The ids of stored events at the positions the incoming events span: one read. */
-async function positionsOf(
-  events: IDBObjectStore,
-  incoming: readonly PositionedEnvelope[],
-): Promise<Map<number, string>> {
-  if (incoming.length === 0) return new Map();
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = 0;
-  for (const e of incoming) {
-    lo = Math.min(lo, e.position);
-    hi = Math.max(hi, e.position);
-  }
-  const stored = await request<PositionedEnvelope[]>(
-    events.index('position').getAll(IDBKeyRange.bound(lo, hi)) as IDBRequest<PositionedEnvelope[]>,
-  );
-  return new Map(stored.map((e) => [e.position, e.id]));
 }

@@ -1,6 +1,5 @@
 import type {
   DeadLetter,
-  Envelope,
   Json,
   OutboxEntry,
   ProcessCheckpoint,
@@ -9,14 +8,23 @@ import type {
   Snapshot,
 } from '@tidelog/core';
 import type { DBSchema, StoreNames } from 'idb';
+import { type Chunk, chunksOf } from './chunks.js';
 
 /**
- * The object stores of a Tidelog database (format 4). See the package README for why
+ * The object stores of a Tidelog database (format 5). See the package README for why
  * each key and index exists.
  */
 export interface TidelogDbSchema extends DBSchema {
-  /** Confirmed and pending events, keyed by [streamId, version]: a stream is one key range. */
-  events: { key: [string, number]; value: Envelope; indexes: { id: string; position: number } };
+  /**
+   * Confirmed and pending events, several consecutive ones of a stream per record, keyed by
+   * [streamId, first version]; `ids` and `positions` are unique multiEntry indexes, `last`
+   * ([streamId, last version]) finds the chunk holding a version and the stream's version.
+   */
+  chunks: {
+    key: [string, number];
+    value: Chunk;
+    indexes: { ids: string; positions: number; last: [string, number] };
+  };
   /** Pending commands, keyed by an auto-increment sequence: key order = the order they ran. */
   outbox: { key: number; value: OutboxEntry; indexes: { streamId: string; commandId: string } };
   /** Rejected commands in the order they were filed; by command id for a retry or a discard. */
@@ -32,21 +40,24 @@ export interface TidelogDbSchema extends DBSchema {
 }
 
 export type StoreName = StoreNames<TidelogDbSchema>;
+/** Store names of every format: `events` held one event per record up to format 4. */
+type AnyStoreName = StoreName | 'events';
 
 /**
- * What an upgrade step may touch of the raw versionchange connection: structure only, by
- * the schema's store names. The raw `IDBDatabase` and `IDBTransaction` fit these as they
- * are, so no promise wrapper (idb's `wrap`) is needed around calls that are all synchronous.
+ * What an upgrade step may touch of the raw versionchange connection: structure, by store
+ * names, and data through requests. The raw `IDBDatabase` and `IDBTransaction` fit these as
+ * they are, so no promise wrapper (idb's `wrap`) is needed.
  */
 export interface UpgradeDb {
-  createObjectStore(name: StoreName, options?: IDBObjectStoreParameters): IDBObjectStore;
+  createObjectStore(name: AnyStoreName, options?: IDBObjectStoreParameters): IDBObjectStore;
+  deleteObjectStore(name: AnyStoreName): void;
 }
 export interface UpgradeTx {
-  objectStore(name: StoreName): IDBObjectStore;
+  objectStore(name: AnyStoreName): IDBObjectStore;
 }
 
 /** The database format this code writes; the IndexedDB version number is the format number. */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 // One step per format. A step may only create or change structure (and rewrite data
 // through `tx`): it runs inside the versionchange transaction, before any other use.
@@ -78,6 +89,21 @@ const steps: Record<number, (db: UpgradeDb, tx: UpgradeTx) => void> = {
   4: (_db, tx) => {
     tx.objectStore('outbox').createIndex('commandId', 'commandId');
     tx.objectStore('rejected').createIndex('commandId', 'entry.commandId');
+  },
+  // Format 5: events in chunks, several consecutive events of a stream per record, all
+  // confirmed or all pending: a page of confirmed events is a few records, not one per
+  // event. The events move over (cut by `chunksOf`) inside the versionchange transaction.
+  5: (db, tx) => {
+    const chunks = db.createObjectStore('chunks', { keyPath: ['streamId', 'version'] });
+    chunks.createIndex('ids', 'ids', { unique: true, multiEntry: true });
+    // Sparse: pending chunks have no `positions`.
+    chunks.createIndex('positions', 'positions', { unique: true, multiEntry: true });
+    chunks.createIndex('last', ['streamId', 'last']);
+    const read = tx.objectStore('events').getAll();
+    read.onsuccess = () => {
+      for (const c of chunksOf(read.result)) chunks.add(c);
+      db.deleteObjectStore('events');
+    };
   },
 };
 

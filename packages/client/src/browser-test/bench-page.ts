@@ -1,7 +1,7 @@
 // Page of the client benchmarks: runs the measured loops in the browser and returns raw
 // timings (ms) to Node, which computes the figures. Each loop interleaves Tidelog and its
 // raw baseline so both see the same machine load.
-import { loadAggregate, MemoryEventStore } from '@tidelog/core';
+import { type Envelope, loadAggregate, MemoryEventStore } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
 import { wrap } from 'comlink';
 import { produce } from 'immer';
@@ -48,6 +48,27 @@ async function fill(name: string, streamId: string, total: number) {
   return store;
 }
 
+/**
+ * The baseline's database: the store's events as a hand-written app keeps them, one record
+ * per event under `[streamId, version]` (the store's own database keeps them in chunks).
+ */
+async function fillRaw(name: string, events: readonly Envelope[]): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () =>
+      open.result.createObjectStore('events', { keyPath: ['streamId', 'version'] });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction('events', 'readwrite');
+    for (const e of events) tx.objectStore('events').put(e);
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error);
+  });
+  db.close();
+}
+
 function rawGetAll(name: string, streamId: string): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open(name);
@@ -74,6 +95,7 @@ function rawGetAll(name: string, streamId: string): Promise<unknown[]> {
  */
 async function load(events: number, rounds: number) {
   const store = await fill('load-bench', 'big-1', events);
+  await fillRaw('load-raw', await store.readStream('big-1'));
   const client = await connectTidelog({ name: 'load', url: '/worker.js', aggregates: [Counter] });
   const runtime: number[] = [];
   const inPage: number[] = [];
@@ -85,7 +107,7 @@ async function load(events: number, rounds: number) {
     const t1 = performance.now();
     const loaded = await loadAggregate(store, Counter, 'big-1');
     const t2 = performance.now();
-    const rows = (await rawGetAll('load-bench', 'big-1')) as { type: string; data: { by: number } }[];
+    const rows = (await rawGetAll('load-raw', 'big-1')) as { type: string; data: { by: number } }[];
     const state = produce({ count: 0 }, (draft) => {
       for (const e of rows) if (e.type === 'Incremented') draft.count += e.data.by;
     });

@@ -283,6 +283,125 @@ export const localStoreCases: LocalStoreCase[] = [
       equal(ids(await s.readPending()), ids(mine.events), 'pending unchanged');
     },
   ),
+  c("a page boundary inside a command's events: the rest stays pending, then confirms", async (s) => {
+    const big = await pend(s, 't-1', [ev(1), ev(2), ev(3), ev(4)], 'big');
+    const next = await pend(s, 't-1', [ev(5)], 'next');
+    const [e1, e2, e3, e4] = big.events;
+    // The first page ends after the command's second event.
+    const out = await s.applyConfirmed(positioned([e1!, e2!], 1));
+    equal(out, { confirmed: ids([e1!, e2!]), added: [], displaced: [] }, 'outcome');
+    equal(
+      (await s.readStream('t-1')).map((e) => [e.version, e.position ?? null]),
+      [
+        [1, 1],
+        [2, 2],
+        [3, null],
+        [4, null],
+        [5, null],
+      ],
+      'stream',
+    );
+    equal(
+      (await s.readStream('t-1', { fromVersion: 2, toVersion: 3 })).map((e) => e.id),
+      ids([e2!, e3!]),
+      'a range across the boundary',
+    );
+    equal(ids(await s.readPending()), ids([e3!, e4!, ...next.events]), 'pending');
+    equal(
+      (await s.readOutbox()).map((o) => o.command),
+      ['big', 'next'],
+      'both commands wait',
+    );
+    equal([await s.head(), await s.streamVersion('t-1')], [2, 5], 'head and version');
+    equal((await s.getEvent(e3!.id))?.position, undefined, 'a pending event by id');
+    equal((await s.getEvent(e2!.id))?.position, 2, 'a confirmed event by id');
+    const more = await s.appendPending('t-1', [ev(6)], { expectedVersion: 5, command: command('t-1') });
+    equal(more.fromVersion, 6, 'a new command follows');
+    // The next page: the rest of the command, the next one, and a foreign event.
+    const theirs = foreign('t-2', 1, 6);
+    const rest = await s.applyConfirmed([...positioned([e3!, e4!, ...next.events], 3), theirs]);
+    equal([rest.confirmed, ids(rest.added)], [ids([e3!, e4!, ...next.events]), [theirs.id]], 'confirmed');
+    equal(
+      (await s.readOutbox()).map((o) => o.eventIds),
+      [ids(more.events)],
+      'only the newest command waits',
+    );
+    equal(
+      (await s.readAll({ after: 1, limit: 4 })).map((e) => e.position),
+      [2, 3, 4, 5],
+      'the log across both pages',
+    );
+    equal(
+      (await s.readStream('t-1', { fromVersion: 4 })).map((e) => [e.version, e.position ?? null]),
+      [
+        [4, 4],
+        [5, 5],
+        [6, null],
+      ],
+      'stream from the middle',
+    );
+  }),
+  c('a rebase that displaces part of a stream keeps what was confirmed before it', async (s) => {
+    await s.applyConfirmed([foreign('t-1', 1, 1)]);
+    const mine = await pend(s, 't-1', [ev(1), ev(2)], 'mine');
+    const later = await pend(s, 't-1', [ev(3), ev(4)], 'later');
+    const other = await pend(s, 't-2', [ev(5)], 'other');
+    const [, o2] = await s.readOutbox();
+    // One page: this device's first command, then a foreign event where its second one was.
+    const theirs = foreign('t-1', 4, 4);
+    const again = later.events.map((e) => ({ id: e.id, type: 'Added', data: { n: 9 } }));
+    const out = await s.applyConfirmed([...positioned(mine.events, 2), theirs], {
+      rebase: [
+        {
+          streamId: 't-1',
+          replaces: [o2!.commandId],
+          append: [{ command: { ...o2!, baseVersion: 4 }, events: again }],
+          rejected: [],
+        },
+      ],
+    });
+    equal([out.confirmed, ids(out.added), out.displaced], [ids(mine.events), [theirs.id], []], 'outcome');
+    equal(
+      (await s.readStream('t-1')).map((e) => [e.version, e.position ?? null, e.id]),
+      [
+        [1, 1, (await s.readAll())[0]!.id],
+        [2, 2, mine.events[0]!.id],
+        [3, 3, mine.events[1]!.id],
+        [4, 4, theirs.id],
+        [5, null, later.events[0]!.id],
+        [6, null, later.events[1]!.id],
+      ],
+      'confirmed, foreign, then the command decided again with its ids',
+    );
+    equal(
+      (await s.readPending()).map((e) => [e.streamId, e.version]),
+      [
+        ['t-2', 1],
+        ['t-1', 5],
+        ['t-1', 6],
+      ],
+      'pending',
+    );
+    equal((await s.getEvent(later.events[1]!.id))?.data, { n: 9 }, 'the new event by its id');
+    equal(
+      (await s.readOutbox()).map((o) => o.command),
+      ['other', 'later'],
+      'outbox',
+    );
+    equal(ids(await s.readPending({ streamId: 't-2' })), ids(other.events), 'other stream untouched');
+  }),
+  c('takePending after a partial confirmation drops only the pending rest', async (s) => {
+    const r = await pend(s, 't-1', [ev(1), ev(2), ev(3)]);
+    await s.applyConfirmed(positioned(r.events.slice(0, 1), 1));
+    equal((await s.takePending('t-1')).length, 1, 'the entry taken');
+    equal(
+      (await s.readStream('t-1')).map((e) => [e.id, e.position]),
+      [[r.events[0]!.id, 1]],
+      'the confirmed event stays',
+    );
+    equal([await s.streamVersion('t-1'), await s.getEvent(r.events[1]!.id)], [1, undefined], 'the rest gone');
+    equal((await pend(s, 't-1', [ev(4)])).fromVersion, 2, 'the next command takes its place');
+  }),
   c('readPending returns many pending events of several streams in command order', async (s) => {
     await s.applyConfirmed([foreign('m-1', 1, 1), foreign('m-1', 2, 2)]);
     const batch = (n: number, from: number) => Array.from({ length: n }, (_, i) => ev(from + i));

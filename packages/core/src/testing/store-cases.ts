@@ -219,6 +219,43 @@ export const eventStoreCases: StoreCase[] = [
     );
     equal(await s.readStream('rs', { fromVersion: 11 }), [], 'past the end');
   }),
+  c('readStream and readAll start and stop in the middle of an append', async (s) => {
+    // A store may keep an append's events together (IndexedDB keeps them in one record):
+    // reads must still start and stop at any version and position inside it.
+    await s.appendToStream('a', batch(5));
+    await s.appendToStream('b', batch(3));
+    await s.appendToStream('a', batch(4));
+    const versions = async (from?: number, to?: number) =>
+      (await s.readStream('a', { fromVersion: from, toVersion: to })).map((e) => e.version);
+    equal(await versions(3, 7), [3, 4, 5, 6, 7], 'from 3 to 7');
+    equal(await versions(4), [4, 5, 6, 7, 8, 9], 'from 4');
+    equal(await versions(undefined, 2), [1, 2], 'to 2');
+    equal(await versions(7, 7), [7], 'one version');
+    equal(await versions(10), [], 'after the end');
+    const positions = async (after: number, limit?: number) =>
+      (await s.readAll({ after, limit })).map((e) => [e.streamId, e.position]);
+    equal(
+      await positions(3, 4),
+      [
+        ['a', 4],
+        ['a', 5],
+        ['b', 6],
+        ['b', 7],
+      ],
+      'after 3, limit 4',
+    );
+    equal(
+      await positions(7, 2),
+      [
+        ['b', 8],
+        ['a', 9],
+      ],
+      'after 7, limit 2',
+    );
+    equal(await positions(11), [['a', 12]], 'after 11');
+    equal(await positions(0, 1), [['a', 1]], 'limit 1');
+    equal(await s.streamVersion('a'), 9, 'version');
+  }),
   c('concurrent appends to one stream: exactly one wins a version', async (s) => {
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, () => s.appendToStream('race', batch(2), { expectedVersion: 'no_stream' })),

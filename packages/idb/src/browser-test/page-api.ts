@@ -6,7 +6,8 @@ export interface StorePageApi {
   runKnownHeadsCase(name: string): Promise<CaseOutcome>;
   /**
    * Start a pending append of `count` events on `streamId` in database `db` and hold its
-   * transaction open once every put is issued; resolves then, while it is uncommitted.
+   * transaction open once its chunk is put (all `count` events, one record); resolves
+   * then, while it is uncommitted.
    */
   holdAppend(db: string, streamId: string, count: number): Promise<'holding'>;
   /** Open the store on `db` and describe one stream, its pending events and the outbox. */

@@ -54,13 +54,13 @@ const api: StorePageApi = {
     }));
     return new Promise((resolve) => {
       const put = IDBObjectStore.prototype.put;
-      let puts = 0;
       IDBObjectStore.prototype.put = function (
         this: IDBObjectStore,
         ...args: Parameters<IDBObjectStore['put']>
       ) {
         const request = put.apply(this, args);
-        if (this.name === 'events' && ++puts === count) {
+        // The command's events go in as one chunk: its put is the last write but the outbox's.
+        if (this.name === 'chunks') {
           IDBObjectStore.prototype.put = put;
           // The store asks to commit once its writes are issued: ignored here, as if the
           // page went away before the request reached the database.

@@ -1,0 +1,194 @@
+import type { Envelope } from '@tidelog/core';
+import { lastKey, request } from './requests.js';
+
+/**
+ * One record of the `chunks` store (format 5): consecutive events of one stream, versions
+ * `version` to `last`, either all confirmed (`positions` lists their positions) or all
+ * pending (no `positions`). Several events per record is what makes a page of confirmed
+ * events cheap to store; see the package README, "Object stores".
+ */
+export interface Chunk {
+  streamId: string;
+  /** The first event's version; the key is `[streamId, version]`. */
+  version: number;
+  last: number;
+  /** The events' ids: a unique multiEntry index, so an id is stored once in the whole store. */
+  ids: string[];
+  /** Only in a confirmed chunk: a unique multiEntry index, the log by position. */
+  positions?: number[];
+  events: Envelope[];
+}
+
+/** Events (one stream, consecutive versions, all positioned or none, not empty) as one chunk. */
+export function toChunk(events: Envelope[]): Chunk {
+  const first = events[0]!;
+  const chunk: Chunk = {
+    streamId: first.streamId,
+    version: first.version,
+    last: first.version + events.length - 1,
+    ids: events.map((e) => e.id),
+    events,
+  };
+  if (first.position !== undefined) chunk.positions = events.map((e) => e.position!);
+  return chunk;
+}
+
+/** At most this many events go into a chunk that is cut from a longer run (a page, an upgrade). */
+const MAX_CHUNK = 500;
+
+/**
+ * Cut events, ordered by stream and version, into chunks: a chunk ends where the stream or
+ * the status (confirmed, pending) changes, a version is skipped, or it is full.
+ *
+ * @example
+ * for (const chunk of chunksOf(events)) store.add(chunk);
+ */
+export function chunksOf(events: readonly Envelope[]): Chunk[] {
+  const out: Chunk[] = [];
+  let run: Envelope[] = [];
+  for (const e of events) {
+    const prev = run.at(-1);
+    if (
+      prev &&
+      (e.streamId !== prev.streamId ||
+        e.version !== prev.version + 1 ||
+        (e.position === undefined) !== (prev.position === undefined) ||
+        run.length === MAX_CHUNK)
+    ) {
+      out.push(toChunk(run));
+      run = [];
+    }
+    run.push(e);
+  }
+  if (run.length > 0) out.push(toChunk(run));
+  return out;
+}
+
+/** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending at `from` or later. */
+const lastRange = (streamId: string, from = 0) =>
+  IDBKeyRange.bound([streamId, from], [streamId, Number.POSITIVE_INFINITY]);
+
+/** A stream's chunks that hold a version `from` or later (they end at or after it), by version. */
+export const chunksFrom = (store: IDBObjectStore, streamId: string, from = 0): Promise<Chunk[]> =>
+  request(store.index('last').getAll(lastRange(streamId, from)));
+
+/** The current version of a stream: the end of its last chunk (a key read, no value), 0 when empty. */
+export async function currentVersion(store: IDBObjectStore, streamId: string): Promise<number> {
+  const key = (await lastKey(store.index('last'), lastRange(streamId))) as [string, number] | undefined;
+  return key?.[1] ?? 0;
+}
+
+/** The highest position in the store, 0 when nothing is positioned. */
+export async function currentHead(store: IDBObjectStore): Promise<number> {
+  return ((await lastKey(store.index('positions'), null)) as number | undefined) ?? 0;
+}
+
+const inner = <V>(outer: Map<string, Map<number, V>>, key: string): Map<number, V> => {
+  const m = outer.get(key) ?? new Map<number, V>();
+  outer.set(key, m);
+  return m;
+};
+
+/**
+ * What one transaction has read of the `chunks` store, and its edits to the events in
+ * them: an event `put` (confirmed in place, or new) or `drop`ped. `write` then deletes
+ * each chunk it touched and stores the stream's edited events again, cut by `chunksOf`,
+ * so a chunk stays all confirmed or all pending whatever happened in its middle. Reads of
+ * the store go through it, so each chunk is read (and deserialized) once.
+ *
+ * @example
+ * const view = new ChunkView(tx.objectStore('chunks'));
+ * for (const e of await pendingOf(view, entries)) view.drop(e);
+ * view.write();
+ */
+export class ChunkView {
+  /** Every stored event read so far, by id. */
+  readonly byId = new Map<string, Envelope>();
+  /** streamId → version → the chunk holding it. */
+  readonly #at = new Map<string, Map<number, Chunk>>();
+  readonly #touched = new Set<Chunk>();
+  /** streamId → version → the event to store there (null: none). */
+  readonly #edits = new Map<string, Map<number, Envelope | null>>();
+
+  constructor(readonly store: IDBObjectStore) {}
+
+  /** Take chunks as read (a chunk read again keeps its first copy, which edits point at). */
+  take(chunks: readonly (Chunk | undefined)[]): void {
+    for (const c of chunks) {
+      const at = c && inner(this.#at, c.streamId);
+      if (!at || at.has(c.version)) continue;
+      for (const e of c.events) {
+        at.set(e.version, c);
+        this.byId.set(e.id, e);
+      }
+    }
+  }
+
+  /** Read a stream's chunks from version `from` on (whole chunks: they may start lower). */
+  async from(streamId: string, from: number): Promise<void> {
+    this.take(await chunksFrom(this.store, streamId, from));
+  }
+
+  /** Read the chunks at these keys, each once. */
+  async load(keys: readonly IDBValidKey[]): Promise<void> {
+    const want = new Map<string, IDBValidKey>();
+    for (const k of keys) {
+      const [streamId, version] = k as [string, number];
+      if (!this.#at.get(streamId)?.has(version)) want.set(JSON.stringify(k), k);
+    }
+    this.take(
+      await Promise.all([...want.values()].map((k) => request<Chunk | undefined>(this.store.get(k)))),
+    );
+  }
+
+  /** Find the stored events of these ids (see `byId`): a key lookup each, then their chunks once. */
+  async byIds(ids: readonly string[]): Promise<void> {
+    const index = this.store.index('ids');
+    const unknown = [...new Set(ids)].filter((id) => !this.byId.has(id));
+    const keys = await Promise.all(unknown.map((id) => request(index.getKey(id))));
+    await this.load(keys.filter((k) => k !== undefined));
+  }
+
+  /** The stored event at a stream version, among the chunks read. */
+  at(streamId: string, version: number): Envelope | undefined {
+    const c = this.#at.get(streamId)?.get(version);
+    return c?.events[version - c.version];
+  }
+
+  put(e: Envelope): void {
+    this.#edit(e.streamId, e.version, e);
+  }
+
+  drop(e: Envelope): void {
+    this.#edit(e.streamId, e.version, null);
+  }
+
+  #edit(streamId: string, version: number, e: Envelope | null): void {
+    const c = this.#at.get(streamId)?.get(version);
+    if (c) this.#touched.add(c);
+    inner(this.#edits, streamId).set(version, e);
+  }
+
+  /**
+   * Issue the edits' writes. New chunks go in with `add`: a key, id or position held by a
+   * chunk this view did not read fails (`ConstraintError`) instead of being overwritten.
+   */
+  write(): void {
+    for (const [streamId, edits] of this.#edits) {
+      const events = new Map<number, Envelope>();
+      for (const c of this.#touched) {
+        if (c.streamId !== streamId) continue;
+        this.store.delete([streamId, c.version]);
+        for (const e of c.events) events.set(e.version, e);
+      }
+      for (const [version, e] of edits) {
+        if (e) events.set(version, e);
+        else events.delete(version);
+      }
+      const sorted = [...events.values()].sort((a, b) => a.version - b.version);
+      for (const c of chunksOf(sorted)) this.store.add(c);
+    }
+    this.#edits.clear();
+    this.#touched.clear();
+  }
+}
