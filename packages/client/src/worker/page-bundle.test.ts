@@ -1,27 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
+import { bundleModules } from './test-bundle-modules.js';
 
 /** Every module a page's bundle of `connectTidelog` parses, as paths from the repo root. */
-async function pageModules(): Promise<string[]> {
-  const result = await build({
-    stdin: {
-      contents: "export { connectTidelog } from '@tidelog/client/worker';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['source'],
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs);
-}
+const pageModules = async () =>
+  (await bundleModules("export { connectTidelog } from '@tidelog/client/worker';")).parsed;
 
 describe('the page entry (connectTidelog)', () => {
   it('imports neither the runtime nor the sync loop nor protocol validation: they run in the worker', async () => {

@@ -1,26 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
+import { bundleModules } from './test-bundle-modules.js';
 
 /** Every module with code in a worker's bundle of this source (after tree shaking), as paths from the repo root. */
-async function workerModules(contents: string): Promise<string[]> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['source'],
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const [output] = Object.values(result.metafile.outputs);
-  return Object.entries(output?.inputs ?? {})
-    .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([path]) => path);
-}
+const workerModules = async (contents: string) => (await bundleModules(contents)).shipped;
 
 /** What only apps that ask for it ship (bench/bundle-size measures the rest). */
 const OPTIONAL = [
