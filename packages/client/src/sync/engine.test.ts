@@ -141,6 +141,18 @@ describe('sync engine: push and pull', () => {
     expect(pushes(link).every((r) => r.outcome === 'passed')).toBe(true);
   });
 
+  it('now() reads the outbox again: a command another writer stored is pushed with it', async () => {
+    const server = await serve();
+    const { host, engine } = start(server);
+    await engine.now(); // the loop knows the outbox is empty
+    // Another tab's runtime on the same store (the in-page fallback): this loop is not told.
+    await host.store.appendPending('s-9', [{ type: 'Added', data: {} }], {
+      command: { ...(await host.command('s-1', 1)), commandId: 'other-tab', streamId: 's-9', eventIds: [] },
+    });
+    await expect(engine.now()).resolves.toMatchObject({ pending: 0, cursor: 2 });
+    expect((await server.events(SPACE)).map((e) => e.streamId).sort()).toEqual(['s-1', 's-9']);
+  });
+
   it('reads the outbox again after a push that failed, and sends what it held once', async () => {
     const server = await serve();
     const { host, engine, link } = start(server);

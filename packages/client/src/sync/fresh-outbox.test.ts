@@ -1,6 +1,6 @@
 import type { Envelope, LocalChange, OutboxEntry } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
-import { FreshOutbox } from './fresh-outbox.js';
+import { FreshOutbox, MAX_AGE_MS } from './fresh-outbox.js';
 
 function appended(id: string): LocalChange {
   const event: Envelope = {
@@ -16,20 +16,21 @@ function appended(id: string): LocalChange {
   return { outbox: true, rejected: false, dropped: [], appended: { entry, events: [event] } };
 }
 const other: LocalChange = { outbox: true, rejected: false, dropped: [] };
+let clock = 0;
 const taken = (fresh: FreshOutbox) => fresh.take()?.map((item) => item.entry.commandId);
 
 describe('FreshOutbox', () => {
   it('knows nothing until a round read the outbox and sent all of it', () => {
-    const fresh = new FreshOutbox();
+    const fresh = new FreshOutbox(() => clock);
     fresh.changed(appended('a'));
     expect(taken(fresh)).toBeUndefined();
-    fresh.sentAll(fresh.mark());
+    fresh.sentAll(fresh.mark(), clock);
     expect(taken(fresh)).toEqual([]);
   });
 
   it('holds the commands appended since, in order, each taken once', () => {
-    const fresh = new FreshOutbox();
-    fresh.sentAll(fresh.mark());
+    const fresh = new FreshOutbox(() => clock);
+    fresh.sentAll(fresh.mark(), clock);
     fresh.changed(appended('a'));
     fresh.changed(appended('b'));
     expect(taken(fresh)).toEqual(['a', 'b']);
@@ -37,17 +38,17 @@ describe('FreshOutbox', () => {
   });
 
   it('stays unknown when the outbox changed while the round read it', () => {
-    const fresh = new FreshOutbox();
+    const fresh = new FreshOutbox(() => clock);
     const mark = fresh.mark();
     fresh.changed(appended('a')); // committed during the read: in it or not
-    fresh.sentAll(mark);
+    fresh.sentAll(mark, clock);
     expect(taken(fresh)).toBeUndefined();
   });
 
   it('forgets on any other change, or one whose content is unknown', () => {
     for (const change of [other, { ...other, dropped: ['s-1'] }, undefined]) {
-      const fresh = new FreshOutbox();
-      fresh.sentAll(fresh.mark());
+      const fresh = new FreshOutbox(() => clock);
+      fresh.sentAll(fresh.mark(), clock);
       fresh.changed(appended('a'));
       fresh.changed(change);
       expect(taken(fresh)).toBeUndefined();
@@ -55,24 +56,38 @@ describe('FreshOutbox', () => {
   });
 
   it('keeps what it holds when a page only confirmed commands sent before', () => {
-    const fresh = new FreshOutbox();
-    fresh.sentAll(fresh.mark());
+    const fresh = new FreshOutbox(() => clock);
+    fresh.sentAll(fresh.mark(), clock);
     fresh.changed(appended('a'));
     fresh.changed({ ...other, confirmed: ['sent-before-e'] });
     expect(taken(fresh)).toEqual(['a']);
   });
 
   it('forgets when a page confirms a command it holds as not sent (another writer sent it)', () => {
-    const fresh = new FreshOutbox();
-    fresh.sentAll(fresh.mark());
+    const fresh = new FreshOutbox(() => clock);
+    fresh.sentAll(fresh.mark(), clock);
     fresh.changed(appended('a'));
     fresh.changed({ ...other, confirmed: ['a-e'] });
     expect(taken(fresh)).toBeUndefined();
   });
 
+  it('trusts what it knows for MAX_AGE_MS after the read (another tab may write to an in-page outbox)', () => {
+    clock = 5000;
+    const fresh = new FreshOutbox(() => clock);
+    fresh.sentAll(fresh.mark(), clock);
+    fresh.changed(appended('a'));
+    clock += MAX_AGE_MS;
+    expect(taken(fresh)).toEqual(['a']);
+    fresh.changed(appended('b'));
+    clock += 1;
+    expect(taken(fresh)).toBeUndefined();
+    fresh.sentAll(fresh.mark(), clock);
+    expect(taken(fresh)).toEqual([]);
+  });
+
   it('ignores a change to the rejected list alone, and forgets when told', () => {
-    const fresh = new FreshOutbox();
-    fresh.sentAll(fresh.mark());
+    const fresh = new FreshOutbox(() => clock);
+    fresh.sentAll(fresh.mark(), clock);
     fresh.changed({ outbox: false, rejected: true, dropped: [] });
     fresh.changed(appended('a'));
     expect(taken(fresh)).toEqual(['a']);

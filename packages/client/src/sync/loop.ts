@@ -45,7 +45,7 @@ export class SyncLoop {
   readonly #wake = new Wake();
   readonly #waiters = new NowWaiters();
   readonly #acknowledged = new Map<string, number>();
-  readonly #fresh = new FreshOutbox();
+  readonly #fresh: FreshOutbox;
   readonly #http: SyncHttp;
   readonly #unsubscribe: Unsubscribe[] = [];
   readonly #done: Promise<void>;
@@ -74,6 +74,7 @@ export class SyncLoop {
     const { options, network, host } = parts;
     this.#token = options.token;
     this.#offline = !network.online();
+    this.#fresh = new FreshOutbox(() => parts.timers.now());
     this.#http = new SyncHttp({
       url: options.url,
       space: options.space,
@@ -118,6 +119,7 @@ export class SyncLoop {
     if (this.#halt) return Promise.reject(this.#halt.error);
     if (this.#offline) return Promise.reject(new SyncUnreachableError('the device is offline'));
     const done = this.#waiters.add();
+    this.#fresh.forget(); // everything pending: read the outbox (another tab may have written to it)
     this.#dirtyPush = true;
     this.#dirtyPull = true;
     this.#clearRetry(); // the app asks now: no backoff wait
@@ -267,6 +269,7 @@ export class SyncLoop {
       signal,
       acknowledged: this.#acknowledged,
       fresh: this.#fresh,
+      now: () => this.parts.timers.now(),
       answered: (response) => {
         this.#checkServer(response.serverId);
         this.#seen(response.head);

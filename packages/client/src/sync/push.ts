@@ -31,6 +31,8 @@ export interface PushContext {
   acknowledged: Map<string, number>;
   /** What waits to be pushed when known without a read; told what each round sent. */
   fresh: FreshOutbox;
+  /** The loop's clock (ms). */
+  now(): number;
   /** Called first with each answer: throws when the server was reset. */
   answered(response: PushResponse): void;
   /** Called before the first request of a round that has something to send. */
@@ -53,6 +55,7 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
   // Commands appended since the last round that sent everything: no need to read them back.
   let items = fresh.take();
   let mark: number | undefined;
+  const readAt = context.now();
   if (items === undefined) {
     mark = fresh.mark();
     const [outbox, pending] = await Promise.all([host.store.readOutbox(), host.store.readPending()]);
@@ -71,7 +74,7 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
     throw error;
   }
   if (round.conflicts || round.rejected || round.rebasing) fresh.forget();
-  else if (mark !== undefined) fresh.sentAll(mark);
+  else if (mark !== undefined) fresh.sentAll(mark, readAt);
   return round;
 }
 
