@@ -25,7 +25,7 @@ import {
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import { addAt, addPositioned, isConstraintError, planAppend } from './append.js';
-import { ChunkView, chunksFrom, currentHead, currentVersion, toChunk } from './chunks.js';
+import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion, toChunk } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
@@ -188,7 +188,8 @@ export class IdbEventStore implements LocalEventStore {
         });
         const written = plan.repeat ?? plan.envelopes;
         if (!plan.repeat) {
-          if (written.length > 0) store.put(toChunk(written));
+          // `add`: a chunk at that key (another writer's, after the read) fails, never is overwritten.
+          if (written.length > 0) store.add(toChunk(written));
           tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
           commitNow(tx);
         }
@@ -380,9 +381,9 @@ export class IdbEventStore implements LocalEventStore {
   async getEvent(id: string): Promise<Envelope | undefined> {
     this.#open();
     return this.#read(['chunks'], async (tx) => {
-      const view = new ChunkView(tx.objectStore('chunks'));
-      await view.byIds([id]);
-      return view.byId.get(id);
+      // The chunk holding the id, in one read (the index gives the record).
+      const chunk = await request<Chunk | undefined>(tx.objectStore('chunks').index('ids').get(id));
+      return chunk?.events.find((e) => e.id === id);
     });
   }
 

@@ -151,11 +151,7 @@ export class StreamStates {
     aggregates: ReadonlyMap<string, AnyAggregate>,
   ): boolean {
     const entries: StreamEntry[] = [];
-    const types = new Set([
-      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
-      ...this.#subs.ofStream(streamId).map(([type]) => type),
-    ]);
-    for (const type of types) {
+    for (const type of this.#typesOf(streamId)) {
       const entry = aggregates.has(type) ? this.#cache.peek(streamId, type) : undefined;
       if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
       entries.push(entry);

@@ -53,15 +53,15 @@ const api: StorePageApi = {
       data: { i, pad: 'x'.repeat(100) },
     }));
     return new Promise((resolve) => {
-      const put = IDBObjectStore.prototype.put;
-      IDBObjectStore.prototype.put = function (
+      const add = IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = function (
         this: IDBObjectStore,
-        ...args: Parameters<IDBObjectStore['put']>
+        ...args: Parameters<IDBObjectStore['add']>
       ) {
-        const request = put.apply(this, args);
-        // The command's events go in as one chunk: its put is the last write but the outbox's.
+        const request = add.apply(this, args);
+        // The command's events go in as one chunk: its add is the last write but the outbox's.
         if (this.name === 'chunks') {
-          IDBObjectStore.prototype.put = put;
+          IDBObjectStore.prototype.add = add;
           // The store asks to commit once its writes are issued: ignored here, as if the
           // page went away before the request reached the database.
           IDBTransaction.prototype.commit = () => {};
