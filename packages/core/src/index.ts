@@ -101,4 +101,4 @@ export type {
   PositionedEnvelope,
 } from './types.js';
 export { currentSchemaVersion, type Upcaster, type Upcasters, upcast } from './upcast.js';
-export { isUuid, uuidv7 } from './uuid.js';
+export { derivedUuid, isUuid, uuidv7 } from './uuid.js';

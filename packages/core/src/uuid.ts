@@ -50,12 +50,79 @@ export function uuidv7(now: number = Date.now()): string {
   bytes[6] = 0x70 | ((counter >> 8) & 0x0f);
   bytes[7] = counter & 0xff;
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  return format(bytes);
+}
+
+/** 16 bytes as a lowercase UUID string. */
+function format(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < 16; i++) {
     out += HEX[bytes[i]!];
     if (i === 3 || i === 5 || i === 7 || i === 9) out += '-';
   }
   return out;
+}
+
+const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
+
+/** Murmur3's finaliser: every input bit flips each output bit with probability about 1/2. */
+function avalanche(h: number): number {
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * 128 bits from a string: four 32-bit lanes with their own multipliers and rotations,
+ * mixed into each other at the end. Not cryptographic (nothing here is secret or
+ * adversarial, and `crypto.subtle` is async and absent outside secure contexts); it only
+ * has to keep distinct keys apart.
+ */
+function hash128(input: string): [number, number, number, number] {
+  let a = 0x9e3779b9;
+  let b = 0x243f6a88;
+  let c = 0xb7e15162;
+  let d = 0x85a308d3;
+  for (let i = 0; i < input.length; i++) {
+    const k = input.charCodeAt(i);
+    a = rotl(Math.imul(a ^ k, 0xcc9e2d51), 15);
+    b = rotl(Math.imul(b ^ k, 0x1b873593), 17);
+    c = rotl(Math.imul(c ^ k, 0x38b34ae5), 13);
+    d = rotl(Math.imul(d ^ k, 0xa1e38b93), 19);
+  }
+  a ^= input.length;
+  a = (a + b + c + d) | 0;
+  b = (b + a) | 0;
+  c = (c + a) | 0;
+  d = (d + a) | 0;
+  a = avalanche(a);
+  b = avalanche(b);
+  c = avalanche(c);
+  d = avalanche(d);
+  a = (a + b + c + d) >>> 0;
+  return [a, (b + a) >>> 0, (c + a) >>> 0, (d + a) >>> 0];
+}
+
+/**
+ * A deterministic id: a UUID shaped as a v7 whose 48-bit time field is copied from
+ * `timeOf` (another UUID v7, so derived ids sort near the id they come from) and whose
+ * other bits hash `key`. The same inputs give the same id on every device and in every
+ * release: a command decided again (a rebase, a retry) gets the event ids it had.
+ *
+ * @example
+ * derivedUuid('0190f5b8-8d5a-7c3e-9a1b-2c3d4e5f6a7b', 'event/0'); // '0190f5b8-8d5a-7…'
+ */
+export function derivedUuid(timeOf: string, key: string): string {
+  const time = timeOf.replace(/-/g, '').padEnd(12, '0');
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 6; i++) bytes[i] = Number.parseInt(time.slice(2 * i, 2 * i + 2), 16);
+  const words = hash128(key);
+  for (let i = 0; i < 10; i++) bytes[6 + i] = (words[i >> 2]! >>> ((i & 3) * 8)) & 0xff;
+  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  return format(bytes);
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
-import { isUuid, uuidv7 } from '@tidelog/core';
+import { derivedUuid, isUuid, uuidv7 } from '@tidelog/core';
 import { describe, expect, it } from 'vitest';
-import { derivedUuid, dispatchCommandId, handlerLetterId, processEventId } from './process-ids.js';
+import { dispatchCommandId, handlerLetterId, processEventId } from './process-ids.js';
 
 describe('derived ids', () => {
   const eventId = '0190f5b8-8d5a-7c3e-9a1b-2c3d4e5f6a7b';
@@ -22,6 +22,15 @@ describe('derived ids', () => {
       processEventId(eventId, 0),
     ];
     expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('stay what earlier releases derived (stored events and process records hold them)', () => {
+    expect(processEventId(eventId, 0)).toBe('0190f5b8-8d5a-7a33-85c8-1769704796c7');
+    expect(processEventId(eventId, 7)).toBe('0190f5b8-8d5a-7dba-a310-b7490ea2491d');
+    expect(dispatchCommandId('shipping', eventId.toUpperCase(), 2)).toBe('0190f5b8-8d5a-785a-b1f2-31942d31c58d');
+    const other = '019a0000-0000-7000-8000-000000000000';
+    expect(handlerLetterId('shipping', other)).toBe('019a0000-0000-7d19-9a71-208073028ee0');
+    expect(derivedUuid(other, 'key with ünïcode \u{1F600}')).toBe('019a0000-0000-7dbf-adb7-d4314714f1e7');
   });
 
   it('do not collide over many keys (nor do neighbouring keys share their random part)', () => {
