@@ -1,6 +1,7 @@
 import type { AppendEvent, Envelope, ExpectedVersion, PositionedEnvelope } from '@tidelog/core';
 import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/store-kit';
 import { ChunkView, currentHead, currentVersion, toChunk } from './chunks.js';
+import type { KnownPlace } from './known-heads.js';
 
 export interface Planned {
   /** The stored envelopes when this append repeats an earlier one (ids already stored). */
@@ -16,6 +17,11 @@ export interface PlanOptions {
   /** Read the head too (authority appends give positions). */
   withHead: boolean;
   /**
+   * The stream version and head this instance knows (see `KnownHeads`): neither is read.
+   * `KnownHeads.place` gives one only where the expected version holds.
+   */
+  known?: KnownPlace | undefined;
+  /**
    * Look every given id up before writing. Without it (the fast path) a stored id shows up
    * as a `ConstraintError` from the unique `ids` index, which aborts the transaction: the
    * caller then appends again with `lookUpIds` to tell a repeat from a reused id.
@@ -25,8 +31,8 @@ export interface PlanOptions {
 
 /**
  * Read what an append needs and decide it, inside the append's own transaction: the
- * stream version, for an authority append the head, and (see `lookUpIds`) the stored
- * events for the given ids. The reads are issued at once (id lookups take a second round:
+ * stream version, for an authority append the head (neither when `known`), and (see
+ * `lookUpIds`) the stored events for the given ids. The reads are issued at once (id lookups take a second round:
  * keys, then the chunks holding them).
  *
  * @example
@@ -39,6 +45,7 @@ export async function planAppend(
   expected: ExpectedVersion,
   options: PlanOptions,
 ): Promise<Planned> {
+  const { known } = options;
   const view = new ChunkView(store);
   const lookUp = async () => {
     await view.byIds(events.flatMap((e) => e.id ?? []));
@@ -48,8 +55,8 @@ export async function planAppend(
   const eager = anyIds && options.lookUpIds;
   const [stored, versionBefore, head] = await Promise.all([
     eager ? lookUp() : undefined,
-    currentVersion(store, streamId),
-    options.withHead ? currentHead(store) : 0,
+    known ? known.version : currentVersion(store, streamId),
+    known ? known.head : options.withHead ? currentHead(store) : 0,
   ]);
   const repeatOf = (found: (Envelope | undefined)[]) => matchRepeat(streamId, events, found);
   const early = stored ? repeatOf(stored) : null;
@@ -74,26 +81,9 @@ export const isConstraintError = (error: unknown): boolean =>
   (error as { name?: unknown } | null)?.name === 'ConstraintError';
 
 /**
- * Add an append's events at a known place (see `KnownHeads`) without reading: versions and
- * positions follow the place. `add`, not `put`: a version or position another writer took
- * meanwhile fails with `ConstraintError` and aborts the transaction, never overwrites.
- *
- * @example
- * const written = addAt(tx.objectStore('chunks'), 'cart-1', events, { version: 3, head: 41 }, clientId);
- */
-export function addAt(
-  store: IDBObjectStore,
-  streamId: string,
-  events: readonly AppendEvent[],
-  place: { version: number; head: number },
-  clientId: string,
-): PositionedEnvelope[] {
-  return addPositioned(store, toEnvelopes(streamId, events, place.version + 1, { clientId }), place.head);
-}
-
-/**
- * Give `envelopes` the positions after `head` and `add` them as one chunk (see `addAt` for
- * why `add`).
+ * Give `envelopes` the positions after `head` and `add` them as one chunk. `add`, not `put`:
+ * a version or position another writer took meanwhile fails with `ConstraintError` and
+ * aborts the transaction, never overwrites (an append at a known place relies on that).
  *
  * @example
  * const positioned = addPositioned(tx.objectStore('chunks'), plan.envelopes, plan.head);

@@ -24,7 +24,7 @@ import {
   type StoreListener,
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
-import { addAt, addPositioned, isConstraintError, planAppend } from './append.js';
+import { addPositioned, isConstraintError, planAppend } from './append.js';
 import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion, toChunk } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
@@ -69,6 +69,11 @@ export class IdbEventStore implements LocalEventStore {
     return this.#connection.run((db) => transact(db, stores, 'readwrite', this.#durability, body));
   }
 
+  /**
+   * Refuse a call on a closed store before any work. Only methods that do something before
+   * their first transaction (validate, answer without reading) call it: every transaction
+   * goes through `Connection.run`, which rejects with the same `ClosedError` once closed.
+   */
   #open(): void {
     if (this.#connection.closed) throw new ClosedError('the store is closed');
   }
@@ -85,10 +90,26 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { written, result, db } = await this.#known.appending(
-      async () =>
-        (await this.#appendAtKnownPlace(streamId, events, expected)) ??
-        this.#appendAfterReading(streamId, events, expected),
+    const { written, result, db } = await this.#known.appending(() =>
+      this.#withIdRetry((lookUpIds) =>
+        this.#write(['chunks'], async (tx): Promise<Appended> => {
+          const store = tx.objectStore('chunks');
+          const plan = await planAppend(store, streamId, events, expected, {
+            clientId: this.clientId,
+            withHead: true,
+            lookUpIds,
+            // No reads where this instance knows the stream's version and the head (see
+            // `KnownHeads`); if another writer took that place first, the `add` fails and the
+            // retry reads. An empty append reports the stream's version, which only a read can tell.
+            known:
+              lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
+          });
+          const written = plan.repeat ? [] : addPositioned(store, plan.envelopes, plan.head);
+          commitNow(tx);
+          const stored = (plan.repeat ?? written) as PositionedEnvelope[];
+          return { written, result: toAppendResult(streamId, stored, plan.versionBefore), db: tx.db };
+        }),
+      ),
     );
     if (written.length > 0) {
       this.#known.sawStream(db, written);
@@ -99,67 +120,10 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   /**
-   * The append without reads, where this instance knows the stream's version and the head
-   * (see `KnownHeads`). `undefined` when nothing is known or another writer took the place
-   * first (a `ConstraintError` aborted the transaction: nothing was written).
-   */
-  #appendAtKnownPlace(
-    streamId: string,
-    events: readonly AppendEvent[],
-    expected: ExpectedVersion,
-  ): Promise<Appended | undefined> {
-    // An empty append reports the stream's version, which only a read can tell.
-    if (events.length === 0) return Promise.resolve(undefined);
-    return this.#connection.run(async (db) => {
-      const place = this.#known.place(db, streamId, expected);
-      if (!place) return undefined;
-      try {
-        const written = await transact(db, ['chunks'], 'readwrite', this.#durability, async (tx) => {
-          const added = addAt(tx.objectStore('chunks'), streamId, events, place, this.clientId);
-          commitNow(tx);
-          return added;
-        });
-        return { written, result: toAppendResult(streamId, written, place.version), db };
-      } catch (error) {
-        if (isConstraintError(error)) return undefined;
-        throw error;
-      }
-    });
-  }
-
-  /** The append that reads the stream version and the head in its own transaction first. */
-  #appendAfterReading(
-    streamId: string,
-    events: readonly AppendEvent[],
-    expected: ExpectedVersion,
-  ): Promise<Appended> {
-    return this.#withIdRetry((lookUpIds) =>
-      this.#write(['chunks'], async (tx): Promise<Appended> => {
-        const store = tx.objectStore('chunks');
-        const plan = await planAppend(store, streamId, events, expected, {
-          clientId: this.clientId,
-          withHead: true,
-          lookUpIds,
-        });
-        if (plan.repeat) {
-          return {
-            written: [],
-            result: toAppendResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
-            db: tx.db,
-          };
-        }
-        const positioned = addPositioned(store, plan.envelopes, plan.head);
-        commitNow(tx);
-        const result = toAppendResult(streamId, positioned, plan.versionBefore);
-        return { written: positioned, result, db: tx.db };
-      }),
-    );
-  }
-
-  /**
    * Appends and confirmations first skip looking ids up (most ids are new); if one was
    * stored after all, the unique index aborted the transaction, and the write runs again
-   * with the lookups.
+   * with the lookups. An append at a known place that another writer took first (a key or
+   * position taken) aborts the same way, and its retry reads.
    */
   async #withIdRetry<T>(append: (lookUpIds: boolean) => Promise<T>): Promise<T> {
     try {
@@ -232,7 +196,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<PositionedEnvelope[]> {
-    this.#open();
     const after = options.after ?? 0;
     return this.#read(['chunks'], async (tx) => {
       // Keys of the chunks holding the positions wanted (one per position), then each chunk once.
@@ -247,12 +210,10 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async streamVersion(streamId: string): Promise<number> {
-    this.#open();
     return this.#read(['chunks'], (tx) => currentVersion(tx.objectStore('chunks'), streamId));
   }
 
   async head(): Promise<number> {
-    this.#open();
     return this.#read(['chunks'], async (tx) => {
       const head = await currentHead(tx.objectStore('chunks'));
       this.#known.sawHead(tx.db, head);
@@ -265,7 +226,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
-    this.#open();
     return this.#read(['chunks', 'outbox'], async (tx) => {
       const { entries } = await readEntries(tx.objectStore('outbox'), options.streamId);
       return pendingOf(new ChunkView(tx.objectStore('chunks')), entries);
@@ -273,7 +233,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async readOutbox(): Promise<OutboxEntry[]> {
-    this.#open();
     return this.#read(['outbox'], (tx) => request(tx.objectStore('outbox').getAll()));
   }
 
@@ -281,7 +240,6 @@ export class IdbEventStore implements LocalEventStore {
     events: readonly PositionedEnvelope[],
     options: ConfirmOptions = {},
   ): Promise<ConfirmOutcome> {
-    this.#open();
     const steps = options.rebase ?? [];
     const { outcome, appended } = await this.#known.rewriting(() =>
       this.#withIdRetry((lookUpIds) =>
@@ -303,7 +261,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async resetConfirmed(): Promise<OutboxEntry[]> {
-    this.#open();
     const { entries, dropped } = await this.#known.rewriting(() =>
       this.#write(['chunks', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
         const chunks = tx.objectStore('chunks');
@@ -325,7 +282,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async takePending(streamId: string): Promise<OutboxEntry[]> {
-    this.#open();
     const taken = await this.#write(['chunks', 'outbox'], (tx) =>
       dropPending(tx.objectStore('chunks'), tx.objectStore('outbox'), streamId),
     );
@@ -342,7 +298,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async addRejected(rejected: readonly RejectedCommand[]): Promise<void> {
-    this.#open();
     await this.#write(['rejected'], async (tx) => {
       for (const r of rejected) tx.objectStore('rejected').add(r);
     });
@@ -350,12 +305,10 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async readRejected(): Promise<RejectedCommand[]> {
-    this.#open();
     return this.#read(['rejected'], (tx) => request(tx.objectStore('rejected').getAll()));
   }
 
   async clearRejected(commandIds?: readonly string[]): Promise<void> {
-    this.#open();
     await this.#write(['rejected'], async (tx) => {
       const store = tx.objectStore('rejected');
       if (!commandIds) return void store.clear();
@@ -379,7 +332,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async getEvent(id: string): Promise<Envelope | undefined> {
-    this.#open();
     return this.#read(['chunks'], async (tx) => {
       // The chunk holding the id, in one read (the index gives the record).
       const chunk = await request<Chunk | undefined>(tx.objectStore('chunks').index('ids').get(id));
@@ -400,12 +352,10 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async readDeadLetters(): Promise<DeadLetter[]> {
-    this.#open();
     return this.#read(['deadLetters'], readDeadLetters);
   }
 
   async deleteDeadLetters(ids?: readonly string[]): Promise<void> {
-    this.#open();
     await this.#write(['deadLetters'], (tx) => deleteDeadLetters(tx, ids));
   }
 
@@ -426,23 +376,16 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async deleteSnapshot(key: string): Promise<void> {
-    this.#open();
     await this.#write(['snapshots'], async (tx) => void tx.objectStore('snapshots').delete(key));
   }
 
   async #get<T>(store: StoreName, key: string): Promise<T | undefined> {
-    this.#open();
     return this.#read([store], (tx) => request<T | undefined>(tx.objectStore(store).get(key)));
   }
 
   async #put(store: StoreName, value: unknown, key?: string): Promise<void> {
-    this.#open();
-    await this.#write([store], async (tx) => {
-      const target = tx.objectStore(store);
-      // In-line keyed stores must not be given a key at all.
-      if (key === undefined) target.put(value);
-      else target.put(value, key);
-    });
+    // An undefined key counts as none (WebIDL), as the in-line keyed stores need.
+    await this.#write([store], async (tx) => void tx.objectStore(store).put(value, key));
   }
 
   async close(): Promise<void> {

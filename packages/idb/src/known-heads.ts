@@ -35,8 +35,8 @@ const MAX_STREAMS = 10_000;
  * database should not either.
  *
  * @example
- * const place = known.place(db, 'cart-1', 'any');
- * if (place) addAt(tx.objectStore('chunks'), 'cart-1', events, place, clientId); // else read first
+ * const known = heads.place(tx.db, 'cart-1', 'any'); // undefined: read first
+ * const plan = await planAppend(store, 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false, known });
  */
 export class KnownHeads {
   #db: IDBDatabase | undefined;
