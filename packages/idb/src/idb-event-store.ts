@@ -25,10 +25,10 @@ import {
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import { addPositioned, isConstraintError, planAppend } from './append.js';
-import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion, toChunk } from './chunks.js';
+import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
-import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
+import { addPending, confirm, dropPending, pendingOf, readEntries } from './pending.js';
 import { deleteDeadLetters, readDeadLetters } from './process-records.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
@@ -144,30 +144,24 @@ export class IdbEventStore implements LocalEventStore {
     validateAppend(streamId, events, expected);
     const result = await this.#withIdRetry((lookUpIds) =>
       this.#write(['chunks', 'outbox'], async (tx) => {
-        const store = tx.objectStore('chunks');
-        const plan = await planAppend(store, streamId, events, expected, {
+        const plan = await planAppend(tx.objectStore('chunks'), streamId, events, expected, {
           clientId: this.clientId,
           withHead: false,
           lookUpIds,
         });
-        const written = plan.repeat ?? plan.envelopes;
-        if (!plan.repeat) {
-          // `add`: a chunk at that key (another writer's, after the read) fails, never is overwritten.
-          if (written.length > 0) store.add(toChunk(written));
-          tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
-          commitNow(tx);
-        }
-        return { fresh: !plan.repeat, events: written, versionBefore: plan.versionBefore };
+        if (plan.repeat) return { events: plan.repeat, versionBefore: plan.versionBefore };
+        const entry = addPending(tx, options.command, plan.envelopes);
+        commitNow(tx);
+        return { events: plan.envelopes, versionBefore: plan.versionBefore, entry };
       }),
     );
-    if (result.fresh) {
+    if (result.entry) {
       this.#notify(result.events);
-      const entry = { ...options.command, eventIds: result.events.map((e) => e.id) };
       this.#changed({
         outbox: true,
         rejected: false,
         dropped: [],
-        appended: { entry, events: result.events },
+        appended: { entry: result.entry, events: result.events },
       });
     }
     const first = result.events[0]?.version ?? result.versionBefore;

@@ -10,6 +10,21 @@ import { planConfirm, toEnvelopes } from '@tidelog/core/store-kit';
 import { ChunkView, currentVersion, toChunk } from './chunks.js';
 import { commitNow, request } from './requests.js';
 
+/**
+ * Store a command's pending events (one chunk, none when it decided no events) and its
+ * outbox entry naming them; returns the entry. `add`: a chunk at that key (another
+ * writer's, after the read) fails, never is overwritten.
+ *
+ * @example
+ * const entry = addPending(tx, command, plan.envelopes);
+ */
+export function addPending(tx: IDBTransaction, command: OutboxEntry, events: Envelope[]): OutboxEntry {
+  if (events.length > 0) tx.objectStore('chunks').add(toChunk(events));
+  const entry = { ...command, eventIds: events.map((e) => e.id) };
+  tx.objectStore('outbox').add(entry);
+  return entry;
+}
+
 /** Outbox entries (all, or one stream's) with their keys, in the order the commands ran. */
 export async function readEntries(
   outbox: IDBObjectStore,
@@ -145,9 +160,8 @@ async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string)
   let version = await currentVersion(chunks, step.streamId);
   for (const { command, events: decided } of step.append) {
     const envelopes = toEnvelopes(step.streamId, decided, version + 1, { clientId });
-    if (envelopes.length > 0) chunks.add(toChunk(envelopes));
     const { displaced: _, ...entry } = command;
-    tx.objectStore('outbox').add({ ...entry, eventIds: envelopes.map((e) => e.id) });
+    addPending(tx, entry, envelopes);
     version += envelopes.length;
     appended.push(...envelopes);
   }
