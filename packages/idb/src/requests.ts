@@ -21,15 +21,11 @@ export function request<T>(r: IDBRequest<T>): Promise<T> {
  * @example
  * const head = (await lastKey(events.index('position'), null)) ?? 0;
  */
-export function lastKey(
+export async function lastKey(
   source: IDBObjectStore | IDBIndex,
   range: IDBKeyRange | null,
 ): Promise<IDBValidKey | undefined> {
-  return new Promise((resolve, reject) => {
-    const r = source.openKeyCursor(range, 'prev');
-    r.onsuccess = () => resolve(r.result?.key);
-    r.onerror = () => reject(r.error);
-  });
+  return (await request(source.openKeyCursor(range, 'prev')))?.key;
 }
 
 /**
@@ -57,13 +53,16 @@ export async function transact<T>(
   const tx = db.transaction(stores, mode, { durability });
   const done = new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+    // Every abort but `abort()` sets `tx.error`; ours below is never awaited.
+    tx.onabort = () => reject(tx.error);
   });
-  let result: T;
+  // Awaited only once a readwrite `body` has returned: never an unhandled rejection.
+  done.catch(() => {});
   try {
-    result = await body(tx);
+    const result = await body(tx);
+    if (mode === 'readwrite') await done;
+    return result;
   } catch (error) {
-    done.catch(() => {});
     try {
       tx.abort();
     } catch {
@@ -71,9 +70,6 @@ export async function transact<T>(
     }
     throw error;
   }
-  if (mode === 'readwrite') await done;
-  else done.catch(() => {});
-  return result;
 }
 
 /**
