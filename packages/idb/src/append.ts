@@ -2,6 +2,7 @@ import type { AppendEvent, Envelope, ExpectedVersion, PositionedEnvelope } from 
 import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/store-kit';
 import { ChunkView, currentHead, currentVersion, toChunk } from './chunks.js';
 import type { KnownPlace } from './known-heads.js';
+import { errorName } from './storage-errors.js';
 
 export interface Planned {
   /** The stored envelopes when this append repeats an earlier one (ids already stored). */
@@ -77,8 +78,7 @@ export async function planAppend(
  * True for the error a write of an already stored event id raises (unique `ids` index), or
  * an `add` at a version or position that is taken.
  */
-export const isConstraintError = (error: unknown): boolean =>
-  (error as { name?: unknown } | null)?.name === 'ConstraintError';
+export const isConstraintError = (error: unknown): boolean => errorName(error) === 'ConstraintError';
 
 /**
  * Give `envelopes` the positions after `head` and `add` them as one chunk. `add`, not `put`:
