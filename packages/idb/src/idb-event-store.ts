@@ -28,7 +28,7 @@ import { addPositioned, isConstraintError, planAppend } from './append.js';
 import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
-import { addPending, confirm, dropPending, pendingOf, readEntries } from './pending.js';
+import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
 import { deleteDeadLetters, readDeadLetters } from './process-records.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
@@ -305,14 +305,8 @@ export class IdbEventStore implements LocalEventStore {
   async clearRejected(commandIds?: readonly string[]): Promise<void> {
     await this.#write(['rejected'], async (tx) => {
       const store = tx.objectStore('rejected');
-      if (!commandIds) return void store.clear();
-      const [all, keys] = await Promise.all([
-        request<RejectedCommand[]>(store.getAll()),
-        request(store.getAllKeys()),
-      ]);
-      all.forEach((r, i) => {
-        if (commandIds.includes(r.entry.commandId)) store.delete(keys[i]!);
-      });
+      if (commandIds) await deleteRejected(store, commandIds);
+      else store.clear();
     });
     this.#changed({ outbox: false, rejected: true, dropped: [] });
   }

@@ -166,11 +166,21 @@ async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string)
     appended.push(...envelopes);
   }
   const rejected = tx.objectStore('rejected');
-  const out = [...(step.unreject ?? []), ...step.rejected.map((r) => r.entry.commandId)];
-  const stale = await Promise.all(
-    out.map((id) => request(rejected.index('commandId').getAllKeys(IDBKeyRange.only(id)))),
-  );
-  for (const key of stale.flat()) rejected.delete(key);
+  await deleteRejected(rejected, [...(step.unreject ?? []), ...step.rejected.map((r) => r.entry.commandId)]);
   for (const r of step.rejected) rejected.add(r);
   return appended;
+}
+
+/**
+ * Delete the rejected commands filed under these command ids (found by the `commandId`
+ * index, not by reading the whole list).
+ *
+ * @example
+ * await deleteRejected(tx.objectStore('rejected'), ['c-1']);
+ */
+export async function deleteRejected(rejected: IDBObjectStore, commandIds: readonly string[]): Promise<void> {
+  const keys = await Promise.all(
+    commandIds.map((id) => request(rejected.index('commandId').getAllKeys(IDBKeyRange.only(id)))),
+  );
+  for (const key of keys.flat()) rejected.delete(key);
 }
