@@ -10,10 +10,11 @@ export interface OpenDatabaseOptions {
   version?: number;
   /** How long to wait for other connections to let an upgrade through, default 10 s. */
   blockedTimeoutMs?: number;
-  /** Another connection wants to upgrade or delete the database: ours has been closed. */
-  onVersionChange?: () => void;
-  /** The browser closed the connection (storage cleared, disk error). */
-  onClose?: () => void;
+  /**
+   * The connection is gone: another connection wants to upgrade or delete the database (ours
+   * has been closed), or the browser closed it (storage cleared, disk error).
+   */
+  onLost?: () => void;
 }
 
 /**
@@ -65,9 +66,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<IDBDat
         if (gaveUp) return db.close();
         db.onversionchange = () => {
           db.close();
-          options.onVersionChange?.();
+          options.onLost?.();
         };
-        db.onclose = () => options.onClose?.();
+        db.onclose = () => options.onLost?.();
         resolve(db);
       };
     });

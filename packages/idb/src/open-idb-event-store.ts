@@ -35,14 +35,9 @@ export interface IdbEventStoreOptions {
 export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<IdbEventStore> {
   const durability = options.durability ?? 'relaxed';
   const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
+  const { name, blockedTimeoutMs } = options;
   const connection = new Connection(({ onLost }) =>
-    openDatabase({
-      name: options.name,
-      factory,
-      ...(options.blockedTimeoutMs === undefined ? {} : { blockedTimeoutMs: options.blockedTimeoutMs }),
-      onVersionChange: onLost,
-      onClose: onLost,
-    }),
+    openDatabase({ name, factory, blockedTimeoutMs, onLost }),
   );
   try {
     const clientId = await connection.run((db) =>
