@@ -48,30 +48,33 @@ export async function planAppend(
 ): Promise<Planned> {
   const { known } = options;
   const view = new ChunkView(store);
+  /** The stored events of the ids, as a repeat of this append (`null`: none stored). */
   const lookUp = async () => {
     await view.byIds(events.flatMap((e) => e.id ?? []));
-    return events.map((e) => (e.id === undefined ? undefined : view.byId.get(e.id)));
+    const stored = events.map((e) => (e.id === undefined ? undefined : view.byId.get(e.id)));
+    return matchRepeat(streamId, events, stored);
   };
   const anyIds = events.some((e) => e.id !== undefined);
   const eager = anyIds && options.lookUpIds;
-  const [stored, versionBefore, head] = await Promise.all([
-    eager ? lookUp() : undefined,
+  const [early, versionBefore, head] = await Promise.all([
+    eager ? lookUp() : null,
     known ? known.version : currentVersion(store, streamId),
     known ? known.head : options.withHead ? currentHead(store) : 0,
   ]);
-  const repeatOf = (found: (Envelope | undefined)[]) => matchRepeat(streamId, events, found);
-  const early = stored ? repeatOf(stored) : null;
-  if (early) return { repeat: early, envelopes: [], versionBefore, head };
-  try {
-    checkExpectedVersion(streamId, expected, versionBefore);
-  } catch (conflict) {
-    // A repeat of an earlier append answers with the original result, not a conflict.
-    const repeat = anyIds && !eager ? repeatOf(await lookUp()) : null;
-    if (repeat) return { repeat, envelopes: [], versionBefore, head };
-    throw conflict;
+  let repeat = early;
+  if (!repeat) {
+    try {
+      checkExpectedVersion(streamId, expected, versionBefore);
+    } catch (conflict) {
+      // A repeat of an earlier append answers with the original result, not a conflict.
+      repeat = anyIds && !eager ? await lookUp() : null;
+      if (!repeat) throw conflict;
+    }
   }
-  const envelopes = toEnvelopes(streamId, events, versionBefore + 1, { clientId: options.clientId });
-  return { repeat: null, envelopes, versionBefore, head };
+  const envelopes = repeat
+    ? []
+    : toEnvelopes(streamId, events, versionBefore + 1, { clientId: options.clientId });
+  return { repeat, envelopes, versionBefore, head };
 }
 
 /**
