@@ -71,12 +71,8 @@ export class KnownHeads {
    */
   sawStream(db: IDBDatabase, events: readonly Envelope[]): void {
     this.#use(db);
-    for (let i = events.length - 1; i >= 0; i--) {
-      const e = events[i]!;
-      if (e.position === undefined) continue;
-      this.#remember(e.streamId, e.version);
-      return;
-    }
+    const last = events.filter((e) => e.position !== undefined).at(-1);
+    if (last) this.#remember(last.streamId, last.version);
   }
 
   /**
@@ -130,9 +126,7 @@ export class KnownHeads {
     if (before !== undefined && before >= version) return;
     this.#versions.delete(streamId);
     this.#versions.set(streamId, version);
-    if (this.#versions.size > MAX_STREAMS) {
-      const oldest = this.#versions.keys().next().value;
-      if (oldest !== undefined) this.#versions.delete(oldest);
-    }
+    // Over the limit the map is not empty: its first key, the least recently used, exists.
+    if (this.#versions.size > MAX_STREAMS) this.#versions.delete(this.#versions.keys().next().value!);
   }
 }
