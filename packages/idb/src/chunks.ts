@@ -141,6 +141,11 @@ export class ChunkView {
     );
   }
 
+  /** Read the chunks holding the positions in `range` (the first `limit` positions), each once. */
+  async positions(range: IDBKeyRange, limit?: number): Promise<void> {
+    await this.load(await request(this.store.index('positions').getAllKeys(range, limit)));
+  }
+
   /** Find the stored events of these ids (see `byId`): a key lookup each, then their chunks once. */
   async byIds(ids: readonly string[]): Promise<void> {
     const index = this.store.index('ids');

@@ -194,8 +194,7 @@ export class IdbEventStore implements LocalEventStore {
     return this.#read(['chunks'], async (tx) => {
       // Keys of the chunks holding the positions wanted (one per position), then each chunk once.
       const view = new ChunkView(tx.objectStore('chunks'));
-      const range = IDBKeyRange.lowerBound(after, true);
-      await view.load(await request(view.store.index('positions').getAllKeys(range, options.limit)));
+      await view.positions(IDBKeyRange.lowerBound(after, true), options.limit);
       return ([...view.byId.values()] as PositionedEnvelope[])
         .filter((e) => e.position > after)
         .sort((a, b) => a.position - b.position)

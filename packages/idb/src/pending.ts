@@ -117,10 +117,7 @@ export async function confirm(
   // Issued together: the backend answers them in one round (then the chunks holding the
   // positions the page spans, if any are taken).
   const reads = [...first].map(([streamId, from]) => view.from(streamId, from));
-  if (hi > 0) {
-    const taken = request(view.store.index('positions').getAllKeys(IDBKeyRange.bound(lo, hi)));
-    reads.push(taken.then((k) => view.load(k)));
-  }
+  if (hi > 0) reads.push(view.positions(IDBKeyRange.bound(lo, hi)));
   const [{ entries, keys }] = await Promise.all([readEntries(outbox), Promise.all(reads)]);
   // Outbox ids the reads above did not find (a command split over two pages, a rebase
   // step's stream, and with `lookUpIds` every id).
