@@ -113,10 +113,10 @@ export class ChunkView {
   constructor(readonly store: IDBObjectStore) {}
 
   /** Take chunks as read (a chunk read again keeps its first copy, which edits point at). */
-  take(chunks: readonly (Chunk | undefined)[]): void {
+  take(chunks: readonly Chunk[]): void {
     for (const c of chunks) {
-      const at = c && inner(this.#at, c.streamId);
-      if (!at || at.has(c.version)) continue;
+      const at = inner(this.#at, c.streamId);
+      if (at.has(c.version)) continue;
       for (const e of c.events) {
         at.set(e.version, c);
         this.byId.set(e.id, e);
@@ -136,9 +136,8 @@ export class ChunkView {
       const [streamId, version] = k as [string, number];
       if (!this.#at.get(streamId)?.has(version)) want.set(JSON.stringify(k), k);
     }
-    this.take(
-      await Promise.all([...want.values()].map((k) => request<Chunk | undefined>(this.store.get(k)))),
-    );
+    // Keys read in this transaction, before its writes: every chunk is there.
+    this.take(await Promise.all([...want.values()].map((k) => request<Chunk>(this.store.get(k)))));
   }
 
   /** Read the chunks holding the positions in `range` (the first `limit` positions), each once. */
