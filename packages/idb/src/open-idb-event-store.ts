@@ -44,8 +44,8 @@ export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<
       transact(db, ['meta'], 'readwrite', durability, async (tx) => {
         const meta = tx.objectStore('meta');
         const stored = await request(meta.get('clientId'));
-        if (typeof stored === 'string' && options.clientId === undefined) return stored;
-        const id = options.clientId ?? uuidv7();
+        const id = options.clientId ?? (typeof stored === 'string' ? stored : uuidv7());
+        // A clientId passed in is used, not stored over the one kept.
         if (stored === undefined) meta.put(id, 'clientId');
         return id;
       }),
