@@ -33,26 +33,23 @@ export class Connection {
   }
 
   /**
-   * Run `fn` on the connection; retry once if the connection was lost under it.
+   * Run `fn` on the connection; if the connection was lost under it, run it once more on a
+   * fresh one (`retry` false: that was the second run).
    *
    * @example
    * const n = await connection.run((db) => countEvents(db));
    */
-  async run<T>(fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const current = this.get();
-      const db = await current;
-      try {
-        return await fn(db);
-      } catch (error) {
-        const lost = isConnectionGone(error) || this.#db !== current;
-        if (lost) {
-          this.#forget(current);
-          if (!this.#closed && attempt === 0) continue;
-        }
-        if (this.#closed) throw new ClosedError('the store is closed');
-        throw toStorageError(error);
+  async run<T>(fn: (db: IDBDatabase) => Promise<T>, retry = true): Promise<T> {
+    const current = this.get();
+    const db = await current;
+    try {
+      return await fn(db);
+    } catch (error) {
+      if (isConnectionGone(error) || this.#db !== current) {
+        this.#forget(current);
+        if (retry && !this.#closed) return this.run(fn, false);
       }
+      throw this.#closed ? new ClosedError('the store is closed') : toStorageError(error);
     }
   }
 
