@@ -29,7 +29,6 @@ import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from '
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
-import { deleteDeadLetters, readDeadLetters } from './process-records.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
 
@@ -337,11 +336,16 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async readDeadLetters(): Promise<DeadLetter[]> {
-    return this.#read(['deadLetters'], readDeadLetters);
+    // In time order: the `at` index, whose ties IndexedDB orders by primary key (`id`).
+    return this.#read(['deadLetters'], (tx) => request(tx.objectStore('deadLetters').index('at').getAll()));
   }
 
   async deleteDeadLetters(ids?: readonly string[]): Promise<void> {
-    await this.#write(['deadLetters'], (tx) => deleteDeadLetters(tx, ids));
+    await this.#write(['deadLetters'], async (tx) => {
+      const store = tx.objectStore('deadLetters');
+      if (ids) for (const id of ids) store.delete(id);
+      else store.clear();
+    });
   }
 
   async getMeta(key: string): Promise<Json | undefined> {
