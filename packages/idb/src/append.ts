@@ -1,21 +1,20 @@
-import type { AppendEvent, Envelope, ExpectedVersion, PositionedEnvelope } from '@tidelog/core';
+import type { AppendEvent, Envelope, ExpectedVersion } from '@tidelog/core';
 import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/store-kit';
-import { ChunkView, currentHead, currentVersion, toChunk } from './chunks.js';
+import { ChunkView, currentHead, currentVersion } from './chunks.js';
 import type { KnownPlace } from './known-heads.js';
 import { errorName } from './storage-errors.js';
 
 export interface Planned {
   /** The stored envelopes when this append repeats an earlier one (ids already stored). */
   repeat: Envelope[] | null;
-  /** The new envelopes to write (no positions yet). */
+  /** The new envelopes to write: with `withHead`, at the positions after the head. */
   envelopes: Envelope[];
   versionBefore: number;
-  head: number;
 }
 
 export interface PlanOptions {
   clientId: string;
-  /** Read the head too (authority appends give positions). */
+  /** Read the head too and give the new envelopes the positions after it (authority appends). */
   withHead: boolean;
   /**
    * The stream version and head this instance knows (see `KnownHeads`): neither is read.
@@ -74,7 +73,12 @@ export async function planAppend(
   const envelopes = repeat
     ? []
     : toEnvelopes(streamId, events, versionBefore + 1, { clientId: options.clientId });
-  return { repeat, envelopes, versionBefore, head };
+  if (options.withHead) {
+    envelopes.forEach((e, i) => {
+      e.position = head + 1 + i;
+    });
+  }
+  return { repeat, envelopes, versionBefore };
 }
 
 /**
@@ -82,24 +86,3 @@ export async function planAppend(
  * an `add` at a version or position that is taken.
  */
 export const isConstraintError = (error: unknown): boolean => errorName(error) === 'ConstraintError';
-
-/**
- * Give `envelopes` the positions after `head` and `add` them as one chunk. `add`, not `put`:
- * a version or position another writer took meanwhile fails with `ConstraintError` and
- * aborts the transaction, never overwrites (an append at a known place relies on that).
- *
- * @example
- * const positioned = addPositioned(tx.objectStore('chunks'), plan.envelopes, plan.head);
- */
-export function addPositioned(
-  store: IDBObjectStore,
-  envelopes: readonly Envelope[],
-  head: number,
-): PositionedEnvelope[] {
-  const positioned = envelopes as PositionedEnvelope[];
-  positioned.forEach((e, i) => {
-    e.position = head + 1 + i;
-  });
-  if (positioned.length > 0) store.add(toChunk(positioned));
-  return positioned;
-}

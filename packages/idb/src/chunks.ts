@@ -33,6 +33,18 @@ export function toChunk(events: Envelope[]): Chunk {
   return chunk;
 }
 
+/**
+ * `add` events (as `toChunk` takes them) as one chunk, none when there are none. `add`, not
+ * `put`: a version or position another writer took meanwhile fails with `ConstraintError`
+ * and aborts the transaction, never overwrites (an append at a known place relies on that).
+ *
+ * @example
+ * addChunk(tx.objectStore('chunks'), plan.envelopes);
+ */
+export function addChunk(store: IDBObjectStore, events: Envelope[]): void {
+  if (events.length > 0) store.add(toChunk(events));
+}
+
 /** At most this many events go into a chunk that is cut from a longer run (a page, an upgrade). */
 const MAX_CHUNK = 500;
 

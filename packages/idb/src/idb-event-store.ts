@@ -24,8 +24,8 @@ import {
   type StoreListener,
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
-import { addPositioned, isConstraintError, planAppend } from './append.js';
-import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
+import { isConstraintError, planAppend } from './append.js';
+import { addChunk, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
@@ -103,7 +103,8 @@ export class IdbEventStore implements LocalEventStore {
             known:
               lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
           });
-          const written = plan.repeat ? [] : addPositioned(store, plan.envelopes, plan.head);
+          const written = plan.envelopes as PositionedEnvelope[];
+          addChunk(store, written);
           commitNow(tx);
           const stored = (plan.repeat ?? written) as PositionedEnvelope[];
           return { written, result: toAppendResult(streamId, stored, plan.versionBefore), db: tx.db };

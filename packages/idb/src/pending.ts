@@ -7,19 +7,18 @@ import type {
   RebaseStep,
 } from '@tidelog/core';
 import { planConfirm, toEnvelopes } from '@tidelog/core/store-kit';
-import { ChunkView, currentVersion, toChunk } from './chunks.js';
+import { addChunk, ChunkView, currentVersion } from './chunks.js';
 import { commitNow, request } from './requests.js';
 
 /**
  * Store a command's pending events (one chunk, none when it decided no events) and its
- * outbox entry naming them; returns the entry. `add`: a chunk at that key (another
- * writer's, after the read) fails, never is overwritten.
+ * outbox entry naming them; returns the entry.
  *
  * @example
  * const entry = addPending(tx, command, plan.envelopes);
  */
 export function addPending(tx: IDBTransaction, command: OutboxEntry, events: Envelope[]): OutboxEntry {
-  if (events.length > 0) tx.objectStore('chunks').add(toChunk(events));
+  addChunk(tx.objectStore('chunks'), events);
   const entry = { ...command, eventIds: events.map((e) => e.id) };
   tx.objectStore('outbox').add(entry);
   return entry;
