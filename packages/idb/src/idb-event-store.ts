@@ -142,35 +142,25 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const result = await this.#withIdRetry((lookUpIds) =>
+    const { plan, entry } = await this.#withIdRetry((lookUpIds) =>
       this.#write(['chunks', 'outbox'], async (tx) => {
         const plan = await planAppend(tx.objectStore('chunks'), streamId, events, expected, {
           clientId: this.clientId,
           withHead: false,
           lookUpIds,
         });
-        if (plan.repeat) return { events: plan.repeat, versionBefore: plan.versionBefore };
-        const entry = addPending(tx, options.command, plan.envelopes);
+        const entry = plan.repeat ? undefined : addPending(tx, options.command, plan.envelopes);
         commitNow(tx);
-        return { events: plan.envelopes, versionBefore: plan.versionBefore, entry };
+        return { plan, entry };
       }),
     );
-    if (result.entry) {
-      this.#notify(result.events);
-      this.#changed({
-        outbox: true,
-        rejected: false,
-        dropped: [],
-        appended: { entry: result.entry, events: result.events },
-      });
+    const stored = plan.repeat ?? plan.envelopes;
+    if (entry) {
+      this.#notify(stored);
+      this.#changed({ outbox: true, rejected: false, dropped: [], appended: { entry, events: stored } });
     }
-    const first = result.events[0]?.version ?? result.versionBefore;
-    return {
-      streamId,
-      fromVersion: first,
-      toVersion: result.events.at(-1)?.version ?? first,
-      events: result.events,
-    };
+    const first = stored[0]?.version ?? plan.versionBefore;
+    return { streamId, fromVersion: first, toVersion: stored.at(-1)?.version ?? first, events: stored };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<Envelope[]> {
