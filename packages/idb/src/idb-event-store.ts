@@ -33,7 +33,6 @@ import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
 
 type Body<T> = (tx: IDBTransaction) => Promise<T>;
-type Appended = { written: PositionedEnvelope[]; result: AppendResult; db: IDBDatabase };
 
 /**
  * The IndexedDB `LocalEventStore`. Made by `openIdbEventStore`; see the package README
@@ -89,9 +88,9 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { written, result, db } = await this.#known.appending(() =>
+    const { plan, db } = await this.#known.appending(() =>
       this.#withIdRetry((lookUpIds) =>
-        this.#write(['chunks'], async (tx): Promise<Appended> => {
+        this.#write(['chunks'], async (tx) => {
           const store = tx.objectStore('chunks');
           const plan = await planAppend(store, streamId, events, expected, {
             clientId: this.clientId,
@@ -103,13 +102,18 @@ export class IdbEventStore implements LocalEventStore {
             known:
               lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
           });
-          const written = plan.envelopes as PositionedEnvelope[];
-          addChunk(store, written);
+          addChunk(store, plan.envelopes);
           commitNow(tx);
-          const stored = (plan.repeat ?? written) as PositionedEnvelope[];
-          return { written, result: toAppendResult(streamId, stored, plan.versionBefore), db: tx.db };
+          return { plan, db: tx.db };
         }),
       ),
+    );
+    // An authority append's events are positioned (see `planAppend`).
+    const written = plan.envelopes as PositionedEnvelope[];
+    const result = toAppendResult(
+      streamId,
+      (plan.repeat ?? written) as PositionedEnvelope[],
+      plan.versionBefore,
     );
     if (written.length > 0) {
       this.#known.sawStream(db, written);
