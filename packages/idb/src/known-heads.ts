@@ -54,14 +54,12 @@ export class KnownHeads {
     // A concurrent append would take the same place: let it go first and read after it.
     if (this.#head === undefined || this.#appending > 1 || this.#rewriting > 0) return undefined;
     const known = this.#versions.get(streamId);
-    let version: number | undefined;
     // Version 0 needs no knowledge: if the stream has events, version 1 is taken.
-    if (expected === 'no_stream' || expected === 0) version = known === undefined ? 0 : undefined;
-    else if (expected === 'any') version = known;
-    else if (expected === 'stream_exists') version = known;
+    const version =
+      expected === 'no_stream' || expected === 0 ? (known === undefined ? 0 : undefined) : known;
     // A number below what is known is a certain conflict: the reading path reports it.
-    else version = known === expected ? expected : undefined;
-    return version === undefined ? undefined : { version, head: this.#head };
+    if (version === undefined || (typeof expected === 'number' && expected !== version)) return undefined;
+    return { version, head: this.#head };
   }
 
   /**
