@@ -29,13 +29,13 @@ export async function readEntries(
   outbox: IDBObjectStore,
   streamId?: string,
 ): Promise<{ entries: OutboxEntry[]; keys: IDBValidKey[] }> {
-  // Same transaction, same range: values and keys come back in the same order (an index's
-  // `getAllKeys` gives the primary keys).
+  // Same transaction, same query: values and keys come back in the same order (an index's
+  // `getAllKeys` gives the primary keys). A key is a query of that key alone; `undefined`
+  // queries everything.
   const source = streamId === undefined ? outbox : outbox.index('streamId');
-  const range = streamId === undefined ? null : IDBKeyRange.only(streamId);
   const [entries, keys] = await Promise.all([
-    request<OutboxEntry[]>(source.getAll(range)),
-    request(source.getAllKeys(range)),
+    request<OutboxEntry[]>(source.getAll(streamId)),
+    request(source.getAllKeys(streamId)),
   ]);
   return { entries, keys };
 }
@@ -175,8 +175,6 @@ async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string)
  * await deleteRejected(tx.objectStore('rejected'), ['c-1']);
  */
 export async function deleteRejected(rejected: IDBObjectStore, commandIds: readonly string[]): Promise<void> {
-  const keys = await Promise.all(
-    commandIds.map((id) => request(rejected.index('commandId').getAllKeys(IDBKeyRange.only(id)))),
-  );
+  const keys = await Promise.all(commandIds.map((id) => request(rejected.index('commandId').getAllKeys(id))));
   for (const key of keys.flat()) rejected.delete(key);
 }
