@@ -8,24 +8,13 @@ import { isConnectionGone, toStorageError } from './storage-errors.js';
  * safe because a transaction that did not commit left nothing behind.
  */
 export class Connection {
-  readonly #open: (handlers: { onLost: () => void }) => Promise<IDBDatabase>;
+  /** Open a connection; `onLost` is called when that connection is gone. */
+  readonly #open: (onLost: () => void) => Promise<IDBDatabase>;
   #db: Promise<IDBDatabase> | undefined;
   #closed = false;
 
-  constructor(open: (handlers: { onLost: () => void }) => Promise<IDBDatabase>) {
+  constructor(open: (onLost: () => void) => Promise<IDBDatabase>) {
     this.#open = open;
-  }
-
-  /** The live connection, opening one if there is none. */
-  get(): Promise<IDBDatabase> {
-    if (this.#closed) return Promise.reject(new ClosedError('the store is closed'));
-    if (!this.#db) {
-      const opening = this.#open({ onLost: () => this.#forget(opening) });
-      this.#db = opening;
-      // A failed open is not cached: the next call tries again.
-      opening.catch(() => this.#forget(opening));
-    }
-    return this.#db;
   }
 
   #forget(which: Promise<IDBDatabase>): void {
@@ -33,14 +22,21 @@ export class Connection {
   }
 
   /**
-   * Run `fn` on the connection; if the connection was lost under it, run it once more on a
-   * fresh one (`retry` false: that was the second run).
+   * Run `fn` on the live connection, opening one if there is none; if the connection was
+   * lost under it, run it once more on a fresh one (`retry` false: that was the second run).
    *
    * @example
    * const n = await connection.run((db) => countEvents(db));
    */
   async run<T>(fn: (db: IDBDatabase) => Promise<T>, retry = true): Promise<T> {
-    const current = this.get();
+    if (this.#closed) throw new ClosedError('the store is closed');
+    if (!this.#db) {
+      const opening = this.#open(() => this.#forget(opening));
+      this.#db = opening;
+      // A failed open is not cached: the next call tries again.
+      opening.catch(() => this.#forget(opening));
+    }
+    const current = this.#db;
     const db = await current;
     try {
       return await fn(db);

@@ -36,9 +36,7 @@ export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<
   const durability = options.durability ?? 'relaxed';
   const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
   const { name, blockedTimeoutMs } = options;
-  const connection = new Connection(({ onLost }) =>
-    openDatabase({ name, factory, blockedTimeoutMs, onLost }),
-  );
+  const connection = new Connection((onLost) => openDatabase({ name, factory, blockedTimeoutMs, onLost }));
   try {
     const clientId = await connection.run((db) =>
       transact(db, ['meta'], 'readwrite', durability, async (tx) => {
