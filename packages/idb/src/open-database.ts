@@ -41,13 +41,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<IDBDat
       // Some browsers throw at once (e.g. SecurityError in an opaque origin or a sandbox).
       const req = factory.open(name, version);
       let timer: ReturnType<typeof setTimeout> | undefined;
-      let gaveUp = false;
-      req.onupgradeneeded = (event) => {
-        upgradeFormat(req.result, event.oldVersion, event.newVersion ?? version, req.transaction!);
-      };
+      // An open at a version upgrades to that version.
+      req.onupgradeneeded = (event) => upgradeFormat(req.result, event.oldVersion, version, req.transaction!);
       req.onblocked = () => {
         timer ??= setTimeout(() => {
-          gaveUp = true;
+          // The caller stops waiting: a late connection is closed, not leaked.
+          req.onsuccess = () => req.result.close();
           reject(
             new StorageUnavailableError(
               `the upgrade of IndexedDB database "${name}" to format ${version} is blocked by another open tab`,
@@ -62,8 +61,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<IDBDat
       req.onsuccess = () => {
         clearTimeout(timer);
         const db = req.result;
-        // The caller stopped waiting (blocked upgrade): do not leak the late connection.
-        if (gaveUp) return db.close();
         db.onversionchange = () => {
           db.close();
           options.onLost?.();
