@@ -194,11 +194,11 @@ export class IdbEventStore implements LocalEventStore {
     });
   }
 
-  async streamVersion(streamId: string): Promise<number> {
+  streamVersion(streamId: string): Promise<number> {
     return this.#read(['chunks'], (tx) => currentVersion(tx.objectStore('chunks'), streamId));
   }
 
-  async head(): Promise<number> {
+  head(): Promise<number> {
     return this.#read(['chunks'], async (tx) => {
       const head = await currentHead(tx.objectStore('chunks'));
       this.#known.sawHead(tx.db, head);
@@ -210,14 +210,14 @@ export class IdbEventStore implements LocalEventStore {
     return this.#listeners.add(listener);
   }
 
-  async readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
+  readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
     return this.#read(['chunks', 'outbox'], async (tx) => {
       const { entries } = await readEntries(tx.objectStore('outbox'), options.streamId);
       return pendingOf(new ChunkView(tx.objectStore('chunks')), entries);
     });
   }
 
-  async readOutbox(): Promise<OutboxEntry[]> {
+  readOutbox(): Promise<OutboxEntry[]> {
     return this.#read(['outbox'], (tx) => request(tx.objectStore('outbox').getAll()));
   }
 
@@ -289,7 +289,7 @@ export class IdbEventStore implements LocalEventStore {
     this.#changed({ outbox: false, rejected: rejected.length > 0, dropped: [] });
   }
 
-  async readRejected(): Promise<RejectedCommand[]> {
+  readRejected(): Promise<RejectedCommand[]> {
     return this.#read(['rejected'], (tx) => request(tx.objectStore('rejected').getAll()));
   }
 
@@ -302,15 +302,15 @@ export class IdbEventStore implements LocalEventStore {
     this.#changed({ outbox: false, rejected: true, dropped: [] });
   }
 
-  async getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
+  getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
     return this.#get('checkpoints', name);
   }
 
-  async putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void> {
-    await this.#put('checkpoints', checkpoint);
+  putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void> {
+    return this.#put('checkpoints', checkpoint);
   }
 
-  async getEvent(id: string): Promise<Envelope | undefined> {
+  getEvent(id: string): Promise<Envelope | undefined> {
     return this.#read(['chunks'], async (tx) => {
       // The chunk holding the id, in one read (the index gives the record).
       const chunk = await request<Chunk | undefined>(tx.objectStore('chunks').index('ids').get(id));
@@ -318,58 +318,58 @@ export class IdbEventStore implements LocalEventStore {
     });
   }
 
-  async getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {
+  getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {
     return this.#get('processCheckpoints', name);
   }
 
-  async putProcessCheckpoint(checkpoint: ProcessCheckpoint): Promise<void> {
-    await this.#put('processCheckpoints', checkpoint);
+  putProcessCheckpoint(checkpoint: ProcessCheckpoint): Promise<void> {
+    return this.#put('processCheckpoints', checkpoint);
   }
 
-  async putDeadLetter(letter: DeadLetter): Promise<void> {
-    await this.#put('deadLetters', letter);
+  putDeadLetter(letter: DeadLetter): Promise<void> {
+    return this.#put('deadLetters', letter);
   }
 
-  async readDeadLetters(): Promise<DeadLetter[]> {
+  readDeadLetters(): Promise<DeadLetter[]> {
     // In time order: the `at` index, whose ties IndexedDB orders by primary key (`id`).
     return this.#read(['deadLetters'], (tx) => request(tx.objectStore('deadLetters').index('at').getAll()));
   }
 
-  async deleteDeadLetters(ids?: readonly string[]): Promise<void> {
-    await this.#write(['deadLetters'], async (tx) => {
+  deleteDeadLetters(ids?: readonly string[]): Promise<void> {
+    return this.#write(['deadLetters'], async (tx) => {
       const store = tx.objectStore('deadLetters');
       if (ids) for (const id of ids) store.delete(id);
       else store.clear();
     });
   }
 
-  async getMeta(key: string): Promise<Json | undefined> {
+  getMeta(key: string): Promise<Json | undefined> {
     return this.#get('meta', key);
   }
 
-  async setMeta(key: string, value: Json): Promise<void> {
-    await this.#put('meta', value, key);
+  setMeta(key: string, value: Json): Promise<void> {
+    return this.#put('meta', value, key);
   }
 
-  async getSnapshot(key: string): Promise<Snapshot | undefined> {
+  getSnapshot(key: string): Promise<Snapshot | undefined> {
     return this.#get('snapshots', key);
   }
 
-  async putSnapshot(snapshot: Snapshot): Promise<void> {
-    await this.#put('snapshots', snapshot);
+  putSnapshot(snapshot: Snapshot): Promise<void> {
+    return this.#put('snapshots', snapshot);
   }
 
-  async deleteSnapshot(key: string): Promise<void> {
-    await this.#write(['snapshots'], async (tx) => void tx.objectStore('snapshots').delete(key));
+  deleteSnapshot(key: string): Promise<void> {
+    return this.#write(['snapshots'], async (tx) => void tx.objectStore('snapshots').delete(key));
   }
 
-  async #get<T>(store: StoreName, key: string): Promise<T | undefined> {
+  #get<T>(store: StoreName, key: string): Promise<T | undefined> {
     return this.#read([store], (tx) => request<T | undefined>(tx.objectStore(store).get(key)));
   }
 
-  async #put(store: StoreName, value: unknown, key?: string): Promise<void> {
+  #put(store: StoreName, value: unknown, key?: string): Promise<void> {
     // An undefined key counts as none (WebIDL), as the in-line keyed stores need.
-    await this.#write([store], async (tx) => void tx.objectStore(store).put(value, key));
+    return this.#write([store], async (tx) => void tx.objectStore(store).put(value, key));
   }
 
   async close(): Promise<void> {
