@@ -151,14 +151,12 @@ export async function confirm(
 
 /** A rebase step's writes after the plan's (its replaced entries are already deleted). */
 async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string): Promise<Envelope[]> {
-  const chunks = tx.objectStore('chunks');
+  const version = await currentVersion(tx.objectStore('chunks'), step.streamId);
   const appended: Envelope[] = [];
-  let version = await currentVersion(chunks, step.streamId);
-  for (const { command, events: decided } of step.append) {
-    const envelopes = toEnvelopes(step.streamId, decided, version + 1, { clientId });
+  for (const { command, events } of step.append) {
+    const envelopes = toEnvelopes(step.streamId, events, version + appended.length + 1, { clientId });
     const { displaced: _, ...entry } = command;
     addPending(tx, entry, envelopes);
-    version += envelopes.length;
     appended.push(...envelopes);
   }
   const rejected = tx.objectStore('rejected');
