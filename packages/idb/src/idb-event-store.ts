@@ -267,9 +267,7 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async takePending(streamId: string): Promise<OutboxEntry[]> {
-    const taken = await this.#write(['chunks', 'outbox'], (tx) =>
-      dropPending(tx.objectStore('chunks'), tx.objectStore('outbox'), streamId),
-    );
+    const taken = await this.#write(['chunks', 'outbox'], (tx) => dropPending(tx, streamId));
     if (taken.length > 0) this.#changed({ outbox: true, rejected: false, dropped: [streamId] });
     return taken;
   }

@@ -68,13 +68,10 @@ export async function pendingOf(view: ChunkView, entries: readonly OutboxEntry[]
  * Drop a stream's pending events and outbox entries (in the caller's transaction) and
  * return the entries in the order the commands ran.
  */
-export async function dropPending(
-  chunks: IDBObjectStore,
-  outbox: IDBObjectStore,
-  streamId: string,
-): Promise<OutboxEntry[]> {
+export async function dropPending(tx: IDBTransaction, streamId: string): Promise<OutboxEntry[]> {
+  const outbox = tx.objectStore('outbox');
   const { entries, keys } = await readEntries(outbox, streamId);
-  const view = new ChunkView(chunks);
+  const view = new ChunkView(tx.objectStore('chunks'));
   for (const e of await pendingOf(view, entries)) view.drop(e);
   view.write();
   for (const key of keys) outbox.delete(key);
