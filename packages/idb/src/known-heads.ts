@@ -120,8 +120,8 @@ export class KnownHeads {
   }
 
   #remember(streamId: string, version: number): void {
-    const before = this.#versions.get(streamId);
-    if (before !== undefined && before >= version) return;
+    // Versions start at 1: a stream not known yet is below any.
+    if ((this.#versions.get(streamId) ?? 0) >= version) return;
     this.#versions.delete(streamId);
     this.#versions.set(streamId, version);
     // Over the limit the map is not empty: its first key, the least recently used, exists.
