@@ -1,5 +1,5 @@
 import { ClosedError } from '@tidelog/core';
-import { isConnectionGone, toStorageError } from './storage-errors.js';
+import { errorName, toStorageError } from './storage-errors.js';
 
 /**
  * One store's connection to its database, reopened when it is lost: another tab's
@@ -41,7 +41,8 @@ export class Connection {
     try {
       return await fn(db);
     } catch (error) {
-      if (isConnectionGone(error) || this.#db !== current) {
+      // IndexedDB raises InvalidStateError on a connection that is gone (closed, or closing).
+      if (errorName(error) === 'InvalidStateError' || this.#db !== current) {
         this.#forget(current);
         if (retry && !this.#closed) return this.run(fn, false);
       }

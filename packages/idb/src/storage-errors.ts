@@ -9,11 +9,6 @@ export function describeError(error: unknown): string {
   return `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
 }
 
-/** True for the errors IndexedDB raises when a connection is gone (closed, or closing). */
-export function isConnectionGone(error: unknown): boolean {
-  return errorName(error) === 'InvalidStateError';
-}
-
 /** What IndexedDB raises when a database cannot be used at all. */
 const UNUSABLE: unknown[] = ['InvalidStateError', 'UnknownError', 'SecurityError'];
 
