@@ -2,7 +2,6 @@ import type { AppendEvent, Envelope, ExpectedVersion } from '@tidelog/core';
 import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/store-kit';
 import { ChunkView, currentHead, currentVersion } from './chunks.js';
 import type { KnownPlace } from './known-heads.js';
-import { errorName } from './storage-errors.js';
 
 export interface Planned {
   /** The stored envelopes when this append repeats an earlier one (ids already stored). */
@@ -80,9 +79,3 @@ export async function planAppend(
   }
   return { repeat, envelopes, versionBefore };
 }
-
-/**
- * True for the error a write of an already stored event id raises (unique `ids` index), or
- * an `add` at a version or position that is taken.
- */
-export const isConstraintError = (error: unknown): boolean => errorName(error) === 'ConstraintError';

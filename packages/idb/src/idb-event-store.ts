@@ -24,13 +24,14 @@ import {
   type StoreListener,
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
-import { isConstraintError, planAppend } from './append.js';
+import { planAppend } from './append.js';
 import { addChunk, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
+import { errorName } from './storage-errors.js';
 
 type Body<T> = (tx: IDBTransaction) => Promise<T>;
 
@@ -133,7 +134,8 @@ export class IdbEventStore implements LocalEventStore {
     try {
       return await append(false);
     } catch (error) {
-      if (!isConstraintError(error)) throw error;
+      // A write of a stored event id (unique `ids` index), or an `add` at a taken version or position.
+      if (errorName(error) !== 'ConstraintError') throw error;
       return append(true);
     }
   }
