@@ -1,4 +1,4 @@
-import { StorageFullError, StorageUnavailableError, TidelogError } from '@tidelog/core';
+import { StorageFullError, StorageUnavailableError } from '@tidelog/core';
 
 /** The `name` of what was thrown (a `DOMException`'s says what went wrong), if it has one. */
 export const errorName = (error: unknown): unknown => (error as { name?: unknown } | null | undefined)?.name;
@@ -21,7 +21,7 @@ const UNUSABLE: unknown[] = ['InvalidStateError', 'UnknownError', 'SecurityError
  * throw toStorageError(new DOMException('quota', 'QuotaExceededError')); // StorageFullError
  */
 export function toStorageError(error: unknown): unknown {
-  if (error instanceof TidelogError) return error;
+  // Tidelog's own errors are named for themselves, never like these.
   const name = errorName(error);
   if (name === 'QuotaExceededError') {
     return new StorageFullError(
