@@ -125,7 +125,7 @@ export class ChunkView {
   constructor(readonly store: IDBObjectStore) {}
 
   /** Take chunks as read (a chunk read again keeps its first copy, which edits point at). */
-  take(chunks: readonly Chunk[]): void {
+  #take(chunks: readonly Chunk[]): void {
     for (const c of chunks) {
       const at = inner(this.#at, c.streamId);
       if (at.has(c.version)) continue;
@@ -138,23 +138,23 @@ export class ChunkView {
 
   /** Read a stream's chunks from version `from` on (whole chunks: they may start lower). */
   async from(streamId: string, from: number): Promise<void> {
-    this.take(await chunksFrom(this.store, streamId, from));
+    this.#take(await chunksFrom(this.store, streamId, from));
   }
 
   /** Read the chunks at these keys, each once. */
-  async load(keys: readonly IDBValidKey[]): Promise<void> {
+  async #load(keys: readonly IDBValidKey[]): Promise<void> {
     const want = new Map<string, IDBValidKey>();
     for (const k of keys) {
       const [streamId, version] = k as [string, number];
       if (!this.#at.get(streamId)?.has(version)) want.set(JSON.stringify(k), k);
     }
     // Keys read in this transaction, before its writes: every chunk is there.
-    this.take(await Promise.all([...want.values()].map((k) => request<Chunk>(this.store.get(k)))));
+    this.#take(await Promise.all([...want.values()].map((k) => request<Chunk>(this.store.get(k)))));
   }
 
   /** Read the chunks holding the positions in `range` (the first `limit` positions), each once. */
   async positions(range: IDBKeyRange, limit?: number): Promise<void> {
-    await this.load(await request(this.store.index('positions').getAllKeys(range, limit)));
+    await this.#load(await request(this.store.index('positions').getAllKeys(range, limit)));
   }
 
   /** Find the stored events of these ids (see `byId`): a key lookup each, then their chunks once. */
@@ -162,7 +162,7 @@ export class ChunkView {
     const index = this.store.index('ids');
     const unknown = [...new Set(ids)].filter((id) => !this.byId.has(id));
     const keys = await Promise.all(unknown.map((id) => request(index.getKey(id))));
-    await this.load(keys.filter((k) => k !== undefined));
+    await this.#load(keys.filter((k) => k !== undefined));
   }
 
   /** The stored event at a stream version, among the chunks read. */
