@@ -53,8 +53,9 @@ export async function transact<T>(
   const tx = db.transaction(stores, mode, { durability });
   const done = new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    // Every abort but `abort()` sets `tx.error`; ours below is never awaited.
-    tx.onabort = () => reject(tx.error);
+    // The spec sets `tx.error` for every abort but `abort()` (ours below is never awaited);
+    // a browser that leaves it null on a teardown still gets an error to show.
+    tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
   });
   // Awaited only once a readwrite `body` has returned: never an unhandled rejection.
   done.catch(() => {});
