@@ -52,10 +52,9 @@ export async function planAppend(
     const stored = events.map((e) => (e.id === undefined ? undefined : view.byId.get(e.id)));
     return matchRepeat(streamId, events, stored);
   };
-  const anyIds = events.some((e) => e.id !== undefined);
-  const eager = anyIds && options.lookUpIds;
+  // Without ids, a lookup issues no reads and finds no repeat.
   const [early, versionBefore, head] = await Promise.all([
-    eager ? lookUp() : null,
+    options.lookUpIds ? lookUp() : null,
     known ? known.version : currentVersion(store, streamId),
     known ? known.head : options.withHead ? currentHead(store) : 0,
   ]);
@@ -65,7 +64,7 @@ export async function planAppend(
       checkExpectedVersion(streamId, expected, versionBefore);
     } catch (conflict) {
       // A repeat of an earlier append answers with the original result, not a conflict.
-      repeat = anyIds && !eager ? await lookUp() : null;
+      repeat = options.lookUpIds ? null : await lookUp();
       if (!repeat) throw conflict;
     }
   }
