@@ -1,20 +1,25 @@
-import type { AppendEvent, Envelope, ExpectedVersion, PositionedEnvelope } from '@tidelog/core';
+import type { AppendEvent, Envelope, ExpectedVersion } from '@tidelog/core';
 import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/store-kit';
-import { ChunkView, currentHead, currentVersion, toChunk } from './chunks.js';
+import { ChunkView, currentHead, currentVersion } from './chunks.js';
+import type { KnownPlace } from './known-heads.js';
 
 export interface Planned {
   /** The stored envelopes when this append repeats an earlier one (ids already stored). */
   repeat: Envelope[] | null;
-  /** The new envelopes to write (no positions yet). */
+  /** The new envelopes to write: with `withHead`, at the positions after the head. */
   envelopes: Envelope[];
   versionBefore: number;
-  head: number;
 }
 
 export interface PlanOptions {
   clientId: string;
-  /** Read the head too (authority appends give positions). */
+  /** Read the head too and give the new envelopes the positions after it (authority appends). */
   withHead: boolean;
+  /**
+   * The stream version and head this instance knows (see `KnownHeads`): neither is read.
+   * `KnownHeads.place` gives one only where the expected version holds.
+   */
+  known?: KnownPlace | undefined;
   /**
    * Look every given id up before writing. Without it (the fast path) a stored id shows up
    * as a `ConstraintError` from the unique `ids` index, which aborts the transaction: the
@@ -25,8 +30,8 @@ export interface PlanOptions {
 
 /**
  * Read what an append needs and decide it, inside the append's own transaction: the
- * stream version, for an authority append the head, and (see `lookUpIds`) the stored
- * events for the given ids. The reads are issued at once (id lookups take a second round:
+ * stream version, for an authority append the head (neither when `known`), and (see
+ * `lookUpIds`) the stored events for the given ids. The reads are issued at once (id lookups take a second round:
  * keys, then the chunks holding them).
  *
  * @example
@@ -39,74 +44,37 @@ export async function planAppend(
   expected: ExpectedVersion,
   options: PlanOptions,
 ): Promise<Planned> {
+  const { known } = options;
   const view = new ChunkView(store);
+  /** The stored events of the ids, as a repeat of this append (`null`: none stored). */
   const lookUp = async () => {
     await view.byIds(events.flatMap((e) => e.id ?? []));
-    return events.map((e) => (e.id === undefined ? undefined : view.byId.get(e.id)));
+    const stored = events.map((e) => (e.id === undefined ? undefined : view.byId.get(e.id)));
+    return matchRepeat(streamId, events, stored);
   };
-  const anyIds = events.some((e) => e.id !== undefined);
-  const eager = anyIds && options.lookUpIds;
-  const [stored, versionBefore, head] = await Promise.all([
-    eager ? lookUp() : undefined,
-    currentVersion(store, streamId),
-    options.withHead ? currentHead(store) : 0,
+  // Without ids, a lookup issues no reads and finds no repeat.
+  const [early, versionBefore, head] = await Promise.all([
+    options.lookUpIds ? lookUp() : null,
+    known ? known.version : currentVersion(store, streamId),
+    known ? known.head : options.withHead ? currentHead(store) : 0,
   ]);
-  const repeatOf = (found: (Envelope | undefined)[]) => matchRepeat(streamId, events, found);
-  const early = stored ? repeatOf(stored) : null;
-  if (early) return { repeat: early, envelopes: [], versionBefore, head };
-  try {
-    checkExpectedVersion(streamId, expected, versionBefore);
-  } catch (conflict) {
-    // A repeat of an earlier append answers with the original result, not a conflict.
-    const repeat = anyIds && !eager ? repeatOf(await lookUp()) : null;
-    if (repeat) return { repeat, envelopes: [], versionBefore, head };
-    throw conflict;
+  let repeat = early;
+  if (!repeat) {
+    try {
+      checkExpectedVersion(streamId, expected, versionBefore);
+    } catch (conflict) {
+      // A repeat of an earlier append answers with the original result, not a conflict.
+      repeat = options.lookUpIds ? null : await lookUp();
+      if (!repeat) throw conflict;
+    }
   }
-  const envelopes = toEnvelopes(streamId, events, versionBefore + 1, { clientId: options.clientId });
-  return { repeat: null, envelopes, versionBefore, head };
-}
-
-/**
- * True for the error a write of an already stored event id raises (unique `ids` index), or
- * an `add` at a version or position that is taken.
- */
-export const isConstraintError = (error: unknown): boolean =>
-  (error as { name?: unknown } | null)?.name === 'ConstraintError';
-
-/**
- * Add an append's events at a known place (see `KnownHeads`) without reading: versions and
- * positions follow the place. `add`, not `put`: a version or position another writer took
- * meanwhile fails with `ConstraintError` and aborts the transaction, never overwrites.
- *
- * @example
- * const written = addAt(tx.objectStore('chunks'), 'cart-1', events, { version: 3, head: 41 }, clientId);
- */
-export function addAt(
-  store: IDBObjectStore,
-  streamId: string,
-  events: readonly AppendEvent[],
-  place: { version: number; head: number },
-  clientId: string,
-): PositionedEnvelope[] {
-  return addPositioned(store, toEnvelopes(streamId, events, place.version + 1, { clientId }), place.head);
-}
-
-/**
- * Give `envelopes` the positions after `head` and `add` them as one chunk (see `addAt` for
- * why `add`).
- *
- * @example
- * const positioned = addPositioned(tx.objectStore('chunks'), plan.envelopes, plan.head);
- */
-export function addPositioned(
-  store: IDBObjectStore,
-  envelopes: readonly Envelope[],
-  head: number,
-): PositionedEnvelope[] {
-  const positioned = envelopes as PositionedEnvelope[];
-  positioned.forEach((e, i) => {
-    e.position = head + 1 + i;
-  });
-  if (positioned.length > 0) store.add(toChunk(positioned));
-  return positioned;
+  const envelopes = repeat
+    ? []
+    : toEnvelopes(streamId, events, versionBefore + 1, { clientId: options.clientId });
+  if (options.withHead) {
+    envelopes.forEach((e, i) => {
+      e.position = head + 1 + i;
+    });
+  }
+  return { repeat, envelopes, versionBefore };
 }

@@ -33,6 +33,18 @@ export function toChunk(events: Envelope[]): Chunk {
   return chunk;
 }
 
+/**
+ * `add` events (as `toChunk` takes them) as one chunk, none when there are none. `add`, not
+ * `put`: a version or position another writer took meanwhile fails with `ConstraintError`
+ * and aborts the transaction, never overwrites (an append at a known place relies on that).
+ *
+ * @example
+ * addChunk(tx.objectStore('chunks'), plan.envelopes);
+ */
+export function addChunk(store: IDBObjectStore, events: Envelope[]): void {
+  if (events.length > 0) store.add(toChunk(events));
+}
+
 /** At most this many events go into a chunk that is cut from a longer run (a page, an upgrade). */
 const MAX_CHUNK = 500;
 
@@ -113,10 +125,10 @@ export class ChunkView {
   constructor(readonly store: IDBObjectStore) {}
 
   /** Take chunks as read (a chunk read again keeps its first copy, which edits point at). */
-  take(chunks: readonly (Chunk | undefined)[]): void {
+  #take(chunks: readonly Chunk[]): void {
     for (const c of chunks) {
-      const at = c && inner(this.#at, c.streamId);
-      if (!at || at.has(c.version)) continue;
+      const at = inner(this.#at, c.streamId);
+      if (at.has(c.version)) continue;
       for (const e of c.events) {
         at.set(e.version, c);
         this.byId.set(e.id, e);
@@ -126,19 +138,23 @@ export class ChunkView {
 
   /** Read a stream's chunks from version `from` on (whole chunks: they may start lower). */
   async from(streamId: string, from: number): Promise<void> {
-    this.take(await chunksFrom(this.store, streamId, from));
+    this.#take(await chunksFrom(this.store, streamId, from));
   }
 
   /** Read the chunks at these keys, each once. */
-  async load(keys: readonly IDBValidKey[]): Promise<void> {
+  async #load(keys: readonly IDBValidKey[]): Promise<void> {
     const want = new Map<string, IDBValidKey>();
     for (const k of keys) {
       const [streamId, version] = k as [string, number];
       if (!this.#at.get(streamId)?.has(version)) want.set(JSON.stringify(k), k);
     }
-    this.take(
-      await Promise.all([...want.values()].map((k) => request<Chunk | undefined>(this.store.get(k)))),
-    );
+    // Keys read in this transaction, before its writes: every chunk is there.
+    this.#take(await Promise.all([...want.values()].map((k) => request<Chunk>(this.store.get(k)))));
+  }
+
+  /** Read the chunks holding the positions in `range` (the first `limit` positions), each once. */
+  async positions(range: IDBKeyRange, limit?: number): Promise<void> {
+    await this.#load(await request(this.store.index('positions').getAllKeys(range, limit)));
   }
 
   /** Find the stored events of these ids (see `byId`): a key lookup each, then their chunks once. */
@@ -146,7 +162,7 @@ export class ChunkView {
     const index = this.store.index('ids');
     const unknown = [...new Set(ids)].filter((id) => !this.byId.has(id));
     const keys = await Promise.all(unknown.map((id) => request(index.getKey(id))));
-    await this.load(keys.filter((k) => k !== undefined));
+    await this.#load(keys.filter((k) => k !== undefined));
   }
 
   /** The stored event at a stream version, among the chunks read. */

@@ -1,5 +1,5 @@
 import { ClosedError } from '@tidelog/core';
-import { isConnectionGone, toStorageError } from './storage-errors.js';
+import { errorName, toStorageError } from './storage-errors.js';
 
 /**
  * One store's connection to its database, reopened when it is lost: another tab's
@@ -8,24 +8,13 @@ import { isConnectionGone, toStorageError } from './storage-errors.js';
  * safe because a transaction that did not commit left nothing behind.
  */
 export class Connection {
-  readonly #open: (handlers: { onLost: () => void }) => Promise<IDBDatabase>;
+  /** Open a connection; `onLost` is called when that connection is gone. */
+  readonly #open: (onLost: () => void) => Promise<IDBDatabase>;
   #db: Promise<IDBDatabase> | undefined;
   #closed = false;
 
-  constructor(open: (handlers: { onLost: () => void }) => Promise<IDBDatabase>) {
+  constructor(open: (onLost: () => void) => Promise<IDBDatabase>) {
     this.#open = open;
-  }
-
-  /** The live connection, opening one if there is none. */
-  get(): Promise<IDBDatabase> {
-    if (this.#closed) return Promise.reject(new ClosedError('the store is closed'));
-    if (!this.#db) {
-      const opening = this.#open({ onLost: () => this.#forget(opening) });
-      this.#db = opening;
-      // A failed open is not cached: the next call tries again.
-      opening.catch(() => this.#forget(opening));
-    }
-    return this.#db;
   }
 
   #forget(which: Promise<IDBDatabase>): void {
@@ -33,26 +22,31 @@ export class Connection {
   }
 
   /**
-   * Run `fn` on the connection; retry once if the connection was lost under it.
+   * Run `fn` on the live connection, opening one if there is none; if the connection was
+   * lost under it, run it once more on a fresh one (`retry` false: that was the second run).
    *
    * @example
    * const n = await connection.run((db) => countEvents(db));
    */
-  async run<T>(fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const current = this.get();
-      const db = await current;
-      try {
-        return await fn(db);
-      } catch (error) {
-        const lost = isConnectionGone(error) || this.#db !== current;
-        if (lost) {
-          this.#forget(current);
-          if (!this.#closed && attempt === 0) continue;
-        }
-        if (this.#closed) throw new ClosedError('the store is closed');
-        throw toStorageError(error);
+  async run<T>(fn: (db: IDBDatabase) => Promise<T>, retry = true): Promise<T> {
+    if (this.#closed) throw new ClosedError('the store is closed');
+    if (!this.#db) {
+      const opening = this.#open(() => this.#forget(opening));
+      this.#db = opening;
+      // A failed open is not cached: the next call tries again.
+      opening.catch(() => this.#forget(opening));
+    }
+    const current = this.#db;
+    const db = await current;
+    try {
+      return await fn(db);
+    } catch (error) {
+      // IndexedDB raises InvalidStateError on a connection that is gone (closed, or closing).
+      if (errorName(error) === 'InvalidStateError' || this.#db !== current) {
+        this.#forget(current);
+        if (retry && !this.#closed) return this.run(fn, false);
       }
+      throw this.#closed ? new ClosedError('the store is closed') : toStorageError(error);
     }
   }
 

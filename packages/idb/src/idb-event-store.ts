@@ -24,17 +24,16 @@ import {
   type StoreListener,
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
-import { addAt, addPositioned, isConstraintError, planAppend } from './append.js';
-import { type Chunk, ChunkView, chunksFrom, currentHead, currentVersion, toChunk } from './chunks.js';
+import { planAppend } from './append.js';
+import { addChunk, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
-import { confirm, dropPending, pendingOf, readEntries } from './pending.js';
-import { deleteDeadLetters, readDeadLetters } from './process-records.js';
+import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
 import { commitNow, type Durability, request, transact } from './requests.js';
 import type { StoreName } from './schema.js';
+import { errorName } from './storage-errors.js';
 
 type Body<T> = (tx: IDBTransaction) => Promise<T>;
-type Appended = { written: PositionedEnvelope[]; result: AppendResult; db: IDBDatabase };
 
 /**
  * The IndexedDB `LocalEventStore`. Made by `openIdbEventStore`; see the package README
@@ -69,6 +68,11 @@ export class IdbEventStore implements LocalEventStore {
     return this.#connection.run((db) => transact(db, stores, 'readwrite', this.#durability, body));
   }
 
+  /**
+   * Refuse a call on a closed store before any work. Only methods that do something before
+   * their first transaction (validate, answer without reading) call it: every transaction
+   * goes through `Connection.run`, which rejects with the same `ClosedError` once closed.
+   */
   #open(): void {
     if (this.#connection.closed) throw new ClosedError('the store is closed');
   }
@@ -85,10 +89,32 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { written, result, db } = await this.#known.appending(
-      async () =>
-        (await this.#appendAtKnownPlace(streamId, events, expected)) ??
-        this.#appendAfterReading(streamId, events, expected),
+    const { plan, db } = await this.#known.appending(() =>
+      this.#withIdRetry((lookUpIds) =>
+        this.#write(['chunks'], async (tx) => {
+          const store = tx.objectStore('chunks');
+          const plan = await planAppend(store, streamId, events, expected, {
+            clientId: this.clientId,
+            withHead: true,
+            lookUpIds,
+            // No reads where this instance knows the stream's version and the head (see
+            // `KnownHeads`); if another writer took that place first, the `add` fails and the
+            // retry reads. An empty append reports the stream's version, which only a read can tell.
+            known:
+              lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
+          });
+          addChunk(store, plan.envelopes);
+          commitNow(tx);
+          return { plan, db: tx.db };
+        }),
+      ),
+    );
+    // An authority append's events are positioned (see `planAppend`).
+    const written = plan.envelopes as PositionedEnvelope[];
+    const result = toAppendResult(
+      streamId,
+      (plan.repeat ?? written) as PositionedEnvelope[],
+      plan.versionBefore,
     );
     if (written.length > 0) {
       this.#known.sawStream(db, written);
@@ -99,73 +125,17 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   /**
-   * The append without reads, where this instance knows the stream's version and the head
-   * (see `KnownHeads`). `undefined` when nothing is known or another writer took the place
-   * first (a `ConstraintError` aborted the transaction: nothing was written).
-   */
-  #appendAtKnownPlace(
-    streamId: string,
-    events: readonly AppendEvent[],
-    expected: ExpectedVersion,
-  ): Promise<Appended | undefined> {
-    // An empty append reports the stream's version, which only a read can tell.
-    if (events.length === 0) return Promise.resolve(undefined);
-    return this.#connection.run(async (db) => {
-      const place = this.#known.place(db, streamId, expected);
-      if (!place) return undefined;
-      try {
-        const written = await transact(db, ['chunks'], 'readwrite', this.#durability, async (tx) => {
-          const added = addAt(tx.objectStore('chunks'), streamId, events, place, this.clientId);
-          commitNow(tx);
-          return added;
-        });
-        return { written, result: toAppendResult(streamId, written, place.version), db };
-      } catch (error) {
-        if (isConstraintError(error)) return undefined;
-        throw error;
-      }
-    });
-  }
-
-  /** The append that reads the stream version and the head in its own transaction first. */
-  #appendAfterReading(
-    streamId: string,
-    events: readonly AppendEvent[],
-    expected: ExpectedVersion,
-  ): Promise<Appended> {
-    return this.#withIdRetry((lookUpIds) =>
-      this.#write(['chunks'], async (tx): Promise<Appended> => {
-        const store = tx.objectStore('chunks');
-        const plan = await planAppend(store, streamId, events, expected, {
-          clientId: this.clientId,
-          withHead: true,
-          lookUpIds,
-        });
-        if (plan.repeat) {
-          return {
-            written: [],
-            result: toAppendResult(streamId, plan.repeat as PositionedEnvelope[], plan.versionBefore),
-            db: tx.db,
-          };
-        }
-        const positioned = addPositioned(store, plan.envelopes, plan.head);
-        commitNow(tx);
-        const result = toAppendResult(streamId, positioned, plan.versionBefore);
-        return { written: positioned, result, db: tx.db };
-      }),
-    );
-  }
-
-  /**
    * Appends and confirmations first skip looking ids up (most ids are new); if one was
    * stored after all, the unique index aborted the transaction, and the write runs again
-   * with the lookups.
+   * with the lookups. An append at a known place that another writer took first (a key or
+   * position taken) aborts the same way, and its retry reads.
    */
   async #withIdRetry<T>(append: (lookUpIds: boolean) => Promise<T>): Promise<T> {
     try {
       return await append(false);
     } catch (error) {
-      if (!isConstraintError(error)) throw error;
+      // A write of a stored event id (unique `ids` index), or an `add` at a taken version or position.
+      if (errorName(error) !== 'ConstraintError') throw error;
       return append(true);
     }
   }
@@ -178,48 +148,30 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const result = await this.#withIdRetry((lookUpIds) =>
+    const { plan, entry } = await this.#withIdRetry((lookUpIds) =>
       this.#write(['chunks', 'outbox'], async (tx) => {
-        const store = tx.objectStore('chunks');
-        const plan = await planAppend(store, streamId, events, expected, {
+        const plan = await planAppend(tx.objectStore('chunks'), streamId, events, expected, {
           clientId: this.clientId,
           withHead: false,
           lookUpIds,
         });
-        const written = plan.repeat ?? plan.envelopes;
-        if (!plan.repeat) {
-          // `add`: a chunk at that key (another writer's, after the read) fails, never is overwritten.
-          if (written.length > 0) store.add(toChunk(written));
-          tx.objectStore('outbox').add({ ...options.command, eventIds: written.map((e) => e.id) });
-          commitNow(tx);
-        }
-        return { fresh: !plan.repeat, events: written, versionBefore: plan.versionBefore };
+        const entry = plan.repeat ? undefined : addPending(tx, options.command, plan.envelopes);
+        commitNow(tx);
+        return { plan, entry };
       }),
     );
-    if (result.fresh) {
-      this.#notify(result.events);
-      const entry = { ...options.command, eventIds: result.events.map((e) => e.id) };
-      this.#changed({
-        outbox: true,
-        rejected: false,
-        dropped: [],
-        appended: { entry, events: result.events },
-      });
+    const stored = plan.repeat ?? plan.envelopes;
+    if (entry) {
+      this.#notify(stored);
+      this.#changed({ outbox: true, rejected: false, dropped: [], appended: { entry, events: stored } });
     }
-    const first = result.events[0]?.version ?? result.versionBefore;
-    return {
-      streamId,
-      fromVersion: first,
-      toVersion: result.events.at(-1)?.version ?? first,
-      events: result.events,
-    };
+    const first = stored[0]?.version ?? plan.versionBefore;
+    return { streamId, fromVersion: first, toVersion: stored.at(-1)?.version ?? first, events: stored };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<Envelope[]> {
-    this.#open();
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.POSITIVE_INFINITY;
-    if (from > to) return [];
     return this.#read(['chunks'], async (tx) => {
       // The chunks ending at `from` or later; those past `to` are left out after the read.
       const events = (await chunksFrom(tx.objectStore('chunks'), streamId, from))
@@ -232,13 +184,11 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<PositionedEnvelope[]> {
-    this.#open();
     const after = options.after ?? 0;
     return this.#read(['chunks'], async (tx) => {
       // Keys of the chunks holding the positions wanted (one per position), then each chunk once.
       const view = new ChunkView(tx.objectStore('chunks'));
-      const range = IDBKeyRange.lowerBound(after, true);
-      await view.load(await request(view.store.index('positions').getAllKeys(range, options.limit)));
+      await view.positions(IDBKeyRange.lowerBound(after, true), options.limit);
       return ([...view.byId.values()] as PositionedEnvelope[])
         .filter((e) => e.position > after)
         .sort((a, b) => a.position - b.position)
@@ -246,13 +196,11 @@ export class IdbEventStore implements LocalEventStore {
     });
   }
 
-  async streamVersion(streamId: string): Promise<number> {
-    this.#open();
+  streamVersion(streamId: string): Promise<number> {
     return this.#read(['chunks'], (tx) => currentVersion(tx.objectStore('chunks'), streamId));
   }
 
-  async head(): Promise<number> {
-    this.#open();
+  head(): Promise<number> {
     return this.#read(['chunks'], async (tx) => {
       const head = await currentHead(tx.objectStore('chunks'));
       this.#known.sawHead(tx.db, head);
@@ -264,16 +212,14 @@ export class IdbEventStore implements LocalEventStore {
     return this.#listeners.add(listener);
   }
 
-  async readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
-    this.#open();
+  readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
     return this.#read(['chunks', 'outbox'], async (tx) => {
       const { entries } = await readEntries(tx.objectStore('outbox'), options.streamId);
       return pendingOf(new ChunkView(tx.objectStore('chunks')), entries);
     });
   }
 
-  async readOutbox(): Promise<OutboxEntry[]> {
-    this.#open();
+  readOutbox(): Promise<OutboxEntry[]> {
     return this.#read(['outbox'], (tx) => request(tx.objectStore('outbox').getAll()));
   }
 
@@ -281,7 +227,6 @@ export class IdbEventStore implements LocalEventStore {
     events: readonly PositionedEnvelope[],
     options: ConfirmOptions = {},
   ): Promise<ConfirmOutcome> {
-    this.#open();
     const steps = options.rebase ?? [];
     const { outcome, appended } = await this.#known.rewriting(() =>
       this.#withIdRetry((lookUpIds) =>
@@ -303,7 +248,6 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async resetConfirmed(): Promise<OutboxEntry[]> {
-    this.#open();
     const { entries, dropped } = await this.#known.rewriting(() =>
       this.#write(['chunks', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
         const chunks = tx.objectStore('chunks');
@@ -325,10 +269,7 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async takePending(streamId: string): Promise<OutboxEntry[]> {
-    this.#open();
-    const taken = await this.#write(['chunks', 'outbox'], (tx) =>
-      dropPending(tx.objectStore('chunks'), tx.objectStore('outbox'), streamId),
-    );
+    const taken = await this.#write(['chunks', 'outbox'], (tx) => dropPending(tx, streamId));
     if (taken.length > 0) this.#changed({ outbox: true, rejected: false, dropped: [streamId] });
     return taken;
   }
@@ -342,44 +283,34 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async addRejected(rejected: readonly RejectedCommand[]): Promise<void> {
-    this.#open();
     await this.#write(['rejected'], async (tx) => {
       for (const r of rejected) tx.objectStore('rejected').add(r);
     });
     this.#changed({ outbox: false, rejected: rejected.length > 0, dropped: [] });
   }
 
-  async readRejected(): Promise<RejectedCommand[]> {
-    this.#open();
+  readRejected(): Promise<RejectedCommand[]> {
     return this.#read(['rejected'], (tx) => request(tx.objectStore('rejected').getAll()));
   }
 
   async clearRejected(commandIds?: readonly string[]): Promise<void> {
-    this.#open();
     await this.#write(['rejected'], async (tx) => {
       const store = tx.objectStore('rejected');
-      if (!commandIds) return void store.clear();
-      const [all, keys] = await Promise.all([
-        request<RejectedCommand[]>(store.getAll()),
-        request(store.getAllKeys()),
-      ]);
-      all.forEach((r, i) => {
-        if (commandIds.includes(r.entry.commandId)) store.delete(keys[i]!);
-      });
+      if (commandIds) await deleteRejected(store, commandIds);
+      else store.clear();
     });
     this.#changed({ outbox: false, rejected: true, dropped: [] });
   }
 
-  async getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
+  getCheckpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
     return this.#get('checkpoints', name);
   }
 
-  async putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void> {
-    await this.#put('checkpoints', checkpoint);
+  putCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void> {
+    return this.#put('checkpoints', checkpoint);
   }
 
-  async getEvent(id: string): Promise<Envelope | undefined> {
-    this.#open();
+  getEvent(id: string): Promise<Envelope | undefined> {
     return this.#read(['chunks'], async (tx) => {
       // The chunk holding the id, in one read (the index gives the record).
       const chunk = await request<Chunk | undefined>(tx.objectStore('chunks').index('ids').get(id));
@@ -387,62 +318,58 @@ export class IdbEventStore implements LocalEventStore {
     });
   }
 
-  async getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {
+  getProcessCheckpoint(name: string): Promise<ProcessCheckpoint | undefined> {
     return this.#get('processCheckpoints', name);
   }
 
-  async putProcessCheckpoint(checkpoint: ProcessCheckpoint): Promise<void> {
-    await this.#put('processCheckpoints', checkpoint);
+  putProcessCheckpoint(checkpoint: ProcessCheckpoint): Promise<void> {
+    return this.#put('processCheckpoints', checkpoint);
   }
 
-  async putDeadLetter(letter: DeadLetter): Promise<void> {
-    await this.#put('deadLetters', letter);
+  putDeadLetter(letter: DeadLetter): Promise<void> {
+    return this.#put('deadLetters', letter);
   }
 
-  async readDeadLetters(): Promise<DeadLetter[]> {
-    this.#open();
-    return this.#read(['deadLetters'], readDeadLetters);
+  readDeadLetters(): Promise<DeadLetter[]> {
+    // In time order: the `at` index, whose ties IndexedDB orders by primary key (`id`).
+    return this.#read(['deadLetters'], (tx) => request(tx.objectStore('deadLetters').index('at').getAll()));
   }
 
-  async deleteDeadLetters(ids?: readonly string[]): Promise<void> {
-    this.#open();
-    await this.#write(['deadLetters'], (tx) => deleteDeadLetters(tx, ids));
+  deleteDeadLetters(ids?: readonly string[]): Promise<void> {
+    return this.#write(['deadLetters'], async (tx) => {
+      const store = tx.objectStore('deadLetters');
+      if (ids) for (const id of ids) store.delete(id);
+      else store.clear();
+    });
   }
 
-  async getMeta(key: string): Promise<Json | undefined> {
+  getMeta(key: string): Promise<Json | undefined> {
     return this.#get('meta', key);
   }
 
-  async setMeta(key: string, value: Json): Promise<void> {
-    await this.#put('meta', value, key);
+  setMeta(key: string, value: Json): Promise<void> {
+    return this.#put('meta', value, key);
   }
 
-  async getSnapshot(key: string): Promise<Snapshot | undefined> {
+  getSnapshot(key: string): Promise<Snapshot | undefined> {
     return this.#get('snapshots', key);
   }
 
-  async putSnapshot(snapshot: Snapshot): Promise<void> {
-    await this.#put('snapshots', snapshot);
+  putSnapshot(snapshot: Snapshot): Promise<void> {
+    return this.#put('snapshots', snapshot);
   }
 
-  async deleteSnapshot(key: string): Promise<void> {
-    this.#open();
-    await this.#write(['snapshots'], async (tx) => void tx.objectStore('snapshots').delete(key));
+  deleteSnapshot(key: string): Promise<void> {
+    return this.#write(['snapshots'], async (tx) => void tx.objectStore('snapshots').delete(key));
   }
 
-  async #get<T>(store: StoreName, key: string): Promise<T | undefined> {
-    this.#open();
+  #get<T>(store: StoreName, key: string): Promise<T | undefined> {
     return this.#read([store], (tx) => request<T | undefined>(tx.objectStore(store).get(key)));
   }
 
-  async #put(store: StoreName, value: unknown, key?: string): Promise<void> {
-    this.#open();
-    await this.#write([store], async (tx) => {
-      const target = tx.objectStore(store);
-      // In-line keyed stores must not be given a key at all.
-      if (key === undefined) target.put(value);
-      else target.put(value, key);
-    });
+  #put(store: StoreName, value: unknown, key?: string): Promise<void> {
+    // An undefined key counts as none (WebIDL), as the in-line keyed stores need.
+    return this.#write([store], async (tx) => void tx.objectStore(store).put(value, key));
   }
 
   async close(): Promise<void> {

@@ -35,8 +35,8 @@ const MAX_STREAMS = 10_000;
  * database should not either.
  *
  * @example
- * const place = known.place(db, 'cart-1', 'any');
- * if (place) addAt(tx.objectStore('chunks'), 'cart-1', events, place, clientId); // else read first
+ * const known = heads.place(tx.db, 'cart-1', 'any'); // undefined: read first
+ * const plan = await planAppend(store, 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false, known });
  */
 export class KnownHeads {
   #db: IDBDatabase | undefined;
@@ -54,14 +54,12 @@ export class KnownHeads {
     // A concurrent append would take the same place: let it go first and read after it.
     if (this.#head === undefined || this.#appending > 1 || this.#rewriting > 0) return undefined;
     const known = this.#versions.get(streamId);
-    let version: number | undefined;
     // Version 0 needs no knowledge: if the stream has events, version 1 is taken.
-    if (expected === 'no_stream' || expected === 0) version = known === undefined ? 0 : undefined;
-    else if (expected === 'any') version = known;
-    else if (expected === 'stream_exists') version = known;
+    const version =
+      expected === 'no_stream' || expected === 0 ? (known === undefined ? 0 : undefined) : known;
     // A number below what is known is a certain conflict: the reading path reports it.
-    else version = known === expected ? expected : undefined;
-    return version === undefined ? undefined : { version, head: this.#head };
+    if (version === undefined || (typeof expected === 'number' && expected !== version)) return undefined;
+    return { version, head: this.#head };
   }
 
   /**
@@ -71,12 +69,8 @@ export class KnownHeads {
    */
   sawStream(db: IDBDatabase, events: readonly Envelope[]): void {
     this.#use(db);
-    for (let i = events.length - 1; i >= 0; i--) {
-      const e = events[i]!;
-      if (e.position === undefined) continue;
-      this.#remember(e.streamId, e.version);
-      return;
-    }
+    const last = events.filter((e) => e.position !== undefined).at(-1);
+    if (last) this.#remember(last.streamId, last.version);
   }
 
   /**
@@ -126,13 +120,11 @@ export class KnownHeads {
   }
 
   #remember(streamId: string, version: number): void {
-    const before = this.#versions.get(streamId);
-    if (before !== undefined && before >= version) return;
+    // Versions start at 1: a stream not known yet is below any.
+    if ((this.#versions.get(streamId) ?? 0) >= version) return;
     this.#versions.delete(streamId);
     this.#versions.set(streamId, version);
-    if (this.#versions.size > MAX_STREAMS) {
-      const oldest = this.#versions.keys().next().value;
-      if (oldest !== undefined) this.#versions.delete(oldest);
-    }
+    // Over the limit the map is not empty: its first key, the least recently used, exists.
+    if (this.#versions.size > MAX_STREAMS) this.#versions.delete(this.#versions.keys().next().value!);
   }
 }

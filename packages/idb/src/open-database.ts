@@ -1,6 +1,6 @@
 import { StorageUnavailableError } from '@tidelog/core';
 import { FORMAT_VERSION, upgradeFormat } from './schema.js';
-import { toStorageError } from './storage-errors.js';
+import { describeError, toStorageError } from './storage-errors.js';
 
 export interface OpenDatabaseOptions {
   name: string;
@@ -10,10 +10,11 @@ export interface OpenDatabaseOptions {
   version?: number;
   /** How long to wait for other connections to let an upgrade through, default 10 s. */
   blockedTimeoutMs?: number;
-  /** Another connection wants to upgrade or delete the database: ours has been closed. */
-  onVersionChange?: () => void;
-  /** The browser closed the connection (storage cleared, disk error). */
-  onClose?: () => void;
+  /**
+   * The connection is gone: another connection wants to upgrade or delete the database (ours
+   * has been closed), or the browser closed it (storage cleared, disk error).
+   */
+  onLost?: () => void;
 }
 
 /**
@@ -24,72 +25,55 @@ export interface OpenDatabaseOptions {
  * @example
  * const db = await openDatabase({ name: 'app', factory: globalThis.indexedDB });
  */
-export function openDatabase(options: OpenDatabaseOptions): Promise<IDBDatabase> {
+export async function openDatabase(options: OpenDatabaseOptions): Promise<IDBDatabase> {
   const { name, factory, version = FORMAT_VERSION, blockedTimeoutMs = 10_000 } = options;
-  if (!factory)
-    return Promise.reject(new StorageUnavailableError('IndexedDB is not available in this environment'));
-  // The store builds key ranges with the global IDBKeyRange. A factory passed in where it
-  // is not a global (Node with fake-indexeddb's factory alone) cannot serve it: say so
-  // here, as unavailable storage, rather than fail on every read later.
-  if (typeof IDBKeyRange === 'undefined') {
-    return Promise.reject(
-      new StorageUnavailableError(
-        'IndexedDB is not available in this environment: IDBKeyRange is not a global',
-      ),
-    );
-  }
-  let req: IDBOpenDBRequest;
   try {
-    req = factory.open(name, version);
-  } catch (error) {
-    // Some browsers throw at once (e.g. SecurityError in an opaque origin or a sandbox).
-    return Promise.reject(unavailable(error));
-  }
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let gaveUp = false;
-    req.onupgradeneeded = (event) => {
-      upgradeFormat(req.result, event.oldVersion, event.newVersion ?? version, req.transaction!);
-    };
-    req.onblocked = () => {
-      timer ??= setTimeout(() => {
-        gaveUp = true;
-        reject(
-          new StorageUnavailableError(
-            `the upgrade of IndexedDB database "${name}" to format ${version} is blocked by another open tab`,
-          ),
+    return await new Promise((resolve, reject) => {
+      if (!factory) throw new StorageUnavailableError('IndexedDB is not available in this environment');
+      // The store builds key ranges with the global IDBKeyRange. A factory passed in where it
+      // is not a global (Node with fake-indexeddb's factory alone) cannot serve it: say so
+      // here, as unavailable storage, rather than fail on every read later.
+      if (typeof IDBKeyRange === 'undefined') {
+        throw new StorageUnavailableError(
+          'IndexedDB is not available in this environment: IDBKeyRange is not a global',
         );
-      }, blockedTimeoutMs);
-    };
-    req.onerror = () => {
-      clearTimeout(timer);
-      reject(unavailable(req.error));
-    };
-    req.onsuccess = () => {
-      clearTimeout(timer);
-      const db = req.result;
-      // The caller stopped waiting (blocked upgrade): do not leak the late connection.
-      if (gaveUp) return db.close();
-      db.onversionchange = () => {
-        db.close();
-        options.onVersionChange?.();
+      }
+      // Some browsers throw at once (e.g. SecurityError in an opaque origin or a sandbox).
+      const req = factory.open(name, version);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // An open at a version upgrades to that version.
+      req.onupgradeneeded = (event) => upgradeFormat(req.result, event.oldVersion, version, req.transaction!);
+      req.onblocked = () => {
+        timer ??= setTimeout(() => {
+          // The caller stops waiting: a late connection is closed, not leaked.
+          req.onsuccess = () => req.result.close();
+          reject(
+            new StorageUnavailableError(
+              `the upgrade of IndexedDB database "${name}" to format ${version} is blocked by another open tab`,
+            ),
+          );
+        }, blockedTimeoutMs);
       };
-      db.onclose = () => options.onClose?.();
-      resolve(db);
-    };
-  });
-}
-
-function unavailable(error: unknown): StorageUnavailableError {
-  if ((error as { name?: unknown } | null)?.name === 'VersionError') {
-    return new StorageUnavailableError(
-      'the IndexedDB database is at a newer format than this code (a newer version of the app upgraded it): reload the app',
-    );
+      req.onerror = () => {
+        clearTimeout(timer);
+        reject(req.error);
+      };
+      req.onsuccess = () => {
+        clearTimeout(timer);
+        const db = req.result;
+        db.onversionchange = () => {
+          db.close();
+          options.onLost?.();
+        };
+        db.onclose = () => options.onLost?.();
+        resolve(db);
+      };
+    });
+  } catch (error) {
+    // Every way an open fails is unavailable storage (a newer format, a full disk too).
+    const mapped = toStorageError(error);
+    throw mapped instanceof StorageUnavailableError
+      ? mapped
+      : new StorageUnavailableError(`IndexedDB refused to open: ${describeError(error)}`);
   }
-  const mapped = toStorageError(error);
-  if (mapped instanceof StorageUnavailableError) return mapped;
-  const e = error as { name?: string; message?: string } | null;
-  return new StorageUnavailableError(
-    `IndexedDB refused to open: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`,
-  );
 }

@@ -35,22 +35,15 @@ export interface IdbEventStoreOptions {
 export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<IdbEventStore> {
   const durability = options.durability ?? 'relaxed';
   const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
-  const connection = new Connection(({ onLost }) =>
-    openDatabase({
-      name: options.name,
-      factory,
-      ...(options.blockedTimeoutMs === undefined ? {} : { blockedTimeoutMs: options.blockedTimeoutMs }),
-      onVersionChange: onLost,
-      onClose: onLost,
-    }),
-  );
+  const { name, blockedTimeoutMs } = options;
+  const connection = new Connection((onLost) => openDatabase({ name, factory, blockedTimeoutMs, onLost }));
   try {
     const clientId = await connection.run((db) =>
       transact(db, ['meta'], 'readwrite', durability, async (tx) => {
         const meta = tx.objectStore('meta');
         const stored = await request(meta.get('clientId'));
-        if (typeof stored === 'string' && options.clientId === undefined) return stored;
-        const id = options.clientId ?? uuidv7();
+        const id = options.clientId ?? (typeof stored === 'string' ? stored : uuidv7());
+        // A clientId passed in is used, not stored over the one kept.
         if (stored === undefined) meta.put(id, 'clientId');
         return id;
       }),

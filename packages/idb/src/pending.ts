@@ -7,21 +7,35 @@ import type {
   RebaseStep,
 } from '@tidelog/core';
 import { planConfirm, toEnvelopes } from '@tidelog/core/store-kit';
-import { ChunkView, currentVersion, toChunk } from './chunks.js';
+import { addChunk, ChunkView, currentVersion } from './chunks.js';
 import { commitNow, request } from './requests.js';
+
+/**
+ * Store a command's pending events (one chunk, none when it decided no events) and its
+ * outbox entry naming them; returns the entry.
+ *
+ * @example
+ * const entry = addPending(tx, command, plan.envelopes);
+ */
+export function addPending(tx: IDBTransaction, command: OutboxEntry, events: Envelope[]): OutboxEntry {
+  addChunk(tx.objectStore('chunks'), events);
+  const entry = { ...command, eventIds: events.map((e) => e.id) };
+  tx.objectStore('outbox').add(entry);
+  return entry;
+}
 
 /** Outbox entries (all, or one stream's) with their keys, in the order the commands ran. */
 export async function readEntries(
   outbox: IDBObjectStore,
   streamId?: string,
 ): Promise<{ entries: OutboxEntry[]; keys: IDBValidKey[] }> {
-  // Same transaction, same range: values and keys come back in the same order (an index's
-  // `getAllKeys` gives the primary keys).
+  // Same transaction, same query: values and keys come back in the same order (an index's
+  // `getAllKeys` gives the primary keys). A key is a query of that key alone; `undefined`
+  // queries everything.
   const source = streamId === undefined ? outbox : outbox.index('streamId');
-  const range = streamId === undefined ? null : IDBKeyRange.only(streamId);
   const [entries, keys] = await Promise.all([
-    request<OutboxEntry[]>(source.getAll(range)),
-    request(source.getAllKeys(range)),
+    request<OutboxEntry[]>(source.getAll(streamId)),
+    request(source.getAllKeys(streamId)),
   ]);
   return { entries, keys };
 }
@@ -54,13 +68,10 @@ export async function pendingOf(view: ChunkView, entries: readonly OutboxEntry[]
  * Drop a stream's pending events and outbox entries (in the caller's transaction) and
  * return the entries in the order the commands ran.
  */
-export async function dropPending(
-  chunks: IDBObjectStore,
-  outbox: IDBObjectStore,
-  streamId: string,
-): Promise<OutboxEntry[]> {
+export async function dropPending(tx: IDBTransaction, streamId: string): Promise<OutboxEntry[]> {
+  const outbox = tx.objectStore('outbox');
   const { entries, keys } = await readEntries(outbox, streamId);
-  const view = new ChunkView(chunks);
+  const view = new ChunkView(tx.objectStore('chunks'));
   for (const e of await pendingOf(view, entries)) view.drop(e);
   view.write();
   for (const key of keys) outbox.delete(key);
@@ -102,10 +113,7 @@ export async function confirm(
   // Issued together: the backend answers them in one round (then the chunks holding the
   // positions the page spans, if any are taken).
   const reads = [...first].map(([streamId, from]) => view.from(streamId, from));
-  if (hi > 0) {
-    const taken = request(view.store.index('positions').getAllKeys(IDBKeyRange.bound(lo, hi)));
-    reads.push(taken.then((k) => view.load(k)));
-  }
+  if (hi > 0) reads.push(view.positions(IDBKeyRange.bound(lo, hi)));
   const [{ entries, keys }] = await Promise.all([readEntries(outbox), Promise.all(reads)]);
   // Outbox ids the reads above did not find (a command split over two pages, a rebase
   // step's stream, and with `lookUpIds` every id).
@@ -140,23 +148,28 @@ export async function confirm(
 
 /** A rebase step's writes after the plan's (its replaced entries are already deleted). */
 async function applyStep(tx: IDBTransaction, step: RebaseStep, clientId: string): Promise<Envelope[]> {
-  const chunks = tx.objectStore('chunks');
+  const version = await currentVersion(tx.objectStore('chunks'), step.streamId);
   const appended: Envelope[] = [];
-  let version = await currentVersion(chunks, step.streamId);
-  for (const { command, events: decided } of step.append) {
-    const envelopes = toEnvelopes(step.streamId, decided, version + 1, { clientId });
-    if (envelopes.length > 0) chunks.add(toChunk(envelopes));
+  for (const { command, events } of step.append) {
+    const envelopes = toEnvelopes(step.streamId, events, version + appended.length + 1, { clientId });
     const { displaced: _, ...entry } = command;
-    tx.objectStore('outbox').add({ ...entry, eventIds: envelopes.map((e) => e.id) });
-    version += envelopes.length;
+    addPending(tx, entry, envelopes);
     appended.push(...envelopes);
   }
   const rejected = tx.objectStore('rejected');
-  const out = [...(step.unreject ?? []), ...step.rejected.map((r) => r.entry.commandId)];
-  const stale = await Promise.all(
-    out.map((id) => request(rejected.index('commandId').getAllKeys(IDBKeyRange.only(id)))),
-  );
-  for (const key of stale.flat()) rejected.delete(key);
+  await deleteRejected(rejected, [...(step.unreject ?? []), ...step.rejected.map((r) => r.entry.commandId)]);
   for (const r of step.rejected) rejected.add(r);
   return appended;
+}
+
+/**
+ * Delete the rejected commands filed under these command ids (found by the `commandId`
+ * index, not by reading the whole list).
+ *
+ * @example
+ * await deleteRejected(tx.objectStore('rejected'), ['c-1']);
+ */
+export async function deleteRejected(rejected: IDBObjectStore, commandIds: readonly string[]): Promise<void> {
+  const keys = await Promise.all(commandIds.map((id) => request(rejected.index('commandId').getAllKeys(id))));
+  for (const key of keys.flat()) rejected.delete(key);
 }

@@ -21,15 +21,11 @@ export function request<T>(r: IDBRequest<T>): Promise<T> {
  * @example
  * const head = (await lastKey(events.index('position'), null)) ?? 0;
  */
-export function lastKey(
+export async function lastKey(
   source: IDBObjectStore | IDBIndex,
   range: IDBKeyRange | null,
 ): Promise<IDBValidKey | undefined> {
-  return new Promise((resolve, reject) => {
-    const r = source.openKeyCursor(range, 'prev');
-    r.onsuccess = () => resolve(r.result?.key);
-    r.onerror = () => reject(r.error);
-  });
+  return (await request(source.openKeyCursor(range, 'prev')))?.key;
 }
 
 /**
@@ -57,13 +53,17 @@ export async function transact<T>(
   const tx = db.transaction(stores, mode, { durability });
   const done = new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
+    // The spec sets `tx.error` for every abort but `abort()` (ours below is never awaited);
+    // a browser that leaves it null on a teardown still gets an error to show.
     tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
   });
-  let result: T;
+  // Awaited only once a readwrite `body` has returned: never an unhandled rejection.
+  done.catch(() => {});
   try {
-    result = await body(tx);
+    const result = await body(tx);
+    if (mode === 'readwrite') await done;
+    return result;
   } catch (error) {
-    done.catch(() => {});
     try {
       tx.abort();
     } catch {
@@ -71,9 +71,6 @@ export async function transact<T>(
     }
     throw error;
   }
-  if (mode === 'readwrite') await done;
-  else done.catch(() => {});
-  return result;
 }
 
 /**

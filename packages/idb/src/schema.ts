@@ -59,10 +59,13 @@ export interface UpgradeTx {
 /** The database format this code writes; the IndexedDB version number is the format number. */
 export const FORMAT_VERSION = 5;
 
-// One step per format. A step may only create or change structure (and rewrite data
-// through `tx`): it runs inside the versionchange transaction, before any other use.
-const steps: Record<number, (db: UpgradeDb, tx: UpgradeTx) => void> = {
-  1: (db) => {
+// One step per format up to `FORMAT_VERSION`, in order: `steps[n - 1]` makes format n. A step may only create or
+// change structure (and rewrite data through `tx`): it runs inside the versionchange
+// transaction, before any other use.
+const steps: ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
+  // Format 1: one event per record in `events`, the outbox, rejected commands, checkpoints,
+  // snapshots and meta.
+  (db) => {
     const events = db.createObjectStore('events', { keyPath: ['streamId', 'version'] });
     events.createIndex('id', 'id', { unique: true });
     // Sparse: pending events have no `position`, so they are not in this index.
@@ -75,25 +78,25 @@ const steps: Record<number, (db: UpgradeDb, tx: UpgradeTx) => void> = {
   },
   // Format 2: a stream's outbox entries by index, for takePending/readPending of one stream
   // without reading the whole outbox. Existing entries are indexed by the upgrade itself.
-  2: (_db, tx) => {
+  (_db, tx) => {
     tx.objectStore('outbox').createIndex('streamId', 'streamId');
   },
   // Format 3: process managers keep a checkpoint and their dead letters across restarts.
-  3: (db) => {
+  (db) => {
     db.createObjectStore('processCheckpoints', { keyPath: 'name' });
     db.createObjectStore('deadLetters', { keyPath: 'id' }).createIndex('at', 'at');
   },
   // Format 4: the durable rebase finds outbox entries and rejected commands by command id
   // (a server's refusal, a retry, a discard) without reading the whole list. Outbox entries
   // may now carry `displaced`; older entries simply have none.
-  4: (_db, tx) => {
+  (_db, tx) => {
     tx.objectStore('outbox').createIndex('commandId', 'commandId');
     tx.objectStore('rejected').createIndex('commandId', 'entry.commandId');
   },
   // Format 5: events in chunks, several consecutive events of a stream per record, all
   // confirmed or all pending: a page of confirmed events is a few records, not one per
   // event. The events move over (cut by `chunksOf`) inside the versionchange transaction.
-  5: (db, tx) => {
+  (db, tx) => {
     const chunks = db.createObjectStore('chunks', { keyPath: ['streamId', 'version'] });
     chunks.createIndex('ids', 'ids', { unique: true, multiEntry: true });
     // Sparse: pending chunks have no `positions`.
@@ -105,18 +108,15 @@ const steps: Record<number, (db: UpgradeDb, tx: UpgradeTx) => void> = {
       db.deleteObjectStore('events');
     };
   },
-};
+];
 
 /**
- * Bring a database from `oldVersion` to `newVersion`, one format step at a time.
+ * Bring a database from `oldVersion` to `newVersion` (at most `FORMAT_VERSION`), one format
+ * step at a time.
  *
  * @example
  * request.onupgradeneeded = (e) => upgradeFormat(db, e.oldVersion, e.newVersion ?? FORMAT_VERSION, tx);
  */
 export function upgradeFormat(db: UpgradeDb, oldVersion: number, newVersion: number, tx: UpgradeTx): void {
-  for (let v = oldVersion + 1; v <= newVersion; v++) {
-    const step = steps[v];
-    if (!step) throw new Error(`no upgrade step to format ${v}`);
-    step(db, tx);
-  }
+  for (const step of steps.slice(oldVersion, newVersion)) step(db, tx);
 }

@@ -1,14 +1,16 @@
-import { StorageFullError, StorageUnavailableError, TidelogError } from '@tidelog/core';
+import { StorageFullError, StorageUnavailableError } from '@tidelog/core';
 
-const nameOf = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
-    ? (error as { name: string }).name
-    : undefined;
+/** The `name` of what was thrown (a `DOMException`'s says what went wrong), if it has one. */
+export const errorName = (error: unknown): unknown => (error as { name?: unknown } | null | undefined)?.name;
 
-/** True for the errors IndexedDB raises when a connection is gone (closed, or closing). */
-export function isConnectionGone(error: unknown): boolean {
-  return nameOf(error) === 'InvalidStateError';
+/** `name: message` of what was thrown, for an error message. */
+export function describeError(error: unknown): string {
+  const e = error as { name?: unknown; message?: unknown } | null | undefined;
+  return `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
 }
+
+/** What IndexedDB raises when a database cannot be used at all. */
+const UNUSABLE: unknown[] = ['InvalidStateError', 'UnknownError', 'SecurityError'];
 
 /**
  * Turn what IndexedDB throws into Tidelog's errors: a full disk is `StorageFullError`,
@@ -19,20 +21,20 @@ export function isConnectionGone(error: unknown): boolean {
  * throw toStorageError(new DOMException('quota', 'QuotaExceededError')); // StorageFullError
  */
 export function toStorageError(error: unknown): unknown {
-  if (error instanceof TidelogError) return error;
-  const name = nameOf(error);
-  const detail =
-    error instanceof Error || nameOf(error) ? String((error as Error).message ?? '') : String(error);
+  // Tidelog's own errors are named for themselves, never like these.
+  const name = errorName(error);
   if (name === 'QuotaExceededError') {
-    return new StorageFullError(`IndexedDB is out of space; nothing of this write was kept (${detail})`);
+    return new StorageFullError(
+      `IndexedDB is out of space; nothing of this write was kept (${describeError(error)})`,
+    );
   }
-  if (
-    name === 'InvalidStateError' ||
-    name === 'UnknownError' ||
-    name === 'SecurityError' ||
-    name === 'VersionError'
-  ) {
-    return new StorageUnavailableError(`IndexedDB cannot be used: ${name}: ${detail}`);
+  // Only an open meets a newer format.
+  if (name === 'VersionError') {
+    return new StorageUnavailableError(
+      'the IndexedDB database is at a newer format than this code (a newer version of the app upgraded it): reload the app',
+    );
   }
+  if (UNUSABLE.includes(name))
+    return new StorageUnavailableError(`IndexedDB cannot be used: ${describeError(error)}`);
   return error;
 }
