@@ -1,7 +1,7 @@
 import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
 import type { IssueList, PathSegment } from './issues.js';
 import { formatPath } from './issues.js';
-import { checkJsonObject, isPlainObject } from './json.js';
+import { isPlainObject, reportJsonObject } from './json.js';
 import {
   isEventId,
   isNameFromJson,
@@ -50,7 +50,7 @@ export function checkMeta(
     issues.add(at(index, 'meta'), 'must be a JSON object');
     return undefined;
   }
-  let ok = checkJsonObject(meta) || checkJsonObject(meta, sink(issues, index, 'meta'));
+  let ok = reportJsonObject(meta, sink(issues, index, 'meta'));
   const { timestamp, clientId } = meta;
   if ((timestamp !== undefined || !partial) && !isTimestamp(timestamp)) {
     issues.add(at(index, 'meta', 'timestamp'), timestamp === undefined ? 'is required' : MESSAGES.timestamp);
@@ -80,7 +80,7 @@ export function checkData(data: unknown, index: number, issues: IssueList): data
     issues.add(at(index, 'data'), 'is required');
     return false;
   }
-  return checkJsonObject(data) || checkJsonObject(data, sink(issues, index, 'data'));
+  return reportJsonObject(data, sink(issues, index, 'data'));
 }
 
 /** Record a failed field; always false. */
