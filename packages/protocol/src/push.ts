@@ -31,7 +31,11 @@ export function validatePushRequest(
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
   source?: JsonSource,
 ): Validation<PushRequest> {
-  return checkPush(input, limits, source, fastPushEvents);
+  const json = source?.json;
+  const escapeFree = json !== undefined && isEscapeFree(json);
+  return checkPush(input, limits, escapeFree, (events) =>
+    fastPushEvents(events, escapeFree, json !== undefined),
+  );
 }
 
 /**
@@ -48,15 +52,18 @@ export function validateOutgoingPush(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
 ): Validation<PushRequest> {
-  return checkPush(input, limits);
+  return checkPush(input, limits, false);
 }
 
-/** Both push validators: the quick pass (if any) first, then the reporting pass. */
+/**
+ * Both push validators: the quick pass (if any) first, then the reporting pass.
+ * `escapeFree`: see `checkPushedEvent`.
+ */
 function checkPush(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'>,
-  source?: JsonSource,
-  quickPass?: typeof fastPushEvents,
+  escapeFree: boolean,
+  quickPass?: (events: readonly unknown[]) => PushedEvent[] | undefined,
 ): Validation<PushRequest> {
   try {
     if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
@@ -68,10 +75,9 @@ function checkPush(
       return invalid(issues.result());
     }
     if (events.length > limits.maxEventsPerPush) return tooMany(events.length, limits.maxEventsPerPush);
-    const escapeFree = source?.json !== undefined && isEscapeFree(source.json);
     if (issues.empty && quickPass) {
       // The usual push passes the quick pass; anything else is judged (and reported) below.
-      const quick = quickPass(events, escapeFree, source?.json !== undefined);
+      const quick = quickPass(events);
       if (quick) return { ok: true, value: { clientId: clientId as string, events: quick } };
     }
     const checked: PushedEvent[] = [];
