@@ -24,12 +24,12 @@ import type { PushedEvent } from './types.js';
 
 const OPTIONAL_META_IDS = ['commandId', 'correlationId', 'causationId'] as const;
 
-/** `events[3]`, `events[3].meta`, … */
-const at = (index: number, ...rest: string[]) => [`events[${index}]`, ...rest].join('.');
+/** `events[3]`, `events[3].meta`, `events[3].data.a`, … */
+const at = (index: number, ...rest: PathSegment[]) => formatPath(['events', index, ...rest]);
 
 /** Report JSON problems under `events[index].<name>`, with the nested path. */
 const sink = (issues: IssueList, index: number, name: string) => (path: PathSegment[], message: string) =>
-  issues.add(formatPath(['events', index, name, ...path]), message);
+  issues.add(at(index, name, ...path), message);
 
 /**
  * Check an event's `meta` (required `timestamp` and `clientId` unless `partial`) and return
