@@ -325,7 +325,6 @@ export class SyncLoop {
 
   /** A round (serving `now()` callers up to `served`) or a live stream failed. */
   #failed(error: unknown, served: number): void {
-    const lastError = serializeError(error);
     if (hasErrorCode(error, 'CLOSED')) {
       // The runtime closed under the loop: nothing more can be stored.
       void this.close();
@@ -341,24 +340,21 @@ export class SyncLoop {
       this.#live.stop();
       this.#clearRetry();
       this.#waiters.rejectAll(error);
-      this.#status.set({ lastError });
-      this.#settle();
-      return;
+    } else {
+      // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
+      this.#failing =
+        error instanceof SyncUnreachableError && error.status === undefined ? 'offline' : 'error';
+      this.#waiters.rejectUpTo(served, error);
+      this.#dirtyPush = true;
+      this.#dirtyPull = true;
+      // Callers of now() who came in while this round ran get a round of their own, at once.
+      if (this.#waiters.size === 0) {
+        const wait = backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff);
+        const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
+        this.#scheduleRetry(Math.max(wait, Math.min(asked, this.parts.backoff.maxMs)), true);
+      }
     }
-    // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
-    this.#failing = error instanceof SyncUnreachableError && error.status === undefined ? 'offline' : 'error';
-    this.#waiters.rejectUpTo(served, error);
-    this.#status.set({ lastError });
-    this.#dirtyPush = true;
-    this.#dirtyPull = true;
-    // Callers of now() who came in while this round ran get a round of their own, at once.
-    if (this.#waiters.size > 0) {
-      this.#settle();
-      return;
-    }
-    const wait = backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff);
-    const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
-    this.#scheduleRetry(Math.max(wait, Math.min(asked, this.parts.backoff.maxMs)), true);
+    this.#status.set({ lastError: serializeError(error) });
     this.#settle();
   }
 
@@ -419,12 +415,9 @@ export class SyncLoop {
 
   /** Ask the host for the outbox and rejected counts; calls while one runs fold into one more. */
   #refreshCounts(): Promise<void> {
-    if (this.#counting) {
-      this.#countAgain = true;
-      return this.#counting;
-    }
-    const run = async () => {
-      do {
+    this.#countAgain = true;
+    this.#counting ??= (async () => {
+      while (this.#countAgain && !this.#closed) {
         this.#countAgain = false;
         try {
           const counts = await this.parts.host.counts();
@@ -432,9 +425,8 @@ export class SyncLoop {
         } catch {
           // A closed or failing store: the next change or round asks again.
         }
-      } while (this.#countAgain && !this.#closed);
-    };
-    this.#counting = run().finally(() => {
+      }
+    })().finally(() => {
       this.#counting = undefined;
     });
     return this.#counting;
