@@ -1,4 +1,5 @@
 import type { PositionedEnvelope } from '@tidelog/core';
+import { isPosition } from '@tidelog/protocol';
 import type { SyncCursor, SyncHost } from './host.js';
 
 /** What `deliver` did with a page. */
@@ -68,15 +69,11 @@ export class Confirmer {
   }
 
   async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
-    let start = 0;
-    while (start < events.length && (events[start] as PositionedEnvelope).position <= this.cursor) start++;
-    const fresh = start === 0 ? events : events.slice(start);
-    for (let i = 0; i < fresh.length; i++) {
-      if ((fresh[i] as PositionedEnvelope).position !== this.cursor + 1 + i) return 'gap';
-    }
+    const start = events.findIndex((e) => e.position > this.cursor);
+    const fresh = start < 0 ? [] : events.slice(start);
+    if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return 'gap';
     if (fresh.length === 0 && this.pinned) return 'nothing-new';
-    const cursor =
-      fresh.length === 0 ? this.cursor : (fresh[fresh.length - 1] as PositionedEnvelope).position;
+    const cursor = fresh.at(-1)?.position ?? this.cursor;
     // An empty page still goes to the store on first contact: it pins the server id, so a
     // reset server is recognised even before this device has seen a single event.
     await this.host.confirm(fresh, { cursor, serverId });
@@ -90,10 +87,5 @@ export class Confirmer {
 function isCursor(value: unknown): value is SyncCursor {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.cursor === 'number' &&
-    Number.isSafeInteger(v.cursor) &&
-    v.cursor >= 0 &&
-    typeof v.serverId === 'string'
-  );
+  return isPosition(v.cursor) && typeof v.serverId === 'string';
 }

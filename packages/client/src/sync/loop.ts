@@ -309,7 +309,7 @@ export class SyncLoop {
   }
 
   #seen(head: number): void {
-    if (head > this.#status.get().head) this.#status.set({ head });
+    this.#status.set({ head: Math.max(head, this.#status.get().head) });
   }
 
   /** A page is stored: cursor, head, time; forget acknowledgements it covers. */

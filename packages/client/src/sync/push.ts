@@ -111,7 +111,6 @@ function remember(
   response: PushResponse,
 ): void {
   for (const duplicate of response.duplicates) acknowledged.set(duplicate.id, duplicate.position);
-  if (response.accepted.length === 0) return;
   const groups = new Map<string, { fromVersion: number; toVersion: number; fromPosition: number }>();
   for (const group of response.accepted) groups.set(group.streamId, group);
   for (const event of events) {
