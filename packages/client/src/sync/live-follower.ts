@@ -87,9 +87,8 @@ export class LiveFollower {
       silent: false,
     };
     const watch = () => {
-      if (session.watchdog !== undefined) timers.clearTimeout(session.watchdog);
+      this.#clearWatchdog(session);
       session.watchdog = timers.setTimeout(() => {
-        session.watchdog = undefined;
         session.silent = true;
         session.controller.abort();
       }, LIVE_SILENCE_MS);

@@ -76,17 +76,14 @@ export class SyncLoop {
     this.#offline = !network.online();
     this.#fresh = new FreshOutbox(() => parts.timers.now());
     this.#http = new SyncHttp({
-      url: options.url,
-      space: options.space,
+      ...options, // url, space
       fetch: parts.fetch,
       token: () => this.#token,
       now: () => parts.timers.now(),
     });
     this.#live = new LiveFollower({
+      ...parts, // timers, random, backoff
       http: this.#http,
-      timers: parts.timers,
-      random: parts.random,
-      backoff: parts.backoff,
       changed: () => this.#settle(),
       stored: () => this.#stored(0),
       ended: (error) => this.#liveEnded(error),

@@ -67,7 +67,8 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
   try {
     if (items.length > 0) context.starting();
     for (const batch of planBatches(items, context.limits, utf8Length(host.clientId))) {
-      if ((await send(context, batch, round)) === 'rejected') break;
+      await send(context, batch, round);
+      if (round.rejected) break;
     }
   } catch (error) {
     fresh.forget();
@@ -78,30 +79,30 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
   return round;
 }
 
-async function send(context: PushContext, items: PushItem[], round: PushRound): Promise<'ok' | 'rejected'> {
+/** Push `items` in one request; on a 400 or 413, narrow it down (and stop at the rejection). */
+async function send(context: PushContext, items: PushItem[], round: PushRound): Promise<void> {
   const events = items.flatMap((item) => item.events);
   let response: PushResponse;
   try {
     response = await context.http.push({ clientId: context.host.clientId, events }, context.signal);
   } catch (error) {
     if (!(error instanceof InvalidRequestError || error instanceof PayloadTooLargeError)) throw error;
-    const [first] = items;
-    if (items.length === 1 && first !== undefined) {
-      await context.host.reject([first.entry.commandId], serializeError(error));
+    if (items.length === 1) {
+      await context.host.reject([(items[0] as PushItem).entry.commandId], serializeError(error));
       round.rejected = true;
-      return 'rejected';
+      return;
     }
     // The server names no culprit: halve until one command alone is refused. Order is
     // kept, so a stream's later commands never go before its earlier ones.
     const middle = Math.ceil(items.length / 2);
-    if ((await send(context, items.slice(0, middle), round)) === 'rejected') return 'rejected';
-    return send(context, items.slice(middle), round);
+    await send(context, items.slice(0, middle), round);
+    if (!round.rejected) await send(context, items.slice(middle), round);
+    return;
   }
   context.answered(response);
   round.sent += events.length;
   if (response.conflicts.length > 0) round.conflicts = true;
   remember(context.acknowledged, events, response);
-  return 'ok';
 }
 
 /** Note which of `events` the server holds now, and at which position. */
