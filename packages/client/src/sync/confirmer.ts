@@ -17,22 +17,28 @@ export type Delivery = 'stored' | 'nothing-new' | 'gap';
  */
 export class Confirmer {
   #tail: Promise<unknown> = Promise.resolve();
+  readonly #host: SyncHost;
+  /** The highest position stored contiguously from 1. */
+  cursor = 0;
+  /** The server this cursor belongs to, once one answered. */
+  serverId: string | undefined;
+  /** Whether `serverId` is in the store already (a fresh device learns it from its first answer). */
+  #pinned = false;
 
-  private constructor(
-    readonly host: SyncHost,
-    /** The highest position stored contiguously from 1. */
-    public cursor: number,
-    /** The server this cursor belongs to, once one answered. */
-    public serverId: string | undefined,
-    /** Whether `serverId` is in the store already (a fresh device learns it from its first answer). */
-    private pinned: boolean,
-  ) {}
+  private constructor(host: SyncHost) {
+    this.#host = host;
+  }
 
   /** Read the stored cursor (`getMeta('sync')`). */
   static async open(host: SyncHost): Promise<Confirmer> {
+    const confirmer = new Confirmer(host);
     const stored = await host.store.getMeta('sync');
-    if (isCursor(stored)) return new Confirmer(host, stored.cursor, stored.serverId, true);
-    return new Confirmer(host, 0, undefined, false);
+    if (isCursor(stored)) {
+      confirmer.cursor = stored.cursor;
+      confirmer.serverId = stored.serverId;
+      confirmer.#pinned = true;
+    }
+    return confirmer;
   }
 
   /**
@@ -50,8 +56,8 @@ export class Confirmer {
   caughtUp(): Promise<void> {
     return this.#queue(async () => {
       if (this.serverId === undefined) return;
-      await this.host.confirm([], { cursor: this.cursor, serverId: this.serverId });
-      this.pinned = true;
+      await this.#host.confirm([], { cursor: this.cursor, serverId: this.serverId });
+      this.#pinned = true;
     });
   }
 
@@ -65,21 +71,21 @@ export class Confirmer {
   forget(): void {
     this.cursor = 0;
     this.serverId = undefined;
-    this.pinned = false;
+    this.#pinned = false;
   }
 
   async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
     const start = events.findIndex((e) => e.position > this.cursor);
     const fresh = start < 0 ? [] : events.slice(start);
     if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return 'gap';
-    if (fresh.length === 0 && this.pinned) return 'nothing-new';
+    if (fresh.length === 0 && this.#pinned) return 'nothing-new';
     const cursor = fresh.at(-1)?.position ?? this.cursor;
     // An empty page still goes to the store on first contact: it pins the server id, so a
     // reset server is recognised even before this device has seen a single event.
-    await this.host.confirm(fresh, { cursor, serverId });
+    await this.#host.confirm(fresh, { cursor, serverId });
     this.cursor = cursor;
     this.serverId = serverId;
-    this.pinned = true;
+    this.#pinned = true;
     return fresh.length === 0 ? 'nothing-new' : 'stored';
   }
 }

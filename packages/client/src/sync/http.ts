@@ -47,8 +47,10 @@ export class RetryLater extends SyncUnreachableError {
  * const page = await http.pull(0, 5000, signal);
  */
 export class SyncHttp {
+  readonly #options: SyncHttpOptions;
   readonly #base: string;
-  constructor(readonly options: SyncHttpOptions) {
+  constructor(options: SyncHttpOptions) {
+    this.#options = options;
     this.#base = `${options.url.replace(/\/+$/, '')}/v1/spaces/${encodeURIComponent(options.space)}`;
   }
 
@@ -81,13 +83,13 @@ export class SyncHttp {
     headers: Record<string, string> = {},
     body?: string,
   ): Promise<Response> {
-    const token = this.options.token();
+    const token = this.#options.token();
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
       const method = body === undefined ? 'GET' : 'POST';
-      response = await this.options.fetch(`${this.#base}${path}`, {
+      response = await this.#options.fetch(`${this.#base}${path}`, {
         method,
         headers,
         body: body ?? null,
@@ -143,7 +145,7 @@ export class SyncHttp {
     if (status === 400) return new InvalidRequestError(message, answer);
     if (status === 413) return new PayloadTooLargeError(message, answer);
     if (status === 429 || status >= 500) {
-      const wait = retryAfterMs(response.headers.get('retry-after'), this.options.now());
+      const wait = retryAfterMs(response.headers.get('retry-after'), this.#options.now());
       return new RetryLater(`the sync server answered ${status}: ${message}`, status, wait);
     }
     return new SyncProtocolError(`the sync server answered ${status}: ${message}`);

@@ -59,7 +59,11 @@ export class LiveFollower {
   /** Settles when the last stream has wound down. */
   done: Promise<void> = Promise.resolve();
 
-  constructor(readonly hooks: LiveHooks) {}
+  readonly #hooks: LiveHooks;
+
+  constructor(hooks: LiveHooks) {
+    this.#hooks = hooks;
+  }
 
   /** Whether a stream is open now. */
   get open(): boolean {
@@ -69,12 +73,12 @@ export class LiveFollower {
   /** Open a stream after the stored cursor, unless one is open or a reconnect wait runs. */
   start(confirmer: Confirmer, serverId: string): void {
     if (this.#session) return;
-    const { timers } = this.hooks;
+    const { timers } = this.#hooks;
     const wait = this.#retryAt - timers.now();
     if (wait > 0) {
       this.#timer ??= timers.setTimeout(() => {
         this.#timer = undefined;
-        this.hooks.due();
+        this.#hooks.due();
       }, wait);
       return;
     }
@@ -95,7 +99,7 @@ export class LiveFollower {
     };
     this.#session = session;
     this.done = followLive({
-      http: this.hooks.http,
+      http: this.#hooks.http,
       confirmer,
       serverId,
       signal: session.controller.signal,
@@ -103,14 +107,14 @@ export class LiveFollower {
         session.open = true;
         session.openedAt = timers.now();
         watch();
-        this.hooks.changed();
+        this.#hooks.changed();
       },
       active: () => {
         if (!session.controller.signal.aborted) watch();
       },
       stored: () => {
         session.delivered = true;
-        this.hooks.stored();
+        this.#hooks.stored();
       },
     }).then(
       () => this.#ended(session, undefined),
@@ -126,7 +130,7 @@ export class LiveFollower {
       this.#clearWatchdog(session);
       session.controller.abort();
     }
-    if (this.#timer !== undefined) this.hooks.timers.clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#hooks.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
@@ -141,17 +145,17 @@ export class LiveFollower {
     if (this.#session === session) this.#session = undefined;
     if (session.controller.signal.aborted && !session.silent) return; // stopped on purpose
     if (session.silent) error = new SyncUnreachableError('the live stream went silent');
-    const { timers, backoff } = this.hooks;
+    const { timers, backoff } = this.#hooks;
     const healthy = session.delivered || (session.open && timers.now() - session.openedAt >= backoff.maxMs);
     this.#failures = healthy ? 0 : this.#failures + 1;
     this.#retryAt =
-      this.#failures === 0 ? 0 : timers.now() + backoffDelay(this.#failures - 1, this.hooks.random, backoff);
-    this.hooks.changed();
-    this.hooks.ended(error);
+      this.#failures === 0 ? 0 : timers.now() + backoffDelay(this.#failures - 1, this.#hooks.random, backoff);
+    this.#hooks.changed();
+    this.#hooks.ended(error);
   }
 
   #clearWatchdog(session: Session): void {
-    if (session.watchdog !== undefined) this.hooks.timers.clearTimeout(session.watchdog);
+    if (session.watchdog !== undefined) this.#hooks.timers.clearTimeout(session.watchdog);
     session.watchdog = undefined;
   }
 }

@@ -70,7 +70,10 @@ export class SyncLoop {
   #counting: Promise<void> | undefined;
   #countAgain = false;
 
-  constructor(readonly parts: LoopParts) {
+  readonly #parts: LoopParts;
+
+  constructor(parts: LoopParts) {
+    this.#parts = parts;
     const { options, network, host } = parts;
     this.#token = options.token;
     this.#offline = !network.online();
@@ -220,7 +223,7 @@ export class SyncLoop {
         } else {
           // A conflict, a rejection, displaced commands: the runtime is rebasing. Its outbox change wakes
           // the next round; the timer is there in case none comes.
-          this.#scheduleRetry(backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff), false);
+          this.#scheduleRetry(backoffDelay(this.#attempt++, this.#parts.random, this.#parts.backoff), false);
         }
       } catch (error) {
         if (this.#closed || signal.aborted) continue;
@@ -232,12 +235,12 @@ export class SyncLoop {
 
   /** One round: push, then pull to the head. True when nothing conflicted or was refused. */
   async #round(signal: AbortSignal): Promise<boolean> {
-    const { host } = this.parts;
+    const { host } = this.#parts;
     this.#confirmer ??= await Confirmer.open(host);
     const confirmer = this.#confirmer;
     this.#status.set({ cursor: confirmer.cursor });
-    if (this.parts.options.getToken && (this.#tokenStale || this.#token === undefined)) {
-      this.#token = await this.parts.options.getToken();
+    if (this.#parts.options.getToken && (this.#tokenStale || this.#token === undefined)) {
+      this.#token = await this.#parts.options.getToken();
       this.#tokenStale = false;
     }
     if (this.#resetAccepted) {
@@ -262,11 +265,11 @@ export class SyncLoop {
     const pushed = await pushPending({
       host,
       http: this.#http,
-      limits: this.parts.limits,
+      limits: this.#parts.limits,
       signal,
       acknowledged: this.#acknowledged,
       fresh: this.#fresh,
-      now: () => this.parts.timers.now(),
+      now: () => this.#parts.timers.now(),
       answered: (response) => {
         this.#checkServer(response.serverId);
         this.#seen(response.head);
@@ -291,7 +294,7 @@ export class SyncLoop {
     await pullToHead({
       http: this.#http,
       confirmer,
-      limit: this.parts.limits.maxPullLimit,
+      limit: this.#parts.limits.maxPullLimit,
       signal,
       answered: (page) => this.#checkServer(page.serverId),
       stored: (page) => this.#stored(page.head),
@@ -316,7 +319,7 @@ export class SyncLoop {
     this.#status.set({
       cursor,
       head: Math.max(head, cursor, this.#status.get().head),
-      lastSyncedAt: new Date(this.parts.timers.now()).toISOString(),
+      lastSyncedAt: new Date(this.#parts.timers.now()).toISOString(),
     });
   }
 
@@ -346,9 +349,9 @@ export class SyncLoop {
       this.#dirtyPull = true;
       // Callers of now() who came in while this round ran get a round of their own, at once.
       if (this.#waiters.size === 0) {
-        const wait = backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff);
+        const wait = backoffDelay(this.#attempt++, this.#parts.random, this.#parts.backoff);
         const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
-        this.#scheduleRetry(Math.max(wait, Math.min(asked, this.parts.backoff.maxMs)), true);
+        this.#scheduleRetry(Math.max(wait, Math.min(asked, this.#parts.backoff.maxMs)), true);
       }
     }
     this.#status.set({ lastError: serializeError(error) });
@@ -358,7 +361,7 @@ export class SyncLoop {
   /** Wake the loop after `ms`; `blocking` keeps local changes from starting a round sooner. */
   #scheduleRetry(ms: number, blocking: boolean): void {
     this.#clearRetry();
-    const handle = this.parts.timers.setTimeout(() => {
+    const handle = this.#parts.timers.setTimeout(() => {
       this.#retry = undefined;
       this.#dirtyPush = true;
       this.#wake.set();
@@ -367,7 +370,7 @@ export class SyncLoop {
   }
 
   #clearRetry(): void {
-    if (this.#retry) this.parts.timers.clearTimeout(this.#retry.handle);
+    if (this.#retry) this.#parts.timers.clearTimeout(this.#retry.handle);
     this.#retry = undefined;
   }
 
@@ -375,7 +378,7 @@ export class SyncLoop {
   #ensureLive(): void {
     const confirmer = this.#confirmer;
     const serverId = confirmer?.serverId;
-    if (this.parts.options.live === false || this.#closed || this.#paused) return;
+    if (this.#parts.options.live === false || this.#closed || this.#paused) return;
     if (this.#halt || this.#offline || this.#failing || !confirmer || serverId === undefined) return;
     this.#live.start(confirmer, serverId);
   }
@@ -417,7 +420,7 @@ export class SyncLoop {
       while (this.#countAgain && !this.#closed) {
         this.#countAgain = false;
         try {
-          const counts = await this.parts.host.counts();
+          const counts = await this.#parts.host.counts();
           if (!this.#closed) this.#status.set(counts);
         } catch {
           // A closed or failing store: the next change or round asks again.
