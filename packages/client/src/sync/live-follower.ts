@@ -147,9 +147,8 @@ export class LiveFollower {
     if (session.silent) error = new SyncUnreachableError('the live stream went silent');
     const { timers, backoff } = this.#hooks;
     const healthy = session.delivered || (session.open && timers.now() - session.openedAt >= backoff.maxMs);
-    this.#failures = healthy ? 0 : this.#failures + 1;
-    this.#retryAt =
-      this.#failures === 0 ? 0 : timers.now() + backoffDelay(this.#failures - 1, this.#hooks.random, backoff);
+    if (healthy) this.#failures = 0;
+    this.#retryAt = healthy ? 0 : timers.now() + backoffDelay(this.#failures++, this.#hooks.random, backoff);
     this.#hooks.changed();
     this.#hooks.ended(error);
   }

@@ -263,13 +263,11 @@ export class SyncLoop {
     }
     this.#dirtyPush = false;
     const pushed = await pushPending({
-      host,
+      ...this.#parts, // host, limits, timers
       http: this.#http,
-      limits: this.#parts.limits,
       signal,
       acknowledged: this.#acknowledged,
       fresh: this.#fresh,
-      now: () => this.#parts.timers.now(),
       answered: (response) => {
         this.#checkServer(response.serverId);
         this.#seen(response.head);

@@ -1,5 +1,6 @@
 import { serializeError } from '@tidelog/core';
 import type { PushResponse } from '@tidelog/protocol';
+import type { Timers } from '../timers.js';
 import { type PushItem, type PushLimits, planBatches, pushItems, utf8Length } from './batches.js';
 import { InvalidRequestError, PayloadTooLargeError } from './errors.js';
 import type { FreshOutbox } from './fresh-outbox.js';
@@ -31,8 +32,8 @@ export interface PushContext {
   acknowledged: Map<string, number>;
   /** What waits to be pushed when known without a read; told what each round sent. */
   fresh: FreshOutbox;
-  /** The loop's clock (ms). */
-  now(): number;
+  /** The loop's clock. */
+  timers: Pick<Timers, 'now'>;
   /** Called first with each answer: throws when the server was reset. */
   answered(response: PushResponse): void;
   /** Called before the first request of a round that has something to send. */
@@ -55,7 +56,7 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
   // Commands appended since the last round that sent everything: no need to read them back.
   let items = fresh.take();
   let mark: number | undefined;
-  const readAt = context.now();
+  const readAt = context.timers.now();
   if (items === undefined) {
     mark = fresh.mark();
     const [outbox, pending] = await Promise.all([host.store.readOutbox(), host.store.readPending()]);
