@@ -2,15 +2,7 @@ import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
 import type { IssueList, PathSegment } from './issues.js';
 import { formatPath } from './issues.js';
 import { isPlainObject, reportJsonObject } from './json.js';
-import {
-  isEventId,
-  isNameFromJson,
-  isPosition,
-  isStreamName,
-  isTimestamp,
-  isVersion,
-  MESSAGES,
-} from './rules.js';
+import { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion, MESSAGES } from './rules.js';
 import type { PushedEvent } from './types.js';
 
 /**
@@ -33,8 +25,7 @@ const sink = (issues: IssueList, index: number, name: string) => (path: PathSegm
 
 /**
  * Check an event's `meta` (required `timestamp` and `clientId` unless `partial`) and return
- * it as is (it is plain JSON when valid), or undefined when it is not. `escapeFree`: see
- * `checkPushedEvent`.
+ * it as is (it is plain JSON when valid), or undefined when it is not.
  *
  * @example
  * checkMeta({ timestamp: '2025-01-01T00:00:00Z', clientId: 'c1' }, 0, issues, false);
@@ -44,7 +35,6 @@ export function checkMeta(
   index: number,
   issues: IssueList,
   partial: boolean,
-  escapeFree = false,
 ): Partial<EventMeta> | undefined {
   if (!isPlainObject(meta)) {
     issues.add(at(index, 'meta'), 'must be a JSON object');
@@ -56,12 +46,12 @@ export function checkMeta(
     issues.add(at(index, 'meta', 'timestamp'), timestamp === undefined ? 'is required' : MESSAGES.timestamp);
     ok = false;
   }
-  if ((clientId !== undefined || !partial) && !isNameFromJson(clientId, escapeFree)) {
+  if ((clientId !== undefined || !partial) && !isName(clientId)) {
     issues.add(at(index, 'meta', 'clientId'), clientId === undefined ? 'is required' : MESSAGES.name);
     ok = false;
   }
   for (const key of OPTIONAL_META_IDS) {
-    if (meta[key] !== undefined && !isNameFromJson(meta[key], escapeFree)) {
+    if (meta[key] !== undefined && !isName(meta[key])) {
       issues.add(at(index, 'meta', key), MESSAGES.name);
       ok = false;
     }
@@ -91,20 +81,14 @@ function fail(issues: IssueList, index: number, name: string, value: unknown, me
 
 /**
  * Check `events[index]` of a push; returns a fresh envelope, or undefined with the
- * problems in `issues`. `escapeFree` (default false): the event was parsed from JSON text
- * holding no backslash and no DEL character, so its strings hold no control character and
- * names need only their length checked.
+ * problems in `issues`. The reporting pass: it runs only for a push the quick pass
+ * (push-fast.ts) refused, or where there is none, so it takes no shortcut for JSON text.
  *
  * @example
  * const issues = new IssueList();
  * const event = checkPushedEvent(body.events[0], 0, issues);
  */
-export function checkPushedEvent(
-  input: unknown,
-  index: number,
-  issues: IssueList,
-  escapeFree = false,
-): PushedEvent | undefined {
+export function checkPushedEvent(input: unknown, index: number, issues: IssueList): PushedEvent | undefined {
   if (!isPlainObject(input)) {
     issues.add(at(index), 'must be an object');
     return undefined;
@@ -114,13 +98,13 @@ export function checkPushedEvent(
   let ok = isEventId(id) || fail(issues, index, 'id', id, MESSAGES.id);
   ok = (isStreamName(streamId) || fail(issues, index, 'streamId', streamId, MESSAGES.streamId)) && ok;
   ok = (isVersion(version) || fail(issues, index, 'version', version, MESSAGES.version)) && ok;
-  ok = (isNameFromJson(type, escapeFree) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
+  ok = (isName(type) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
   ok =
     (isVersion(schemaVersion) || fail(issues, index, 'schemaVersion', schemaVersion, MESSAGES.version)) && ok;
   ok = checkData(data, index, issues) && ok;
   let checkedMeta: Partial<EventMeta> | undefined;
   if (meta === undefined) fail(issues, index, 'meta', meta, '');
-  else checkedMeta = checkMeta(meta, index, issues, false, escapeFree);
+  else checkedMeta = checkMeta(meta, index, issues, false);
   if (!ok || !checkedMeta) return undefined;
   return {
     id: id as string,

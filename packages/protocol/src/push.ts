@@ -16,7 +16,7 @@ import type { PushedEvent, PushRequest } from './types.js';
  * `source.json`, when given, must be the exact text `input` was parsed from
  * (`JSON.parse(source.json)`, no reviver): when that text holds no backslash and no DEL
  * character, no string in it can hold a control character (the JSON grammar refuses them
- * unescaped), so names skip their per-character scan; objects need no prototype check; and
+ * unescaped), so the quick pass skips the per-character scan of names; objects need no prototype check; and
  * an event with exactly the envelope's fields is returned as is instead of copied. The
  * result is equal with or without it. Do not pass it for input that went through a
  * reviver or was changed after parsing (a `Date` put in `data` would then pass).
@@ -33,9 +33,7 @@ export function validatePushRequest(
 ): Validation<PushRequest> {
   const json = source?.json;
   const escapeFree = json !== undefined && isEscapeFree(json);
-  return checkPush(input, limits, escapeFree, (events) =>
-    fastPushEvents(events, escapeFree, json !== undefined),
-  );
+  return checkPush(input, limits, (events) => fastPushEvents(events, escapeFree, json !== undefined));
 }
 
 /**
@@ -52,17 +50,13 @@ export function validateOutgoingPush(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
 ): Validation<PushRequest> {
-  return checkPush(input, limits, false);
+  return checkPush(input, limits);
 }
 
-/**
- * Both push validators: the quick pass (if any) first, then the reporting pass.
- * `escapeFree`: see `checkPushedEvent`.
- */
+/** Both push validators: the quick pass (if any) first, then the reporting pass. */
 function checkPush(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'>,
-  escapeFree: boolean,
   quickPass?: (events: readonly unknown[]) => PushedEvent[] | undefined,
 ): Validation<PushRequest> {
   try {
@@ -82,7 +76,7 @@ function checkPush(
     }
     const checked: PushedEvent[] = [];
     for (let i = 0; i < events.length; i++) {
-      const event = checkPushedEvent(events[i], i, issues, escapeFree);
+      const event = checkPushedEvent(events[i], i, issues);
       if (event) checked.push(event);
     }
     if (!issues.empty) return invalid(issues.result());
