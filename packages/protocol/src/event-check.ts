@@ -1,4 +1,5 @@
 import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
+import { type Field, pick } from './fields.js';
 import type { IssueList, PathSegment } from './issues.js';
 import { formatPath } from './issues.js';
 import { isPlainObject, reportJsonObject } from './json.js';
@@ -6,15 +7,32 @@ import { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion, ME
 import type { PushedEvent } from './types.js';
 
 /**
- * The hand-written hot path: checks one event of a body's `events` array and builds a
- * fresh object of exactly the envelope's fields (unknown fields, `position` included, are
- * dropped). valibot would do the same but costs far more than the 10 % budget of the
- * server's push throughput (bench/protocol-validate.bench.ts), so pushes use this. Field
- * rules come from rules.ts, shared with the valibot schemas. Events are addressed by index
- * and paths (`events[3].meta.timestamp`) are only built for failures: this runs per event.
+ * The reporting check of one event of a body's `events` array: every problem with its path
+ * (`events[3].meta.timestamp`), and a fresh object of exactly the envelope's fields
+ * (unknown fields, `position` included, are dropped). Field rules come from rules.ts,
+ * shared with the valibot schemas and with the push quick pass (push-fast.ts), which is the
+ * server's hot path; here the fields are checked from tables, as response bodies are
+ * (fields.ts). It runs on the server for a push the quick pass refused and for appends, on
+ * a client for the events it sends and receives.
  */
 
-const OPTIONAL_META_IDS = ['commandId', 'correlationId', 'causationId'] as const;
+/** The fields of an event's `meta` the protocol knows; others may be any JSON. */
+const META: readonly Field[] = [
+  ['timestamp', isTimestamp, MESSAGES.timestamp],
+  ['clientId', isName, MESSAGES.name],
+  ['commandId', isName, MESSAGES.name, true],
+  ['correlationId', isName, MESSAGES.name, true],
+  ['causationId', isName, MESSAGES.name, true],
+];
+
+/** An envelope's fields besides `data` and `meta`. */
+const ENVELOPE: readonly Field[] = [
+  ['id', isEventId, MESSAGES.id],
+  ['streamId', isStreamName, MESSAGES.streamId],
+  ['version', isVersion, MESSAGES.version],
+  ['type', isName, MESSAGES.name],
+  ['schemaVersion', isVersion, MESSAGES.version],
+];
 
 /** `events[3]`, `events[3].meta`, `events[3].data.a`, … */
 const at = (index: number, ...rest: PathSegment[]) => formatPath(['events', index, ...rest]);
@@ -40,23 +58,10 @@ export function checkMeta(
     issues.add(at(index, 'meta'), 'must be a JSON object');
     return undefined;
   }
-  let ok = reportJsonObject(meta, sink(issues, index, 'meta'));
-  const { timestamp, clientId } = meta;
-  if ((timestamp !== undefined || !partial) && !isTimestamp(timestamp)) {
-    issues.add(at(index, 'meta', 'timestamp'), timestamp === undefined ? 'is required' : MESSAGES.timestamp);
-    ok = false;
-  }
-  if ((clientId !== undefined || !partial) && !isName(clientId)) {
-    issues.add(at(index, 'meta', 'clientId'), clientId === undefined ? 'is required' : MESSAGES.name);
-    ok = false;
-  }
-  for (const key of OPTIONAL_META_IDS) {
-    if (meta[key] !== undefined && !isName(meta[key])) {
-      issues.add(at(index, 'meta', key), MESSAGES.name);
-      ok = false;
-    }
-  }
-  return ok ? (meta as Partial<EventMeta>) : undefined;
+  const found = issues.count;
+  reportJsonObject(meta, sink(issues, index, 'meta'));
+  pick(meta, META, issues, `events[${index}].meta.`, partial);
+  return issues.count === found ? (meta as Partial<EventMeta>) : undefined;
 }
 
 /**
@@ -73,12 +78,6 @@ export function checkData(data: unknown, index: number, issues: IssueList): data
   return reportJsonObject(data, sink(issues, index, 'data'));
 }
 
-/** Record a failed field; always false. */
-function fail(issues: IssueList, index: number, name: string, value: unknown, message: string): false {
-  issues.add(at(index, name), value === undefined ? 'is required' : message);
-  return false;
-}
-
 /**
  * Check `events[index]` of a push; returns a fresh envelope, or undefined with the
  * problems in `issues`. The reporting pass: it runs only for a push the quick pass
@@ -93,28 +92,13 @@ export function checkPushedEvent(input: unknown, index: number, issues: IssueLis
     issues.add(at(index), 'must be an object');
     return undefined;
   }
-  const { id, streamId, version, type, schemaVersion, data, meta } = input;
-  // No closures here: this runs once per pushed event.
-  let ok = isEventId(id) || fail(issues, index, 'id', id, MESSAGES.id);
-  ok = (isStreamName(streamId) || fail(issues, index, 'streamId', streamId, MESSAGES.streamId)) && ok;
-  ok = (isVersion(version) || fail(issues, index, 'version', version, MESSAGES.version)) && ok;
-  ok = (isName(type) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
-  ok =
-    (isVersion(schemaVersion) || fail(issues, index, 'schemaVersion', schemaVersion, MESSAGES.version)) && ok;
-  ok = checkData(data, index, issues) && ok;
-  let checkedMeta: Partial<EventMeta> | undefined;
-  if (meta === undefined) fail(issues, index, 'meta', meta, '');
-  else checkedMeta = checkMeta(meta, index, issues, false);
-  if (!ok || !checkedMeta) return undefined;
-  return {
-    id: id as string,
-    streamId: streamId as string,
-    version: version as number,
-    type: type as string,
-    schemaVersion: schemaVersion as number,
-    data: data as JsonObject,
-    meta: checkedMeta as EventMeta,
-  };
+  const found = issues.count;
+  const event = pick<PushedEvent>(input, ENVELOPE, issues, `events[${index}].`);
+  const { data, meta } = input;
+  if (checkData(data, index, issues)) event.data = data;
+  if (meta === undefined) issues.add(at(index, 'meta'), 'is required');
+  else event.meta = checkMeta(meta, index, issues, false) as EventMeta;
+  return issues.count === found ? event : undefined;
 }
 
 /**

@@ -90,6 +90,7 @@ export function isName(value: unknown): value is string {
 }
 
 /** A control character: C0 (U+0000–U+001F) or DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
 const CONTROL = /[\0-\x1f\x7f]/;
 
 /** A surrogate code unit that is not half of a pair. */
