@@ -79,8 +79,8 @@ function checkPush(
       const event = checkPushedEvent(events[i], i, issues);
       if (event) checked.push(event);
     }
-    if (!issues.empty) return invalid(issues.result());
-    checkPushGroups(checked, issues);
+    // The checks across events only make sense once every event is sound.
+    if (issues.empty) checkPushGroups(checked, issues);
     if (!issues.empty) return invalid(issues.result());
     return { ok: true, value: { clientId: clientId as string, events: checked } };
   } catch (error) {
