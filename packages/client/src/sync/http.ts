@@ -1,5 +1,5 @@
-import type { Json } from '@tidelog/core';
 import {
+  type ErrorBody,
   type PullResponse,
   type PushRequest,
   type PushResponse,
@@ -125,21 +125,16 @@ export class SyncHttp {
 
   /** The coded error for a non-2xx answer. */
   async #failure(response: Response): Promise<Error> {
-    let serverCode: string | undefined;
-    let message = `HTTP ${response.status}`;
-    let details: Json | undefined;
+    let error: Partial<ErrorBody['error']> = {};
     try {
       const parsed = validateErrorBody(await response.json());
-      if (parsed.ok) {
-        serverCode = parsed.value.error.code;
-        message = parsed.value.error.message;
-        details = parsed.value.error.details;
-      }
+      if (parsed.ok) error = parsed.value.error;
     } catch {
       // Not an error body (a proxy's page): the status alone decides.
     }
     const { status } = response;
-    const answer = { status, serverCode, details };
+    const message = error.message ?? `HTTP ${status}`;
+    const answer = { status, serverCode: error.code, details: error.details };
     if (status === 401) return new UnauthorizedError(message, answer);
     if (status === 403) return new ForbiddenError(message, answer);
     if (status === 400) return new InvalidRequestError(message, answer);
