@@ -33,12 +33,14 @@ export interface LiveHooks {
 /** One open (or opening) stream. */
 interface Session {
   controller: AbortController;
-  open: boolean;
-  delivered: boolean;
-  openedAt: number;
+  /** When the server answered 200: the stream is open. */
+  openedAt?: number;
+  /** A message's events were stored. */
+  delivered?: boolean;
   /** Fires when nothing, not even a heartbeat, came for `LIVE_SILENCE_MS`. */
-  watchdog: TimerHandle | undefined;
-  silent: boolean;
+  watchdog?: TimerHandle;
+  /** The watchdog fired. */
+  silent?: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ export class LiveFollower {
 
   /** Whether a stream is open now. */
   get open(): boolean {
-    return this.#session?.open === true;
+    return this.#session?.openedAt !== undefined;
   }
 
   /** Open a stream after the stored cursor, unless one is open or a reconnect wait runs. */
@@ -82,14 +84,7 @@ export class LiveFollower {
       }, wait);
       return;
     }
-    const session: Session = {
-      controller: new AbortController(),
-      open: false,
-      delivered: false,
-      openedAt: 0,
-      watchdog: undefined,
-      silent: false,
-    };
+    const session: Session = { controller: new AbortController() };
     const watch = () => {
       this.#clearWatchdog(session);
       session.watchdog = timers.setTimeout(() => {
@@ -104,7 +99,6 @@ export class LiveFollower {
       serverId,
       signal: session.controller.signal,
       opened: () => {
-        session.open = true;
         session.openedAt = timers.now();
         watch();
         this.#hooks.changed();
@@ -146,7 +140,8 @@ export class LiveFollower {
     if (session.controller.signal.aborted && !session.silent) return; // stopped on purpose
     if (session.silent) error = new SyncUnreachableError('the live stream went silent');
     const { timers, backoff } = this.#hooks;
-    const healthy = session.delivered || (session.open && timers.now() - session.openedAt >= backoff.maxMs);
+    const { openedAt } = session;
+    const healthy = session.delivered || (openedAt !== undefined && timers.now() - openedAt >= backoff.maxMs);
     if (healthy) this.#failures = 0;
     this.#retryAt = healthy ? 0 : timers.now() + backoffDelay(this.#failures++, this.#hooks.random, backoff);
     this.#hooks.changed();
