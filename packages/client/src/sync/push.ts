@@ -12,11 +12,11 @@ export interface PushRound {
   /** Events sent at least once. */
   sent: number;
   /** A stream group (or an id) conflicted: pull, and the runtime rebases. */
-  conflicts: boolean;
+  conflicts?: boolean;
   /** A command was moved to `rejected` (its stream is rebased; the round stopped there). */
-  rejected: boolean;
+  rejected?: boolean;
   /** Displaced commands wait for their rebase: pushed in a later round, once decided again. */
-  rebasing: boolean;
+  rebasing?: boolean;
 }
 
 /** What a push round needs from the loop. */
@@ -52,7 +52,7 @@ export interface PushContext {
  */
 export async function pushPending(context: PushContext): Promise<PushRound> {
   const { host, fresh } = context;
-  const round: PushRound = { sent: 0, conflicts: false, rejected: false, rebasing: false };
+  const round: PushRound = { sent: 0 };
   // Commands appended since the last round that sent everything: no need to read them back.
   let items = fresh.take();
   let mark: number | undefined;
