@@ -1,5 +1,6 @@
 import type { PositionedEnvelope } from '@tidelog/core';
 import { isPosition } from '@tidelog/protocol';
+import { Mailbox } from '../mailbox.js';
 import type { SyncCursor, SyncHost } from './host.js';
 
 /** What `deliver` did with a page. */
@@ -16,7 +17,8 @@ export type Delivery = 'stored' | 'nothing-new' | 'gap';
  * await confirmer.deliver(page.events, page.serverId);
  */
 export class Confirmer {
-  #tail: Promise<unknown> = Promise.resolve();
+  /** One page at a time, in the order they came: every page moves the one cursor. */
+  readonly #pages = new Mailbox();
   readonly #host: SyncHost;
   /** The highest position stored contiguously from 1. */
   cursor = 0;
@@ -46,7 +48,7 @@ export class Confirmer {
    * that starts past cursor + 1 is a hole: nothing is stored and the caller pulls.
    */
   deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
-    return this.#queue(() => this.#deliver(events, serverId));
+    return this.#pages.run('cursor', () => this.#deliver(events, serverId));
   }
 
   /**
@@ -54,17 +56,11 @@ export class Confirmer {
    * its head, this is when the commands the reset displaced are decided again.
    */
   caughtUp(): Promise<void> {
-    return this.#queue(async () => {
+    return this.#pages.run('cursor', async () => {
       if (this.serverId === undefined) return;
       await this.#host.confirm([], { cursor: this.cursor, serverId: this.serverId });
       this.#pinned = true;
     });
-  }
-
-  #queue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(work);
-    this.#tail = run.catch(() => undefined);
-    return run;
   }
 
   /** After `host.resetConfirmed()`: the device starts over at 0 with the new server. */
