@@ -1,40 +1,49 @@
 import type { EventMeta, JsonObject, PositionedEnvelope } from '@tidelog/core';
+import { type Field, pick } from './fields.js';
 import type { IssueList, PathSegment } from './issues.js';
 import { formatPath } from './issues.js';
-import { checkJsonObject, isPlainObject } from './json.js';
-import {
-  isEventId,
-  isNameFromJson,
-  isPosition,
-  isStreamName,
-  isTimestamp,
-  isVersion,
-  MESSAGES,
-} from './rules.js';
+import { isPlainObject, reportJsonObject } from './json.js';
+import { isEventId, isName, isPosition, isStreamName, isTimestamp, isVersion, MESSAGES } from './rules.js';
 import type { PushedEvent } from './types.js';
 
 /**
- * The hand-written hot path: checks one event of a body's `events` array and builds a
- * fresh object of exactly the envelope's fields (unknown fields, `position` included, are
- * dropped). valibot would do the same but costs far more than the 10 % budget of the
- * server's push throughput (bench/protocol-validate.bench.ts), so pushes use this. Field
- * rules come from rules.ts, shared with the valibot schemas. Events are addressed by index
- * and paths (`events[3].meta.timestamp`) are only built for failures: this runs per event.
+ * The reporting check of one event of a body's `events` array: every problem with its path
+ * (`events[3].meta.timestamp`), and a fresh object of exactly the envelope's fields
+ * (unknown fields, `position` included, are dropped). Field rules come from rules.ts,
+ * shared with the valibot schemas and with the push quick pass (push-fast.ts), which is the
+ * server's hot path; here the fields are checked from tables, as response bodies are
+ * (fields.ts). It runs on the server for a push the quick pass refused and for appends, on
+ * a client for the events it sends and receives.
  */
 
-const OPTIONAL_META_IDS = ['commandId', 'correlationId', 'causationId'] as const;
+/** The fields of an event's `meta` the protocol knows; others may be any JSON. */
+const META: readonly Field[] = [
+  ['timestamp', isTimestamp, MESSAGES.timestamp],
+  ['clientId', isName, MESSAGES.name],
+  ['commandId', isName, MESSAGES.name, true],
+  ['correlationId', isName, MESSAGES.name, true],
+  ['causationId', isName, MESSAGES.name, true],
+];
 
-/** `events[3]`, `events[3].meta`, … */
-const at = (index: number, ...rest: string[]) => [`events[${index}]`, ...rest].join('.');
+/** An envelope's fields besides `data` and `meta`. */
+const ENVELOPE: readonly Field[] = [
+  ['id', isEventId, MESSAGES.id],
+  ['streamId', isStreamName, MESSAGES.streamId],
+  ['version', isVersion, MESSAGES.version],
+  ['type', isName, MESSAGES.name],
+  ['schemaVersion', isVersion, MESSAGES.version],
+];
+
+/** `events[3]`, `events[3].meta`, `events[3].data.a`, … */
+const at = (index: number, ...rest: PathSegment[]) => formatPath(['events', index, ...rest]);
 
 /** Report JSON problems under `events[index].<name>`, with the nested path. */
 const sink = (issues: IssueList, index: number, name: string) => (path: PathSegment[], message: string) =>
-  issues.add(formatPath(['events', index, name, ...path]), message);
+  issues.add(at(index, name, ...path), message);
 
 /**
  * Check an event's `meta` (required `timestamp` and `clientId` unless `partial`) and return
- * it as is (it is plain JSON when valid), or undefined when it is not. `escapeFree`: see
- * `checkPushedEvent`.
+ * it as is (it is plain JSON when valid), or undefined when it is not.
  *
  * @example
  * checkMeta({ timestamp: '2025-01-01T00:00:00Z', clientId: 'c1' }, 0, issues, false);
@@ -44,29 +53,15 @@ export function checkMeta(
   index: number,
   issues: IssueList,
   partial: boolean,
-  escapeFree = false,
 ): Partial<EventMeta> | undefined {
   if (!isPlainObject(meta)) {
     issues.add(at(index, 'meta'), 'must be a JSON object');
     return undefined;
   }
-  let ok = checkJsonObject(meta) || checkJsonObject(meta, sink(issues, index, 'meta'));
-  const { timestamp, clientId } = meta;
-  if ((timestamp !== undefined || !partial) && !isTimestamp(timestamp)) {
-    issues.add(at(index, 'meta', 'timestamp'), timestamp === undefined ? 'is required' : MESSAGES.timestamp);
-    ok = false;
-  }
-  if ((clientId !== undefined || !partial) && !isNameFromJson(clientId, escapeFree)) {
-    issues.add(at(index, 'meta', 'clientId'), clientId === undefined ? 'is required' : MESSAGES.name);
-    ok = false;
-  }
-  for (const key of OPTIONAL_META_IDS) {
-    if (meta[key] !== undefined && !isNameFromJson(meta[key], escapeFree)) {
-      issues.add(at(index, 'meta', key), MESSAGES.name);
-      ok = false;
-    }
-  }
-  return ok ? (meta as Partial<EventMeta>) : undefined;
+  const found = issues.count;
+  reportJsonObject(meta, sink(issues, index, 'meta'));
+  pick(meta, META, issues, `events[${index}].meta.`, partial);
+  return issues.count === found ? (meta as Partial<EventMeta>) : undefined;
 }
 
 /**
@@ -80,57 +75,30 @@ export function checkData(data: unknown, index: number, issues: IssueList): data
     issues.add(at(index, 'data'), 'is required');
     return false;
   }
-  return checkJsonObject(data) || checkJsonObject(data, sink(issues, index, 'data'));
-}
-
-/** Record a failed field; always false. */
-function fail(issues: IssueList, index: number, name: string, value: unknown, message: string): false {
-  issues.add(at(index, name), value === undefined ? 'is required' : message);
-  return false;
+  return reportJsonObject(data, sink(issues, index, 'data'));
 }
 
 /**
  * Check `events[index]` of a push; returns a fresh envelope, or undefined with the
- * problems in `issues`. `escapeFree` (default false): the event was parsed from JSON text
- * holding no backslash and no DEL character, so its strings hold no control character and
- * names need only their length checked.
+ * problems in `issues`. The reporting pass: it runs only for a push the quick pass
+ * (push-fast.ts) refused, or where there is none, so it takes no shortcut for JSON text.
  *
  * @example
  * const issues = new IssueList();
  * const event = checkPushedEvent(body.events[0], 0, issues);
  */
-export function checkPushedEvent(
-  input: unknown,
-  index: number,
-  issues: IssueList,
-  escapeFree = false,
-): PushedEvent | undefined {
+export function checkPushedEvent(input: unknown, index: number, issues: IssueList): PushedEvent | undefined {
   if (!isPlainObject(input)) {
     issues.add(at(index), 'must be an object');
     return undefined;
   }
-  const { id, streamId, version, type, schemaVersion, data, meta } = input;
-  // No closures here: this runs once per pushed event.
-  let ok = isEventId(id) || fail(issues, index, 'id', id, MESSAGES.id);
-  ok = (isStreamName(streamId) || fail(issues, index, 'streamId', streamId, MESSAGES.streamId)) && ok;
-  ok = (isVersion(version) || fail(issues, index, 'version', version, MESSAGES.version)) && ok;
-  ok = (isNameFromJson(type, escapeFree) || fail(issues, index, 'type', type, MESSAGES.name)) && ok;
-  ok =
-    (isVersion(schemaVersion) || fail(issues, index, 'schemaVersion', schemaVersion, MESSAGES.version)) && ok;
-  ok = checkData(data, index, issues) && ok;
-  let checkedMeta: Partial<EventMeta> | undefined;
-  if (meta === undefined) fail(issues, index, 'meta', meta, '');
-  else checkedMeta = checkMeta(meta, index, issues, false, escapeFree);
-  if (!ok || !checkedMeta) return undefined;
-  return {
-    id: id as string,
-    streamId: streamId as string,
-    version: version as number,
-    type: type as string,
-    schemaVersion: schemaVersion as number,
-    data: data as JsonObject,
-    meta: checkedMeta as EventMeta,
-  };
+  const found = issues.count;
+  const event = pick<PushedEvent>(input, ENVELOPE, issues, `events[${index}].`);
+  const { data, meta } = input;
+  if (checkData(data, index, issues)) event.data = data;
+  if (meta === undefined) issues.add(at(index, 'meta'), 'is required');
+  else event.meta = checkMeta(meta, index, issues, false) as EventMeta;
+  return issues.count === found ? event : undefined;
 }
 
 /**

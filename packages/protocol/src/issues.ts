@@ -51,6 +51,11 @@ export class IssueList {
     return this.issues.length === 0;
   }
 
+  /** How many issues were added, those left out included. */
+  get count(): number {
+    return this.issues.length + this.#omitted;
+  }
+
   /** The issues, with a last one saying how many were left out. */
   result(): ValidationIssue[] {
     if (this.#omitted === 0) return this.issues;

@@ -49,8 +49,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * string and key well-formed Unicode (no lone surrogate), with
  * no `__proto__` or `constructor` key anywhere (FORBIDDEN_KEYS, inlined below: an
  * `includes` per key is measurable on the push path). With `report`, every problem is
- * reported with its path; without, the answer comes at the first problem and no path is
- * kept (the hot path asks "valid?" first and walks again with a reporter only if not).
+ * reported with its path (`reportJsonObject`); without, the answer comes at the first
+ * problem and no path is kept (the push quick pass asks only "valid?").
  *
  * @example
  * const problems: string[] = [];
@@ -58,11 +58,24 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * problems; // ['a.1: must be a finite number']
  */
 export function checkJsonObject(value: unknown, report?: JsonIssueSink): boolean {
+  if (report) return reportJsonObject(value, report);
+  return isPlainObject(value) && isJsonIn(value, 0, false, false);
+}
+
+/**
+ * `checkJsonObject` with a reporter: one walk that answers and reports every problem with
+ * its path. The reporting validators (event-check.ts) use only this walk, so a bundle
+ * without the server's push quick pass (a client's) ships one JSON walker, not two.
+ *
+ * @example
+ * reportJsonObject({ a: Infinity }, (path, message) => console.log(path, message)); // ['a'] 'must be a finite number'
+ */
+export function reportJsonObject(value: unknown, report: JsonIssueSink): boolean {
   if (!isPlainObject(value)) {
-    report?.([], 'must be a JSON object');
+    report([], 'must be a JSON object');
     return false;
   }
-  return report ? walk(value, [], 0, report) : isJsonIn(value, 0, false, false);
+  return walk(value, [], 0, report);
 }
 
 /**
@@ -163,7 +176,8 @@ function walk(value: unknown, path: PathSegment[], depth: number, report: JsonIs
     report([...path], 'must be a plain JSON object or array');
     return false;
   }
-  for (const key of Object.keys(value)) {
+  // for-in, as in isJsonIn: no key array per object (see there).
+  for (const key in value) {
     path.push(key);
     if (key === '__proto__' || key === 'constructor') {
       report([...path], `the key "${key}" is not allowed`);

@@ -16,7 +16,7 @@ import type { PushedEvent, PushRequest } from './types.js';
  * `source.json`, when given, must be the exact text `input` was parsed from
  * (`JSON.parse(source.json)`, no reviver): when that text holds no backslash and no DEL
  * character, no string in it can hold a control character (the JSON grammar refuses them
- * unescaped), so names skip their per-character scan; objects need no prototype check; and
+ * unescaped), so the quick pass skips the per-character scan of names; objects need no prototype check; and
  * an event with exactly the envelope's fields is returned as is instead of copied. The
  * result is equal with or without it. Do not pass it for input that went through a
  * reviver or was changed after parsing (a `Date` put in `data` would then pass).
@@ -31,7 +31,9 @@ export function validatePushRequest(
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
   source?: JsonSource,
 ): Validation<PushRequest> {
-  return checkPush(input, limits, source, fastPushEvents);
+  const json = source?.json;
+  const escapeFree = json !== undefined && isEscapeFree(json);
+  return checkPush(input, limits, (events) => fastPushEvents(events, escapeFree, json !== undefined));
 }
 
 /**
@@ -55,8 +57,7 @@ export function validateOutgoingPush(
 function checkPush(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'>,
-  source?: JsonSource,
-  quickPass?: typeof fastPushEvents,
+  quickPass?: (events: readonly unknown[]) => PushedEvent[] | undefined,
 ): Validation<PushRequest> {
   try {
     if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
@@ -68,19 +69,18 @@ function checkPush(
       return invalid(issues.result());
     }
     if (events.length > limits.maxEventsPerPush) return tooMany(events.length, limits.maxEventsPerPush);
-    const escapeFree = source?.json !== undefined && isEscapeFree(source.json);
     if (issues.empty && quickPass) {
       // The usual push passes the quick pass; anything else is judged (and reported) below.
-      const quick = quickPass(events, escapeFree, source?.json !== undefined);
+      const quick = quickPass(events);
       if (quick) return { ok: true, value: { clientId: clientId as string, events: quick } };
     }
     const checked: PushedEvent[] = [];
     for (let i = 0; i < events.length; i++) {
-      const event = checkPushedEvent(events[i], i, issues, escapeFree);
+      const event = checkPushedEvent(events[i], i, issues);
       if (event) checked.push(event);
     }
-    if (!issues.empty) return invalid(issues.result());
-    checkPushGroups(checked, issues);
+    // The checks across events only make sense once every event is sound.
+    if (issues.empty) checkPushGroups(checked, issues);
     if (!issues.empty) return invalid(issues.result());
     return { ok: true, value: { clientId: clientId as string, events: checked } };
   } catch (error) {

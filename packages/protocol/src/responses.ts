@@ -1,6 +1,7 @@
 import type { PositionedEnvelope } from '@tidelog/core';
 import type { ErrorBody } from './error-codes.js';
 import { checkPositionedEnvelope } from './event-check.js';
+import { type Field, pick } from './fields.js';
 import { IssueList, invalid, type Validation } from './issues.js';
 import { isPlainObject } from './json.js';
 import { isEventId, isName, isPosition, isStreamName, isVersion, MESSAGES } from './rules.js';
@@ -29,9 +30,6 @@ function isCount(value: unknown): value is number {
 
 const isBoolean = (value: unknown) => typeof value === 'boolean';
 
-/** A field of a response body: its key, its rule, the message when it breaks it, and whether it may be absent. */
-type Field = readonly [key: string, rule: (value: unknown) => boolean, message: string, optional?: true];
-
 const SPAN: readonly Field[] = [
   ['fromVersion', isVersion, MESSAGES.version],
   ['toVersion', isVersion, MESSAGES.version],
@@ -49,21 +47,6 @@ const CONFLICT: readonly Field[] = [
   ['actualVersion', isCount, MESSAGE_COUNT],
   ['id', isEventId, MESSAGES.id, true],
 ];
-
-/**
- * Check `fields` of `body`, each problem under `at` + its key ("is required" when absent),
- * and build a fresh object of exactly those fields (an optional one only when present).
- */
-function pick<T>(body: Record<string, unknown>, fields: readonly Field[], issues: IssueList, at = ''): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, rule, message, optional] of fields) {
-    const value = body[key];
-    if (value === undefined && optional) continue;
-    if (!rule(value)) issues.add(`${at}${key}`, value === undefined ? 'is required' : message);
-    out[key] = value;
-  }
-  return out as T;
-}
 
 /** `body[key]` as an array of objects, each checked and copied as `fields`. */
 function listOf<T>(

@@ -22,8 +22,9 @@ export function backoffDelay(
   random: () => number,
   options: BackoffOptions = DEFAULT_BACKOFF,
 ): number {
-  // 2^attempt overflows to Infinity for large attempts; min() keeps it at the cap.
-  const cap = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
+  // 2^attempt overflows to Infinity for large attempts; min() keeps it at the cap. Attempts
+  // count from 0 (the loop's and the live follower's counters only go up from there).
+  const cap = Math.min(options.maxMs, options.baseMs * 2 ** attempt);
   return Math.floor(random() * cap);
 }
 

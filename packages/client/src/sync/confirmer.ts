@@ -1,4 +1,6 @@
 import type { PositionedEnvelope } from '@tidelog/core';
+import { isPosition } from '@tidelog/protocol';
+import { Mailbox } from '../mailbox.js';
 import type { SyncCursor, SyncHost } from './host.js';
 
 /** What `deliver` did with a page. */
@@ -15,23 +17,30 @@ export type Delivery = 'stored' | 'nothing-new' | 'gap';
  * await confirmer.deliver(page.events, page.serverId);
  */
 export class Confirmer {
-  #tail: Promise<unknown> = Promise.resolve();
+  /** One page at a time, in the order they came: every page moves the one cursor. */
+  readonly #pages = new Mailbox();
+  readonly #host: SyncHost;
+  /** The highest position stored contiguously from 1. */
+  cursor = 0;
+  /** The server this cursor belongs to, once one answered. */
+  serverId: string | undefined;
+  /** Whether `serverId` is in the store already (a fresh device learns it from its first answer). */
+  #pinned = false;
 
-  private constructor(
-    readonly host: SyncHost,
-    /** The highest position stored contiguously from 1. */
-    public cursor: number,
-    /** The server this cursor belongs to, once one answered. */
-    public serverId: string | undefined,
-    /** Whether `serverId` is in the store already (a fresh device learns it from its first answer). */
-    private pinned: boolean,
-  ) {}
+  private constructor(host: SyncHost) {
+    this.#host = host;
+  }
 
   /** Read the stored cursor (`getMeta('sync')`). */
   static async open(host: SyncHost): Promise<Confirmer> {
+    const confirmer = new Confirmer(host);
     const stored = await host.store.getMeta('sync');
-    if (isCursor(stored)) return new Confirmer(host, stored.cursor, stored.serverId, true);
-    return new Confirmer(host, 0, undefined, false);
+    if (isCursor(stored)) {
+      confirmer.cursor = stored.cursor;
+      confirmer.serverId = stored.serverId;
+      confirmer.#pinned = true;
+    }
+    return confirmer;
   }
 
   /**
@@ -39,7 +48,7 @@ export class Confirmer {
    * that starts past cursor + 1 is a hole: nothing is stored and the caller pulls.
    */
   deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
-    return this.#queue(() => this.#deliver(events, serverId));
+    return this.#pages.run('cursor', () => this.#deliver(events, serverId));
   }
 
   /**
@@ -47,42 +56,32 @@ export class Confirmer {
    * its head, this is when the commands the reset displaced are decided again.
    */
   caughtUp(): Promise<void> {
-    return this.#queue(async () => {
+    return this.#pages.run('cursor', async () => {
       if (this.serverId === undefined) return;
-      await this.host.confirm([], { cursor: this.cursor, serverId: this.serverId });
-      this.pinned = true;
+      await this.#host.confirm([], { cursor: this.cursor, serverId: this.serverId });
+      this.#pinned = true;
     });
-  }
-
-  #queue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(work);
-    this.#tail = run.catch(() => undefined);
-    return run;
   }
 
   /** After `host.resetConfirmed()`: the device starts over at 0 with the new server. */
   forget(): void {
     this.cursor = 0;
     this.serverId = undefined;
-    this.pinned = false;
+    this.#pinned = false;
   }
 
   async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
-    let start = 0;
-    while (start < events.length && (events[start] as PositionedEnvelope).position <= this.cursor) start++;
-    const fresh = start === 0 ? events : events.slice(start);
-    for (let i = 0; i < fresh.length; i++) {
-      if ((fresh[i] as PositionedEnvelope).position !== this.cursor + 1 + i) return 'gap';
-    }
-    if (fresh.length === 0 && this.pinned) return 'nothing-new';
-    const cursor =
-      fresh.length === 0 ? this.cursor : (fresh[fresh.length - 1] as PositionedEnvelope).position;
+    const start = events.findIndex((e) => e.position > this.cursor);
+    const fresh = start < 0 ? [] : events.slice(start);
+    if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return 'gap';
+    if (fresh.length === 0 && this.#pinned) return 'nothing-new';
+    const cursor = fresh.at(-1)?.position ?? this.cursor;
     // An empty page still goes to the store on first contact: it pins the server id, so a
     // reset server is recognised even before this device has seen a single event.
-    await this.host.confirm(fresh, { cursor, serverId });
+    await this.#host.confirm(fresh, { cursor, serverId });
     this.cursor = cursor;
     this.serverId = serverId;
-    this.pinned = true;
+    this.#pinned = true;
     return fresh.length === 0 ? 'nothing-new' : 'stored';
   }
 }
@@ -90,10 +89,5 @@ export class Confirmer {
 function isCursor(value: unknown): value is SyncCursor {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.cursor === 'number' &&
-    Number.isSafeInteger(v.cursor) &&
-    v.cursor >= 0 &&
-    typeof v.serverId === 'string'
-  );
+  return isPosition(v.cursor) && typeof v.serverId === 'string';
 }

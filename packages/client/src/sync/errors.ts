@@ -22,9 +22,10 @@ export abstract class ServerAnswerError extends TidelogError {
     super(message);
   }
   protected override details(): Record<string, Json> {
-    const out: Record<string, Json> = { status: this.answer.status };
-    if (this.answer.serverCode !== undefined) out.serverCode = this.answer.serverCode;
-    if (this.answer.details !== undefined) out.details = this.answer.details;
+    const { status, serverCode, details } = this.answer;
+    const out: Record<string, Json> = { status };
+    if (serverCode !== undefined) out.serverCode = serverCode;
+    if (details !== undefined) out.details = details;
     return out;
   }
 }

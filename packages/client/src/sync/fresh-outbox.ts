@@ -29,8 +29,13 @@ export class FreshOutbox {
   /** When the read that `#items` rests on was made. */
   #readAt = 0;
 
+  /** The clock (ms) that ages what is known (the loop's timers). */
+  readonly #now: () => number;
+
   /** @param now the clock (ms) that ages what is known (the loop's timers). */
-  constructor(private readonly now: () => number) {}
+  constructor(now: () => number) {
+    this.#now = now;
+  }
 
   /** A local change of the store; `undefined` when what changed is not known. */
   changed(change: LocalChange | undefined): void {
@@ -62,7 +67,7 @@ export class FreshOutbox {
 
   /** What waits, if known and not too old; taken (the caller sends it, and calls `forget` if that fails). */
   take(): PushItem[] | undefined {
-    if (this.now() - this.#readAt > MAX_AGE_MS) this.#items = undefined;
+    if (this.#now() - this.#readAt > MAX_AGE_MS) this.#items = undefined;
     const items = this.#items;
     if (items !== undefined) this.#items = [];
     return items;

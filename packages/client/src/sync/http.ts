@@ -1,5 +1,5 @@
-import type { Json } from '@tidelog/core';
 import {
+  type ErrorBody,
   type PullResponse,
   type PushRequest,
   type PushResponse,
@@ -47,89 +47,100 @@ export class RetryLater extends SyncUnreachableError {
  * const page = await http.pull(0, 5000, signal);
  */
 export class SyncHttp {
+  readonly #options: SyncHttpOptions;
   readonly #base: string;
-  constructor(readonly options: SyncHttpOptions) {
+  constructor(options: SyncHttpOptions) {
+    this.#options = options;
     this.#base = `${options.url.replace(/\/+$/, '')}/v1/spaces/${encodeURIComponent(options.space)}`;
   }
 
-  async push(body: PushRequest, signal: AbortSignal): Promise<PushResponse> {
-    const response = await this.#fetch('/push', signal, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return this.#read(response, validatePushResponse, 'push');
+  push(body: PushRequest, signal: AbortSignal): Promise<PushResponse> {
+    return this.#json('/push', signal, validatePushResponse, 'push', JSON.stringify(body));
   }
 
-  async pull(after: number, limit: number, signal: AbortSignal): Promise<PullResponse> {
-    const response = await this.#fetch(`/pull?after=${after}&limit=${limit}`, signal, { method: 'GET' });
-    return this.#read(response, validatePullResponse, 'pull');
+  pull(after: number, limit: number, signal: AbortSignal): Promise<PullResponse> {
+    return this.#json(`/pull?after=${after}&limit=${limit}`, signal, validatePullResponse, 'pull');
   }
 
   /** Open the live stream after `after`; resolves with its body once the server answered 200. */
   async subscribe(after: number, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    // Last-Event-ID wins over `after` on the server: the same cursor in both.
     const response = await this.#fetch(`/subscribe?after=${after}`, signal, {
-      method: 'GET',
-      // Last-Event-ID wins over `after` on the server: the same cursor in both.
-      headers: { accept: 'text/event-stream', 'last-event-id': String(after) },
+      accept: 'text/event-stream',
+      'last-event-id': String(after),
     });
-    if (!response.ok) throw await this.#failure(response);
     if (response.body === null) throw new SyncProtocolError('the subscribe response has no body');
     return response.body;
   }
 
-  async #fetch(path: string, signal: AbortSignal, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    const token = this.options.token();
-    if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
+  /**
+   * One request, with the bearer token if there is one: a GET, or a POST of `body` (JSON).
+   * Resolves with a 2xx answer; any other throws its coded error.
+   */
+  async #fetch(
+    path: string,
+    signal: AbortSignal,
+    headers: Record<string, string> = {},
+    body?: string,
+  ): Promise<Response> {
+    const token = this.#options.token();
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
     try {
-      return await this.options.fetch(`${this.#base}${path}`, { ...init, headers, signal });
+      const method = body === undefined ? 'GET' : 'POST';
+      response = await this.#options.fetch(`${this.#base}${path}`, {
+        method,
+        headers,
+        body: body ?? null,
+        signal,
+      });
     } catch (error) {
       if (signal.aborted) throw error; // ours: the loop is pausing or closing
       throw new SyncUnreachableError(`the sync server cannot be reached: ${String(error)}`);
     }
+    if (!response.ok) throw await this.#failure(response);
+    return response;
   }
 
-  async #read<T>(
-    response: Response,
+  /** `#fetch`, then the answer's JSON body checked by `validate`. */
+  async #json<T>(
+    path: string,
+    signal: AbortSignal,
     validate: (body: unknown) => { ok: true; value: T } | { ok: false },
     what: string,
+    body?: string,
   ): Promise<T> {
-    if (!response.ok) throw await this.#failure(response);
-    let body: unknown;
+    const response = await this.#fetch(path, signal, {}, body);
+    let parsed: unknown;
     try {
-      body = await response.json();
+      parsed = await response.json();
     } catch (error) {
       throw readFailure(error, `the ${what} response is not JSON`);
     }
-    const result = validate(body);
+    const result = validate(parsed);
     if (!result.ok) throw new SyncProtocolError(`the ${what} response does not follow sync protocol v1`);
     return result.value;
   }
 
   /** The coded error for a non-2xx answer. */
   async #failure(response: Response): Promise<Error> {
-    let serverCode: string | undefined;
-    let message = `HTTP ${response.status}`;
-    let details: Json | undefined;
+    let error: Partial<ErrorBody['error']> = {};
     try {
       const parsed = validateErrorBody(await response.json());
-      if (parsed.ok) {
-        serverCode = parsed.value.error.code;
-        message = parsed.value.error.message;
-        details = parsed.value.error.details;
-      }
+      if (parsed.ok) error = parsed.value.error;
     } catch {
       // Not an error body (a proxy's page): the status alone decides.
     }
-    const answer = { status: response.status, serverCode, details };
     const { status } = response;
+    const message = error.message ?? `HTTP ${status}`;
+    const answer = { status, serverCode: error.code, details: error.details };
     if (status === 401) return new UnauthorizedError(message, answer);
     if (status === 403) return new ForbiddenError(message, answer);
     if (status === 400) return new InvalidRequestError(message, answer);
     if (status === 413) return new PayloadTooLargeError(message, answer);
     if (status === 429 || status >= 500) {
-      const wait = retryAfterMs(response.headers.get('retry-after'), this.options.now());
+      const wait = retryAfterMs(response.headers.get('retry-after'), this.#options.now());
       return new RetryLater(`the sync server answered ${status}: ${message}`, status, wait);
     }
     return new SyncProtocolError(`the sync server answered ${status}: ${message}`);

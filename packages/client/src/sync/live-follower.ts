@@ -33,12 +33,14 @@ export interface LiveHooks {
 /** One open (or opening) stream. */
 interface Session {
   controller: AbortController;
-  open: boolean;
-  delivered: boolean;
-  openedAt: number;
+  /** When the server answered 200: the stream is open. */
+  openedAt?: number;
+  /** A message's events were stored. */
+  delivered?: boolean;
   /** Fires when nothing, not even a heartbeat, came for `LIVE_SILENCE_MS`. */
-  watchdog: TimerHandle | undefined;
-  silent: boolean;
+  watchdog?: TimerHandle;
+  /** The watchdog fired. */
+  silent?: boolean;
 }
 
 /**
@@ -59,59 +61,54 @@ export class LiveFollower {
   /** Settles when the last stream has wound down. */
   done: Promise<void> = Promise.resolve();
 
-  constructor(readonly hooks: LiveHooks) {}
+  readonly #hooks: LiveHooks;
+
+  constructor(hooks: LiveHooks) {
+    this.#hooks = hooks;
+  }
 
   /** Whether a stream is open now. */
   get open(): boolean {
-    return this.#session?.open === true;
+    return this.#session?.openedAt !== undefined;
   }
 
   /** Open a stream after the stored cursor, unless one is open or a reconnect wait runs. */
   start(confirmer: Confirmer, serverId: string): void {
     if (this.#session) return;
-    const { timers } = this.hooks;
+    const { timers } = this.#hooks;
     const wait = this.#retryAt - timers.now();
     if (wait > 0) {
       this.#timer ??= timers.setTimeout(() => {
         this.#timer = undefined;
-        this.hooks.due();
+        this.#hooks.due();
       }, wait);
       return;
     }
-    const session: Session = {
-      controller: new AbortController(),
-      open: false,
-      delivered: false,
-      openedAt: 0,
-      watchdog: undefined,
-      silent: false,
-    };
+    const session: Session = { controller: new AbortController() };
     const watch = () => {
-      if (session.watchdog !== undefined) timers.clearTimeout(session.watchdog);
+      this.#clearWatchdog(session);
       session.watchdog = timers.setTimeout(() => {
-        session.watchdog = undefined;
         session.silent = true;
         session.controller.abort();
       }, LIVE_SILENCE_MS);
     };
     this.#session = session;
     this.done = followLive({
-      http: this.hooks.http,
+      http: this.#hooks.http,
       confirmer,
       serverId,
       signal: session.controller.signal,
       opened: () => {
-        session.open = true;
         session.openedAt = timers.now();
         watch();
-        this.hooks.changed();
+        this.#hooks.changed();
       },
       active: () => {
         if (!session.controller.signal.aborted) watch();
       },
       stored: () => {
         session.delivered = true;
-        this.hooks.stored();
+        this.#hooks.stored();
       },
     }).then(
       () => this.#ended(session, undefined),
@@ -127,7 +124,7 @@ export class LiveFollower {
       this.#clearWatchdog(session);
       session.controller.abort();
     }
-    if (this.#timer !== undefined) this.hooks.timers.clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#hooks.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
@@ -142,17 +139,17 @@ export class LiveFollower {
     if (this.#session === session) this.#session = undefined;
     if (session.controller.signal.aborted && !session.silent) return; // stopped on purpose
     if (session.silent) error = new SyncUnreachableError('the live stream went silent');
-    const { timers, backoff } = this.hooks;
-    const healthy = session.delivered || (session.open && timers.now() - session.openedAt >= backoff.maxMs);
-    this.#failures = healthy ? 0 : this.#failures + 1;
-    this.#retryAt =
-      this.#failures === 0 ? 0 : timers.now() + backoffDelay(this.#failures - 1, this.hooks.random, backoff);
-    this.hooks.changed();
-    this.hooks.ended(error);
+    const { timers, backoff } = this.#hooks;
+    const { openedAt } = session;
+    const healthy = session.delivered || (openedAt !== undefined && timers.now() - openedAt >= backoff.maxMs);
+    if (healthy) this.#failures = 0;
+    this.#retryAt = healthy ? 0 : timers.now() + backoffDelay(this.#failures++, this.#hooks.random, backoff);
+    this.#hooks.changed();
+    this.#hooks.ended(error);
   }
 
   #clearWatchdog(session: Session): void {
-    if (session.watchdog !== undefined) this.hooks.timers.clearTimeout(session.watchdog);
+    if (session.watchdog !== undefined) this.#hooks.timers.clearTimeout(session.watchdog);
     session.watchdog = undefined;
   }
 }

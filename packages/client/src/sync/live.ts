@@ -5,16 +5,6 @@ import { SyncProtocolError, SyncUnreachableError } from './errors.js';
 import type { SyncHttp } from './http.js';
 import { readSse } from './sse.js';
 
-/** `readSse`, with a stream that breaks off reported as the network failure it is. */
-async function read(...args: Parameters<typeof readSse>): Promise<void> {
-  try {
-    await readSse(...args);
-  } catch (error) {
-    if (error instanceof SyncProtocolError || !(error instanceof TypeError)) throw error;
-    throw new SyncUnreachableError(`the live stream broke off: ${error.message}`);
-  }
-}
-
 /** What one live session needs from the loop. */
 export interface LiveContext {
   http: SyncHttp;
@@ -86,7 +76,7 @@ export async function followLive(context: LiveContext): Promise<void> {
     return storing;
   };
   try {
-    await read(
+    await readSse(
       body,
       async (message) => {
         if (message.event !== 'events' || reading.signal.aborted) return;
@@ -102,6 +92,10 @@ export async function followLive(context: LiveContext): Promise<void> {
       reading.signal,
       context.active,
     );
+  } catch (error) {
+    // A stream that broke off (fetch's TypeError) is the network failure it is.
+    if (!(error instanceof TypeError)) throw error;
+    throw new SyncUnreachableError(`the live stream broke off: ${error.message}`);
   } finally {
     // What arrived before the end (or a break) is stored before the session ends.
     while (storing) await storing;

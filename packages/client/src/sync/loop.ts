@@ -70,23 +70,23 @@ export class SyncLoop {
   #counting: Promise<void> | undefined;
   #countAgain = false;
 
-  constructor(readonly parts: LoopParts) {
+  readonly #parts: LoopParts;
+
+  constructor(parts: LoopParts) {
+    this.#parts = parts;
     const { options, network, host } = parts;
     this.#token = options.token;
     this.#offline = !network.online();
     this.#fresh = new FreshOutbox(() => parts.timers.now());
     this.#http = new SyncHttp({
-      url: options.url,
-      space: options.space,
+      ...options, // url, space
       fetch: parts.fetch,
       token: () => this.#token,
       now: () => parts.timers.now(),
     });
     this.#live = new LiveFollower({
+      ...parts, // timers, random, backoff
       http: this.#http,
-      timers: parts.timers,
-      random: parts.random,
-      backoff: parts.backoff,
       changed: () => this.#settle(),
       stored: () => this.#stored(0),
       ended: (error) => this.#liveEnded(error),
@@ -223,7 +223,7 @@ export class SyncLoop {
         } else {
           // A conflict, a rejection, displaced commands: the runtime is rebasing. Its outbox change wakes
           // the next round; the timer is there in case none comes.
-          this.#scheduleRetry(backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff), false);
+          this.#scheduleRetry(backoffDelay(this.#attempt++, this.#parts.random, this.#parts.backoff), false);
         }
       } catch (error) {
         if (this.#closed || signal.aborted) continue;
@@ -235,12 +235,12 @@ export class SyncLoop {
 
   /** One round: push, then pull to the head. True when nothing conflicted or was refused. */
   async #round(signal: AbortSignal): Promise<boolean> {
-    const { host } = this.parts;
+    const { host } = this.#parts;
     this.#confirmer ??= await Confirmer.open(host);
     const confirmer = this.#confirmer;
     this.#status.set({ cursor: confirmer.cursor });
-    if (this.parts.options.getToken && (this.#tokenStale || this.#token === undefined)) {
-      this.#token = await this.parts.options.getToken();
+    if (this.#parts.options.getToken && (this.#tokenStale || this.#token === undefined)) {
+      this.#token = await this.#parts.options.getToken();
       this.#tokenStale = false;
     }
     if (this.#resetAccepted) {
@@ -263,13 +263,11 @@ export class SyncLoop {
     }
     this.#dirtyPush = false;
     const pushed = await pushPending({
-      host,
+      ...this.#parts, // host, limits, timers
       http: this.#http,
-      limits: this.parts.limits,
       signal,
       acknowledged: this.#acknowledged,
       fresh: this.#fresh,
-      now: () => this.parts.timers.now(),
       answered: (response) => {
         this.#checkServer(response.serverId);
         this.#seen(response.head);
@@ -294,7 +292,7 @@ export class SyncLoop {
     await pullToHead({
       http: this.#http,
       confirmer,
-      limit: this.parts.limits.maxPullLimit,
+      limit: this.#parts.limits.maxPullLimit,
       signal,
       answered: (page) => this.#checkServer(page.serverId),
       stored: (page) => this.#stored(page.head),
@@ -309,7 +307,7 @@ export class SyncLoop {
   }
 
   #seen(head: number): void {
-    if (head > this.#status.get().head) this.#status.set({ head });
+    this.#status.set({ head: Math.max(head, this.#status.get().head) });
   }
 
   /** A page is stored: cursor, head, time; forget acknowledgements it covers. */
@@ -319,13 +317,12 @@ export class SyncLoop {
     this.#status.set({
       cursor,
       head: Math.max(head, cursor, this.#status.get().head),
-      lastSyncedAt: new Date(this.parts.timers.now()).toISOString(),
+      lastSyncedAt: new Date(this.#parts.timers.now()).toISOString(),
     });
   }
 
   /** A round (serving `now()` callers up to `served`) or a live stream failed. */
   #failed(error: unknown, served: number): void {
-    const lastError = serializeError(error);
     if (hasErrorCode(error, 'CLOSED')) {
       // The runtime closed under the loop: nothing more can be stored.
       void this.close();
@@ -341,31 +338,28 @@ export class SyncLoop {
       this.#live.stop();
       this.#clearRetry();
       this.#waiters.rejectAll(error);
-      this.#status.set({ lastError });
-      this.#settle();
-      return;
+    } else {
+      // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
+      this.#failing =
+        error instanceof SyncUnreachableError && error.status === undefined ? 'offline' : 'error';
+      this.#waiters.rejectUpTo(served, error);
+      this.#dirtyPush = true;
+      this.#dirtyPull = true;
+      // Callers of now() who came in while this round ran get a round of their own, at once.
+      if (this.#waiters.size === 0) {
+        const wait = backoffDelay(this.#attempt++, this.#parts.random, this.#parts.backoff);
+        const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
+        this.#scheduleRetry(Math.max(wait, Math.min(asked, this.#parts.backoff.maxMs)), true);
+      }
     }
-    // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
-    this.#failing = error instanceof SyncUnreachableError && error.status === undefined ? 'offline' : 'error';
-    this.#waiters.rejectUpTo(served, error);
-    this.#status.set({ lastError });
-    this.#dirtyPush = true;
-    this.#dirtyPull = true;
-    // Callers of now() who came in while this round ran get a round of their own, at once.
-    if (this.#waiters.size > 0) {
-      this.#settle();
-      return;
-    }
-    const wait = backoffDelay(this.#attempt++, this.parts.random, this.parts.backoff);
-    const asked = error instanceof RetryLater ? (error.retryAfterMs ?? 0) : 0;
-    this.#scheduleRetry(Math.max(wait, Math.min(asked, this.parts.backoff.maxMs)), true);
+    this.#status.set({ lastError: serializeError(error) });
     this.#settle();
   }
 
   /** Wake the loop after `ms`; `blocking` keeps local changes from starting a round sooner. */
   #scheduleRetry(ms: number, blocking: boolean): void {
     this.#clearRetry();
-    const handle = this.parts.timers.setTimeout(() => {
+    const handle = this.#parts.timers.setTimeout(() => {
       this.#retry = undefined;
       this.#dirtyPush = true;
       this.#wake.set();
@@ -374,7 +368,7 @@ export class SyncLoop {
   }
 
   #clearRetry(): void {
-    if (this.#retry) this.parts.timers.clearTimeout(this.#retry.handle);
+    if (this.#retry) this.#parts.timers.clearTimeout(this.#retry.handle);
     this.#retry = undefined;
   }
 
@@ -382,7 +376,7 @@ export class SyncLoop {
   #ensureLive(): void {
     const confirmer = this.#confirmer;
     const serverId = confirmer?.serverId;
-    if (this.parts.options.live === false || this.#closed || this.#paused) return;
+    if (this.#parts.options.live === false || this.#closed || this.#paused) return;
     if (this.#halt || this.#offline || this.#failing || !confirmer || serverId === undefined) return;
     this.#live.start(confirmer, serverId);
   }
@@ -419,22 +413,18 @@ export class SyncLoop {
 
   /** Ask the host for the outbox and rejected counts; calls while one runs fold into one more. */
   #refreshCounts(): Promise<void> {
-    if (this.#counting) {
-      this.#countAgain = true;
-      return this.#counting;
-    }
-    const run = async () => {
-      do {
+    this.#countAgain = true;
+    this.#counting ??= (async () => {
+      while (this.#countAgain && !this.#closed) {
         this.#countAgain = false;
         try {
-          const counts = await this.parts.host.counts();
+          const counts = await this.#parts.host.counts();
           if (!this.#closed) this.#status.set(counts);
         } catch {
           // A closed or failing store: the next change or round asks again.
         }
-      } while (this.#countAgain && !this.#closed);
-    };
-    this.#counting = run().finally(() => {
+      }
+    })().finally(() => {
       this.#counting = undefined;
     });
     return this.#counting;

@@ -1,5 +1,6 @@
 import { serializeError } from '@tidelog/core';
 import type { PushResponse } from '@tidelog/protocol';
+import type { Timers } from '../timers.js';
 import { type PushItem, type PushLimits, planBatches, pushItems, utf8Length } from './batches.js';
 import { InvalidRequestError, PayloadTooLargeError } from './errors.js';
 import type { FreshOutbox } from './fresh-outbox.js';
@@ -11,11 +12,11 @@ export interface PushRound {
   /** Events sent at least once. */
   sent: number;
   /** A stream group (or an id) conflicted: pull, and the runtime rebases. */
-  conflicts: boolean;
+  conflicts?: boolean;
   /** A command was moved to `rejected` (its stream is rebased; the round stopped there). */
-  rejected: boolean;
+  rejected?: boolean;
   /** Displaced commands wait for their rebase: pushed in a later round, once decided again. */
-  rebasing: boolean;
+  rebasing?: boolean;
 }
 
 /** What a push round needs from the loop. */
@@ -31,8 +32,8 @@ export interface PushContext {
   acknowledged: Map<string, number>;
   /** What waits to be pushed when known without a read; told what each round sent. */
   fresh: FreshOutbox;
-  /** The loop's clock (ms). */
-  now(): number;
+  /** The loop's clock. */
+  timers: Pick<Timers, 'now'>;
   /** Called first with each answer: throws when the server was reset. */
   answered(response: PushResponse): void;
   /** Called before the first request of a round that has something to send. */
@@ -51,11 +52,11 @@ export interface PushContext {
  */
 export async function pushPending(context: PushContext): Promise<PushRound> {
   const { host, fresh } = context;
-  const round: PushRound = { sent: 0, conflicts: false, rejected: false, rebasing: false };
+  const round: PushRound = { sent: 0 };
   // Commands appended since the last round that sent everything: no need to read them back.
   let items = fresh.take();
   let mark: number | undefined;
-  const readAt = context.now();
+  const readAt = context.timers.now();
   if (items === undefined) {
     mark = fresh.mark();
     const [outbox, pending] = await Promise.all([host.store.readOutbox(), host.store.readPending()]);
@@ -67,7 +68,8 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
   try {
     if (items.length > 0) context.starting();
     for (const batch of planBatches(items, context.limits, utf8Length(host.clientId))) {
-      if ((await send(context, batch, round)) === 'rejected') break;
+      await send(context, batch, round);
+      if (round.rejected) break;
     }
   } catch (error) {
     fresh.forget();
@@ -78,30 +80,30 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
   return round;
 }
 
-async function send(context: PushContext, items: PushItem[], round: PushRound): Promise<'ok' | 'rejected'> {
+/** Push `items` in one request; on a 400 or 413, narrow it down (and stop at the rejection). */
+async function send(context: PushContext, items: PushItem[], round: PushRound): Promise<void> {
   const events = items.flatMap((item) => item.events);
   let response: PushResponse;
   try {
     response = await context.http.push({ clientId: context.host.clientId, events }, context.signal);
   } catch (error) {
     if (!(error instanceof InvalidRequestError || error instanceof PayloadTooLargeError)) throw error;
-    const [first] = items;
-    if (items.length === 1 && first !== undefined) {
-      await context.host.reject([first.entry.commandId], serializeError(error));
+    if (items.length === 1) {
+      await context.host.reject([(items[0] as PushItem).entry.commandId], serializeError(error));
       round.rejected = true;
-      return 'rejected';
+      return;
     }
     // The server names no culprit: halve until one command alone is refused. Order is
     // kept, so a stream's later commands never go before its earlier ones.
     const middle = Math.ceil(items.length / 2);
-    if ((await send(context, items.slice(0, middle), round)) === 'rejected') return 'rejected';
-    return send(context, items.slice(middle), round);
+    await send(context, items.slice(0, middle), round);
+    if (!round.rejected) await send(context, items.slice(middle), round);
+    return;
   }
   context.answered(response);
   round.sent += events.length;
   if (response.conflicts.length > 0) round.conflicts = true;
   remember(context.acknowledged, events, response);
-  return 'ok';
 }
 
 /** Note which of `events` the server holds now, and at which position. */
@@ -111,7 +113,6 @@ function remember(
   response: PushResponse,
 ): void {
   for (const duplicate of response.duplicates) acknowledged.set(duplicate.id, duplicate.position);
-  if (response.accepted.length === 0) return;
   const groups = new Map<string, { fromVersion: number; toVersion: number; fromPosition: number }>();
   for (const group of response.accepted) groups.set(group.streamId, group);
   for (const event of events) {

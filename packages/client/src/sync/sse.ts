@@ -7,6 +7,13 @@ export interface SseMessage {
   data: string;
 }
 
+/** An SSE line end: CRLF, LF or CR. */
+const LINE_END = /\r\n|\n|\r/;
+/** `LINE_END`, but not a `\r` that ends the text read so far. */
+const LINE_END_SO_FAR = /\r\n|\n|\r(?!$)/;
+/** A line's field name and value. */
+const FIELD = /^([^:]*)(?:: ?(.*))?$/s;
+
 /**
  * Read Server-Sent Events from a fetch body, calling `onMessage` for each message and
  * awaiting it before reading on (so a slow consumer holds the stream back instead of
@@ -47,11 +54,9 @@ export async function readSse(
       data = [];
       return;
     }
-    if (text.startsWith(':')) return;
-    const colon = text.indexOf(':');
-    const field = colon < 0 ? text : text.slice(0, colon);
-    let value = colon < 0 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
+    // `field: value` (one space after the colon dropped), or a field alone. A comment
+    // (`: …`) has the field "", which no branch below takes.
+    const [, field, value = ''] = FIELD.exec(text) as RegExpExecArray;
     if (field === 'event') event = value;
     else if (field === 'data') data.push(value);
     else if (field === 'id' && !value.includes('\0')) id = value;
@@ -61,15 +66,13 @@ export async function readSse(
       const { done, value } = await reader.read();
       if (!done) onActivity?.();
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
-      // Lines end with \n, \r\n or \r; a trailing \r may be the first half of \r\n.
-      for (;;) {
-        const match = /\r\n|\n|\r/.exec(buffer);
-        if (match === null || (match[0] === '\r' && match.index === buffer.length - 1 && !done)) break;
-        const text = buffer.slice(0, match.index);
-        buffer = buffer.slice(match.index + match[0].length);
-        await line(text);
-      }
-      if (done) return; // an unfinished message at the end is dropped, as EventSource does
+      // Lines end with \n, \r\n or \r; a trailing \r may be the first half of \r\n, so it
+      // waits for the next chunk. What follows the last line end waits too: at the end, an
+      // unfinished message is dropped, as EventSource does.
+      const lines = buffer.split(done ? LINE_END : LINE_END_SO_FAR);
+      buffer = lines.pop() as string;
+      for (const text of lines) await line(text);
+      if (done) return;
     }
   } finally {
     signal?.removeEventListener('abort', stop);

@@ -68,21 +68,22 @@ export class NowWaiters {
   }
 
   resolveUpTo(ticket: number, status: SyncStatus): void {
-    const done = this.#list.filter((w) => w.ticket <= ticket);
-    this.#list = this.#list.filter((w) => w.ticket > ticket);
-    for (const waiter of done) waiter.resolve(status);
+    for (const waiter of this.#take(ticket)) waiter.resolve(status);
   }
 
   /** Fail the callers a round that started at `ticket` was serving; later ones wait on. */
   rejectUpTo(ticket: number, error: unknown): void {
-    const done = this.#list.filter((w) => w.ticket <= ticket);
-    this.#list = this.#list.filter((w) => w.ticket > ticket);
-    for (const waiter of done) waiter.reject(error);
+    for (const waiter of this.#take(ticket)) waiter.reject(error);
   }
 
   rejectAll(error: unknown): void {
-    const list = this.#list;
-    this.#list = [];
-    for (const waiter of list) waiter.reject(error);
+    this.rejectUpTo(this.#ticket, error);
+  }
+
+  /** Remove and return the callers holding a ticket up to `ticket`. */
+  #take(ticket: number): Waiter[] {
+    const taken = this.#list.filter((w) => w.ticket <= ticket);
+    this.#list = this.#list.filter((w) => w.ticket > ticket);
+    return taken;
   }
 }
