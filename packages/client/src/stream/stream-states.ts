@@ -7,11 +7,9 @@ import {
   shouldSnapshot,
   snapshotKey,
 } from '@tidelog/core';
-import { Listeners } from '../listeners.js';
 import type { Timers } from '../timers.js';
 import type { AggregateSnapshot } from '../types.js';
 import { StreamCache, type StreamEntry } from './stream-cache.js';
-import { StreamTable } from './stream-table.js';
 
 export interface StreamStatesOptions {
   idleTimeoutMs: number;
@@ -35,7 +33,6 @@ export interface StreamStatesOptions {
  * const entry = await states.ensure(Counter, 'c-1');
  */
 export class StreamStates {
-  readonly #subs = new StreamTable<Listeners<AggregateSnapshot<unknown>>>();
   readonly #cache: StreamCache;
   #revision = 0;
 
@@ -44,9 +41,7 @@ export class StreamStates {
     timers: Timers,
     private readonly options: StreamStatesOptions,
   ) {
-    this.#cache = new StreamCache(options.idleTimeoutMs, timers, (streamId, type) =>
-      this.#isSubscribed(streamId, type),
-    );
+    this.#cache = new StreamCache(options.idleTimeoutMs, timers);
   }
 
   /** The cached state, if any (no store read, no use counted). */
@@ -69,7 +64,7 @@ export class StreamStates {
         : loaded.fromSnapshot,
     };
     this.#cache.set(entry);
-    this.#emit(entry);
+    this.#cache.emit(entry);
     return entry;
   }
 
@@ -81,7 +76,7 @@ export class StreamStates {
     if (first.version !== entry.snapshot.version + 1) return true;
     const folded = foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version);
     entry.snapshot = this.#next(entry.streamId, folded.state, folded.version);
-    this.#emit(entry);
+    this.#cache.emit(entry);
     return false;
   }
 
@@ -91,8 +86,7 @@ export class StreamStates {
    * command, pending events were dropped).
    */
   async refresh(streamId: string, aggregates: ReadonlyMap<string, AnyAggregate>): Promise<void> {
-    const types = this.#typesOf(streamId);
-    for (const type of types) {
+    for (const type of this.#cache.types(streamId)) {
       this.#cache.delete(streamId, type);
       const aggregate = aggregates.get(type);
       // Cached or subscribed: loaded again at once, so `getSnapshot` keeps answering.
@@ -112,8 +106,7 @@ export class StreamStates {
     events: readonly Envelope[],
     aggregates: ReadonlyMap<string, AnyAggregate>,
   ): Promise<void> {
-    const types = this.#typesOf(streamId);
-    for (const type of types) {
+    for (const type of this.#cache.types(streamId)) {
       const aggregate = aggregates.get(type);
       if (!aggregate) continue;
       const entry = this.#cache.peek(streamId, type);
@@ -127,7 +120,7 @@ export class StreamStates {
         if (past.length > 0) stale = this.advance(entry, past);
         else {
           entry.snapshot = this.#next(streamId, entry.snapshot.state, entry.snapshot.version);
-          this.#emit(entry);
+          this.#cache.emit(entry);
           stale = false;
         }
       } finally {
@@ -151,7 +144,7 @@ export class StreamStates {
     aggregates: ReadonlyMap<string, AnyAggregate>,
   ): boolean {
     const entries: StreamEntry[] = [];
-    for (const type of this.#typesOf(streamId)) {
+    for (const type of this.#cache.types(streamId)) {
       const entry = aggregates.has(type) ? this.#cache.peek(streamId, type) : undefined;
       if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
       entries.push(entry);
@@ -167,7 +160,7 @@ export class StreamStates {
     entries.forEach((entry, i) => {
       const { state, version } = folded[i]!;
       entry.snapshot = this.#next(streamId, state, version);
-      this.#emit(entry);
+      this.#cache.emit(entry);
     });
     return true;
   }
@@ -178,8 +171,8 @@ export class StreamStates {
   }
 
   /** Streams with a cached or subscribed state. */
-  streams(): Set<string> {
-    return new Set([...this.#cache.streams(), ...this.#subs.streams()]);
+  streams(): string[] {
+    return this.#cache.streams();
   }
 
   /**
@@ -187,12 +180,6 @@ export class StreamStates {
    * the stream (which publishes the first state).
    */
   subscribe(aggregate: AnyAggregate, streamId: string, listener: (s: AggregateSnapshot<unknown>) => void) {
-    const type = aggregate.type;
-    let listeners = this.#subs.get(streamId, type);
-    if (!listeners) {
-      listeners = new Listeners();
-      this.#subs.set(streamId, type, listeners);
-    }
     let last: unknown;
     let active = true;
     const deliver = (snapshot: AggregateSnapshot<unknown>) => {
@@ -201,17 +188,12 @@ export class StreamStates {
       last = snapshot;
       listener(snapshot);
     };
-    const off = listeners.add(deliver);
-    this.#cache.touch(streamId, type);
-    const own = listeners;
+    const off = this.#cache.listen(streamId, aggregate.type, deliver);
     return {
       deliver,
       off: () => {
-        if (!active) return;
+        if (active) off();
         active = false;
-        off();
-        if (own.size === 0 && this.#subs.get(streamId, type) === own) this.#subs.delete(streamId, type);
-        this.#cache.touch(streamId, type);
       },
     };
   }
@@ -241,37 +223,18 @@ export class StreamStates {
   }
 
   get listenerCount(): number {
-    let n = 0;
-    for (const l of this.#subs.values()) n += l.size;
-    return n;
+    return this.#cache.listenerCount;
   }
 
   clear(): void {
     this.#cache.clear();
-    this.#subs.clear();
   }
 
   #policy() {
     return this.options.snapshotEvery ? { every: this.options.snapshotEvery } : undefined;
   }
 
-  /** The aggregate types a stream is cached or subscribed as. */
-  #typesOf(streamId: string): Set<string> {
-    return new Set([
-      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
-      ...this.#subs.ofStream(streamId).map(([type]) => type),
-    ]);
-  }
-
-  #isSubscribed(streamId: string, type: string): boolean {
-    return (this.#subs.get(streamId, type)?.size ?? 0) > 0;
-  }
-
   #next(streamId: string, state: unknown, version: number): AggregateSnapshot<unknown> {
     return { streamId, state, version, revision: ++this.#revision };
-  }
-
-  #emit(entry: StreamEntry): void {
-    this.#subs.get(entry.streamId, entry.aggregate.type)?.emit(entry.snapshot);
   }
 }
