@@ -58,7 +58,7 @@ export class Confirmations {
       now: () => this.#now(),
       refresh: (streams) => this.#refresh(streams),
       confirmed: (pages) => this.#confirmed(pages),
-      preview: (streamId, events) => this.#states.preview(streamId, events, this.#aggregates),
+      preview: (streamId, events) => this.#states.preview(streamId, events),
       warn: (w) => this.#warn(w),
     });
   }
@@ -113,14 +113,12 @@ export class Confirmations {
 
   /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
   #refresh(streams: readonly string[]): Promise<void> {
-    return this.#each(new Set(streams), (streamId) => this.#states.refresh(streamId, this.#aggregates));
+    return this.#each(new Set(streams), (streamId) => this.#states.refresh(streamId));
   }
 
   /** Fold a page's confirmed events onto the states of streams it did not rebase (inside their mailboxes). */
   #confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void> {
-    return this.#each(pages.keys(), (streamId) =>
-      this.#states.confirmed(streamId, pages.get(streamId)!, this.#aggregates),
-    );
+    return this.#each(pages.keys(), (streamId) => this.#states.confirmed(streamId, pages.get(streamId)!));
   }
 
   /** Bring each stream's states up to date, one after another; a failure is a warning. */

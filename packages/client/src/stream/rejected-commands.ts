@@ -88,7 +88,7 @@ export class RejectedCommands {
         try {
           await this.host.commands.retryRejected(agg, record.entry);
         } finally {
-          await states.refresh(streamId, aggregates);
+          await states.refresh(streamId);
         }
       }),
     );

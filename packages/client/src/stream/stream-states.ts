@@ -4,19 +4,23 @@ import {
   foldDetailed,
   type LocalEventStore,
   loadAggregate,
+  serializeError,
   shouldSnapshot,
   snapshotKey,
 } from '@tidelog/core';
 import type { Timers } from '../timers.js';
-import type { AggregateSnapshot } from '../types.js';
+import type { AggregateSnapshot, TidelogWarning } from '../types.js';
 import { StreamCache, type StreamEntry } from './stream-cache.js';
 
 export interface StreamStatesOptions {
-  idleTimeoutMs: number;
-  /** Save a snapshot every this many events (authority mode only). */
-  snapshotEvery: number | undefined;
-  /** A snapshot write failed after its events were stored: reported, not thrown. */
-  onSnapshotError(error: unknown, entry: StreamEntry): void;
+  /** Commands are stored as pending events (sync): then no snapshot is taken. */
+  pending: boolean;
+  /** Default 5 minutes. */
+  idleTimeoutMs?: number;
+  /** Save a snapshot every this many events (authority mode only). Default: never. */
+  snapshotEvery?: number;
+  /** A snapshot write failed after its events were stored: reported (`SNAPSHOT_FAILED`), not thrown. */
+  warn(warning: TidelogWarning): void;
 }
 
 /**
@@ -26,22 +30,30 @@ export interface StreamStatesOptions {
  * a subscriber in a page tells a newer state from an older one even when a rebase took
  * the version down (a command rejected).
  *
+ * Snapshots are taken only when the local store is the authority: a snapshot is of
+ * confirmed state, and with pending events there is none to take.
+ *
  * Callers run `ensure`, `advance` and `refresh` of a stream inside its mailbox.
  *
  * @example
- * const states = new StreamStates(store, timers, { idleTimeoutMs: 300_000, snapshotEvery: undefined, onSnapshotError });
+ * const states = new StreamStates(store, systemTimers, aggregates, { pending: false, snapshotEvery: 50, warn });
  * const entry = await states.ensure(Counter, 'c-1');
  */
 export class StreamStates {
   readonly #cache: StreamCache;
+  readonly #policy: { every: number } | undefined;
   #revision = 0;
 
   constructor(
     private readonly store: LocalEventStore,
     timers: Timers,
+    /** The runtime's aggregates, by type. */
+    private readonly aggregates: ReadonlyMap<string, AnyAggregate>,
     private readonly options: StreamStatesOptions,
   ) {
-    this.#cache = new StreamCache(options.idleTimeoutMs, timers);
+    this.#cache = new StreamCache(options.idleTimeoutMs ?? 300_000, timers);
+    const every = options.pending ? undefined : options.snapshotEvery;
+    this.#policy = every ? { every } : undefined;
   }
 
   /** The cached state, if any (no store read, no use counted). */
@@ -53,7 +65,7 @@ export class StreamStates {
   async ensure(aggregate: AnyAggregate, streamId: string): Promise<StreamEntry> {
     const cached = this.#cache.get(streamId, aggregate.type);
     if (cached) return cached;
-    const policy = this.#policy();
+    const policy = this.#policy;
     const loaded = await loadAggregate(this.store, aggregate, streamId, { snapshotPolicy: policy });
     const entry: StreamEntry = {
       aggregate,
@@ -74,9 +86,7 @@ export class StreamStates {
     const last = events.at(-1);
     if (!first || !last || last.version <= entry.snapshot.version) return false;
     if (first.version !== entry.snapshot.version + 1) return true;
-    const folded = foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version);
-    entry.snapshot = this.#next(entry.streamId, folded.state, folded.version);
-    this.#cache.emit(entry);
+    this.#publish(entry, foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version));
     return false;
   }
 
@@ -85,10 +95,10 @@ export class StreamStates {
    * subscribed, and publish them even when the version went down (a rebase rejected a
    * command, pending events were dropped).
    */
-  async refresh(streamId: string, aggregates: ReadonlyMap<string, AnyAggregate>): Promise<void> {
+  async refresh(streamId: string): Promise<void> {
     for (const type of this.#cache.types(streamId)) {
       this.#cache.delete(streamId, type);
-      const aggregate = aggregates.get(type);
+      const aggregate = this.aggregates.get(type);
       // Cached or subscribed: loaded again at once, so `getSnapshot` keeps answering.
       if (aggregate) await this.ensure(aggregate, streamId);
     }
@@ -101,13 +111,9 @@ export class StreamStates {
    * confirmations came. A state they do not follow on, or one subscribed but not cached,
    * is read again.
    */
-  async confirmed(
-    streamId: string,
-    events: readonly Envelope[],
-    aggregates: ReadonlyMap<string, AnyAggregate>,
-  ): Promise<void> {
+  async confirmed(streamId: string, events: readonly Envelope[]): Promise<void> {
     for (const type of this.#cache.types(streamId)) {
-      const aggregate = aggregates.get(type);
+      const aggregate = this.aggregates.get(type);
       if (!aggregate) continue;
       const entry = this.#cache.peek(streamId, type);
       if (!entry) {
@@ -119,8 +125,7 @@ export class StreamStates {
       try {
         if (past.length > 0) stale = this.advance(entry, past);
         else {
-          entry.snapshot = this.#next(streamId, entry.snapshot.state, entry.snapshot.version);
-          this.#cache.emit(entry);
+          this.#publish(entry, entry.snapshot);
           stale = false;
         }
       } finally {
@@ -138,30 +143,20 @@ export class StreamStates {
    * the stream is pending here); then true (a failed write is undone with `refresh`).
    * Otherwise nothing changes and false: `confirmed` or `refresh` after the write.
    */
-  preview(
-    streamId: string,
-    events: readonly Envelope[],
-    aggregates: ReadonlyMap<string, AnyAggregate>,
-  ): boolean {
+  preview(streamId: string, events: readonly Envelope[]): boolean {
     const entries: StreamEntry[] = [];
     for (const type of this.#cache.types(streamId)) {
-      const entry = aggregates.has(type) ? this.#cache.peek(streamId, type) : undefined;
+      const entry = this.aggregates.has(type) ? this.#cache.peek(streamId, type) : undefined;
       if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
       entries.push(entry);
     }
-    const folded: { state: unknown; version: number }[] = [];
-    for (const entry of entries) {
-      try {
-        folded.push(foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version));
-      } catch {
-        return false; // `confirmed` folds again after the write and reads the stream if it throws
-      }
+    let folded: { state: unknown; version: number }[];
+    try {
+      folded = entries.map((e) => foldDetailed(e.aggregate, e.snapshot.state, events, e.snapshot.version));
+    } catch {
+      return false; // `confirmed` folds again after the write and reads the stream if it throws
     }
-    entries.forEach((entry, i) => {
-      const { state, version } = folded[i]!;
-      entry.snapshot = this.#next(streamId, state, version);
-      this.#cache.emit(entry);
-    });
+    for (const [i, entry] of entries.entries()) this.#publish(entry, folded[i]!);
     return true;
   }
 
@@ -201,7 +196,7 @@ export class StreamStates {
   /** Save a snapshot when due (authority mode). A failure is reported: the events are stored. */
   async maybeSnapshot(entry: StreamEntry, at: string): Promise<void> {
     const { version, state } = entry.snapshot;
-    if (!shouldSnapshot(this.#policy(), version, entry.snapshotAt)) return;
+    if (!shouldSnapshot(this.#policy, version, entry.snapshotAt)) return;
     try {
       await this.store.putSnapshot({
         key: snapshotKey(entry.aggregate, entry.streamId),
@@ -214,7 +209,11 @@ export class StreamStates {
       });
       entry.snapshotAt = version;
     } catch (error) {
-      this.options.onSnapshotError(error, entry);
+      this.options.warn({
+        code: 'SNAPSHOT_FAILED',
+        message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
+        error: serializeError(error),
+      });
     }
   }
 
@@ -230,11 +229,13 @@ export class StreamStates {
     this.#cache.clear();
   }
 
-  #policy() {
-    return this.options.snapshotEvery ? { every: this.options.snapshotEvery } : undefined;
-  }
-
   #next(streamId: string, state: unknown, version: number): AggregateSnapshot<unknown> {
     return { streamId, state, version, revision: ++this.#revision };
+  }
+
+  /** Give a cached state a new snapshot (a new revision) and send it to the subscribers. */
+  #publish(entry: StreamEntry, { state, version }: { state: unknown; version: number }): void {
+    entry.snapshot = this.#next(entry.streamId, state, version);
+    this.#cache.emit(entry);
   }
 }

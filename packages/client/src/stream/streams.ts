@@ -1,58 +1,7 @@
-import {
-  type AnyAggregate,
-  type Envelope,
-  type LocalEventStore,
-  loadAggregate,
-  serializeError,
-} from '@tidelog/core';
-import type { Timers } from '../timers.js';
-import type {
-  AggregateSnapshot,
-  ExecuteOptions,
-  ExecuteResult,
-  LoadOptions,
-  TidelogWarning,
-  Unsubscribe,
-} from '../types.js';
+import { type AnyAggregate, type Envelope, loadAggregate } from '@tidelog/core';
+import type { AggregateSnapshot, ExecuteOptions, ExecuteResult, LoadOptions, Unsubscribe } from '../types.js';
 import type { Replay } from './command-runner.js';
 import type { RejectedCommandsHost } from './rejected-commands.js';
-import { StreamStates } from './stream-states.js';
-
-export interface StreamStatesConfig {
-  /** Commands are stored as pending events (sync). */
-  pending: boolean;
-  /** Default 5 minutes. */
-  idleTimeoutMs?: number;
-  /** Default: never. */
-  snapshotEvery?: number;
-}
-
-/**
- * The runtime's `StreamStates`: snapshots only when the local store is the authority (a
- * snapshot is of confirmed state, and with pending events there is none to take), and a
- * snapshot that could not be saved reported as a `SNAPSHOT_FAILED` warning.
- *
- * @example
- * const states = runtimeStreamStates(store, systemTimers, { pending: false, snapshotEvery: 50 }, console.warn);
- */
-export function runtimeStreamStates(
-  store: LocalEventStore,
-  timers: Timers,
-  config: StreamStatesConfig,
-  warn: (warning: TidelogWarning) => void,
-): StreamStates {
-  return new StreamStates(store, timers, {
-    idleTimeoutMs: config.idleTimeoutMs ?? 300_000,
-    // Snapshots are of confirmed state: with pending events there is none to take.
-    snapshotEvery: config.pending ? undefined : config.snapshotEvery,
-    onSnapshotError: (error, entry) =>
-      warn({
-        code: 'SNAPSHOT_FAILED',
-        message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
-        error: serializeError(error),
-      }),
-  });
-}
 
 /** What the streams need: what rejected commands need, and the streams a rebase holds. */
 export interface StreamsHost extends RejectedCommandsHost {
@@ -152,7 +101,7 @@ export class Streams {
   }
 
   #readAgain(streamId: string): void {
-    const { mailbox, states, aggregates, work } = this.host;
-    void work.track(mailbox.run(streamId, () => states.refresh(streamId, aggregates)));
+    const { mailbox, states, work } = this.host;
+    void work.track(mailbox.run(streamId, () => states.refresh(streamId)));
   }
 }
