@@ -1,10 +1,4 @@
-import type {
-  AnyAggregate,
-  Envelope,
-  LocalEventStore,
-  PositionedEnvelope,
-  SerializedError,
-} from '@tidelog/core';
+import type { AnyAggregate, LocalEventStore, PositionedEnvelope, SerializedError } from '@tidelog/core';
 import type { Mailbox } from '../mailbox.js';
 import type { SyncCursor } from '../sync/host.js';
 import type { TidelogWarning } from '../types.js';
@@ -39,27 +33,17 @@ export interface ConfirmationsHost {
  */
 export class Confirmations {
   readonly #rebaser: Rebaser;
-  readonly #aggregates: ReadonlyMap<string, AnyAggregate>;
-  readonly #mailbox: Mailbox;
-  readonly #states: StreamStates;
-  readonly #work: WorkTracker;
 
   constructor(private readonly host: ConfirmationsHost) {
-    const { store, clientId } = host;
-    this.#aggregates = host.aggregates;
-    this.#mailbox = host.mailbox;
-    this.#states = host.states;
-    this.#work = host.work;
+    const { states } = host;
     this.#rebaser = new Rebaser({
-      store,
-      clientId,
-      aggregates: this.#aggregates,
-      mailbox: this.#mailbox,
-      now: () => this.#now(),
-      refresh: (streams) => this.#refresh(streams),
-      confirmed: (pages) => this.#confirmed(pages),
-      preview: (streamId, events) => this.#states.preview(streamId, events),
-      warn: (w) => this.#warn(w),
+      ...host,
+      // Inside the mailboxes of the streams: refresh those a rebase touched, fold a page's
+      // confirmed events onto those it did not rebase.
+      refresh: (streams) => this.#each(new Set(streams), (streamId) => states.refresh(streamId)),
+      confirmed: (pages) =>
+        this.#each(pages.keys(), (streamId) => states.confirmed(streamId, pages.get(streamId)!)),
+      preview: (streamId, events) => states.preview(streamId, events),
     });
   }
 
@@ -74,51 +58,37 @@ export class Confirmations {
    */
   resume(): void {
     const resumed = this.#rebaser.resume();
-    void this.#work
+    void this.host.work
       .track(resumed.then(() => this.host.catchUp()))
       .catch((error: unknown) =>
-        this.#warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
+        this.host.warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
       );
   }
 
   /** Store a pulled page (see `SyncHost.confirm`); resolves once it is stored. */
-  async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
-    await this.#work.track(this.#rebaser.confirm(events, sync));
-    this.rebased();
+  confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    return this.#track(this.#rebaser.confirm(events, sync));
   }
 
   /** The server refused these commands (see `SyncHost.reject`). */
-  async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
-    await this.#work.track(this.#rebaser.reject(commandIds, error));
-    this.rebased();
+  reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+    return this.#track(this.#rebaser.reject(commandIds, error));
   }
 
   /** The server's log was reset (see `SyncHost.resetConfirmed`); the caller rebuilds projections. */
   resetConfirmed(): Promise<void> {
-    return this.#work.track(this.#rebaser.resetConfirmed(this.#states.streams()));
+    return this.host.work.track(this.#rebaser.resetConfirmed(this.host.states.streams()));
   }
 
   /** Confirmed state or pending events moved (here, or by a rejected command run again): catch up, in the background. */
   rebased(): void {
-    void this.#work.track(this.host.catchUp());
+    void this.host.work.track(this.host.catchUp());
   }
 
-  #now(): string {
-    return this.host.now();
-  }
-
-  #warn(warning: TidelogWarning): void {
-    this.host.warn(warning);
-  }
-
-  /** Refresh the states of streams a rebase touched (called inside their mailboxes). */
-  #refresh(streams: readonly string[]): Promise<void> {
-    return this.#each(new Set(streams), (streamId) => this.#states.refresh(streamId));
-  }
-
-  /** Fold a page's confirmed events onto the states of streams it did not rebase (inside their mailboxes). */
-  #confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void> {
-    return this.#each(pages.keys(), (streamId) => this.#states.confirmed(streamId, pages.get(streamId)!));
+  /** Wait for a rebase (counted as work), then catch up in the background. */
+  async #track(rebase: Promise<void>): Promise<void> {
+    await this.host.work.track(rebase);
+    this.rebased();
   }
 
   /** Bring each stream's states up to date, one after another; a failure is a warning. */
@@ -128,7 +98,7 @@ export class Confirmations {
         await update(streamId);
       } catch (error) {
         // What was written stays written: the state is read again on its next use.
-        this.#warn({
+        this.host.warn({
           code: 'REFRESH_FAILED',
           message: `could not read "${streamId}" again: ${String(error)}`,
         });
