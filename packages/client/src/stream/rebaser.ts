@@ -88,10 +88,7 @@ export class Rebaser {
           } catch (error) {
             // Storage or closing: the page is stored all the same and the commands stay
             // displaced; they are decided again after the next page, or at the next start.
-            this.host.warn({
-              code: 'REBASE_DEFERRED',
-              message: `rebase of "${streamId}" deferred: ${String(error)}`,
-            });
+            this.#deferred(streamId, error);
           }
         }
         let outcome: ConfirmOutcome;
@@ -116,15 +113,13 @@ export class Rebaser {
     // reached) decides the commands of streams no page touched. With nothing displaced
     // before or by this page, there is nothing to look for.
     if (!displaced && !outbox.some((o) => o.displaced !== undefined)) return;
-    const waiting = (await store.readOutbox()).filter(
+    const waiting = await this.#streamsWith(
       (o) => o.displaced === 'rebase' || (o.displaced === 'reset' && events.length === 0),
     );
     await Promise.all(
-      [...new Set(waiting.map((o) => o.streamId))].map((s) =>
+      [...waiting].map((s) =>
         // The page is stored: a rebase that fails again only waits longer.
-        this.#rebaseStream(s, new Map()).catch((error: unknown) =>
-          this.host.warn({ code: 'REBASE_DEFERRED', message: `rebase of "${s}" deferred: ${String(error)}` }),
-        ),
+        this.#rebaseStream(s).catch((error: unknown) => this.#deferred(s, error)),
       ),
     );
   }
@@ -133,16 +128,14 @@ export class Rebaser {
   async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
     const ids = new Set(commandIds);
     const refused = new Map([...ids].map((id) => [id, error]));
-    const streams = new Set(
-      (await this.host.store.readOutbox()).filter((o) => ids.has(o.commandId)).map((o) => o.streamId),
-    );
+    const streams = await this.#streamsWith((o) => ids.has(o.commandId));
     await Promise.all([...streams].map((s) => this.#rebaseStream(s, refused)));
   }
 
   /** The server's log was reset: forget confirmed data, keep every command displaced until the new log is pulled. */
   async resetConfirmed(streams: Iterable<string>): Promise<void> {
     const { store, mailbox } = this.host;
-    const all = new Set([...streams, ...(await store.readOutbox()).map((o) => o.streamId)]);
+    const all = new Set([...streams, ...(await this.#streamsWith(() => true))]);
     await mailbox.runAll(all, () =>
       this.#holding([...all], async () => {
         await store.resetConfirmed();
@@ -153,12 +146,23 @@ export class Rebaser {
 
   /** Finish the rebases a stop cut short (commands displaced by confirmed events). */
   async resume(): Promise<void> {
-    const outbox = await this.host.store.readOutbox();
-    const streams = new Set(outbox.filter((o) => o.displaced === 'rebase').map((o) => o.streamId));
-    await Promise.all([...streams].map((s) => this.#rebaseStream(s, new Map())));
+    const streams = await this.#streamsWith((o) => o.displaced === 'rebase');
+    await Promise.all([...streams].map((s) => this.#rebaseStream(s)));
   }
 
-  #rebaseStream(streamId: string, refused: ReadonlyMap<string, SerializedError>): Promise<void> {
+  /** Streams with a command in the outbox that passes `test`. */
+  async #streamsWith(test: (entry: OutboxEntry) => boolean): Promise<Set<string>> {
+    return new Set((await this.host.store.readOutbox()).filter(test).map((o) => o.streamId));
+  }
+
+  #deferred(streamId: string, error: unknown): void {
+    this.host.warn({
+      code: 'REBASE_DEFERRED',
+      message: `rebase of "${streamId}" deferred: ${String(error)}`,
+    });
+  }
+
+  #rebaseStream(streamId: string, refused?: ReadonlyMap<string, SerializedError>): Promise<void> {
     return this.host.mailbox.run(streamId, () =>
       this.#holding([streamId], async () => {
         const entries = (await this.host.store.readOutbox()).filter((o) => o.streamId === streamId);
@@ -190,7 +194,6 @@ export class Rebaser {
     }
     const stored = await this.host.store.readStream(streamId);
     const confirmedEvents = stored.filter((e) => e.position !== undefined);
-    const confirmed = foldDetailed(aggregate, aggregate.initialState, confirmedEvents);
     const pending: PendingCommand[] = entries.map((entry) => ({
       entry,
       events: stored.filter((e) => e.position === undefined && entry.eventIds.includes(e.id)),
@@ -199,7 +202,7 @@ export class Rebaser {
       aggregate,
       streamId,
       clientId: this.host.clientId,
-      confirmed: { state: confirmed.state, version: confirmed.version },
+      confirmed: foldDetailed(aggregate, aggregate.initialState, confirmedEvents),
       pending,
       incoming,
       ...(refused && { refused }),
