@@ -3,6 +3,7 @@ import {
   type AppendEvent,
   type CommandContext,
   decide,
+  type Envelope,
   type EventMeta,
   type OutboxEntry,
   ValidationError,
@@ -47,15 +48,7 @@ export function assertPushable(
   events: readonly AppendEvent[],
   clientId: string,
 ): void {
-  const envelopes = events.map((e, i) => ({
-    id: e.id,
-    streamId,
-    version: fromVersion + i,
-    type: e.type,
-    schemaVersion: e.schemaVersion ?? 1,
-    data: e.data,
-    meta: e.meta,
-  }));
+  const envelopes = events.map((e, i) => asEnvelope(streamId, fromVersion + i, e));
   const checked = validateOutgoingPush({ clientId, events: envelopes });
   if (!checked.ok) {
     const issues = checked.issues.map((i) => ({ path: i.path, message: i.message }));
@@ -71,6 +64,25 @@ export function assertPushable(
       { path: 'events', message: `more than ${DEFAULT_LIMITS.maxPushBytes} bytes` },
     ]);
   }
+}
+
+/**
+ * An event of a decision as the store will write it (to fold a state on, to check it as a
+ * push would): the meta the store fills in is left empty where the event has none.
+ *
+ * @example
+ * const envelope = asEnvelope('cart-1', 3, events[0]);
+ */
+export function asEnvelope(streamId: string, version: number, e: AppendEvent): Envelope {
+  return {
+    id: e.id!,
+    streamId,
+    version,
+    type: e.type,
+    schemaVersion: e.schemaVersion ?? 1,
+    data: e.data,
+    meta: { timestamp: '', clientId: '', ...e.meta },
+  };
 }
 
 /**
