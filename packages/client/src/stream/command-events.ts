@@ -86,6 +86,27 @@ export function asEnvelope(streamId: string, version: number, e: AppendEvent): E
 }
 
 /**
+ * Decide a command on `state` (at `ctx.version`) and give its events their ids and meta
+ * (`commandEvents`); with `pushable` (sync), check them as a push (`assertPushable`).
+ * Throws what `decide` or the check throws.
+ *
+ * @example
+ * const events = await decideEvents(Counter, state, 'increment', { by: 1 }, ctx, true);
+ */
+export async function decideEvents(
+  aggregate: AnyAggregate,
+  state: unknown,
+  command: string,
+  payload: unknown,
+  ctx: CommandContext,
+  pushable: boolean,
+): Promise<AppendEvent[]> {
+  const events = commandEvents(await decide(aggregate, state as never, command, payload as never, ctx), ctx);
+  if (pushable) assertPushable(ctx.streamId, ctx.version + 1, events, ctx.clientId);
+  return events;
+}
+
+/**
  * Decide a stored command again on `state` at `version` (a rebase, a retried rejection):
  * with its original `now`, `commandId` and metadata, so its events get the same ids, and
  * checked as pushable. Throws what `decide` or the check throws.
@@ -93,7 +114,7 @@ export function asEnvelope(streamId: string, version: number, e: AppendEvent): E
  * @example
  * const events = await decideAgain(Counter, state, entry, clientId, version);
  */
-export async function decideAgain(
+export function decideAgain(
   aggregate: AnyAggregate,
   state: unknown,
   entry: OutboxEntry,
@@ -108,10 +129,5 @@ export async function decideAgain(
     clientId,
     metadata: entry.metadata,
   };
-  const events = commandEvents(
-    await decide(aggregate, state as never, entry.command, entry.payload as never, ctx),
-    ctx,
-  );
-  assertPushable(entry.streamId, version + 1, events, clientId);
-  return events;
+  return decideEvents(aggregate, state, entry.command, entry.payload, ctx, true);
 }
