@@ -167,7 +167,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
-    return this.#states.peek(aggregate, streamId)?.snapshot as AggregateSnapshot<StateOf<A>> | undefined;
+    return this.#states.peek(streamId, aggregate.type)?.snapshot as AggregateSnapshot<StateOf<A>> | undefined;
   }
 
   subscribeProjection<S>(
@@ -267,7 +267,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   debug(): TidelogDebug {
     const listeners =
       this.#processes.listenerCount + this.#states.listenerCount + this.#projections.listenerCount;
-    return { cachedStreams: this.#states.cachedStreams, listeners, busyStreams: this.#mailbox.busy };
+    return { cachedStreams: this.#states.size, listeners, busyStreams: this.#mailbox.busy };
   }
 
   /** Stop the sync loop, wait for background work, save checkpoints, drop listeners, close an owned store. */

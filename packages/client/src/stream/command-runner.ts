@@ -3,7 +3,6 @@ import {
   type AppendEvent,
   type CommandContext,
   ConcurrencyError,
-  decide,
   type Envelope,
   hasErrorCode,
   type LocalEventStore,
@@ -11,8 +10,8 @@ import {
   serializeError,
   uuidv7,
 } from '@tidelog/core';
-import type { ExecuteOptions, ExecuteResult } from '../types.js';
-import { assertPushable, commandEvents, decideAgain } from './command-events.js';
+import type { AggregateSnapshot, ExecuteOptions, ExecuteResult } from '../types.js';
+import { decideAgain, decideEvents } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 /** A command run again as the same command (a process manager's dispatch, a dead letter). */
@@ -65,10 +64,8 @@ export class CommandRunner {
         clientId: this.host.clientId,
         metadata: options.metadata ?? {},
       };
-      const decided = await decide(agg, state as never, command, payload as never, ctx);
-      if (decided.length === 0) return { events: [], state, version, revision: entry.snapshot.revision };
-      const events = commandEvents(decided, ctx);
-      if (this.host.pending) assertPushable(streamId, version + 1, events, this.host.clientId);
+      const events = await decideEvents(agg, state, command, payload, ctx, this.host.pending);
+      if (events.length === 0) return result([], entry.snapshot);
       let envelopes: Envelope[];
       try {
         envelopes = await this.#append(agg, command, payload, events, ctx);
@@ -76,20 +73,14 @@ export class CommandRunner {
         // Another writer (another runtime on the same database) got there first: decide
         // again on the fresh state, unless the caller pinned the version.
         if (hasErrorCode(error, 'VERSION_CONFLICT') && options.expectedVersion === undefined && attempt < 3) {
-          states.forget(agg, streamId);
+          states.delete(streamId, agg.type);
           continue;
         }
         throw error;
       }
       states.advance(entry, envelopes);
       if (!this.host.pending) await states.maybeSnapshot(entry, this.host.now());
-      const { snapshot } = entry;
-      return {
-        events: envelopes,
-        state: snapshot.state,
-        version: snapshot.version,
-        revision: snapshot.revision,
-      } as ExecuteResult<AnyAggregate>;
+      return result(envelopes, entry.snapshot);
     }
   }
 
@@ -147,4 +138,10 @@ export class CommandRunner {
     return (await store.appendPending(ctx.streamId, events, { expectedVersion: ctx.version, command: entry }))
       .events;
   }
+}
+
+/** What `execute` resolves with: the events stored and the state after them. */
+function result(events: Envelope[], snapshot: AggregateSnapshot<unknown>): ExecuteResult<AnyAggregate> {
+  const { state, version, revision } = snapshot;
+  return { events, state, version, revision } as ExecuteResult<AnyAggregate>;
 }

@@ -25,8 +25,8 @@ export interface StreamStatesOptions {
 
 /**
  * The state of each stream as the app sees it (confirmed events with the pending ones
- * folded on): the cache of folded states, the subscribers of each stream, and the
- * revision every published state carries. A revision only goes up, for every stream, so
+ * folded on): a `StreamCache` (the folded states and the subscribers of each stream) that
+ * loads, folds and publishes them, with the revision every published state carries. A revision only goes up, for every stream, so
  * a subscriber in a page tells a newer state from an older one even when a rebase took
  * the version down (a command rejected).
  *
@@ -39,8 +39,7 @@ export interface StreamStatesOptions {
  * const states = new StreamStates(store, systemTimers, aggregates, { pending: false, snapshotEvery: 50, warn });
  * const entry = await states.ensure(Counter, 'c-1');
  */
-export class StreamStates {
-  readonly #cache: StreamCache;
+export class StreamStates extends StreamCache {
   readonly #policy: { every: number } | undefined;
   #revision = 0;
 
@@ -51,19 +50,14 @@ export class StreamStates {
     private readonly aggregates: ReadonlyMap<string, AnyAggregate>,
     private readonly options: StreamStatesOptions,
   ) {
-    this.#cache = new StreamCache(options.idleTimeoutMs ?? 300_000, timers);
+    super(options.idleTimeoutMs ?? 300_000, timers);
     const every = options.pending ? undefined : options.snapshotEvery;
     this.#policy = every ? { every } : undefined;
   }
 
-  /** The cached state, if any (no store read, no use counted). */
-  peek(aggregate: AnyAggregate, streamId: string): StreamEntry | undefined {
-    return this.#cache.peek(streamId, aggregate.type);
-  }
-
   /** The cached state, or the state loaded from the store (and published to subscribers). */
   async ensure(aggregate: AnyAggregate, streamId: string): Promise<StreamEntry> {
-    const cached = this.#cache.get(streamId, aggregate.type);
+    const cached = this.get(streamId, aggregate.type);
     if (cached) return cached;
     const policy = this.#policy;
     const loaded = await loadAggregate(this.store, aggregate, streamId, { snapshotPolicy: policy });
@@ -75,8 +69,8 @@ export class StreamStates {
         ? loaded.version
         : loaded.fromSnapshot,
     };
-    this.#cache.set(entry);
-    this.#cache.emit(entry);
+    this.set(entry);
+    this.emit(entry);
     return entry;
   }
 
@@ -96,8 +90,8 @@ export class StreamStates {
    * command, pending events were dropped).
    */
   async refresh(streamId: string): Promise<void> {
-    for (const type of this.#cache.types(streamId)) {
-      this.#cache.delete(streamId, type);
+    for (const type of this.types(streamId)) {
+      this.delete(streamId, type);
       const aggregate = this.aggregates.get(type);
       // Cached or subscribed: loaded again at once, so `getSnapshot` keeps answering.
       if (aggregate) await this.ensure(aggregate, streamId);
@@ -112,10 +106,10 @@ export class StreamStates {
    * is read again.
    */
   async confirmed(streamId: string, events: readonly Envelope[]): Promise<void> {
-    for (const type of this.#cache.types(streamId)) {
+    for (const type of this.types(streamId)) {
       const aggregate = this.aggregates.get(type);
       if (!aggregate) continue;
-      const entry = this.#cache.peek(streamId, type);
+      const entry = this.peek(streamId, type);
       if (!entry) {
         await this.ensure(aggregate, streamId);
         continue;
@@ -130,7 +124,7 @@ export class StreamStates {
         }
       } finally {
         // A fold that threw or could not follow on leaves no cached state behind.
-        if (stale) this.#cache.delete(streamId, type);
+        if (stale) this.delete(streamId, type);
       }
       if (stale) await this.ensure(aggregate, streamId);
     }
@@ -145,8 +139,8 @@ export class StreamStates {
    */
   preview(streamId: string, events: readonly Envelope[]): boolean {
     const entries: StreamEntry[] = [];
-    for (const type of this.#cache.types(streamId)) {
-      const entry = this.aggregates.has(type) ? this.#cache.peek(streamId, type) : undefined;
+    for (const type of this.types(streamId)) {
+      const entry = this.aggregates.has(type) ? this.peek(streamId, type) : undefined;
       if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
       entries.push(entry);
     }
@@ -158,16 +152,6 @@ export class StreamStates {
     }
     for (const [i, entry] of entries.entries()) this.#publish(entry, folded[i]!);
     return true;
-  }
-
-  /** Drop a cached state (another writer moved the stream). */
-  forget(aggregate: AnyAggregate, streamId: string): void {
-    this.#cache.delete(streamId, aggregate.type);
-  }
-
-  /** Streams with a cached or subscribed state. */
-  streams(): string[] {
-    return this.#cache.streams();
   }
 
   /**
@@ -183,7 +167,7 @@ export class StreamStates {
       last = snapshot;
       listener(snapshot);
     };
-    const off = this.#cache.listen(streamId, aggregate.type, deliver);
+    const off = this.listen(streamId, aggregate.type, deliver);
     return {
       deliver,
       off: () => {
@@ -217,18 +201,6 @@ export class StreamStates {
     }
   }
 
-  get cachedStreams(): number {
-    return this.#cache.size;
-  }
-
-  get listenerCount(): number {
-    return this.#cache.listenerCount;
-  }
-
-  clear(): void {
-    this.#cache.clear();
-  }
-
   #next(streamId: string, state: unknown, version: number): AggregateSnapshot<unknown> {
     return { streamId, state, version, revision: ++this.#revision };
   }
@@ -236,6 +208,6 @@ export class StreamStates {
   /** Give a cached state a new snapshot (a new revision) and send it to the subscribers. */
   #publish(entry: StreamEntry, { state, version }: { state: unknown; version: number }): void {
     entry.snapshot = this.#next(entry.streamId, state, version);
-    this.#cache.emit(entry);
+    this.emit(entry);
   }
 }

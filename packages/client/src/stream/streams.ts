@@ -63,7 +63,7 @@ export class Streams {
     const sub = states.subscribe(agg, streamId, listener);
     this.load(agg, streamId).then(
       () => {
-        const entry = states.peek(agg, streamId);
+        const entry = states.peek(streamId, agg.type);
         if (entry) sub.deliver(entry.snapshot);
       },
       (error: unknown) => console.error(`tidelog: could not load ${agg.type} ${streamId}`, error),
@@ -79,12 +79,12 @@ export class Streams {
       if (list) list.push(e);
       else byStream.set(e.streamId, [e]);
     }
-    const { aggregates, states, rebasing } = this.host;
+    const { states, rebasing } = this.host;
     for (const [streamId, list] of byStream) {
       // A rebase refreshes its streams itself, once its result is stored.
       if (rebasing.has(streamId)) continue;
-      for (const agg of aggregates.values()) {
-        const entry = states.peek(agg, streamId);
+      for (const type of states.types(streamId)) {
+        const entry = states.peek(streamId, type);
         if (entry && states.advance(entry, list)) this.#readAgain(streamId);
       }
     }
