@@ -94,11 +94,21 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
     this.#states = new StreamStates(store, this.#timers, this.#aggregates, { ...options, pending, warn });
     const commands = new CommandRunner({ store, states: this.#states, clientId, pending, now });
-    const parts = { store, aggregates: this.#aggregates, mailbox: this.#mailbox, states: this.#states };
+    const parts = { store, aggregates: this.#aggregates, states: this.#states };
     const catchUp = () => this.#afterRebase();
-    this.#confirmations = new Confirmations({ ...parts, clientId, work: this.#work, now, warn, catchUp });
-    this.#streams = new Streams({ ...parts, commands, work: this.#work, rebasing: this.#confirmations.busy });
-    this.#rejected = new RejectedCommands({ ...parts, commands, work: this.#work });
+    this.#confirmations = new Confirmations({
+      ...parts,
+      clientId,
+      mailbox: this.#mailbox,
+      work: this.#work,
+      now,
+      warn,
+      catchUp,
+    });
+    const inStream = <T>(streamId: string, task: () => Promise<T>) =>
+      this.#work.track(this.#mailbox.run(streamId, task));
+    this.#streams = new Streams({ ...parts, commands, inStream, rebasing: this.#confirmations.busy });
+    this.#rejected = new RejectedCommands({ ...parts, commands, inStream });
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];
     this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);

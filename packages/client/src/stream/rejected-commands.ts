@@ -1,20 +1,20 @@
 import type { AnyAggregate, LocalEventStore, RejectedCommand } from '@tidelog/core';
 import { UnknownAggregateError, UnknownRejectedError } from '../errors.js';
 import { Listeners } from '../listeners.js';
-import type { Mailbox } from '../mailbox.js';
 import type { Unsubscribe } from '../types.js';
-import type { WorkTracker } from '../work-tracker.js';
 import type { CommandRunner } from './command-runner.js';
 import type { StreamStates } from './stream-states.js';
 
 export interface RejectedCommandsHost {
   store: LocalEventStore;
   aggregates: ReadonlyMap<string, AnyAggregate>;
-  /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
-  mailbox: Mailbox;
   states: StreamStates;
   commands: CommandRunner;
-  work: WorkTracker;
+  /**
+   * Run a task inside the stream's mailbox (keyed by id alone: the store holds one stream
+   * per id, whatever its type), counted by the runtime's `WorkTracker`.
+   */
+  inStream<T>(streamId: string, task: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -23,7 +23,7 @@ export interface RejectedCommandsHost {
  * itself lives in the store; the rebase and the server's refusals add to it.
  *
  * @example
- * const rejected = new RejectedCommands({ store, aggregates, mailbox, states, commands, work });
+ * const rejected = new RejectedCommands({ store, aggregates, states, commands, inStream });
  * const off = rejected.subscribe((list) => render(list));
  * await rejected.retry(commandId).catch((e) => console.warn(e.code));
  */
@@ -73,25 +73,23 @@ export class RejectedCommands {
    * new error (and the promise rejects with it). The stream's state is read again either way.
    */
   async retry(commandId: string): Promise<void> {
-    const { store, states, aggregates, mailbox, work } = this.host;
+    const { store, states, aggregates, inStream } = this.host;
     const find = async () => (await store.readRejected()).find((r) => r.entry.commandId === commandId);
     const found = await find();
     if (!found) throw new UnknownRejectedError(commandId);
     const { streamId, aggregateType } = found.entry;
     const agg = aggregates.get(aggregateType);
     if (!agg) throw new UnknownAggregateError(aggregateType);
-    await work.track(
-      mailbox.run(streamId, async () => {
-        // Looked up again inside the mailbox: two retries of one command never both run it.
-        const record = await find();
-        if (!record) throw new UnknownRejectedError(commandId);
-        try {
-          await this.host.commands.retryRejected(agg, record.entry);
-        } finally {
-          await states.refresh(streamId);
-        }
-      }),
-    );
+    await inStream(streamId, async () => {
+      // Looked up again inside the mailbox: two retries of one command never both run it.
+      const record = await find();
+      if (!record) throw new UnknownRejectedError(commandId);
+      try {
+        await this.host.commands.retryRejected(agg, record.entry);
+      } finally {
+        await states.refresh(streamId);
+      }
+    });
   }
 
   /** Forget rejected commands (those with these command ids, or all). */

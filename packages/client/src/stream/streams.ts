@@ -16,7 +16,7 @@ export interface StreamsHost extends RejectedCommandsHost {
  * Everything it starts is counted by the runtime's `WorkTracker`.
  *
  * @example
- * const streams = new Streams({ store, aggregates, mailbox, states, commands, work, rebasing: rebaser.busy });
+ * const streams = new Streams({ store, aggregates, states, commands, inStream, rebasing: rebaser.busy });
  * store.subscribe((events) => streams.onStored(events));
  * await streams.execute(Counter, 'c-1', 'increment', { by: 1 }, {});
  */
@@ -32,10 +32,8 @@ export class Streams {
     options: ExecuteOptions,
     replay?: Replay,
   ): Promise<ExecuteResult<AnyAggregate>> {
-    const { mailbox, commands, work } = this.host;
-    return work.track(
-      mailbox.run(streamId, () => commands.execute(agg, streamId, command, payload, options, replay)),
-    );
+    const { commands, inStream } = this.host;
+    return inStream(streamId, () => commands.execute(agg, streamId, command, payload, options, replay));
   }
 
   /** The current state (cached, or loaded inside the mailbox), or the state at a version or time. */
@@ -44,12 +42,12 @@ export class Streams {
     streamId: string,
     options: LoadOptions = {},
   ): Promise<AggregateSnapshot<unknown>> {
-    const { store, mailbox, states, work } = this.host;
+    const { store, states, inStream } = this.host;
     if (options.asOfVersion !== undefined || options.asOfTime !== undefined) {
       const loaded = await loadAggregate(store, agg, streamId, options);
       return { streamId, state: loaded.state, version: loaded.version, revision: 0 };
     }
-    const entry = await work.track(mailbox.run(streamId, () => states.ensure(agg, streamId)));
+    const entry = await inStream(streamId, () => states.ensure(agg, streamId));
     return entry.snapshot;
   }
 
@@ -101,7 +99,7 @@ export class Streams {
   }
 
   #readAgain(streamId: string): void {
-    const { mailbox, states, work } = this.host;
-    void work.track(mailbox.run(streamId, () => states.refresh(streamId)));
+    const { states, inStream } = this.host;
+    void inStream(streamId, () => states.refresh(streamId));
   }
 }
