@@ -22,7 +22,7 @@ import { ProcessManagers } from './process/process-managers.js';
 import { Projections } from './projections.js';
 import { StoreNotifications } from './store-notifications.js';
 import { CommandRunner } from './stream/command-runner.js';
-import { Confirmations } from './stream/confirmations.js';
+import { Rebaser } from './stream/rebaser.js';
 import { RejectedCommands } from './stream/rejected-commands.js';
 import { StreamStates } from './stream/stream-states.js';
 import { Streams } from './stream/streams.js';
@@ -54,7 +54,7 @@ export interface TidelogDebug {
  * The Tidelog runtime, in-process. Create it with `createTidelog`. It wires its parts
  * together and forwards the public API to them: the streams (`Streams`: commands, loads
  * and subscriptions in per-stream mailboxes over `StreamStates`), the confirmed log
- * (`Confirmations`, through the `Rebaser`), the rejected list (`RejectedCommands`),
+ * (the `Rebaser`, which drives the pure rebase), the rejected list (`RejectedCommands`),
  * `Projections`, `ProcessManagers` and the sync loop (`createSyncEngine`, whose `SyncHost`
  * it is). What each method does is documented on `TidelogApi` and `SyncHost`.
  */
@@ -66,7 +66,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #projections: Projections;
   readonly #processes: ProcessManagers;
   readonly #states: StreamStates;
-  readonly #confirmations: Confirmations;
+  readonly #rebaser: Rebaser;
   readonly #streams: Streams;
   readonly #rejected: RejectedCommands;
   readonly #notifications: StoreNotifications;
@@ -96,7 +96,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const commands = new CommandRunner({ store, states: this.#states, clientId, pending, now });
     const parts = { store, aggregates: this.#aggregates, states: this.#states };
     const catchUp = () => this.#afterRebase();
-    this.#confirmations = new Confirmations({
+    this.#rebaser = new Rebaser({
       ...parts,
       clientId,
       mailbox: this.#mailbox,
@@ -107,7 +107,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     });
     const inStream = <T>(streamId: string, task: () => Promise<T>) =>
       this.#work.track(this.#mailbox.run(streamId, task));
-    this.#streams = new Streams({ ...parts, commands, inStream, rebasing: this.#confirmations.busy });
+    this.#streams = new Streams({ ...parts, commands, inStream, rebasing: this.#rebaser.busy });
     this.#rejected = new RejectedCommands({ ...parts, commands, inStream });
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];
@@ -137,7 +137,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await opened;
     // A rebase the last session did not finish: posted to its streams' mailboxes before the
     // runtime is handed out, so no command decides before it.
-    this.#confirmations.resume();
+    this.#rebaser.resume();
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
     this.#processes.resume();
@@ -233,7 +233,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   async retryRejected(commandId: string): Promise<void> {
     this.#open();
     await this.#rejected.retry(commandId);
-    this.#confirmations.rebased();
+    this.#rebaser.rebased();
   }
 
   async discardRejected(commandIds?: readonly string[]): Promise<void> {
@@ -245,17 +245,17 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
     this.#open();
-    await this.#confirmations.confirm(events, sync);
+    await this.#rebaser.confirm(events, sync);
   }
 
   async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
     this.#open();
-    await this.#confirmations.reject(commandIds, error);
+    await this.#rebaser.reject(commandIds, error);
   }
 
   async resetConfirmed(): Promise<void> {
     this.#open();
-    await this.#confirmations.resetConfirmed();
+    await this.#rebaser.resetConfirmed();
     await this.#projections.rebuildAll();
   }
 

@@ -12,42 +12,39 @@ import {
 import type { Mailbox } from '../mailbox.js';
 import type { SyncCursor } from '../sync/host.js';
 import type { TidelogWarning } from '../types.js';
+import type { WorkTracker } from '../work-tracker.js';
 import { type PendingCommand, rebase } from './rebase.js';
+import type { StreamStates } from './stream-states.js';
 
 export interface RebaserHost {
   store: LocalEventStore;
   clientId: string;
   aggregates: ReadonlyMap<string, AnyAggregate>;
   mailbox: Mailbox;
+  /** The states of the streams a rebase touches: refreshed, or shown the page's events. */
+  states: StreamStates;
+  work: WorkTracker;
   now(): string;
-  /** Streams whose state changed under a rebase: refresh their states (inside their mailbox). */
-  refresh(streamIds: readonly string[]): Promise<void>;
-  /**
-   * Streams whose pending events stand, each with the confirmed events a page stored for
-   * it, by version (this device's own, foreign ones after them): fold those onto their
-   * states (inside their mailbox), without reading the streams again.
-   */
-  confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void>;
-  /**
-   * A page's events of a stream (by version), before they are stored: show them now if
-   * every state of the stream takes them exactly as they are (true), or leave the stream
-   * to `confirmed` or `refresh` after the write (false). Called inside the stream's mailbox.
-   */
-  preview(streamId: string, events: readonly Envelope[]): boolean;
   warn(warning: TidelogWarning): void;
+  /** What reads the confirmed log (projections, process managers) reads what changed. */
+  catchUp(): Promise<void>;
 }
 
 /**
- * Drives the pure `rebase` for every way the confirmed state of a stream moves: a pulled
- * page (`confirm`), a server's refusal (`reject`), a reset of the server's log, and a
- * rebase left unfinished (`resume`). Each runs inside the mailbox of the streams it
- * touches, so no command decides on a state being replaced, and writes its result in one
- * store transaction; a rebase that cannot finish (a storage error, an aggregate this
- * version of the app lacks) leaves its commands stored, displaced, for `resume`.
+ * The runtime's side of the confirmed log. Drives the pure `rebase` for every way the
+ * confirmed state of a stream moves: a pulled page (`confirm`), a server's refusal
+ * (`reject`), a reset of the server's log, and a rebase left unfinished (`resume`). Each
+ * runs inside the mailbox of the streams it touches, so no command decides on a state
+ * being replaced, writes its result in one store transaction and brings the states of
+ * those streams up to date; then projections and process managers catch up, in the
+ * background. A rebase that cannot finish (a storage error, an aggregate this version of
+ * the app lacks) leaves its commands stored, displaced, for `resume`. All of it is
+ * counted by the runtime's `WorkTracker`, so `settled()` waits for it.
  *
  * @example
- * const rebaser = new Rebaser(host);
- * await rebaser.confirm(page, { cursor: 42, serverId });
+ * const rebaser = new Rebaser({ store, clientId, aggregates, mailbox, states, work, now, warn, catchUp });
+ * rebaser.resume();
+ * await rebaser.confirm(page.events, { cursor: 42, serverId });
  */
 export class Rebaser {
   /** Streams inside a rebase now: store notifications about them wait for its refresh. */
@@ -56,12 +53,55 @@ export class Rebaser {
   constructor(private readonly host: RebaserHost) {}
 
   /**
-   * Store a page of confirmed events with the cursor, and the rebase of every stream with
-   * commands it touches, in one transaction. An empty page also decides again the
-   * commands a reset left displaced (the new log has been pulled to its head).
+   * Store a page of confirmed events with the cursor (see `SyncHost.confirm`), and the
+   * rebase of every stream with commands it touches, in one transaction; resolves once it
+   * is stored. An empty page also decides again the commands a reset left displaced (the
+   * new log has been pulled to its head).
    */
-  async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
-    const { store, mailbox } = this.host;
+  confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    return this.#track(this.#confirm(events, sync));
+  }
+
+  /** The server refused these commands (see `SyncHost.reject`): reject them with `error`, decide the rest of their streams again. */
+  reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+    return this.#track(this.#reject(commandIds, error));
+  }
+
+  /**
+   * The server's log was reset (see `SyncHost.resetConfirmed`): forget confirmed data, keep
+   * every command displaced until the new log is pulled. The caller rebuilds projections.
+   */
+  resetConfirmed(): Promise<void> {
+    return this.host.work.track(this.#reset());
+  }
+
+  /**
+   * Finish the rebases the last session did not (commands displaced by confirmed events):
+   * posted to their streams' mailboxes at once (before the runtime is handed out, so no
+   * command decides before them).
+   */
+  resume(): void {
+    const resumed = this.#resume();
+    void this.host.work
+      .track(resumed.then(() => this.host.catchUp()))
+      .catch((error: unknown) =>
+        this.host.warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
+      );
+  }
+
+  /** Confirmed state or pending events moved (here, or by a rejected command run again): catch up, in the background. */
+  rebased(): void {
+    void this.host.work.track(this.host.catchUp());
+  }
+
+  /** Wait for a rebase (counted as work), then catch up in the background. */
+  async #track(task: Promise<void>): Promise<void> {
+    await this.host.work.track(task);
+    this.rebased();
+  }
+
+  async #confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    const { store, mailbox, states } = this.host;
     // Each stream's incoming events, by version.
     const pages = byStream([...events].sort((a, b) => a.version - b.version));
     const touched = [...pages.keys()];
@@ -73,7 +113,7 @@ export class Rebaser {
         // Shown now, while the page is written, where it follows the cached states on
         // exactly: there, no event is pending on this device (a pending one would take the
         // page's first version). Displaced commands are not shown before their rebase either.
-        const shown = [...pages].filter(([s, page]) => this.host.preview(s, page)).map(([s]) => s);
+        const shown = [...pages].filter(([s, page]) => states.preview(s, page)).map(([s]) => s);
         outbox = await store.readOutbox();
         const steps: RebaseStep[] = [];
         for (const [streamId, entries] of byStream(outbox)) {
@@ -96,17 +136,19 @@ export class Rebaser {
           outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
         } catch (error) {
           // Not stored: show what is. The page comes again with the next pull.
-          await this.host.refresh(shown);
+          await this.#refresh(shown);
           throw error;
         }
         // A stream rebased or displaced is read again; on the others the page only confirmed
         // this device's events or added events after them: folded onto the cached state.
         const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
         displaced = outcome.displaced.length > 0;
-        await this.host.refresh(touched.filter((s) => moved.has(s)));
+        await this.#refresh(touched.filter((s) => moved.has(s)));
         for (const s of moved) pages.delete(s);
         for (const s of shown) pages.delete(s);
-        await this.host.confirmed(pages);
+        // Their pending events stand: the page's events (this device's own, foreign ones
+        // after them) are folded onto their states, without reading the streams again.
+        await this.#each(pages.keys(), (streamId) => states.confirmed(streamId, pages.get(streamId)!));
       }),
     );
     // Rebases deferred earlier are tried again; after a reset, an empty page (the head
@@ -124,28 +166,25 @@ export class Rebaser {
     );
   }
 
-  /** The server refused these commands: reject them with `error`, decide the rest of their streams again. */
-  async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+  async #reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
     const ids = new Set(commandIds);
     const refused = new Map([...ids].map((id) => [id, error]));
     const streams = await this.#streamsWith((o) => ids.has(o.commandId));
     await Promise.all([...streams].map((s) => this.#rebaseStream(s, refused)));
   }
 
-  /** The server's log was reset: forget confirmed data, keep every command displaced until the new log is pulled. */
-  async resetConfirmed(streams: Iterable<string>): Promise<void> {
-    const { store, mailbox } = this.host;
-    const all = new Set([...streams, ...(await this.#streamsWith(() => true))]);
+  async #reset(): Promise<void> {
+    const { store, mailbox, states } = this.host;
+    const all = new Set([...states.streams(), ...(await this.#streamsWith(() => true))]);
     await mailbox.runAll(all, () =>
       this.#holding([...all], async () => {
         await store.resetConfirmed();
-        await this.host.refresh([...all]);
+        await this.#refresh([...all]);
       }),
     );
   }
 
-  /** Finish the rebases a stop cut short (commands displaced by confirmed events). */
-  async resume(): Promise<void> {
+  async #resume(): Promise<void> {
     const streams = await this.#streamsWith((o) => o.displaced === 'rebase');
     await Promise.all([...streams].map((s) => this.#rebaseStream(s)));
   }
@@ -169,7 +208,7 @@ export class Rebaser {
         const step = await this.#plan(streamId, entries, [], refused);
         if (!step) return;
         await this.host.store.rebase([step]);
-        await this.host.refresh([streamId]);
+        await this.#refresh([streamId]);
       }),
     );
   }
@@ -209,6 +248,26 @@ export class Rebaser {
       now: this.host.now(),
     });
     return result.step ?? undefined;
+  }
+
+  /** Read again the states of streams whose state a rebase changed (inside their mailboxes). */
+  #refresh(streams: readonly string[]): Promise<void> {
+    return this.#each(new Set(streams), (streamId) => this.host.states.refresh(streamId));
+  }
+
+  /** Bring each stream's states up to date, one after another; a failure is a warning. */
+  async #each(streams: Iterable<string>, update: (streamId: string) => Promise<void>): Promise<void> {
+    for (const streamId of streams) {
+      try {
+        await update(streamId);
+      } catch (error) {
+        // What was written stays written: the state is read again on its next use.
+        this.host.warn({
+          code: 'REFRESH_FAILED',
+          message: `could not read "${streamId}" again: ${String(error)}`,
+        });
+      }
+    }
   }
 
   async #holding<T>(streams: readonly string[], task: () => Promise<T>): Promise<T> {
