@@ -108,7 +108,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const inStream = <T>(streamId: string, task: () => Promise<T>) =>
       this.#work.track(this.#mailbox.run(streamId, task));
     this.#streams = new Streams({ ...parts, commands, inStream, rebasing: this.#rebaser.busy });
-    this.#rejected = new RejectedCommands({ ...parts, commands, inStream });
+    this.#rejected = new RejectedCommands({ ...parts, clientId, now, inStream });
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];
     this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);

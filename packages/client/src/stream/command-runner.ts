@@ -7,11 +7,10 @@ import {
   hasErrorCode,
   type LocalEventStore,
   type OutboxEntry,
-  serializeError,
   uuidv7,
 } from '@tidelog/core';
 import type { AggregateSnapshot, ExecuteOptions, ExecuteResult } from '../types.js';
-import { decideAgain, decideEvents } from './command-events.js';
+import { decideEvents } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 /** A command run again as the same command (a process manager's dispatch, a dead letter). */
@@ -82,35 +81,6 @@ export class CommandRunner {
       if (!this.host.pending) await states.maybeSnapshot(entry, this.host.now());
       return result(envelopes, entry.snapshot);
     }
-  }
-
-  /**
-   * A rejected command again, as the same command, on the current state: its events are
-   * stored and it leaves `rejected` in one transaction, or it stays with the new error
-   * (and that error is thrown).
-   */
-  async retryRejected(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
-    const { store, states, clientId } = this.host;
-    const current = await states.ensure(agg, entry.streamId);
-    const { version, state } = current.snapshot;
-    let events: AppendEvent[];
-    try {
-      events = await decideAgain(agg, state, entry, clientId, version);
-    } catch (error) {
-      const again = { entry, error: serializeError(error), rejectedAt: this.host.now() };
-      await store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
-      throw error;
-    }
-    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
-    await store.rebase([
-      {
-        streamId: entry.streamId,
-        replaces: [],
-        append: events.length > 0 ? [{ command, events }] : [],
-        rejected: [],
-        unreject: [entry.commandId],
-      },
-    ]);
   }
 
   async #append(

@@ -1,15 +1,23 @@
-import type { AnyAggregate, LocalEventStore, RejectedCommand } from '@tidelog/core';
+import {
+  type AnyAggregate,
+  type AppendEvent,
+  type LocalEventStore,
+  type OutboxEntry,
+  type RejectedCommand,
+  serializeError,
+} from '@tidelog/core';
 import { UnknownAggregateError, UnknownRejectedError } from '../errors.js';
 import { Listeners } from '../listeners.js';
 import type { Unsubscribe } from '../types.js';
-import type { CommandRunner } from './command-runner.js';
+import { decideAgain } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 export interface RejectedCommandsHost {
   store: LocalEventStore;
   aggregates: ReadonlyMap<string, AnyAggregate>;
   states: StreamStates;
-  commands: CommandRunner;
+  clientId: string;
+  now(): string;
   /**
    * Run a task inside the stream's mailbox (keyed by id alone: the store holds one stream
    * per id, whatever its type), counted by the runtime's `WorkTracker`.
@@ -23,7 +31,7 @@ export interface RejectedCommandsHost {
  * itself lives in the store; the rebase and the server's refusals add to it.
  *
  * @example
- * const rejected = new RejectedCommands({ store, aggregates, states, commands, inStream });
+ * const rejected = new RejectedCommands({ store, aggregates, states, clientId, now, inStream });
  * const off = rejected.subscribe((list) => render(list));
  * await rejected.retry(commandId).catch((e) => console.warn(e.code));
  */
@@ -74,18 +82,19 @@ export class RejectedCommands {
    */
   async retry(commandId: string): Promise<void> {
     const { store, states, aggregates, inStream } = this.host;
-    const find = async () => (await store.readRejected()).find((r) => r.entry.commandId === commandId);
-    const found = await find();
-    if (!found) throw new UnknownRejectedError(commandId);
-    const { streamId, aggregateType } = found.entry;
+    const find = async () => {
+      const found = (await store.readRejected()).find((r) => r.entry.commandId === commandId);
+      if (!found) throw new UnknownRejectedError(commandId);
+      return found.entry;
+    };
+    const { streamId, aggregateType } = await find();
     const agg = aggregates.get(aggregateType);
     if (!agg) throw new UnknownAggregateError(aggregateType);
     await inStream(streamId, async () => {
       // Looked up again inside the mailbox: two retries of one command never both run it.
-      const record = await find();
-      if (!record) throw new UnknownRejectedError(commandId);
+      const entry = await find();
       try {
-        await this.host.commands.retryRejected(agg, record.entry);
+        await this.#runAgain(agg, entry);
       } finally {
         await states.refresh(streamId);
       }
@@ -100,5 +109,33 @@ export class RejectedCommands {
   /** Drop every subscriber (the runtime is closing). */
   clearListeners(): void {
     this.#listeners.clear();
+  }
+
+  /**
+   * A rejected command again, as the same command, on the current state: its events are
+   * stored and it leaves `rejected` in one transaction, or it stays with the new error
+   * (and that error is thrown).
+   */
+  async #runAgain(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
+    const { store, states, clientId } = this.host;
+    const { version, state } = (await states.ensure(agg, entry.streamId)).snapshot;
+    let events: AppendEvent[];
+    try {
+      events = await decideAgain(agg, state, entry, clientId, version);
+    } catch (error) {
+      const again = { entry, error: serializeError(error), rejectedAt: this.host.now() };
+      await store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
+      throw error;
+    }
+    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
+    await store.rebase([
+      {
+        streamId: entry.streamId,
+        replaces: [],
+        append: events.length > 0 ? [{ command, events }] : [],
+        rejected: [],
+        unreject: [entry.commandId],
+      },
+    ]);
   }
 }

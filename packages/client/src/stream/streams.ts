@@ -1,10 +1,11 @@
 import { type AnyAggregate, type Envelope, loadAggregate } from '@tidelog/core';
 import type { AggregateSnapshot, ExecuteOptions, ExecuteResult, LoadOptions, Unsubscribe } from '../types.js';
-import type { Replay } from './command-runner.js';
+import type { CommandRunner, Replay } from './command-runner.js';
 import type { RejectedCommandsHost } from './rejected-commands.js';
 
-/** What the streams need: what rejected commands need, and the streams a rebase holds. */
-export interface StreamsHost extends RejectedCommandsHost {
+/** What the streams need: the store, the states, running in a stream, and the streams a rebase holds. */
+export interface StreamsHost extends Pick<RejectedCommandsHost, 'store' | 'states' | 'inStream'> {
+  commands: CommandRunner;
   /** Streams inside a rebase now (`Rebaser.busy`): the rebase refreshes them itself. */
   rebasing: ReadonlySet<string>;
 }
@@ -16,7 +17,7 @@ export interface StreamsHost extends RejectedCommandsHost {
  * Everything it starts is counted by the runtime's `WorkTracker`.
  *
  * @example
- * const streams = new Streams({ store, aggregates, states, commands, inStream, rebasing: rebaser.busy });
+ * const streams = new Streams({ store, states, commands, inStream, rebasing: rebaser.busy });
  * store.subscribe((events) => streams.onStored(events));
  * await streams.execute(Counter, 'c-1', 'increment', { by: 1 }, {});
  */
