@@ -101,56 +101,54 @@ export class Rebaser {
   }
 
   async #confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
-    const { store, mailbox, states } = this.host;
+    const { store, states } = this.host;
     // Each stream's incoming events, by version.
     const pages = byStream([...events].sort((a, b) => a.version - b.version));
     const touched = [...pages.keys()];
     let outbox: OutboxEntry[] = [];
     let displaced = false;
     // Posted at once (no await before it): a command issued after this call waits for the page.
-    await mailbox.runAll(touched, () =>
-      this.#holding(touched, async () => {
-        // Shown now, while the page is written, where it follows the cached states on
-        // exactly: there, no event is pending on this device (a pending one would take the
-        // page's first version). Displaced commands are not shown before their rebase either.
-        const shown = [...pages].filter(([s, page]) => states.preview(s, page)).map(([s]) => s);
-        outbox = await store.readOutbox();
-        const steps: RebaseStep[] = [];
-        for (const [streamId, entries] of byStream(outbox)) {
-          const incoming = pages.get(streamId);
-          if (!incoming) continue;
-          // The usual page: only this device's own events come back. They confirm by id in the
-          // store; nothing to decide, nothing to read.
-          if (isOwnOnly(entries, incoming)) continue;
-          try {
-            const step = await this.#plan(streamId, entries, incoming);
-            if (step) steps.push(step);
-          } catch (error) {
-            // Storage or closing: the page is stored all the same and the commands stay
-            // displaced; they are decided again after the next page, or at the next start.
-            this.#deferred(streamId, error);
-          }
-        }
-        let outcome: ConfirmOutcome;
+    await this.#holding(touched, async () => {
+      // Shown now, while the page is written, where it follows the cached states on
+      // exactly: there, no event is pending on this device (a pending one would take the
+      // page's first version). Displaced commands are not shown before their rebase either.
+      const shown = [...pages].filter(([s, page]) => states.preview(s, page)).map(([s]) => s);
+      outbox = await store.readOutbox();
+      const steps: RebaseStep[] = [];
+      for (const [streamId, entries] of byStream(outbox)) {
+        const incoming = pages.get(streamId);
+        if (!incoming) continue;
+        // The usual page: only this device's own events come back. They confirm by id in the
+        // store; nothing to decide, nothing to read.
+        if (isOwnOnly(entries, incoming)) continue;
         try {
-          outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+          const step = await this.#plan(streamId, entries, incoming);
+          if (step) steps.push(step);
         } catch (error) {
-          // Not stored: show what is. The page comes again with the next pull.
-          await this.#refresh(shown);
-          throw error;
+          // Storage or closing: the page is stored all the same and the commands stay
+          // displaced; they are decided again after the next page, or at the next start.
+          this.#deferred(streamId, error);
         }
-        // A stream rebased or displaced is read again; on the others the page only confirmed
-        // this device's events or added events after them: folded onto the cached state.
-        const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
-        displaced = outcome.displaced.length > 0;
-        await this.#refresh(touched.filter((s) => moved.has(s)));
-        for (const s of moved) pages.delete(s);
-        for (const s of shown) pages.delete(s);
-        // Their pending events stand: the page's events (this device's own, foreign ones
-        // after them) are folded onto their states, without reading the streams again.
-        await this.#each(pages.keys(), (streamId) => states.confirmed(streamId, pages.get(streamId)!));
-      }),
-    );
+      }
+      let outcome: ConfirmOutcome;
+      try {
+        outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+      } catch (error) {
+        // Not stored: show what is. The page comes again with the next pull.
+        await this.#refresh(shown);
+        throw error;
+      }
+      // A stream rebased or displaced is read again; on the others the page only confirmed
+      // this device's events or added events after them: folded onto the cached state.
+      const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
+      displaced = outcome.displaced.length > 0;
+      await this.#refresh(touched.filter((s) => moved.has(s)));
+      for (const s of moved) pages.delete(s);
+      for (const s of shown) pages.delete(s);
+      // Their pending events stand: the page's events (this device's own, foreign ones
+      // after them) are folded onto their states, without reading the streams again.
+      await this.#each(pages.keys(), (streamId) => states.confirmed(streamId, pages.get(streamId)!));
+    });
     // Rebases deferred earlier are tried again; after a reset, an empty page (the head
     // reached) decides the commands of streams no page touched. With nothing displaced
     // before or by this page, there is nothing to look for.
@@ -174,14 +172,12 @@ export class Rebaser {
   }
 
   async #reset(): Promise<void> {
-    const { store, mailbox, states } = this.host;
-    const all = new Set([...states.streams(), ...(await this.#streamsWith(() => true))]);
-    await mailbox.runAll(all, () =>
-      this.#holding([...all], async () => {
-        await store.resetConfirmed();
-        await this.#refresh([...all]);
-      }),
-    );
+    const { store, states } = this.host;
+    const all = [...new Set([...states.streams(), ...(await this.#streamsWith(() => true))])];
+    await this.#holding(all, async () => {
+      await store.resetConfirmed();
+      await this.#refresh(all);
+    });
   }
 
   async #resume(): Promise<void> {
@@ -202,15 +198,13 @@ export class Rebaser {
   }
 
   #rebaseStream(streamId: string, refused?: ReadonlyMap<string, SerializedError>): Promise<void> {
-    return this.host.mailbox.run(streamId, () =>
-      this.#holding([streamId], async () => {
-        const entries = (await this.host.store.readOutbox()).filter((o) => o.streamId === streamId);
-        const step = await this.#plan(streamId, entries, [], refused);
-        if (!step) return;
-        await this.host.store.rebase([step]);
-        await this.#refresh([streamId]);
-      }),
-    );
+    return this.#holding([streamId], async () => {
+      const entries = (await this.host.store.readOutbox()).filter((o) => o.streamId === streamId);
+      const step = await this.#plan(streamId, entries, [], refused);
+      if (!step) return;
+      await this.host.store.rebase([step]);
+      await this.#refresh([streamId]);
+    });
   }
 
   /** The rebase step of one stream, or undefined when its pending events stand (or it must wait). */
@@ -244,7 +238,7 @@ export class Rebaser {
       confirmed: foldDetailed(aggregate, aggregate.initialState, confirmedEvents),
       pending,
       incoming,
-      ...(refused && { refused }),
+      refused,
       now: this.host.now(),
     });
     return result.step ?? undefined;
@@ -270,13 +264,19 @@ export class Rebaser {
     }
   }
 
-  async #holding<T>(streams: readonly string[], task: () => Promise<T>): Promise<T> {
-    for (const s of streams) this.busy.add(s);
-    try {
-      return await task();
-    } finally {
-      for (const s of streams) this.busy.delete(s);
-    }
+  /**
+   * Run `task` inside the mailboxes of these streams (after what was posted to them before,
+   * before what is posted after), holding them `busy` meanwhile.
+   */
+  #holding<T>(streams: readonly string[], task: () => Promise<T>): Promise<T> {
+    return this.host.mailbox.runAll(streams, async () => {
+      for (const s of streams) this.busy.add(s);
+      try {
+        return await task();
+      } finally {
+        for (const s of streams) this.busy.delete(s);
+      }
+    });
   }
 }
 
@@ -287,8 +287,13 @@ function isOwnOnly(entries: readonly OutboxEntry[], incoming: readonly Envelope[
   return incoming.every((e) => own.has(e.id));
 }
 
-/** Items (outbox entries, events) grouped by stream, each group in the given order. */
-function byStream<T extends { streamId: string }>(items: readonly T[]): Map<string, T[]> {
+/**
+ * Items (outbox entries, events) grouped by stream, each group in the given order.
+ *
+ * @example
+ * for (const [streamId, events] of byStream(batch)) fold(streamId, events);
+ */
+export function byStream<T extends { streamId: string }>(items: readonly T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const entry of items) {
     const list = groups.get(entry.streamId);

@@ -1,6 +1,7 @@
 import { type AnyAggregate, type Envelope, loadAggregate } from '@tidelog/core';
 import type { AggregateSnapshot, ExecuteOptions, ExecuteResult, LoadOptions, Unsubscribe } from '../types.js';
 import type { CommandRunner, Replay } from './command-runner.js';
+import { byStream } from './rebaser.js';
 import type { RejectedCommandsHost } from './rejected-commands.js';
 
 /** What the streams need: the store, the states, running in a stream, and the streams a rebase holds. */
@@ -72,14 +73,8 @@ export class Streams {
 
   /** Fold a committed batch into the cached states it follows on; read the others again. */
   onStored(events: readonly Envelope[]): void {
-    const byStream = new Map<string, Envelope[]>();
-    for (const e of events) {
-      const list = byStream.get(e.streamId);
-      if (list) list.push(e);
-      else byStream.set(e.streamId, [e]);
-    }
     const { states, rebasing } = this.host;
-    for (const [streamId, list] of byStream) {
+    for (const [streamId, list] of byStream(events)) {
       // A rebase refreshes its streams itself, once its result is stored.
       if (rebasing.has(streamId)) continue;
       for (const type of states.types(streamId)) {
