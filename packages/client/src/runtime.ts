@@ -21,7 +21,6 @@ import type { TidelogOptions } from './options.js';
 import { ProcessManagers } from './process/process-managers.js';
 import { Projections } from './projections.js';
 import { StoreNotifications } from './store-notifications.js';
-import { CommandRunner } from './stream/command-runner.js';
 import { Rebaser } from './stream/rebaser.js';
 import { RejectedCommands } from './stream/rejected-commands.js';
 import { StreamStates } from './stream/stream-states.js';
@@ -93,7 +92,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const warn = (w: TidelogWarning) => this.#warn(w);
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
     this.#states = new StreamStates(store, this.#timers, this.#aggregates, { ...options, pending, warn });
-    const commands = new CommandRunner({ store, states: this.#states, clientId, pending, now });
     const parts = { store, aggregates: this.#aggregates, states: this.#states };
     const catchUp = () => this.#afterRebase();
     this.#rebaser = new Rebaser({
@@ -107,7 +105,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     });
     const inStream = <T>(streamId: string, task: () => Promise<T>) =>
       this.#work.track(this.#mailbox.run(streamId, task));
-    this.#streams = new Streams({ ...parts, commands, inStream, rebasing: this.#rebaser.busy });
+    this.#streams = new Streams({ ...parts, clientId, pending, now, inStream, rebasing: this.#rebaser.busy });
     this.#rejected = new RejectedCommands({ ...parts, clientId, now, inStream });
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];

@@ -1,12 +1,11 @@
 import { type AnyAggregate, type Envelope, loadAggregate } from '@tidelog/core';
 import type { AggregateSnapshot, ExecuteOptions, ExecuteResult, LoadOptions, Unsubscribe } from '../types.js';
-import type { CommandRunner, Replay } from './command-runner.js';
+import { type CommandHost, type Replay, runCommand } from './command-runner.js';
 import { byStream } from './rebaser.js';
 import type { RejectedCommandsHost } from './rejected-commands.js';
 
-/** What the streams need: the store, the states, running in a stream, and the streams a rebase holds. */
-export interface StreamsHost extends Pick<RejectedCommandsHost, 'store' | 'states' | 'inStream'> {
-  commands: CommandRunner;
+/** What the streams need: what a command needs, running in a stream, and the streams a rebase holds. */
+export interface StreamsHost extends CommandHost, Pick<RejectedCommandsHost, 'inStream'> {
   /** Streams inside a rebase now (`Rebaser.busy`): the rebase refreshes them itself. */
   rebasing: ReadonlySet<string>;
 }
@@ -18,7 +17,7 @@ export interface StreamsHost extends Pick<RejectedCommandsHost, 'store' | 'state
  * Everything it starts is counted by the runtime's `WorkTracker`.
  *
  * @example
- * const streams = new Streams({ store, states, commands, inStream, rebasing: rebaser.busy });
+ * const streams = new Streams({ store, states, clientId, pending, now, inStream, rebasing: rebaser.busy });
  * store.subscribe((events) => streams.onStored(events));
  * await streams.execute(Counter, 'c-1', 'increment', { by: 1 }, {});
  */
@@ -34,8 +33,9 @@ export class Streams {
     options: ExecuteOptions,
     replay?: Replay,
   ): Promise<ExecuteResult<AnyAggregate>> {
-    const { commands, inStream } = this.host;
-    return inStream(streamId, () => commands.execute(agg, streamId, command, payload, options, replay));
+    return this.host.inStream(streamId, () =>
+      runCommand(this.host, agg, streamId, command, payload, options, replay),
+    );
   }
 
   /** The current state (cached, or loaded inside the mailbox), or the state at a version or time. */
