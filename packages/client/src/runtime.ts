@@ -15,12 +15,13 @@ import {
 } from '@tidelog/core';
 import { disabledSync } from './disabled-sync.js';
 import { UnknownAggregateError } from './errors.js';
+import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { deviceClientId, openStore } from './open-store.js';
 import type { TidelogOptions } from './options.js';
 import { ProcessManagers } from './process/process-managers.js';
 import { Projections } from './projections.js';
-import { StoreNotifications } from './store-notifications.js';
+import { routeStoreNotifications } from './store-notifications.js';
 import { Rebaser } from './stream/rebaser.js';
 import { RejectedCommands } from './stream/rejected-commands.js';
 import { StreamStates } from './stream/stream-states.js';
@@ -68,7 +69,10 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #rebaser: Rebaser;
   readonly #streams: Streams;
   readonly #rejected: RejectedCommands;
-  readonly #notifications: StoreNotifications;
+  /** The sync loop's `onLocalChange` listeners. */
+  readonly #local = new Listeners<LocalChange>();
+  /** Unsubscribes from the store's notifications (set by `start`). */
+  #unlisten = () => {};
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
   readonly #mailbox = new Mailbox();
   readonly #work = new WorkTracker();
@@ -112,13 +116,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);
     const host = { clientId, store, now, run: (t: DeadDispatch) => this.#dispatch(t) };
     this.#processes = new ProcessManagers(options.processManagers ?? [], host, checkpointEvery, this.#work);
-    this.#notifications = new StoreNotifications(store, {
-      streams: this.#streams,
-      projections: this.#projections,
-      processes: this.#processes,
-      rejected: this.#rejected,
-      closed: () => this.#closed,
-    });
   }
 
   get storage(): string {
@@ -127,7 +124,14 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   /** @internal Called by `createTidelog`. */
   async start(): Promise<void> {
-    this.#notifications.start();
+    this.#unlisten = routeStoreNotifications(this.store, {
+      streams: this.#streams,
+      projections: this.#projections,
+      processes: this.#processes,
+      rejected: this.#rejected,
+      local: this.#local,
+      closed: () => this.#closed,
+    });
     // Queued before any batch can reach a process manager: a batch committed by another
     // writer while projections start waits behind `open` instead of running at position 0.
     const opened = this.#processes.open();
@@ -258,7 +262,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   onLocalChange(listener: (change: LocalChange) => void): Unsubscribe {
-    return this.#notifications.onLocalChange(listener);
+    return this.#local.add(listener);
   }
 
   async counts(): Promise<{ pending: number; rejected: number }> {
@@ -286,7 +290,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await this.#projections.flush();
     await this.#processes.flush();
     this.#closed = true;
-    this.#notifications.stop();
+    this.#unlisten();
+    this.#local.clear();
     this.#states.clear();
     this.#projections.clearListeners();
     this.#processes.clearListeners();
