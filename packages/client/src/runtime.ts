@@ -96,25 +96,29 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const warn = (w: TidelogWarning) => this.#warn(w);
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
     this.#states = new StreamStates(store, this.#timers, this.#aggregates, { ...options, pending, warn });
-    const parts = { store, aggregates: this.#aggregates, states: this.#states };
-    const catchUp = () => this.#afterRebase();
-    this.#rebaser = new Rebaser({
-      ...parts,
+    // What the parts share; each takes what its host interface names.
+    const parts = {
+      store,
       clientId,
-      mailbox: this.#mailbox,
-      work: this.#work,
+      pending,
       now,
       warn,
-      catchUp,
-    });
-    const inStream = <T>(streamId: string, task: () => Promise<T>) =>
-      this.#work.track(this.#mailbox.run(streamId, task));
-    this.#streams = new Streams({ ...parts, clientId, pending, now, inStream, rebasing: this.#rebaser.busy });
-    this.#rejected = new RejectedCommands({ ...parts, clientId, now, inStream });
+      aggregates: this.#aggregates,
+      states: this.#states,
+      mailbox: this.#mailbox,
+      work: this.#work,
+      /** Run a task inside the stream's mailbox, counted as work. */
+      inStream: <T>(streamId: string, task: () => Promise<T>) =>
+        this.#work.track(this.#mailbox.run(streamId, task)),
+      catchUp: () => this.#afterRebase(),
+    };
+    this.#rebaser = new Rebaser(parts);
+    this.#streams = new Streams({ ...parts, rebasing: this.#rebaser.busy });
+    this.#rejected = new RejectedCommands(parts);
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];
     this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);
-    const host = { clientId, store, now, run: (t: DeadDispatch) => this.#dispatch(t) };
+    const host = { ...parts, run: (t: DeadDispatch) => this.#dispatch(t) };
     this.#processes = new ProcessManagers(options.processManagers ?? [], host, checkpointEvery, this.#work);
   }
 
