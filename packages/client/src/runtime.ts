@@ -228,7 +228,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   rejected(): Promise<RejectedCommand[]> {
     this.#open();
-    return this.#rejected.list();
+    return this.store.readRejected();
   }
 
   subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
@@ -244,7 +244,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   async discardRejected(commandIds?: readonly string[]): Promise<void> {
     this.#open();
-    await this.#rejected.discard(commandIds);
+    await this.store.clearRejected(commandIds);
   }
 
   // SyncHost: the sync loop's side of the runtime.

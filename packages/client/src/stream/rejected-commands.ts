@@ -26,9 +26,10 @@ export interface RejectedCommandsHost {
 }
 
 /**
- * The `rejected` list as the app reaches it: read it, be told of it whenever it changes,
- * run a command of it again (inside its stream's mailbox), forget commands of it. The list
- * itself lives in the store; the rebase and the server's refusals add to it.
+ * The `rejected` list as the app is told of it and runs its commands again: be told of
+ * it whenever it changes, run a command of it again (inside its stream's mailbox). The
+ * list itself lives in the store (read and cleared there); the rebase and the server's
+ * refusals add to it.
  *
  * @example
  * const rejected = new RejectedCommands({ store, aggregates, states, clientId, now, inStream });
@@ -39,11 +40,6 @@ export class RejectedCommands {
   readonly #listeners = new Listeners<readonly RejectedCommand[]>();
 
   constructor(private readonly host: RejectedCommandsHost) {}
-
-  /** Oldest first, each with its error and its original command and payload. */
-  list(): Promise<RejectedCommand[]> {
-    return this.host.store.readRejected();
-  }
 
   /** Be told of the whole list whenever it changes, starting with the current one. */
   subscribe(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
@@ -99,11 +95,6 @@ export class RejectedCommands {
         await states.refresh(streamId);
       }
     });
-  }
-
-  /** Forget rejected commands (those with these command ids, or all). */
-  discard(commandIds?: readonly string[]): Promise<void> {
-    return this.host.store.clearRejected(commandIds);
   }
 
   /** Drop every subscriber (the runtime is closing). */
