@@ -21,16 +21,18 @@ import { processEventId } from '../process/process-ids.js';
  * const events = commandEvents(await decide(Counter, state, 'increment', { by: 1 }, ctx), ctx);
  */
 export function commandEvents(decided: readonly AppendEvent[], ctx: CommandContext): AppendEvent[] {
-  const { metadata } = ctx;
+  const { metadata, commandId } = ctx;
+  /** The app's id from its metadata, else the command's own. */
+  const idOr = (id: unknown) => (typeof id === 'string' ? id : commandId);
   const meta: Partial<EventMeta> = {
     ...metadata,
     timestamp: ctx.now,
     clientId: ctx.clientId,
-    commandId: ctx.commandId,
-    correlationId: typeof metadata.correlationId === 'string' ? metadata.correlationId : ctx.commandId,
-    causationId: typeof metadata.causationId === 'string' ? metadata.causationId : ctx.commandId,
+    commandId,
+    correlationId: idOr(metadata.correlationId),
+    causationId: idOr(metadata.causationId),
   };
-  return decided.map((e, i) => ({ ...e, id: processEventId(ctx.commandId, i), meta }));
+  return decided.map((e, i) => ({ ...e, id: processEventId(commandId, i), meta }));
 }
 
 /**
