@@ -9,7 +9,7 @@ import {
   snapshotKey,
 } from '@tidelog/core';
 import type { Timers } from '../timers.js';
-import type { AggregateSnapshot, TidelogWarning } from '../types.js';
+import type { AggregateSnapshot, TidelogWarning, Unsubscribe } from '../types.js';
 import { StreamCache, type StreamEntry } from './stream-cache.js';
 
 export interface StreamStatesOptions {
@@ -26,9 +26,9 @@ export interface StreamStatesOptions {
 /**
  * The state of each stream as the app sees it (confirmed events with the pending ones
  * folded on): a `StreamCache` (the folded states and the subscribers of each stream) that
- * loads, folds and publishes them, with the revision every published state carries. A revision only goes up, for every stream, so
- * a subscriber in a page tells a newer state from an older one even when a rebase took
- * the version down (a command rejected).
+ * loads, folds and publishes them, with the revision every published state carries. A
+ * revision only goes up, for every stream, so a subscriber in a page tells a newer state
+ * from an older one even when a rebase took the version down (a command rejected).
  *
  * Snapshots are taken only when the local store is the authority: a snapshot is of
  * confirmed state, and with pending events there is none to take.
@@ -155,10 +155,16 @@ export class StreamStates extends StreamCache {
   }
 
   /**
-   * Add a subscriber; `deliver` gets each new state of the stream once. The caller loads
-   * the stream (which publishes the first state).
+   * Add a subscriber: it gets each new state of the stream once, starting with the current
+   * one once `load` (which loads the stream inside its mailbox, and so publishes its first
+   * state) resolves.
    */
-  subscribe(aggregate: AnyAggregate, streamId: string, listener: (s: AggregateSnapshot<unknown>) => void) {
+  subscribe(
+    aggregate: AnyAggregate,
+    streamId: string,
+    listener: (s: AggregateSnapshot<unknown>) => void,
+    load: () => Promise<unknown>,
+  ): Unsubscribe {
     let last: unknown;
     let active = true;
     const deliver = (snapshot: AggregateSnapshot<unknown>) => {
@@ -168,12 +174,16 @@ export class StreamStates extends StreamCache {
       listener(snapshot);
     };
     const off = this.listen(streamId, aggregate.type, deliver);
-    return {
-      deliver,
-      off: () => {
-        if (active) off();
-        active = false;
+    load().then(
+      () => {
+        const entry = this.peek(streamId, aggregate.type);
+        if (entry) deliver(entry.snapshot);
       },
+      (error: unknown) => console.error(`tidelog: could not load ${aggregate.type} ${streamId}`, error),
+    );
+    return () => {
+      if (active) off();
+      active = false;
     };
   }
 

@@ -59,16 +59,7 @@ export class Streams {
     streamId: string,
     listener: (snapshot: AggregateSnapshot<unknown>) => void,
   ): Unsubscribe {
-    const { states } = this.host;
-    const sub = states.subscribe(agg, streamId, listener);
-    this.load(agg, streamId).then(
-      () => {
-        const entry = states.peek(streamId, agg.type);
-        if (entry) sub.deliver(entry.snapshot);
-      },
-      (error: unknown) => console.error(`tidelog: could not load ${agg.type} ${streamId}`, error),
-    );
-    return sub.off;
+    return this.host.states.subscribe(agg, streamId, listener, () => this.load(agg, streamId));
   }
 
   /** Fold a committed batch into the cached states it follows on; read the others again. */
