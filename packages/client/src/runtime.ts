@@ -28,7 +28,7 @@ import { StreamStates } from './stream/stream-states.js';
 import { Streams } from './stream/streams.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
 import type { SyncApi, SyncCursor, SyncHost } from './sync/host.js';
-import { systemTimers, type Timers } from './timers.js';
+import { systemTimers } from './timers.js';
 import type {
   AggregateSnapshot,
   CommandArgs,
@@ -76,8 +76,9 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
   readonly #mailbox = new Mailbox();
   readonly #work = new WorkTracker();
-  readonly #timers: Timers;
   readonly #options: TidelogOptions<R>;
+  /** The time now, ISO-8601, by the runtime's timers. */
+  readonly #now: () => string;
   #engine: SyncEngine | undefined;
   #closed = false;
 
@@ -90,12 +91,13 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     private readonly ownsStore = false,
   ) {
     this.#options = options;
-    this.#timers = options.timers ?? systemTimers;
+    const timers = options.timers ?? systemTimers;
     const pending = options.pending ?? options.sync !== undefined;
-    const now = () => this.#now();
+    const now = () => new Date(timers.now()).toISOString();
+    this.#now = now;
     const warn = (w: TidelogWarning) => this.#warn(w);
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
-    this.#states = new StreamStates(store, this.#timers, this.#aggregates, { ...options, pending, warn });
+    this.#states = new StreamStates(store, timers, this.#aggregates, { ...options, pending, warn });
     // What the parts share; each takes what its host interface names.
     const parts = {
       store,
@@ -312,10 +314,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   #open(): void {
     if (this.#closed) throw new ClosedError('the runtime is closed');
-  }
-
-  #now(): string {
-    return new Date(this.#timers.now()).toISOString();
   }
 
   #warn(warning: TidelogWarning): void {
