@@ -110,23 +110,22 @@ export class StreamStates extends StreamCache {
       const aggregate = this.aggregates.get(type);
       if (!aggregate) continue;
       const entry = this.peek(streamId, type);
-      if (!entry) {
-        await this.ensure(aggregate, streamId);
-        continue;
-      }
-      const past = events.filter((e) => e.version > entry.snapshot.version);
-      let stale = true;
-      try {
-        if (past.length > 0) stale = this.advance(entry, past);
-        else {
-          this.#publish(entry, entry.snapshot);
-          stale = false;
+      if (entry) {
+        const past = events.filter((e) => e.version > entry.snapshot.version);
+        let stale = true;
+        try {
+          if (past.length > 0) stale = this.advance(entry, past);
+          else {
+            this.#publish(entry, entry.snapshot);
+            stale = false;
+          }
+        } finally {
+          // A fold that threw or could not follow on leaves no cached state behind.
+          if (stale) this.delete(streamId, type);
         }
-      } finally {
-        // A fold that threw or could not follow on leaves no cached state behind.
-        if (stale) this.delete(streamId, type);
+        if (!stale) continue;
       }
-      if (stale) await this.ensure(aggregate, streamId);
+      await this.ensure(aggregate, streamId);
     }
   }
 
