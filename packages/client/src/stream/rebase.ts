@@ -70,7 +70,7 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
   const { aggregate, incoming, refused } = input;
   const confirmed = foldOnto(aggregate, input.confirmed, incoming);
   const arrived = new Set(incoming.map((e) => e.id));
-  const isOwn = (e: Envelope) => input.pending.some((p) => p.entry.eventIds.includes(e.id));
+  const own = new Set(input.pending.flatMap((p) => p.entry.eventIds));
   // An id of a command that is not pending (and the command not displaced) was confirmed
   // by an earlier page: a page may end inside a command's events.
   const pendingIds = new Set(input.pending.flatMap((p) => p.events.map((e) => e.id)));
@@ -92,7 +92,7 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
     else open.push(p);
   }
   const replay =
-    incoming.some((e) => !isOwn(e)) ||
+    incoming.some((e) => !own.has(e.id)) ||
     open.some((p) => p.entry.displaced !== undefined || refused?.has(p.entry.commandId));
   if (!replay) {
     const kept = [...inFlight, ...open.flatMap((p) => p.events)].sort((a, b) => a.version - b.version);
