@@ -76,11 +76,11 @@ export class StreamStates extends StreamCache {
 
   /** Fold newly stored events into a cached state; true when they did not follow on (refresh needed). */
   advance(entry: StreamEntry, events: readonly Envelope[]): boolean {
-    const first = events[0];
+    const { state, version } = entry.snapshot;
     const last = events.at(-1);
-    if (!first || !last || last.version <= entry.snapshot.version) return false;
-    if (first.version !== entry.snapshot.version + 1) return true;
-    this.#publish(entry, foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version));
+    if (!last || last.version <= version) return false;
+    if (events[0]!.version !== version + 1) return true; // a last event, so a first one
+    this.#publish(entry, foldDetailed(entry.aggregate, state, events, version));
     return false;
   }
 
