@@ -11,18 +11,7 @@ export class Mailbox {
   readonly #tails = new Map<string, Promise<void>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tails.set(key, tail);
-    void tail.then(() => {
-      // Forget idle keys so the map does not grow with every stream ever touched.
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
-    return result;
+    return this.#post([key], this.#tails.get(key) ?? Promise.resolve(), task);
   }
 
   /**
@@ -33,15 +22,20 @@ export class Mailbox {
   runAll<T>(keys: Iterable<string>, task: () => Promise<T>): Promise<T> {
     const unique = [...new Set(keys)];
     if (unique.length === 1) return this.run(unique[0]!, task);
-    const previous = Promise.all(unique.map((k) => this.#tails.get(k)));
+    return this.#post(unique, Promise.all(unique.map((k) => this.#tails.get(k))), task);
+  }
+
+  /** Run `task` after `previous`, as the new tail of every one of `keys`. */
+  #post<T>(keys: readonly string[], previous: Promise<unknown>, task: () => Promise<T>): Promise<T> {
     const result = previous.then(task);
     const tail = result.then(
       () => undefined,
       () => undefined,
     );
-    for (const key of unique) this.#tails.set(key, tail);
+    for (const key of keys) this.#tails.set(key, tail);
     void tail.then(() => {
-      for (const key of unique) if (this.#tails.get(key) === tail) this.#tails.delete(key);
+      // Forget idle keys so the map does not grow with every stream ever touched.
+      for (const key of keys) if (this.#tails.get(key) === tail) this.#tails.delete(key);
     });
     return result;
   }

@@ -15,20 +15,20 @@ import {
 } from '@tidelog/core';
 import { disabledSync } from './disabled-sync.js';
 import { UnknownAggregateError } from './errors.js';
+import { Listeners } from './listeners.js';
 import { Mailbox } from './mailbox.js';
 import { deviceClientId, openStore } from './open-store.js';
 import type { TidelogOptions } from './options.js';
 import { ProcessManagers } from './process/process-managers.js';
 import { Projections } from './projections.js';
-import { StoreNotifications } from './store-notifications.js';
-import { CommandRunner } from './stream/command-runner.js';
-import { Confirmations } from './stream/confirmations.js';
+import { routeStoreNotifications } from './store-notifications.js';
+import { Rebaser } from './stream/rebaser.js';
 import { RejectedCommands } from './stream/rejected-commands.js';
-import type { StreamStates } from './stream/stream-states.js';
-import { runtimeStreamStates, Streams } from './stream/streams.js';
+import { StreamStates } from './stream/stream-states.js';
+import { Streams } from './stream/streams.js';
 import { createSyncEngine, type SyncEngine } from './sync/engine.js';
 import type { SyncApi, SyncCursor, SyncHost } from './sync/host.js';
-import { systemTimers, type Timers } from './timers.js';
+import { systemTimers } from './timers.js';
 import type {
   AggregateSnapshot,
   CommandArgs,
@@ -54,7 +54,7 @@ export interface TidelogDebug {
  * The Tidelog runtime, in-process. Create it with `createTidelog`. It wires its parts
  * together and forwards the public API to them: the streams (`Streams`: commands, loads
  * and subscriptions in per-stream mailboxes over `StreamStates`), the confirmed log
- * (`Confirmations`, through the `Rebaser`), the rejected list (`RejectedCommands`),
+ * (the `Rebaser`, which drives the pure rebase), the rejected list (`RejectedCommands`),
  * `Projections`, `ProcessManagers` and the sync loop (`createSyncEngine`, whose `SyncHost`
  * it is). What each method does is documented on `TidelogApi` and `SyncHost`.
  */
@@ -66,15 +66,19 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #projections: Projections;
   readonly #processes: ProcessManagers;
   readonly #states: StreamStates;
-  readonly #confirmations: Confirmations;
+  readonly #rebaser: Rebaser;
   readonly #streams: Streams;
   readonly #rejected: RejectedCommands;
-  readonly #notifications: StoreNotifications;
+  /** The sync loop's `onLocalChange` listeners. */
+  readonly #local = new Listeners<LocalChange>();
+  /** Unsubscribes from the store's notifications (set by `start`). */
+  #unlisten = () => {};
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
   readonly #mailbox = new Mailbox();
   readonly #work = new WorkTracker();
-  readonly #timers: Timers;
   readonly #options: TidelogOptions<R>;
+  /** The time now, ISO-8601, by the runtime's timers. */
+  readonly #now: () => string;
   #engine: SyncEngine | undefined;
   #closed = false;
 
@@ -87,30 +91,37 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     private readonly ownsStore = false,
   ) {
     this.#options = options;
-    this.#timers = options.timers ?? systemTimers;
+    const timers = options.timers ?? systemTimers;
     const pending = options.pending ?? options.sync !== undefined;
-    const now = () => this.#now();
+    const now = () => new Date(timers.now()).toISOString();
+    this.#now = now;
     const warn = (w: TidelogWarning) => this.#warn(w);
-    this.#states = runtimeStreamStates(store, this.#timers, { ...options, pending }, warn);
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
-    const commands = new CommandRunner({ store, states: this.#states, clientId, pending, now });
-    const parts = { store, aggregates: this.#aggregates, mailbox: this.#mailbox, states: this.#states };
-    const catchUp = () => this.#afterRebase();
-    this.#confirmations = new Confirmations({ ...parts, clientId, work: this.#work, now, warn, catchUp });
-    this.#streams = new Streams({ ...parts, commands, work: this.#work, rebasing: this.#confirmations.busy });
-    this.#rejected = new RejectedCommands({ ...parts, commands, work: this.#work });
+    this.#states = new StreamStates(store, timers, this.#aggregates, { ...options, pending, warn });
+    // What the parts share; each takes what its host interface names.
+    const parts = {
+      store,
+      clientId,
+      pending,
+      now,
+      warn,
+      aggregates: this.#aggregates,
+      states: this.#states,
+      mailbox: this.#mailbox,
+      work: this.#work,
+      /** Run a task inside the stream's mailbox, counted as work. */
+      inStream: <T>(streamId: string, task: () => Promise<T>) =>
+        this.#work.track(this.#mailbox.run(streamId, task)),
+      catchUp: () => this.#afterRebase(),
+    };
+    this.#rebaser = new Rebaser(parts);
+    this.#streams = new Streams({ ...parts, rebasing: this.#rebaser.busy });
+    this.#rejected = new RejectedCommands(parts);
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];
     this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);
-    const host = { clientId, store, now, run: (t: DeadDispatch) => this.#dispatch(t) };
+    const host = { ...parts, run: (t: DeadDispatch) => this.#dispatch(t) };
     this.#processes = new ProcessManagers(options.processManagers ?? [], host, checkpointEvery, this.#work);
-    this.#notifications = new StoreNotifications(store, {
-      streams: this.#streams,
-      projections: this.#projections,
-      processes: this.#processes,
-      rejected: this.#rejected,
-      closed: () => this.#closed,
-    });
   }
 
   get storage(): string {
@@ -119,7 +130,14 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   /** @internal Called by `createTidelog`. */
   async start(): Promise<void> {
-    this.#notifications.start();
+    this.#unlisten = routeStoreNotifications(this.store, {
+      streams: this.#streams,
+      projections: this.#projections,
+      processes: this.#processes,
+      rejected: this.#rejected,
+      local: this.#local,
+      closed: () => this.#closed,
+    });
     // Queued before any batch can reach a process manager: a batch committed by another
     // writer while projections start waits behind `open` instead of running at position 0.
     const opened = this.#processes.open();
@@ -127,7 +145,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await opened;
     // A rebase the last session did not finish: posted to its streams' mailboxes before the
     // runtime is handed out, so no command decides before it.
-    this.#confirmations.resume();
+    this.#rebaser.resume();
     // Reactions the last session did not get to (closed after a commit, before its
     // dispatches) run now, in the background; `settled()` waits for them.
     this.#processes.resume();
@@ -167,7 +185,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   }
 
   getSnapshot<A extends R>(aggregate: A, streamId: string): AggregateSnapshot<StateOf<A>> | undefined {
-    return this.#states.peek(aggregate, streamId)?.snapshot as AggregateSnapshot<StateOf<A>> | undefined;
+    return this.#states.peek(streamId, aggregate.type)?.snapshot as AggregateSnapshot<StateOf<A>> | undefined;
   }
 
   subscribeProjection<S>(
@@ -212,7 +230,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   rejected(): Promise<RejectedCommand[]> {
     this.#open();
-    return this.#rejected.list();
+    return this.store.readRejected();
   }
 
   subscribeRejected(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
@@ -223,34 +241,34 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   async retryRejected(commandId: string): Promise<void> {
     this.#open();
     await this.#rejected.retry(commandId);
-    this.#confirmations.rebased();
+    this.#rebaser.rebased();
   }
 
   async discardRejected(commandIds?: readonly string[]): Promise<void> {
     this.#open();
-    await this.#rejected.discard(commandIds);
+    await this.store.clearRejected(commandIds);
   }
 
   // SyncHost: the sync loop's side of the runtime.
 
   async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
     this.#open();
-    await this.#confirmations.confirm(events, sync);
+    await this.#rebaser.confirm(events, sync);
   }
 
   async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
     this.#open();
-    await this.#confirmations.reject(commandIds, error);
+    await this.#rebaser.reject(commandIds, error);
   }
 
   async resetConfirmed(): Promise<void> {
     this.#open();
-    await this.#confirmations.resetConfirmed();
+    await this.#rebaser.resetConfirmed();
     await this.#projections.rebuildAll();
   }
 
   onLocalChange(listener: (change: LocalChange) => void): Unsubscribe {
-    return this.#notifications.onLocalChange(listener);
+    return this.#local.add(listener);
   }
 
   async counts(): Promise<{ pending: number; rejected: number }> {
@@ -267,7 +285,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   debug(): TidelogDebug {
     const listeners =
       this.#processes.listenerCount + this.#states.listenerCount + this.#projections.listenerCount;
-    return { cachedStreams: this.#states.cachedStreams, listeners, busyStreams: this.#mailbox.busy };
+    return { cachedStreams: this.#states.size, listeners, busyStreams: this.#mailbox.busy };
   }
 
   /** Stop the sync loop, wait for background work, save checkpoints, drop listeners, close an owned store. */
@@ -278,7 +296,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await this.#projections.flush();
     await this.#processes.flush();
     this.#closed = true;
-    this.#notifications.stop();
+    this.#unlisten();
+    this.#local.clear();
     this.#states.clear();
     this.#projections.clearListeners();
     this.#processes.clearListeners();
@@ -295,10 +314,6 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   #open(): void {
     if (this.#closed) throw new ClosedError('the runtime is closed');
-  }
-
-  #now(): string {
-    return new Date(this.#timers.now()).toISOString();
   }
 
   #warn(warning: TidelogWarning): void {

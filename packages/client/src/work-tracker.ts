@@ -34,8 +34,4 @@ export class WorkTracker {
     if (this.#inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
-
-  get inFlight(): number {
-    return this.#inFlight;
-  }
 }

@@ -3,6 +3,7 @@ import {
   type AppendEvent,
   type CommandContext,
   decide,
+  type Envelope,
   type EventMeta,
   type OutboxEntry,
   ValidationError,
@@ -20,16 +21,18 @@ import { processEventId } from '../process/process-ids.js';
  * const events = commandEvents(await decide(Counter, state, 'increment', { by: 1 }, ctx), ctx);
  */
 export function commandEvents(decided: readonly AppendEvent[], ctx: CommandContext): AppendEvent[] {
-  const { metadata } = ctx;
+  const { metadata, commandId } = ctx;
+  /** The app's id from its metadata, else the command's own. */
+  const idOr = (id: unknown) => (typeof id === 'string' ? id : commandId);
   const meta: Partial<EventMeta> = {
     ...metadata,
     timestamp: ctx.now,
     clientId: ctx.clientId,
-    commandId: ctx.commandId,
-    correlationId: typeof metadata.correlationId === 'string' ? metadata.correlationId : ctx.commandId,
-    causationId: typeof metadata.causationId === 'string' ? metadata.causationId : ctx.commandId,
+    commandId,
+    correlationId: idOr(metadata.correlationId),
+    causationId: idOr(metadata.causationId),
   };
-  return decided.map((e, i) => ({ ...e, id: processEventId(ctx.commandId, i), meta }));
+  return decided.map((e, i) => ({ ...e, id: processEventId(commandId, i), meta }));
 }
 
 /**
@@ -47,15 +50,7 @@ export function assertPushable(
   events: readonly AppendEvent[],
   clientId: string,
 ): void {
-  const envelopes = events.map((e, i) => ({
-    id: e.id,
-    streamId,
-    version: fromVersion + i,
-    type: e.type,
-    schemaVersion: e.schemaVersion ?? 1,
-    data: e.data,
-    meta: e.meta,
-  }));
+  const envelopes = events.map((e, i) => asEnvelope(streamId, fromVersion + i, e));
   const checked = validateOutgoingPush({ clientId, events: envelopes });
   if (!checked.ok) {
     const issues = checked.issues.map((i) => ({ path: i.path, message: i.message }));
@@ -74,6 +69,46 @@ export function assertPushable(
 }
 
 /**
+ * An event of a decision as the store will write it (to fold a state on, to check it as a
+ * push would): the meta the store fills in is left empty where the event has none.
+ *
+ * @example
+ * const envelope = asEnvelope('cart-1', 3, events[0]);
+ */
+export function asEnvelope(streamId: string, version: number, e: AppendEvent): Envelope {
+  return {
+    id: e.id!,
+    streamId,
+    version,
+    type: e.type,
+    schemaVersion: e.schemaVersion ?? 1,
+    data: e.data,
+    meta: { timestamp: '', clientId: '', ...e.meta },
+  };
+}
+
+/**
+ * Decide a command on `state` (at `ctx.version`) and give its events their ids and meta
+ * (`commandEvents`); with `pushable` (sync), check them as a push (`assertPushable`).
+ * Throws what `decide` or the check throws.
+ *
+ * @example
+ * const events = await decideEvents(Counter, state, 'increment', { by: 1 }, ctx, true);
+ */
+export async function decideEvents(
+  aggregate: AnyAggregate,
+  state: unknown,
+  command: string,
+  payload: unknown,
+  ctx: CommandContext,
+  pushable: boolean,
+): Promise<AppendEvent[]> {
+  const events = commandEvents(await decide(aggregate, state as never, command, payload as never, ctx), ctx);
+  if (pushable) assertPushable(ctx.streamId, ctx.version + 1, events, ctx.clientId);
+  return events;
+}
+
+/**
  * Decide a stored command again on `state` at `version` (a rebase, a retried rejection):
  * with its original `now`, `commandId` and metadata, so its events get the same ids, and
  * checked as pushable. Throws what `decide` or the check throws.
@@ -81,7 +116,7 @@ export function assertPushable(
  * @example
  * const events = await decideAgain(Counter, state, entry, clientId, version);
  */
-export async function decideAgain(
+export function decideAgain(
   aggregate: AnyAggregate,
   state: unknown,
   entry: OutboxEntry,
@@ -96,10 +131,5 @@ export async function decideAgain(
     clientId,
     metadata: entry.metadata,
   };
-  const events = commandEvents(
-    await decide(aggregate, state as never, entry.command, entry.payload as never, ctx),
-    ctx,
-  );
-  assertPushable(entry.streamId, version + 1, events, clientId);
-  return events;
+  return decideEvents(aggregate, state, entry.command, entry.payload, ctx, true);
 }

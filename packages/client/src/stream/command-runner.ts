@@ -3,16 +3,14 @@ import {
   type AppendEvent,
   type CommandContext,
   ConcurrencyError,
-  decide,
   type Envelope,
   hasErrorCode,
   type LocalEventStore,
   type OutboxEntry,
-  serializeError,
   uuidv7,
 } from '@tidelog/core';
-import type { ExecuteOptions, ExecuteResult } from '../types.js';
-import { assertPushable, commandEvents, decideAgain } from './command-events.js';
+import type { AggregateSnapshot, ExecuteOptions, ExecuteResult } from '../types.js';
+import { decideEvents } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 /** A command run again as the same command (a process manager's dispatch, a dead letter). */
@@ -21,7 +19,7 @@ export interface Replay {
   now: string;
 }
 
-export interface CommandRunnerHost {
+export interface CommandHost {
   store: LocalEventStore;
   states: StreamStates;
   clientId: string;
@@ -31,120 +29,88 @@ export interface CommandRunnerHost {
 }
 
 /**
- * Decides a command on a stream's current state and stores its events: confirmed (the
+ * Decide a command on a stream's current state and store its events: confirmed (the
  * local store is the authority) or pending with its outbox entry (sync). Callers run it
  * inside the stream's mailbox.
  *
  * @example
- * const runner = new CommandRunner({ store, states, clientId, pending: true, now });
- * await mailbox.run('c-1', () => runner.execute(Counter, 'c-1', 'increment', { by: 1 }, {}));
+ * const host = { store, states, clientId, pending: true, now };
+ * await mailbox.run('c-1', () => runCommand(host, Counter, 'c-1', 'increment', { by: 1 }, {}));
  */
-export class CommandRunner {
-  constructor(private readonly host: CommandRunnerHost) {}
-
-  async execute(
-    agg: AnyAggregate,
-    streamId: string,
-    command: string,
-    payload: unknown,
-    options: ExecuteOptions,
-    replay?: Replay,
-  ): Promise<ExecuteResult<AnyAggregate>> {
-    const { states } = this.host;
-    for (let attempt = 1; ; attempt++) {
-      const entry = await states.ensure(agg, streamId);
-      const { state, version } = entry.snapshot;
-      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-        throw new ConcurrencyError(streamId, options.expectedVersion, version);
-      }
-      const ctx: CommandContext = {
-        streamId,
-        version,
-        now: replay?.now ?? this.host.now(),
-        commandId: replay?.commandId ?? uuidv7(),
-        clientId: this.host.clientId,
-        metadata: options.metadata ?? {},
-      };
-      const decided = await decide(agg, state as never, command, payload as never, ctx);
-      if (decided.length === 0) return { events: [], state, version, revision: entry.snapshot.revision };
-      const events = commandEvents(decided, ctx);
-      if (this.host.pending) assertPushable(streamId, version + 1, events, this.host.clientId);
-      let envelopes: Envelope[];
-      try {
-        envelopes = await this.#append(agg, command, payload, events, ctx);
-      } catch (error) {
-        // Another writer (another runtime on the same database) got there first: decide
-        // again on the fresh state, unless the caller pinned the version.
-        if (hasErrorCode(error, 'VERSION_CONFLICT') && options.expectedVersion === undefined && attempt < 3) {
-          states.forget(agg, streamId);
-          continue;
-        }
-        throw error;
-      }
-      states.advance(entry, envelopes);
-      if (!this.host.pending) await states.maybeSnapshot(entry, this.host.now());
-      const { snapshot } = entry;
-      return {
-        events: envelopes,
-        state: snapshot.state,
-        version: snapshot.version,
-        revision: snapshot.revision,
-      } as ExecuteResult<AnyAggregate>;
+export async function runCommand(
+  host: CommandHost,
+  agg: AnyAggregate,
+  streamId: string,
+  command: string,
+  payload: unknown,
+  options: ExecuteOptions,
+  replay?: Replay,
+): Promise<ExecuteResult<AnyAggregate>> {
+  const { states } = host;
+  for (let attempt = 1; ; attempt++) {
+    const entry = await states.ensure(agg, streamId);
+    const { state, version } = entry.snapshot;
+    if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+      throw new ConcurrencyError(streamId, options.expectedVersion, version);
     }
-  }
-
-  /**
-   * A rejected command again, as the same command, on the current state: its events are
-   * stored and it leaves `rejected` in one transaction, or it stays with the new error
-   * (and that error is thrown).
-   */
-  async retryRejected(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
-    const { store, states, clientId } = this.host;
-    const current = await states.ensure(agg, entry.streamId);
-    const { version, state } = current.snapshot;
-    let events: AppendEvent[];
+    const ctx: CommandContext = {
+      streamId,
+      version,
+      now: replay?.now ?? host.now(),
+      commandId: replay?.commandId ?? uuidv7(),
+      clientId: host.clientId,
+      metadata: options.metadata ?? {},
+    };
+    const events = await decideEvents(agg, state, command, payload, ctx, host.pending);
+    if (events.length === 0) return result([], entry.snapshot);
+    let envelopes: Envelope[];
     try {
-      events = await decideAgain(agg, state, entry, clientId, version);
+      envelopes = await append(host, agg, command, payload, events, ctx);
     } catch (error) {
-      const again = { entry, error: serializeError(error), rejectedAt: this.host.now() };
-      await store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
+      // Another writer (another runtime on the same database) got there first: decide
+      // again on the fresh state, unless the caller pinned the version.
+      if (hasErrorCode(error, 'VERSION_CONFLICT') && options.expectedVersion === undefined && attempt < 3) {
+        states.delete(streamId, agg.type);
+        continue;
+      }
       throw error;
     }
-    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
-    await store.rebase([
-      {
-        streamId: entry.streamId,
-        replaces: [],
-        append: events.length > 0 ? [{ command, events }] : [],
-        rejected: [],
-        unreject: [entry.commandId],
-      },
-    ]);
+    states.advance(entry, envelopes);
+    if (!host.pending) await states.maybeSnapshot(entry, host.now());
+    return result(envelopes, entry.snapshot);
   }
+}
 
-  async #append(
-    agg: AnyAggregate,
-    command: string,
-    payload: unknown,
-    events: AppendEvent[],
-    ctx: CommandContext,
-  ): Promise<Envelope[]> {
-    const { store } = this.host;
-    if (!this.host.pending) {
-      return (await store.appendToStream(ctx.streamId, events, { expectedVersion: ctx.version })).events;
-    }
-    const entry: OutboxEntry = {
-      commandId: ctx.commandId,
-      aggregateType: agg.type,
-      streamId: ctx.streamId,
-      command,
-      payload: (payload ?? null) as OutboxEntry['payload'],
-      baseVersion: ctx.version,
-      eventIds: events.map((e) => e.id!),
-      timestamp: ctx.now,
-      metadata: ctx.metadata,
-    };
-    return (await store.appendPending(ctx.streamId, events, { expectedVersion: ctx.version, command: entry }))
-      .events;
+/** Store a decision's events: confirmed, or pending with the command's outbox entry. */
+async function append(
+  host: CommandHost,
+  agg: AnyAggregate,
+  command: string,
+  payload: unknown,
+  events: AppendEvent[],
+  ctx: CommandContext,
+): Promise<Envelope[]> {
+  const { store } = host;
+  if (!host.pending) {
+    return (await store.appendToStream(ctx.streamId, events, { expectedVersion: ctx.version })).events;
   }
+  const entry: OutboxEntry = {
+    commandId: ctx.commandId,
+    aggregateType: agg.type,
+    streamId: ctx.streamId,
+    command,
+    payload: (payload ?? null) as OutboxEntry['payload'],
+    baseVersion: ctx.version,
+    eventIds: events.map((e) => e.id!),
+    timestamp: ctx.now,
+    metadata: ctx.metadata,
+  };
+  return (await store.appendPending(ctx.streamId, events, { expectedVersion: ctx.version, command: entry }))
+    .events;
+}
+
+/** What `runCommand` resolves with: the events stored and the state after them. */
+function result(events: Envelope[], snapshot: AggregateSnapshot<unknown>): ExecuteResult<AnyAggregate> {
+  const { state, version, revision } = snapshot;
+  return { events, state, version, revision } as ExecuteResult<AnyAggregate>;
 }

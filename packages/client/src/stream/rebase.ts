@@ -10,7 +10,7 @@ import {
   type SerializedError,
   serializeError,
 } from '@tidelog/core';
-import { decideAgain } from './command-events.js';
+import { asEnvelope, decideAgain } from './command-events.js';
 
 /** A command of the outbox with its pending events (none when it was displaced). */
 export interface PendingCommand {
@@ -68,10 +68,9 @@ const TRANSIENT = new Set(['CLOSED', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE']);
  */
 export async function rebase(input: RebaseInput): Promise<RebaseResult> {
   const { aggregate, incoming, refused } = input;
-  const folded = foldDetailed(aggregate, input.confirmed.state as never, incoming, input.confirmed.version);
-  const confirmed = { state: folded.state as unknown, version: folded.version };
+  const confirmed = foldOnto(aggregate, input.confirmed, incoming);
   const arrived = new Set(incoming.map((e) => e.id));
-  const isOwn = (e: Envelope) => input.pending.some((p) => p.entry.eventIds.includes(e.id));
+  const own = new Set(input.pending.flatMap((p) => p.entry.eventIds));
   // An id of a command that is not pending (and the command not displaced) was confirmed
   // by an earlier page: a page may end inside a command's events.
   const pendingIds = new Set(input.pending.flatMap((p) => p.events.map((e) => e.id)));
@@ -93,17 +92,14 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
     else open.push(p);
   }
   const replay =
-    incoming.some((e) => !isOwn(e)) ||
+    incoming.some((e) => !own.has(e.id)) ||
     open.some((p) => p.entry.displaced !== undefined || refused?.has(p.entry.commandId));
   if (!replay) {
     const kept = [...inFlight, ...open.flatMap((p) => p.events)].sort((a, b) => a.version - b.version);
-    const view = foldDetailed(aggregate, confirmed.state as never, kept, confirmed.version);
-    return { confirmed, state: view.state, version: view.version, confirmedCommands, step: null };
+    return { confirmed, ...foldOnto(aggregate, confirmed, kept), confirmedCommands, step: null };
   }
   // Commands decided again follow the rest of a partly confirmed one, never take its ids.
-  const base = foldDetailed(aggregate, confirmed.state as never, inFlight, confirmed.version);
-  let state = base.state as unknown;
-  let version = base.version;
+  let current = foldOnto(aggregate, confirmed, inFlight);
   const append: { command: OutboxEntry; events: AppendEvent[] }[] = [];
   const rejected: RejectedCommand[] = [];
   for (const { entry } of open) {
@@ -112,20 +108,22 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
       rejected.push({ entry: settle(entry, entry.baseVersion), error: refusal, rejectedAt: input.now });
       continue;
     }
-    const baseVersion = version;
+    const baseVersion = current.version;
     let events: AppendEvent[];
     try {
-      events = await decideAgain(aggregate, state, entry, input.clientId, baseVersion);
+      events = await decideAgain(aggregate, current.state, entry, input.clientId, baseVersion);
     } catch (error) {
       if (hasErrorCode(error) && TRANSIENT.has(error.code)) throw error;
-      rejected.push({ entry: settle(entry, version), error: serializeError(error), rejectedAt: input.now });
+      rejected.push({
+        entry: settle(entry, baseVersion),
+        error: serializeError(error),
+        rejectedAt: input.now,
+      });
       continue;
     }
     if (events.length === 0) continue;
-    const envelopes = events.map((e, i) => asEnvelope(input.streamId, version + 1 + i, e));
-    const next = foldDetailed(aggregate, state as never, envelopes, version);
-    state = next.state;
-    version = next.version;
+    const envelopes = events.map((e, i) => asEnvelope(input.streamId, baseVersion + 1 + i, e));
+    current = foldOnto(aggregate, current, envelopes);
     append.push({ command: { ...settle(entry, baseVersion), eventIds: events.map((e) => e.id!) }, events });
   }
   const step: RebaseStep = {
@@ -134,24 +132,21 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
     append,
     rejected,
   };
-  return { confirmed, state, version, confirmedCommands, step };
+  return { confirmed, ...current, confirmedCommands, step };
+}
+
+/** The state and version after `events`, folded onto `base`. */
+function foldOnto(
+  aggregate: AnyAggregate,
+  base: { state: unknown; version: number },
+  events: readonly Envelope[],
+): { state: unknown; version: number } {
+  const { state, version } = foldDetailed(aggregate, base.state as never, events, base.version);
+  return { state, version };
 }
 
 /** The entry as it is stored again: decided at `baseVersion`, no longer displaced. */
 function settle(entry: OutboxEntry, baseVersion: number): OutboxEntry {
   const { displaced: _, ...rest } = entry;
   return { ...rest, baseVersion };
-}
-
-/** An appended event as the store will write it, to fold the state on. */
-function asEnvelope(streamId: string, version: number, e: AppendEvent): Envelope {
-  return {
-    id: e.id!,
-    streamId,
-    version,
-    type: e.type,
-    schemaVersion: e.schemaVersion ?? 1,
-    data: e.data,
-    meta: { timestamp: '', clientId: '', ...e.meta },
-  };
 }

@@ -12,42 +12,39 @@ import {
 import type { Mailbox } from '../mailbox.js';
 import type { SyncCursor } from '../sync/host.js';
 import type { TidelogWarning } from '../types.js';
+import type { WorkTracker } from '../work-tracker.js';
 import { type PendingCommand, rebase } from './rebase.js';
+import type { StreamStates } from './stream-states.js';
 
 export interface RebaserHost {
   store: LocalEventStore;
   clientId: string;
   aggregates: ReadonlyMap<string, AnyAggregate>;
   mailbox: Mailbox;
+  /** The states of the streams a rebase touches: refreshed, or shown the page's events. */
+  states: StreamStates;
+  work: WorkTracker;
   now(): string;
-  /** Streams whose state changed under a rebase: refresh their states (inside their mailbox). */
-  refresh(streamIds: readonly string[]): Promise<void>;
-  /**
-   * Streams whose pending events stand, each with the confirmed events a page stored for
-   * it, by version (this device's own, foreign ones after them): fold those onto their
-   * states (inside their mailbox), without reading the streams again.
-   */
-  confirmed(pages: ReadonlyMap<string, readonly Envelope[]>): Promise<void>;
-  /**
-   * A page's events of a stream (by version), before they are stored: show them now if
-   * every state of the stream takes them exactly as they are (true), or leave the stream
-   * to `confirmed` or `refresh` after the write (false). Called inside the stream's mailbox.
-   */
-  preview(streamId: string, events: readonly Envelope[]): boolean;
   warn(warning: TidelogWarning): void;
+  /** What reads the confirmed log (projections, process managers) reads what changed. */
+  catchUp(): Promise<void>;
 }
 
 /**
- * Drives the pure `rebase` for every way the confirmed state of a stream moves: a pulled
- * page (`confirm`), a server's refusal (`reject`), a reset of the server's log, and a
- * rebase left unfinished (`resume`). Each runs inside the mailbox of the streams it
- * touches, so no command decides on a state being replaced, and writes its result in one
- * store transaction; a rebase that cannot finish (a storage error, an aggregate this
- * version of the app lacks) leaves its commands stored, displaced, for `resume`.
+ * The runtime's side of the confirmed log. Drives the pure `rebase` for every way the
+ * confirmed state of a stream moves: a pulled page (`confirm`), a server's refusal
+ * (`reject`), a reset of the server's log, and a rebase left unfinished (`resume`). Each
+ * runs inside the mailbox of the streams it touches, so no command decides on a state
+ * being replaced, writes its result in one store transaction and brings the states of
+ * those streams up to date; then projections and process managers catch up, in the
+ * background. A rebase that cannot finish (a storage error, an aggregate this version of
+ * the app lacks) leaves its commands stored, displaced, for `resume`. All of it is
+ * counted by the runtime's `WorkTracker`, so `settled()` waits for it.
  *
  * @example
- * const rebaser = new Rebaser(host);
- * await rebaser.confirm(page, { cursor: 42, serverId });
+ * const rebaser = new Rebaser({ store, clientId, aggregates, mailbox, states, work, now, warn, catchUp });
+ * rebaser.resume();
+ * await rebaser.confirm(page.events, { cursor: 42, serverId });
  */
 export class Rebaser {
   /** Streams inside a rebase now: store notifications about them wait for its refresh. */
@@ -56,118 +53,158 @@ export class Rebaser {
   constructor(private readonly host: RebaserHost) {}
 
   /**
-   * Store a page of confirmed events with the cursor, and the rebase of every stream with
-   * commands it touches, in one transaction. An empty page also decides again the
-   * commands a reset left displaced (the new log has been pulled to its head).
+   * Store a page of confirmed events with the cursor (see `SyncHost.confirm`), and the
+   * rebase of every stream with commands it touches, in one transaction; resolves once it
+   * is stored. An empty page also decides again the commands a reset left displaced (the
+   * new log has been pulled to its head).
    */
-  async confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
-    const { store, mailbox } = this.host;
+  confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    return this.#track(this.#confirm(events, sync));
+  }
+
+  /** The server refused these commands (see `SyncHost.reject`): reject them with `error`, decide the rest of their streams again. */
+  reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+    return this.#track(this.#reject(commandIds, error));
+  }
+
+  /**
+   * The server's log was reset (see `SyncHost.resetConfirmed`): forget confirmed data, keep
+   * every command displaced until the new log is pulled. The caller rebuilds projections.
+   */
+  resetConfirmed(): Promise<void> {
+    return this.host.work.track(this.#reset());
+  }
+
+  /**
+   * Finish the rebases the last session did not (commands displaced by confirmed events):
+   * posted to their streams' mailboxes at once (before the runtime is handed out, so no
+   * command decides before them).
+   */
+  resume(): void {
+    const resumed = this.#resume();
+    void this.host.work
+      .track(resumed.then(() => this.host.catchUp()))
+      .catch((error: unknown) =>
+        this.host.warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
+      );
+  }
+
+  /** Confirmed state or pending events moved (here, or by a rejected command run again): catch up, in the background. */
+  rebased(): void {
+    void this.host.work.track(this.host.catchUp());
+  }
+
+  /** Wait for a rebase (counted as work), then catch up in the background. */
+  async #track(task: Promise<void>): Promise<void> {
+    await this.host.work.track(task);
+    this.rebased();
+  }
+
+  async #confirm(events: readonly PositionedEnvelope[], sync?: SyncCursor): Promise<void> {
+    const { store, states } = this.host;
     // Each stream's incoming events, by version.
     const pages = byStream([...events].sort((a, b) => a.version - b.version));
     const touched = [...pages.keys()];
     let outbox: OutboxEntry[] = [];
     let displaced = false;
     // Posted at once (no await before it): a command issued after this call waits for the page.
-    await mailbox.runAll(touched, () =>
-      this.#holding(touched, async () => {
-        // Shown now, while the page is written, where it follows the cached states on
-        // exactly: there, no event is pending on this device (a pending one would take the
-        // page's first version). Displaced commands are not shown before their rebase either.
-        const shown = [...pages].filter(([s, page]) => this.host.preview(s, page)).map(([s]) => s);
-        outbox = await store.readOutbox();
-        const steps: RebaseStep[] = [];
-        for (const [streamId, entries] of byStream(outbox)) {
-          const incoming = pages.get(streamId);
-          if (!incoming) continue;
-          // The usual page: only this device's own events come back. They confirm by id in the
-          // store; nothing to decide, nothing to read.
-          if (isOwnOnly(entries, incoming)) continue;
-          try {
-            const step = await this.#plan(streamId, entries, incoming);
-            if (step) steps.push(step);
-          } catch (error) {
-            // Storage or closing: the page is stored all the same and the commands stay
-            // displaced; they are decided again after the next page, or at the next start.
-            this.host.warn({
-              code: 'REBASE_DEFERRED',
-              message: `rebase of "${streamId}" deferred: ${String(error)}`,
-            });
-          }
-        }
-        let outcome: ConfirmOutcome;
+    await this.#holding(touched, async () => {
+      // Shown now, while the page is written, where it follows the cached states on
+      // exactly: there, no event is pending on this device (a pending one would take the
+      // page's first version). Displaced commands are not shown before their rebase either.
+      const shown = [...pages].filter(([s, page]) => states.preview(s, page)).map(([s]) => s);
+      outbox = await store.readOutbox();
+      const steps: RebaseStep[] = [];
+      for (const [streamId, entries] of byStream(outbox)) {
+        const incoming = pages.get(streamId);
+        if (!incoming) continue;
+        // The usual page: only this device's own events come back. They confirm by id in the
+        // store; nothing to decide, nothing to read.
+        if (isOwnOnly(entries, incoming)) continue;
         try {
-          outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+          const step = await this.#plan(streamId, entries, incoming);
+          if (step) steps.push(step);
         } catch (error) {
-          // Not stored: show what is. The page comes again with the next pull.
-          await this.host.refresh(shown);
-          throw error;
+          // Storage or closing: the page is stored all the same and the commands stay
+          // displaced; they are decided again after the next page, or at the next start.
+          this.#deferred(streamId, error);
         }
-        // A stream rebased or displaced is read again; on the others the page only confirmed
-        // this device's events or added events after them: folded onto the cached state.
-        const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
-        displaced = outcome.displaced.length > 0;
-        await this.host.refresh(touched.filter((s) => moved.has(s)));
-        for (const s of moved) pages.delete(s);
-        for (const s of shown) pages.delete(s);
-        await this.host.confirmed(pages);
-      }),
-    );
+      }
+      let outcome: ConfirmOutcome;
+      try {
+        outcome = await store.applyConfirmed(events, { ...(sync && { sync }), rebase: steps });
+      } catch (error) {
+        // Not stored: show what is. The page comes again with the next pull.
+        await this.#refresh(shown);
+        throw error;
+      }
+      // A stream rebased or displaced is read again; on the others the page only confirmed
+      // this device's events or added events after them: folded onto the cached state.
+      const moved = new Set([...steps, ...outcome.displaced].map((x) => x.streamId));
+      displaced = outcome.displaced.length > 0;
+      await this.#refresh(touched.filter((s) => moved.has(s)));
+      for (const s of moved) pages.delete(s);
+      for (const s of shown) pages.delete(s);
+      // Their pending events stand: the page's events (this device's own, foreign ones
+      // after them) are folded onto their states, without reading the streams again.
+      await this.#each(pages.keys(), (streamId) => states.confirmed(streamId, pages.get(streamId)!));
+    });
     // Rebases deferred earlier are tried again; after a reset, an empty page (the head
     // reached) decides the commands of streams no page touched. With nothing displaced
     // before or by this page, there is nothing to look for.
     if (!displaced && !outbox.some((o) => o.displaced !== undefined)) return;
-    const waiting = (await store.readOutbox()).filter(
+    const waiting = await this.#streamsWith(
       (o) => o.displaced === 'rebase' || (o.displaced === 'reset' && events.length === 0),
     );
     await Promise.all(
-      [...new Set(waiting.map((o) => o.streamId))].map((s) =>
+      [...waiting].map((s) =>
         // The page is stored: a rebase that fails again only waits longer.
-        this.#rebaseStream(s, new Map()).catch((error: unknown) =>
-          this.host.warn({ code: 'REBASE_DEFERRED', message: `rebase of "${s}" deferred: ${String(error)}` }),
-        ),
+        this.#rebaseStream(s).catch((error: unknown) => this.#deferred(s, error)),
       ),
     );
   }
 
-  /** The server refused these commands: reject them with `error`, decide the rest of their streams again. */
-  async reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
+  async #reject(commandIds: readonly string[], error: SerializedError): Promise<void> {
     const ids = new Set(commandIds);
     const refused = new Map([...ids].map((id) => [id, error]));
-    const streams = new Set(
-      (await this.host.store.readOutbox()).filter((o) => ids.has(o.commandId)).map((o) => o.streamId),
-    );
+    const streams = await this.#streamsWith((o) => ids.has(o.commandId));
     await Promise.all([...streams].map((s) => this.#rebaseStream(s, refused)));
   }
 
-  /** The server's log was reset: forget confirmed data, keep every command displaced until the new log is pulled. */
-  async resetConfirmed(streams: Iterable<string>): Promise<void> {
-    const { store, mailbox } = this.host;
-    const all = new Set([...streams, ...(await store.readOutbox()).map((o) => o.streamId)]);
-    await mailbox.runAll(all, () =>
-      this.#holding([...all], async () => {
-        await store.resetConfirmed();
-        await this.host.refresh([...all]);
-      }),
-    );
+  async #reset(): Promise<void> {
+    const { store, states } = this.host;
+    const all = [...new Set([...states.streams(), ...(await this.#streamsWith(() => true))])];
+    await this.#holding(all, async () => {
+      await store.resetConfirmed();
+      await this.#refresh(all);
+    });
   }
 
-  /** Finish the rebases a stop cut short (commands displaced by confirmed events). */
-  async resume(): Promise<void> {
-    const outbox = await this.host.store.readOutbox();
-    const streams = new Set(outbox.filter((o) => o.displaced === 'rebase').map((o) => o.streamId));
-    await Promise.all([...streams].map((s) => this.#rebaseStream(s, new Map())));
+  async #resume(): Promise<void> {
+    const streams = await this.#streamsWith((o) => o.displaced === 'rebase');
+    await Promise.all([...streams].map((s) => this.#rebaseStream(s)));
   }
 
-  #rebaseStream(streamId: string, refused: ReadonlyMap<string, SerializedError>): Promise<void> {
-    return this.host.mailbox.run(streamId, () =>
-      this.#holding([streamId], async () => {
-        const entries = (await this.host.store.readOutbox()).filter((o) => o.streamId === streamId);
-        const step = await this.#plan(streamId, entries, [], refused);
-        if (!step) return;
-        await this.host.store.rebase([step]);
-        await this.host.refresh([streamId]);
-      }),
-    );
+  /** Streams with a command in the outbox that passes `test`. */
+  async #streamsWith(test: (entry: OutboxEntry) => boolean): Promise<Set<string>> {
+    return new Set((await this.host.store.readOutbox()).filter(test).map((o) => o.streamId));
+  }
+
+  #deferred(streamId: string, error: unknown): void {
+    this.host.warn({
+      code: 'REBASE_DEFERRED',
+      message: `rebase of "${streamId}" deferred: ${String(error)}`,
+    });
+  }
+
+  #rebaseStream(streamId: string, refused?: ReadonlyMap<string, SerializedError>): Promise<void> {
+    return this.#holding([streamId], async () => {
+      const entries = (await this.host.store.readOutbox()).filter((o) => o.streamId === streamId);
+      const step = await this.#plan(streamId, entries, [], refused);
+      if (!step) return;
+      await this.host.store.rebase([step]);
+      await this.#refresh([streamId]);
+    });
   }
 
   /** The rebase step of one stream, or undefined when its pending events stand (or it must wait). */
@@ -190,7 +227,6 @@ export class Rebaser {
     }
     const stored = await this.host.store.readStream(streamId);
     const confirmedEvents = stored.filter((e) => e.position !== undefined);
-    const confirmed = foldDetailed(aggregate, aggregate.initialState, confirmedEvents);
     const pending: PendingCommand[] = entries.map((entry) => ({
       entry,
       events: stored.filter((e) => e.position === undefined && entry.eventIds.includes(e.id)),
@@ -199,22 +235,48 @@ export class Rebaser {
       aggregate,
       streamId,
       clientId: this.host.clientId,
-      confirmed: { state: confirmed.state, version: confirmed.version },
+      confirmed: foldDetailed(aggregate, aggregate.initialState, confirmedEvents),
       pending,
       incoming,
-      ...(refused && { refused }),
+      refused,
       now: this.host.now(),
     });
     return result.step ?? undefined;
   }
 
-  async #holding<T>(streams: readonly string[], task: () => Promise<T>): Promise<T> {
-    for (const s of streams) this.busy.add(s);
-    try {
-      return await task();
-    } finally {
-      for (const s of streams) this.busy.delete(s);
+  /** Read again the states of streams whose state a rebase changed (inside their mailboxes). */
+  #refresh(streams: readonly string[]): Promise<void> {
+    return this.#each(new Set(streams), (streamId) => this.host.states.refresh(streamId));
+  }
+
+  /** Bring each stream's states up to date, one after another; a failure is a warning. */
+  async #each(streams: Iterable<string>, update: (streamId: string) => Promise<void>): Promise<void> {
+    for (const streamId of streams) {
+      try {
+        await update(streamId);
+      } catch (error) {
+        // What was written stays written: the state is read again on its next use.
+        this.host.warn({
+          code: 'REFRESH_FAILED',
+          message: `could not read "${streamId}" again: ${String(error)}`,
+        });
+      }
     }
+  }
+
+  /**
+   * Run `task` inside the mailboxes of these streams (after what was posted to them before,
+   * before what is posted after), holding them `busy` meanwhile.
+   */
+  #holding<T>(streams: readonly string[], task: () => Promise<T>): Promise<T> {
+    return this.host.mailbox.runAll(streams, async () => {
+      for (const s of streams) this.busy.add(s);
+      try {
+        return await task();
+      } finally {
+        for (const s of streams) this.busy.delete(s);
+      }
+    });
   }
 }
 
@@ -225,8 +287,13 @@ function isOwnOnly(entries: readonly OutboxEntry[], incoming: readonly Envelope[
   return incoming.every((e) => own.has(e.id));
 }
 
-/** Items (outbox entries, events) grouped by stream, each group in the given order. */
-function byStream<T extends { streamId: string }>(items: readonly T[]): Map<string, T[]> {
+/**
+ * Items (outbox entries, events) grouped by stream, each group in the given order.
+ *
+ * @example
+ * for (const [streamId, events] of byStream(batch)) fold(streamId, events);
+ */
+export function byStream<T extends { streamId: string }>(items: readonly T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const entry of items) {
     const list = groups.get(entry.streamId);

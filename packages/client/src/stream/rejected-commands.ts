@@ -1,29 +1,38 @@
-import type { AnyAggregate, LocalEventStore, RejectedCommand } from '@tidelog/core';
+import {
+  type AnyAggregate,
+  type AppendEvent,
+  type LocalEventStore,
+  type OutboxEntry,
+  type RejectedCommand,
+  serializeError,
+} from '@tidelog/core';
 import { UnknownAggregateError, UnknownRejectedError } from '../errors.js';
 import { Listeners } from '../listeners.js';
-import type { Mailbox } from '../mailbox.js';
 import type { Unsubscribe } from '../types.js';
-import type { WorkTracker } from '../work-tracker.js';
-import type { CommandRunner } from './command-runner.js';
+import { decideAgain } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 export interface RejectedCommandsHost {
   store: LocalEventStore;
   aggregates: ReadonlyMap<string, AnyAggregate>;
-  /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
-  mailbox: Mailbox;
   states: StreamStates;
-  commands: CommandRunner;
-  work: WorkTracker;
+  clientId: string;
+  now(): string;
+  /**
+   * Run a task inside the stream's mailbox (keyed by id alone: the store holds one stream
+   * per id, whatever its type), counted by the runtime's `WorkTracker`.
+   */
+  inStream<T>(streamId: string, task: () => Promise<T>): Promise<T>;
 }
 
 /**
- * The `rejected` list as the app reaches it: read it, be told of it whenever it changes,
- * run a command of it again (inside its stream's mailbox), forget commands of it. The list
- * itself lives in the store; the rebase and the server's refusals add to it.
+ * The `rejected` list as the app is told of it and runs its commands again: be told of
+ * it whenever it changes, run a command of it again (inside its stream's mailbox). The
+ * list itself lives in the store (read and cleared there); the rebase and the server's
+ * refusals add to it.
  *
  * @example
- * const rejected = new RejectedCommands({ store, aggregates, mailbox, states, commands, work });
+ * const rejected = new RejectedCommands({ store, aggregates, states, clientId, now, inStream });
  * const off = rejected.subscribe((list) => render(list));
  * await rejected.retry(commandId).catch((e) => console.warn(e.code));
  */
@@ -31,11 +40,6 @@ export class RejectedCommands {
   readonly #listeners = new Listeners<readonly RejectedCommand[]>();
 
   constructor(private readonly host: RejectedCommandsHost) {}
-
-  /** Oldest first, each with its error and its original command and payload. */
-  list(): Promise<RejectedCommand[]> {
-    return this.host.store.readRejected();
-  }
 
   /** Be told of the whole list whenever it changes, starting with the current one. */
   subscribe(listener: (rejected: readonly RejectedCommand[]) => void): Unsubscribe {
@@ -73,34 +77,56 @@ export class RejectedCommands {
    * new error (and the promise rejects with it). The stream's state is read again either way.
    */
   async retry(commandId: string): Promise<void> {
-    const { store, states, aggregates, mailbox, work } = this.host;
-    const find = async () => (await store.readRejected()).find((r) => r.entry.commandId === commandId);
-    const found = await find();
-    if (!found) throw new UnknownRejectedError(commandId);
-    const { streamId, aggregateType } = found.entry;
+    const { store, states, aggregates, inStream } = this.host;
+    const find = async () => {
+      const found = (await store.readRejected()).find((r) => r.entry.commandId === commandId);
+      if (!found) throw new UnknownRejectedError(commandId);
+      return found.entry;
+    };
+    const { streamId, aggregateType } = await find();
     const agg = aggregates.get(aggregateType);
     if (!agg) throw new UnknownAggregateError(aggregateType);
-    await work.track(
-      mailbox.run(streamId, async () => {
-        // Looked up again inside the mailbox: two retries of one command never both run it.
-        const record = await find();
-        if (!record) throw new UnknownRejectedError(commandId);
-        try {
-          await this.host.commands.retryRejected(agg, record.entry);
-        } finally {
-          await states.refresh(streamId, aggregates);
-        }
-      }),
-    );
-  }
-
-  /** Forget rejected commands (those with these command ids, or all). */
-  discard(commandIds?: readonly string[]): Promise<void> {
-    return this.host.store.clearRejected(commandIds);
+    await inStream(streamId, async () => {
+      // Looked up again inside the mailbox: two retries of one command never both run it.
+      const entry = await find();
+      try {
+        await this.#runAgain(agg, entry);
+      } finally {
+        await states.refresh(streamId);
+      }
+    });
   }
 
   /** Drop every subscriber (the runtime is closing). */
   clearListeners(): void {
     this.#listeners.clear();
+  }
+
+  /**
+   * A rejected command again, as the same command, on the current state: its events are
+   * stored and it leaves `rejected` in one transaction, or it stays with the new error
+   * (and that error is thrown).
+   */
+  async #runAgain(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
+    const { store, states, clientId } = this.host;
+    const { version, state } = (await states.ensure(agg, entry.streamId)).snapshot;
+    let events: AppendEvent[];
+    try {
+      events = await decideAgain(agg, state, entry, clientId, version);
+    } catch (error) {
+      const again = { entry, error: serializeError(error), rejectedAt: this.host.now() };
+      await store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
+      throw error;
+    }
+    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
+    await store.rebase([
+      {
+        streamId: entry.streamId,
+        replaces: [],
+        append: events.length > 0 ? [{ command, events }] : [],
+        rejected: [],
+        unreject: [entry.commandId],
+      },
+    ]);
   }
 }

@@ -13,7 +13,7 @@ const entry = (streamId: string): StreamEntry => ({
 describe('StreamCache', () => {
   it('evicts exactly idleMs after the last use, with one timer per entry however often it is used', () => {
     const timers = new ManualTimers();
-    const cache = new StreamCache(1000, timers, () => false);
+    const cache = new StreamCache(1000, timers);
     cache.set(entry('k'));
     for (let i = 0; i < 50; i++) {
       timers.advance(10);
@@ -28,15 +28,14 @@ describe('StreamCache', () => {
     expect(timers.pending).toBe(0);
   });
 
-  it('does not time a held entry, and times it again from its release', () => {
+  it('does not time a subscribed entry, and times it again from the release of its subscriber', () => {
     const timers = new ManualTimers();
-    let held = true;
-    const cache = new StreamCache(1000, timers, () => held);
+    const cache = new StreamCache(1000, timers);
+    const release = cache.listen('k', 'counter', () => undefined);
     cache.set(entry('k'));
     timers.advance(10_000);
     expect(cache.peek('k', 'counter')).toBeDefined();
-    held = false;
-    cache.touch('k', 'counter');
+    release();
     timers.advance(999);
     expect(cache.peek('k', 'counter')).toBeDefined();
     timers.advance(1);
@@ -45,7 +44,7 @@ describe('StreamCache', () => {
 
   it('a replaced or deleted entry is not evicted by an old timer', () => {
     const timers = new ManualTimers();
-    const cache = new StreamCache(1000, timers, () => false);
+    const cache = new StreamCache(1000, timers);
     cache.set(entry('k'));
     cache.delete('k', 'counter');
     expect(timers.pending).toBe(0);

@@ -4,61 +4,62 @@ import {
   foldDetailed,
   type LocalEventStore,
   loadAggregate,
+  serializeError,
   shouldSnapshot,
   snapshotKey,
 } from '@tidelog/core';
-import { Listeners } from '../listeners.js';
 import type { Timers } from '../timers.js';
-import type { AggregateSnapshot } from '../types.js';
+import type { AggregateSnapshot, TidelogWarning, Unsubscribe } from '../types.js';
 import { StreamCache, type StreamEntry } from './stream-cache.js';
-import { StreamTable } from './stream-table.js';
 
 export interface StreamStatesOptions {
-  idleTimeoutMs: number;
-  /** Save a snapshot every this many events (authority mode only). */
-  snapshotEvery: number | undefined;
-  /** A snapshot write failed after its events were stored: reported, not thrown. */
-  onSnapshotError(error: unknown, entry: StreamEntry): void;
+  /** Commands are stored as pending events (sync): then no snapshot is taken. */
+  pending: boolean;
+  /** Default 5 minutes. */
+  idleTimeoutMs?: number;
+  /** Save a snapshot every this many events (authority mode only). Default: never. */
+  snapshotEvery?: number;
+  /** A snapshot write failed after its events were stored: reported (`SNAPSHOT_FAILED`), not thrown. */
+  warn(warning: TidelogWarning): void;
 }
 
 /**
  * The state of each stream as the app sees it (confirmed events with the pending ones
- * folded on): the cache of folded states, the subscribers of each stream, and the
- * revision every published state carries. A revision only goes up, for every stream, so
- * a subscriber in a page tells a newer state from an older one even when a rebase took
- * the version down (a command rejected).
+ * folded on): a `StreamCache` (the folded states and the subscribers of each stream) that
+ * loads, folds and publishes them, with the revision every published state carries. A
+ * revision only goes up, for every stream, so a subscriber in a page tells a newer state
+ * from an older one even when a rebase took the version down (a command rejected).
+ *
+ * Snapshots are taken only when the local store is the authority: a snapshot is of
+ * confirmed state, and with pending events there is none to take.
  *
  * Callers run `ensure`, `advance` and `refresh` of a stream inside its mailbox.
  *
  * @example
- * const states = new StreamStates(store, timers, { idleTimeoutMs: 300_000, snapshotEvery: undefined, onSnapshotError });
+ * const states = new StreamStates(store, systemTimers, aggregates, { pending: false, snapshotEvery: 50, warn });
  * const entry = await states.ensure(Counter, 'c-1');
  */
-export class StreamStates {
-  readonly #subs = new StreamTable<Listeners<AggregateSnapshot<unknown>>>();
-  readonly #cache: StreamCache;
+export class StreamStates extends StreamCache {
+  readonly #policy: { every: number } | undefined;
   #revision = 0;
 
   constructor(
     private readonly store: LocalEventStore,
     timers: Timers,
+    /** The runtime's aggregates, by type. */
+    private readonly aggregates: ReadonlyMap<string, AnyAggregate>,
     private readonly options: StreamStatesOptions,
   ) {
-    this.#cache = new StreamCache(options.idleTimeoutMs, timers, (streamId, type) =>
-      this.#isSubscribed(streamId, type),
-    );
-  }
-
-  /** The cached state, if any (no store read, no use counted). */
-  peek(aggregate: AnyAggregate, streamId: string): StreamEntry | undefined {
-    return this.#cache.peek(streamId, aggregate.type);
+    super(options.idleTimeoutMs ?? 300_000, timers);
+    const every = options.pending ? undefined : options.snapshotEvery;
+    this.#policy = every ? { every } : undefined;
   }
 
   /** The cached state, or the state loaded from the store (and published to subscribers). */
   async ensure(aggregate: AnyAggregate, streamId: string): Promise<StreamEntry> {
-    const cached = this.#cache.get(streamId, aggregate.type);
+    const cached = this.get(streamId, aggregate.type);
     if (cached) return cached;
-    const policy = this.#policy();
+    const policy = this.#policy;
     const loaded = await loadAggregate(this.store, aggregate, streamId, { snapshotPolicy: policy });
     const entry: StreamEntry = {
       aggregate,
@@ -68,20 +69,18 @@ export class StreamStates {
         ? loaded.version
         : loaded.fromSnapshot,
     };
-    this.#cache.set(entry);
-    this.#emit(entry);
+    this.set(entry);
+    this.emit(entry);
     return entry;
   }
 
   /** Fold newly stored events into a cached state; true when they did not follow on (refresh needed). */
   advance(entry: StreamEntry, events: readonly Envelope[]): boolean {
-    const first = events[0];
+    const { state, version } = entry.snapshot;
     const last = events.at(-1);
-    if (!first || !last || last.version <= entry.snapshot.version) return false;
-    if (first.version !== entry.snapshot.version + 1) return true;
-    const folded = foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version);
-    entry.snapshot = this.#next(entry.streamId, folded.state, folded.version);
-    this.#emit(entry);
+    if (!last || last.version <= version) return false;
+    if (events[0]!.version !== version + 1) return true; // a last event, so a first one
+    this.#publish(entry, foldDetailed(entry.aggregate, state, events, version));
     return false;
   }
 
@@ -90,11 +89,10 @@ export class StreamStates {
    * subscribed, and publish them even when the version went down (a rebase rejected a
    * command, pending events were dropped).
    */
-  async refresh(streamId: string, aggregates: ReadonlyMap<string, AnyAggregate>): Promise<void> {
-    const types = this.#typesOf(streamId);
-    for (const type of types) {
-      this.#cache.delete(streamId, type);
-      const aggregate = aggregates.get(type);
+  async refresh(streamId: string): Promise<void> {
+    for (const type of this.types(streamId)) {
+      this.delete(streamId, type);
+      const aggregate = this.aggregates.get(type);
       // Cached or subscribed: loaded again at once, so `getSnapshot` keeps answering.
       if (aggregate) await this.ensure(aggregate, streamId);
     }
@@ -107,34 +105,27 @@ export class StreamStates {
    * confirmations came. A state they do not follow on, or one subscribed but not cached,
    * is read again.
    */
-  async confirmed(
-    streamId: string,
-    events: readonly Envelope[],
-    aggregates: ReadonlyMap<string, AnyAggregate>,
-  ): Promise<void> {
-    const types = this.#typesOf(streamId);
-    for (const type of types) {
-      const aggregate = aggregates.get(type);
+  async confirmed(streamId: string, events: readonly Envelope[]): Promise<void> {
+    for (const type of this.types(streamId)) {
+      const aggregate = this.aggregates.get(type);
       if (!aggregate) continue;
-      const entry = this.#cache.peek(streamId, type);
-      if (!entry) {
-        await this.ensure(aggregate, streamId);
-        continue;
-      }
-      const past = events.filter((e) => e.version > entry.snapshot.version);
-      let stale = true;
-      try {
-        if (past.length > 0) stale = this.advance(entry, past);
-        else {
-          entry.snapshot = this.#next(streamId, entry.snapshot.state, entry.snapshot.version);
-          this.#emit(entry);
-          stale = false;
+      const entry = this.peek(streamId, type);
+      if (entry) {
+        const past = events.filter((e) => e.version > entry.snapshot.version);
+        let stale = true;
+        try {
+          if (past.length > 0) stale = this.advance(entry, past);
+          else {
+            this.#publish(entry, entry.snapshot);
+            stale = false;
+          }
+        } finally {
+          // A fold that threw or could not follow on leaves no cached state behind.
+          if (stale) this.delete(streamId, type);
         }
-      } finally {
-        // A fold that threw or could not follow on leaves no cached state behind.
-        if (stale) this.#cache.delete(streamId, type);
+        if (!stale) continue;
       }
-      if (stale) await this.ensure(aggregate, streamId);
+      await this.ensure(aggregate, streamId);
     }
   }
 
@@ -145,54 +136,34 @@ export class StreamStates {
    * the stream is pending here); then true (a failed write is undone with `refresh`).
    * Otherwise nothing changes and false: `confirmed` or `refresh` after the write.
    */
-  preview(
-    streamId: string,
-    events: readonly Envelope[],
-    aggregates: ReadonlyMap<string, AnyAggregate>,
-  ): boolean {
+  preview(streamId: string, events: readonly Envelope[]): boolean {
     const entries: StreamEntry[] = [];
-    for (const type of this.#typesOf(streamId)) {
-      const entry = aggregates.has(type) ? this.#cache.peek(streamId, type) : undefined;
+    for (const type of this.types(streamId)) {
+      const entry = this.aggregates.has(type) ? this.peek(streamId, type) : undefined;
       if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
       entries.push(entry);
     }
-    const folded: { state: unknown; version: number }[] = [];
-    for (const entry of entries) {
-      try {
-        folded.push(foldDetailed(entry.aggregate, entry.snapshot.state, events, entry.snapshot.version));
-      } catch {
-        return false; // `confirmed` folds again after the write and reads the stream if it throws
-      }
+    let folded: { state: unknown; version: number }[];
+    try {
+      folded = entries.map((e) => foldDetailed(e.aggregate, e.snapshot.state, events, e.snapshot.version));
+    } catch {
+      return false; // `confirmed` folds again after the write and reads the stream if it throws
     }
-    entries.forEach((entry, i) => {
-      const { state, version } = folded[i]!;
-      entry.snapshot = this.#next(streamId, state, version);
-      this.#emit(entry);
-    });
+    for (const [i, entry] of entries.entries()) this.#publish(entry, folded[i]!);
     return true;
   }
 
-  /** Drop a cached state (another writer moved the stream). */
-  forget(aggregate: AnyAggregate, streamId: string): void {
-    this.#cache.delete(streamId, aggregate.type);
-  }
-
-  /** Streams with a cached or subscribed state. */
-  streams(): Set<string> {
-    return new Set([...this.#cache.streams(), ...this.#subs.streams()]);
-  }
-
   /**
-   * Add a subscriber; `deliver` gets each new state of the stream once. The caller loads
-   * the stream (which publishes the first state).
+   * Add a subscriber: it gets each new state of the stream once, starting with the current
+   * one once `load` (which loads the stream inside its mailbox, and so publishes its first
+   * state) resolves.
    */
-  subscribe(aggregate: AnyAggregate, streamId: string, listener: (s: AggregateSnapshot<unknown>) => void) {
-    const type = aggregate.type;
-    let listeners = this.#subs.get(streamId, type);
-    if (!listeners) {
-      listeners = new Listeners();
-      this.#subs.set(streamId, type, listeners);
-    }
+  subscribe(
+    aggregate: AnyAggregate,
+    streamId: string,
+    listener: (s: AggregateSnapshot<unknown>) => void,
+    load: () => Promise<unknown>,
+  ): Unsubscribe {
     let last: unknown;
     let active = true;
     const deliver = (snapshot: AggregateSnapshot<unknown>) => {
@@ -201,25 +172,24 @@ export class StreamStates {
       last = snapshot;
       listener(snapshot);
     };
-    const off = listeners.add(deliver);
-    this.#cache.touch(streamId, type);
-    const own = listeners;
-    return {
-      deliver,
-      off: () => {
-        if (!active) return;
-        active = false;
-        off();
-        if (own.size === 0 && this.#subs.get(streamId, type) === own) this.#subs.delete(streamId, type);
-        this.#cache.touch(streamId, type);
+    const off = this.listen(streamId, aggregate.type, deliver);
+    load().then(
+      () => {
+        const entry = this.peek(streamId, aggregate.type);
+        if (entry) deliver(entry.snapshot);
       },
+      (error: unknown) => console.error(`tidelog: could not load ${aggregate.type} ${streamId}`, error),
+    );
+    return () => {
+      if (active) off();
+      active = false;
     };
   }
 
   /** Save a snapshot when due (authority mode). A failure is reported: the events are stored. */
   async maybeSnapshot(entry: StreamEntry, at: string): Promise<void> {
     const { version, state } = entry.snapshot;
-    if (!shouldSnapshot(this.#policy(), version, entry.snapshotAt)) return;
+    if (!shouldSnapshot(this.#policy, version, entry.snapshotAt)) return;
     try {
       await this.store.putSnapshot({
         key: snapshotKey(entry.aggregate, entry.streamId),
@@ -232,46 +202,21 @@ export class StreamStates {
       });
       entry.snapshotAt = version;
     } catch (error) {
-      this.options.onSnapshotError(error, entry);
+      this.options.warn({
+        code: 'SNAPSHOT_FAILED',
+        message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
+        error: serializeError(error),
+      });
     }
-  }
-
-  get cachedStreams(): number {
-    return this.#cache.size;
-  }
-
-  get listenerCount(): number {
-    let n = 0;
-    for (const l of this.#subs.values()) n += l.size;
-    return n;
-  }
-
-  clear(): void {
-    this.#cache.clear();
-    this.#subs.clear();
-  }
-
-  #policy() {
-    return this.options.snapshotEvery ? { every: this.options.snapshotEvery } : undefined;
-  }
-
-  /** The aggregate types a stream is cached or subscribed as. */
-  #typesOf(streamId: string): Set<string> {
-    return new Set([
-      ...this.#cache.ofStream(streamId).map((e) => e.aggregate.type),
-      ...this.#subs.ofStream(streamId).map(([type]) => type),
-    ]);
-  }
-
-  #isSubscribed(streamId: string, type: string): boolean {
-    return (this.#subs.get(streamId, type)?.size ?? 0) > 0;
   }
 
   #next(streamId: string, state: unknown, version: number): AggregateSnapshot<unknown> {
     return { streamId, state, version, revision: ++this.#revision };
   }
 
-  #emit(entry: StreamEntry): void {
-    this.#subs.get(entry.streamId, entry.aggregate.type)?.emit(entry.snapshot);
+  /** Give a cached state a new snapshot (a new revision) and send it to the subscribers. */
+  #publish(entry: StreamEntry, { state, version }: { state: unknown; version: number }): void {
+    entry.snapshot = this.#next(entry.streamId, state, version);
+    this.emit(entry);
   }
 }

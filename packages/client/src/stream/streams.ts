@@ -1,61 +1,11 @@
-import {
-  type AnyAggregate,
-  type Envelope,
-  type LocalEventStore,
-  loadAggregate,
-  serializeError,
-} from '@tidelog/core';
-import type { Timers } from '../timers.js';
-import type {
-  AggregateSnapshot,
-  ExecuteOptions,
-  ExecuteResult,
-  LoadOptions,
-  TidelogWarning,
-  Unsubscribe,
-} from '../types.js';
-import type { Replay } from './command-runner.js';
+import { type AnyAggregate, type Envelope, loadAggregate } from '@tidelog/core';
+import type { AggregateSnapshot, ExecuteOptions, ExecuteResult, LoadOptions, Unsubscribe } from '../types.js';
+import { type CommandHost, type Replay, runCommand } from './command-runner.js';
+import { byStream } from './rebaser.js';
 import type { RejectedCommandsHost } from './rejected-commands.js';
-import { StreamStates } from './stream-states.js';
 
-export interface StreamStatesConfig {
-  /** Commands are stored as pending events (sync). */
-  pending: boolean;
-  /** Default 5 minutes. */
-  idleTimeoutMs?: number;
-  /** Default: never. */
-  snapshotEvery?: number;
-}
-
-/**
- * The runtime's `StreamStates`: snapshots only when the local store is the authority (a
- * snapshot is of confirmed state, and with pending events there is none to take), and a
- * snapshot that could not be saved reported as a `SNAPSHOT_FAILED` warning.
- *
- * @example
- * const states = runtimeStreamStates(store, systemTimers, { pending: false, snapshotEvery: 50 }, console.warn);
- */
-export function runtimeStreamStates(
-  store: LocalEventStore,
-  timers: Timers,
-  config: StreamStatesConfig,
-  warn: (warning: TidelogWarning) => void,
-): StreamStates {
-  return new StreamStates(store, timers, {
-    idleTimeoutMs: config.idleTimeoutMs ?? 300_000,
-    // Snapshots are of confirmed state: with pending events there is none to take.
-    snapshotEvery: config.pending ? undefined : config.snapshotEvery,
-    onSnapshotError: (error, entry) =>
-      warn({
-        code: 'SNAPSHOT_FAILED',
-        message: `the snapshot of "${entry.streamId}" could not be saved (its events were): ${String(error)}`,
-        error: serializeError(error),
-      }),
-  });
-}
-
-/** What the streams need: what rejected commands need, and the streams a rebase holds. */
-export interface StreamsHost extends RejectedCommandsHost {
+/** What the streams need: what a command needs, running in a stream, and the streams a rebase holds. */
+export interface StreamsHost extends CommandHost, Pick<RejectedCommandsHost, 'inStream'> {
   /** Streams inside a rebase now (`Rebaser.busy`): the rebase refreshes them itself. */
   rebasing: ReadonlySet<string>;
 }
@@ -67,7 +17,7 @@ export interface StreamsHost extends RejectedCommandsHost {
  * Everything it starts is counted by the runtime's `WorkTracker`.
  *
  * @example
- * const streams = new Streams({ store, aggregates, mailbox, states, commands, work, rebasing: rebaser.busy });
+ * const streams = new Streams({ store, states, clientId, pending, now, inStream, rebasing: rebaser.busy });
  * store.subscribe((events) => streams.onStored(events));
  * await streams.execute(Counter, 'c-1', 'increment', { by: 1 }, {});
  */
@@ -83,9 +33,8 @@ export class Streams {
     options: ExecuteOptions,
     replay?: Replay,
   ): Promise<ExecuteResult<AnyAggregate>> {
-    const { mailbox, commands, work } = this.host;
-    return work.track(
-      mailbox.run(streamId, () => commands.execute(agg, streamId, command, payload, options, replay)),
+    return this.host.inStream(streamId, () =>
+      runCommand(this.host, agg, streamId, command, payload, options, replay),
     );
   }
 
@@ -95,12 +44,12 @@ export class Streams {
     streamId: string,
     options: LoadOptions = {},
   ): Promise<AggregateSnapshot<unknown>> {
-    const { store, mailbox, states, work } = this.host;
+    const { store, states, inStream } = this.host;
     if (options.asOfVersion !== undefined || options.asOfTime !== undefined) {
       const loaded = await loadAggregate(store, agg, streamId, options);
       return { streamId, state: loaded.state, version: loaded.version, revision: 0 };
     }
-    const entry = await work.track(mailbox.run(streamId, () => states.ensure(agg, streamId)));
+    const entry = await inStream(streamId, () => states.ensure(agg, streamId));
     return entry.snapshot;
   }
 
@@ -110,32 +59,17 @@ export class Streams {
     streamId: string,
     listener: (snapshot: AggregateSnapshot<unknown>) => void,
   ): Unsubscribe {
-    const { states } = this.host;
-    const sub = states.subscribe(agg, streamId, listener);
-    this.load(agg, streamId).then(
-      () => {
-        const entry = states.peek(agg, streamId);
-        if (entry) sub.deliver(entry.snapshot);
-      },
-      (error: unknown) => console.error(`tidelog: could not load ${agg.type} ${streamId}`, error),
-    );
-    return sub.off;
+    return this.host.states.subscribe(agg, streamId, listener, () => this.load(agg, streamId));
   }
 
   /** Fold a committed batch into the cached states it follows on; read the others again. */
   onStored(events: readonly Envelope[]): void {
-    const byStream = new Map<string, Envelope[]>();
-    for (const e of events) {
-      const list = byStream.get(e.streamId);
-      if (list) list.push(e);
-      else byStream.set(e.streamId, [e]);
-    }
-    const { aggregates, states, rebasing } = this.host;
-    for (const [streamId, list] of byStream) {
+    const { states, rebasing } = this.host;
+    for (const [streamId, list] of byStream(events)) {
       // A rebase refreshes its streams itself, once its result is stored.
       if (rebasing.has(streamId)) continue;
-      for (const agg of aggregates.values()) {
-        const entry = states.peek(agg, streamId);
+      for (const type of states.types(streamId)) {
+        const entry = states.peek(streamId, type);
         if (entry && states.advance(entry, list)) this.#readAgain(streamId);
       }
     }
@@ -152,7 +86,7 @@ export class Streams {
   }
 
   #readAgain(streamId: string): void {
-    const { mailbox, states, aggregates, work } = this.host;
-    void work.track(mailbox.run(streamId, () => states.refresh(streamId, aggregates)));
+    const { states, inStream } = this.host;
+    void inStream(streamId, () => states.refresh(streamId));
   }
 }

@@ -88,27 +88,6 @@ export function reviveError(serialized: SerializedError): Error {
 let revive: (serialized: SerializedError) => Error = (serialized) => new RemoteError(serialized);
 let installed = false;
 
-/** Put our handler in place of comlink's `throw` handler, once per realm. */
-function installThrowHandler(): void {
-  if (installed) return;
-  installed = true;
-  const original = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
-  const handler: TransferHandler<{ value: unknown }, WireThrow> = {
-    canHandle: (value): value is { value: unknown } => original.canHandle(value),
-    serialize: ({ value }) => [
-      value instanceof Error
-        ? { tidelog: true, isError: true, value: serializeError(value) }
-        : { tidelog: true, isError: false, value },
-      [],
-    ],
-    deserialize: (wire) => {
-      if (wire.isError) throw revive(wire.value as SerializedError);
-      throw wire.value;
-    },
-  };
-  transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
-}
-
 /**
  * Replace comlink's handler for thrown values so errors keep their class, `code` and
  * fields across a worker boundary (comlink alone keeps only name, message and stack).
@@ -119,7 +98,7 @@ function installThrowHandler(): void {
  * registerErrorTransfer();
  */
 export function registerErrorTransfer(): void {
-  installThrowHandler();
+  registerErrorSending();
   revive = reviveError;
 }
 
@@ -134,5 +113,20 @@ export function registerErrorTransfer(): void {
  * registerErrorSending();
  */
 export function registerErrorSending(): void {
-  installThrowHandler();
+  // Our handler in place of comlink's `throw` handler, once per realm.
+  if (installed) return;
+  installed = true;
+  const original = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
+  const handler: TransferHandler<{ value: unknown }, WireThrow> = {
+    canHandle: (value): value is { value: unknown } => original.canHandle(value),
+    serialize: ({ value }) => {
+      const isError = value instanceof Error;
+      return [{ tidelog: true, isError, value: isError ? serializeError(value) : value }, []];
+    },
+    deserialize: (wire) => {
+      if (wire.isError) throw revive(wire.value as SerializedError);
+      throw wire.value;
+    },
+  };
+  transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
 }
