@@ -27,7 +27,9 @@ describe('derived ids', () => {
   it('stay what earlier releases derived (stored events and process records hold them)', () => {
     expect(processEventId(eventId, 0)).toBe('0190f5b8-8d5a-7a33-85c8-1769704796c7');
     expect(processEventId(eventId, 7)).toBe('0190f5b8-8d5a-7dba-a310-b7490ea2491d');
-    expect(dispatchCommandId('shipping', eventId.toUpperCase(), 2)).toBe('0190f5b8-8d5a-785a-b1f2-31942d31c58d');
+    expect(dispatchCommandId('shipping', eventId.toUpperCase(), 2)).toBe(
+      '0190f5b8-8d5a-785a-b1f2-31942d31c58d',
+    );
     const other = '019a0000-0000-7000-8000-000000000000';
     expect(handlerLetterId('shipping', other)).toBe('019a0000-0000-7d19-9a71-208073028ee0');
     expect(derivedUuid(other, 'key with ünïcode \u{1F600}')).toBe('019a0000-0000-7dbf-adb7-d4314714f1e7');
