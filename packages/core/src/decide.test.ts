@@ -64,6 +64,7 @@ describe('decide', () => {
         wrongType: (_s) => ({ type: 'Nope', data: {} }) as never,
         date: (_s) => ({ type: 'Ok', data: { at: new Date() as unknown as string } }),
         notObject: (_s) => ({ type: 'Ok', data: 'x' as never }),
+        loneSurrogate: (_s) => ({ type: 'Ok', data: { at: 'A\ud800' } }),
       },
     });
     await expect(decide(Bad, {}, 'wrongType', undefined, ctx)).rejects.toMatchObject({
@@ -73,6 +74,11 @@ describe('decide', () => {
     expect(err).toMatchObject({ code: 'VALIDATION_ERROR', issues: [{ path: 'event.data.at' }] });
     await expect(decide(Bad, {}, 'notObject', undefined, ctx)).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
+    });
+    // What a sync server refuses is refused here too, without sync as well.
+    await expect(decide(Bad, {}, 'loneSurrogate', undefined, ctx)).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      issues: [{ path: 'event.data.at' }],
     });
   });
 

@@ -3,52 +3,129 @@ import type { ValidationIssue } from './errors.js';
 /** Deepest nesting of objects and arrays in event data: what a sync server accepts. */
 export const MAX_JSON_DEPTH = 64;
 
+/** A step into a JSON value: an object key or an array index. */
+export type JsonPathSegment = string | number;
+
+/** Where `walkJson` reports a problem: its path below the walked value, and why. */
+export type JsonIssueSink = (path: JsonPathSegment[], message: string) => void;
+
+/** A surrogate code unit that is not half of a pair. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
- * Find what keeps `value` from being plain JSON (undefined, functions, NaN, Dates, class
- * instances, cycles…): events are structured-cloned into IndexedDB and sent as JSON, and
- * must read back exactly as written. Also what a sync server refuses in event data and
- * that this walk sees for free: nesting deeper than `MAX_JSON_DEPTH`, and the keys
- * `__proto__` and `constructor` (prototype pollution in a naive merge downstream).
+ * True when a string is well-formed Unicode: no lone surrogate (what
+ * `String.prototype.isWellFormed` answers, on runtimes that lack it too). JSON text with
+ * a lone surrogate is not valid UTF-8: a server refuses it.
  *
  * @example
- * jsonIssues({ at: new Date() }, 'data'); // [{ path: 'data.at', message: 'not plain JSON (Date)' }]
+ * isWellFormed('\ud83d\ude00'); // true (one emoji)
+ * isWellFormed('A\ud800B'); // false
  */
-export function jsonIssues(
+export function isWellFormed(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
+}
+
+/**
+ * True for `{}`-style objects: not arrays, class instances, dates or maps.
+ *
+ * @example
+ * isPlainObject({ a: 1 }); // true
+ * isPlainObject([1]); // false
+ * isPlainObject(new Date()); // false
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const LONE_SURROGATE_MESSAGE = 'must be well-formed Unicode (it holds a lone surrogate)';
+
+/**
+ * Walk `value` (at `depth` below the checked root, at `path`) and report every problem
+ * that keeps it from being plain JSON as a sync server accepts it: strings and keys that
+ * are not well-formed Unicode, numbers that are not finite (`JSON.stringify` would write
+ * `null`), `undefined`, functions, class instances (a `Date`, a `Map`), nesting deeper than
+ * `MAX_JSON_DEPTH` (a cycle ends there too), and the keys `__proto__` and `constructor`
+ * (prototype pollution in a naive merge downstream). True when there was none. The one
+ * JSON walk of core's and the protocol's reporting checks.
+ *
+ * @example
+ * const problems: string[] = [];
+ * walkJson({ a: [1, Infinity] }, [], 0, (path, message) => problems.push(`${path.join('.')}: ${message}`));
+ * problems; // ['a.1: must be a finite number']
+ */
+export function walkJson(
   value: unknown,
-  path: string,
-  seen = new Set<object>(),
-  depth = 0,
-): ValidationIssue[] {
+  path: JsonPathSegment[],
+  depth: number,
+  report: JsonIssueSink,
+): boolean {
   switch (typeof value) {
     case 'string':
+      if (isWellFormed(value)) return true;
+      report([...path], LONE_SURROGATE_MESSAGE);
+      return false;
     case 'boolean':
-      return [];
+      return true;
     case 'number':
-      return Number.isFinite(value) ? [] : [{ path, message: `not a finite number (${value})` }];
-    case 'object': {
-      if (value === null) return [];
-      if (seen.has(value)) return [{ path, message: 'circular reference' }];
-      if (depth >= MAX_JSON_DEPTH)
-        return [{ path, message: `nested more than ${MAX_JSON_DEPTH} levels deep` }];
-      const proto = Object.getPrototypeOf(value);
-      if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
-        return [{ path, message: `not plain JSON (${value.constructor?.name ?? 'object'})` }];
-      }
-      seen.add(value);
-      const issues: ValidationIssue[] = [];
-      if (Array.isArray(value)) {
-        for (const [i, v] of value.entries()) issues.push(...jsonIssues(v, `${path}[${i}]`, seen, depth + 1));
-      } else {
-        for (const [k, v] of Object.entries(value)) {
-          if (k === '__proto__' || k === 'constructor')
-            issues.push({ path: `${path}.${k}`, message: 'key not allowed' });
-          else issues.push(...jsonIssues(v, `${path}.${k}`, seen, depth + 1));
-        }
-      }
-      seen.delete(value);
-      return issues;
-    }
+      if (Number.isFinite(value)) return true;
+      report([...path], 'must be a finite number');
+      return false;
+    case 'object':
+      break;
     default:
-      return [{ path, message: `not plain JSON (${typeof value})` }];
+      report([...path], `${typeof value} is not a JSON value`);
+      return false;
   }
+  if (value === null) return true;
+  if (depth >= MAX_JSON_DEPTH) {
+    report([...path], `nested more than ${MAX_JSON_DEPTH} levels deep`);
+    return false;
+  }
+  let ok = true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      if (!walkJson(value[i], path, depth + 1, report)) ok = false;
+      path.pop();
+    }
+    return ok;
+  }
+  if (!isPlainObject(value)) {
+    report([...path], 'must be a plain JSON object or array');
+    return false;
+  }
+  // for-in allocates no key array; a plain object inherits no enumerable keys (and if
+  // Object.prototype were polluted, checking one more value would be harmless).
+  for (const key in value) {
+    path.push(key);
+    if (key === '__proto__' || key === 'constructor') {
+      report([...path], `the key "${key}" is not allowed`);
+      ok = false;
+    } else if (!isWellFormed(key)) {
+      report([...path], `the key ${LONE_SURROGATE_MESSAGE}`);
+      ok = false;
+    } else if (!walkJson(value[key], path, depth + 1, report)) ok = false;
+    path.pop();
+  }
+  return ok;
+}
+
+/**
+ * Find what keeps `value` from being plain JSON (see `walkJson`): events are
+ * structured-cloned into IndexedDB and sent as JSON, and must read back exactly as
+ * written. Each issue's path starts with `path`.
+ *
+ * @example
+ * jsonIssues({ at: new Date() }, 'data'); // [{ path: 'data.at', message: 'must be a plain JSON object or array' }]
+ */
+export function jsonIssues(value: unknown, path: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  walkJson(value, [], 0, (at, message) => {
+    let full = path;
+    for (const step of at) full += typeof step === 'number' ? `[${step}]` : `.${step}`;
+    issues.push({ path: full, message });
+  });
+  return issues;
 }

@@ -17,5 +17,13 @@ export {
   validateAppend,
 } from './append-rules.js';
 export { type ConfirmPlan, type ConfirmReads, confirmChange, planConfirm } from './confirm-plan.js';
-export { jsonIssues } from './json-check.js';
+export {
+  isPlainObject,
+  isWellFormed,
+  type JsonIssueSink,
+  type JsonPathSegment,
+  jsonIssues,
+  MAX_JSON_DEPTH,
+  walkJson,
+} from './json-check.js';
 export { StoreListeners } from './store-listeners.js';

@@ -1,9 +1,12 @@
-import type { PathSegment } from './issues.js';
-import { MAX_JSON_DEPTH } from './limits.js';
-import { isWellFormed } from './rules.js';
+import {
+  isPlainObject,
+  isWellFormed,
+  type JsonIssueSink,
+  MAX_JSON_DEPTH,
+  walkJson,
+} from '@tidelog/core/store-kit';
 
-/** Where the JSON walker reports a problem: a path relative to the checked value, and why. */
-export type JsonIssueSink = (path: PathSegment[], message: string) => void;
+export { isPlainObject, type JsonIssueSink };
 
 /** Where a validator's input came from, when the caller knows (see `validatePushRequest`). */
 export interface JsonSource {
@@ -26,20 +29,6 @@ export interface JsonSource {
  */
 export function isEscapeFree(json: string): boolean {
   return json.indexOf('\\') === -1 && json.indexOf('\x7f') === -1;
-}
-
-/**
- * True for `{}`-style objects: not arrays, class instances, dates or maps.
- *
- * @example
- * isPlainObject({ a: 1 }); // true
- * isPlainObject([1]); // false
- * isPlainObject(new Date()); // false
- */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -75,7 +64,7 @@ export function reportJsonObject(value: unknown, report: JsonIssueSink): boolean
     report([], 'must be a JSON object');
     return false;
   }
-  return walk(value, [], 0, report);
+  return walkJson(value, [], 0, report);
 }
 
 /**
@@ -135,58 +124,4 @@ function isJsonIn(container: object, depth: number, parsed: boolean, wellFormed:
       return false;
   }
   return true;
-}
-
-const LONE_SURROGATE_MESSAGE = 'must be well-formed Unicode (it holds a lone surrogate)';
-
-/** The reporting walk: same rules as `isJsonValue`, every problem with its path. */
-function walk(value: unknown, path: PathSegment[], depth: number, report: JsonIssueSink): boolean {
-  switch (typeof value) {
-    case 'string':
-      if (isWellFormed(value)) return true;
-      report([...path], LONE_SURROGATE_MESSAGE);
-      return false;
-    case 'boolean':
-      return true;
-    case 'number':
-      if (Number.isFinite(value)) return true;
-      report([...path], 'must be a finite number');
-      return false;
-    case 'object':
-      break;
-    default:
-      report([...path], `${typeof value} is not a JSON value`);
-      return false;
-  }
-  if (value === null) return true;
-  if (depth >= MAX_JSON_DEPTH) {
-    report([...path], `nested more than ${MAX_JSON_DEPTH} levels deep`);
-    return false;
-  }
-  let ok = true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(i);
-      if (!walk(value[i], path, depth + 1, report)) ok = false;
-      path.pop();
-    }
-    return ok;
-  }
-  if (!isPlainObject(value)) {
-    report([...path], 'must be a plain JSON object or array');
-    return false;
-  }
-  // for-in, as in isJsonIn: no key array per object (see there).
-  for (const key in value) {
-    path.push(key);
-    if (key === '__proto__' || key === 'constructor') {
-      report([...path], `the key "${key}" is not allowed`);
-      ok = false;
-    } else if (!isWellFormed(key)) {
-      report([...path], `the key ${LONE_SURROGATE_MESSAGE}`);
-      ok = false;
-    } else if (!walk(value[key], path, depth + 1, report)) ok = false;
-    path.pop();
-  }
-  return ok;
 }

@@ -38,8 +38,8 @@ export const MAX_NAME_LENGTH = 200;
  */
 export const MAX_VERSION = 2_147_483_647;
 
-/** Deepest nesting of objects and arrays inside `data` or `meta`. */
-export const MAX_JSON_DEPTH = 64;
+/** Deepest nesting of objects and arrays inside `data` or `meta` (core's rule: one walk checks it). */
+export { MAX_JSON_DEPTH } from '@tidelog/core/store-kit';
 
 /** At most this many issues are reported for one request; the rest are counted. */
 export const MAX_ISSUES = 50;

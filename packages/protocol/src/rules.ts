@@ -1,5 +1,9 @@
 import { isValidStreamId } from '@tidelog/core';
+import { isWellFormed } from '@tidelog/core/store-kit';
 import { MAX_NAME_LENGTH, MAX_VERSION } from './limits.js';
+
+// One rule for well-formed Unicode, core's: event data is checked by the same walk there.
+export { isWellFormed };
 
 /**
  * The value rules of the protocol, as plain predicates with their messages. The valibot
@@ -88,27 +92,12 @@ export function isName(value: unknown): value is string {
   );
 }
 
-/** A surrogate code unit that is not half of a pair. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * What a name may not hold: a control character (C0, U+0000–U+001F, or DEL) or a lone
  * surrogate (`LONE_SURROGATE`). One regexp, so a name is scanned once.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
 const NOT_IN_NAME = /[\0-\x1f\x7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * True when a string is well-formed Unicode: no lone surrogate (what
- * `String.prototype.isWellFormed` answers, on runtimes that lack it too).
- *
- * @example
- * isWellFormed('\ud83d\ude00'); // true (one emoji)
- * isWellFormed('A\ud800B'); // false
- */
-export function isWellFormed(value: string): boolean {
-  return !LONE_SURROGATE.test(value);
-}
 
 /**
  * `isName` for a string parsed from JSON text with no backslash and no DEL (U+007F, see

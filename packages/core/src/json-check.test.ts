@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { jsonIssues, MAX_JSON_DEPTH } from './json-check.js';
+
+describe('jsonIssues', () => {
+  it('finds nothing in plain JSON', () => {
+    expect(jsonIssues({ a: [1, 'x', null, true, { b: -0.5 }], emoji: '\ud83d\ude00' }, 'data')).toEqual([]);
+  });
+
+  it('reports every problem with its path, as a sync server would refuse it', () => {
+    const data = {
+      at: new Date(0),
+      n: Number.NaN,
+      list: [1, undefined, () => 1],
+      text: 'A\ud800B',
+      ['\udc00']: 1,
+    };
+    expect(jsonIssues(data, 'event.data')).toEqual([
+      { path: 'event.data.at', message: 'must be a plain JSON object or array' },
+      { path: 'event.data.n', message: 'must be a finite number' },
+      { path: 'event.data.list[1]', message: 'undefined is not a JSON value' },
+      { path: 'event.data.list[2]', message: 'function is not a JSON value' },
+      { path: 'event.data.text', message: 'must be well-formed Unicode (it holds a lone surrogate)' },
+      {
+        path: 'event.data.\udc00',
+        message: 'the key must be well-formed Unicode (it holds a lone surrogate)',
+      },
+    ]);
+  });
+
+  it('refuses forbidden keys, deep nesting and cycles', () => {
+    const polluted = JSON.parse('{"__proto__":{"x":1},"ok":1}');
+    expect(jsonIssues(polluted, 'd')).toEqual([
+      { path: 'd.__proto__', message: 'the key "__proto__" is not allowed' },
+    ]);
+    let deep: unknown = 1;
+    for (let i = 0; i <= MAX_JSON_DEPTH; i++) deep = [deep];
+    expect(jsonIssues(deep, 'd')).toEqual([
+      { path: `d${'[0]'.repeat(MAX_JSON_DEPTH)}`, message: `nested more than ${MAX_JSON_DEPTH} levels deep` },
+    ]);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(jsonIssues(cycle, 'd')[0]?.message).toBe(`nested more than ${MAX_JSON_DEPTH} levels deep`);
+  });
+});
