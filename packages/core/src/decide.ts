@@ -27,10 +27,10 @@ export async function decide<A extends AnyAggregate, K extends CommandName<A>>(
   const handler = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (typeof handler !== 'function') throw new UnknownCommandError(aggregate.type, command);
   const out = handler(state, payload, ctx);
-  const list = (Array.isArray(out) ? out : [out]) as unknown[];
+  const many = Array.isArray(out);
   const events: AppendEvent[] = [];
-  for (const [i, raw] of list.entries()) {
-    const at = list.length === 1 && !Array.isArray(out) ? 'event' : `events[${i}]`;
+  for (const [i, raw] of (many ? (out as unknown[]) : [out]).entries()) {
+    const at = many ? `events[${i}]` : 'event';
     if (raw === null || typeof raw !== 'object') {
       throw new ValidationError(`command "${command}" returned something that is not an event`, [
         { path: at, message: 'expected { type, data }' },
