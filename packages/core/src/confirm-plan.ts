@@ -60,25 +60,21 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
     seenPositions.set(e.position, e.id);
     if (known) {
       if (known.streamId !== e.streamId || known.version !== e.version) throw conflict(e, known.id);
-      confirmedNow.add(e.id);
-      outcome.confirmed.push(e.id);
     } else {
       const holder = reads.atVersion(e.streamId, e.version);
-      const held = holder === undefined ? undefined : reads.byId.get(holder);
       // Only a pending event may give its place up (it is displaced); a confirmed one may not.
-      if (holder !== undefined && held?.position !== undefined) throw conflict(e, holder);
-      if (holder !== undefined && !held) throw conflict(e, holder);
-      if (displacedIds.has(e.id)) {
-        confirmedNow.add(e.id);
-        outcome.confirmed.push(e.id);
-      } else foreignStreams.add(e.streamId);
+      if (holder !== undefined && reads.byId.get(holder)?.position !== undefined) throw conflict(e, holder);
+      if (holder !== undefined && !reads.byId.has(holder)) throw conflict(e, holder);
       outcome.added.push(e);
     }
+    if (known || displacedIds.has(e.id)) {
+      confirmedNow.add(e.id);
+      outcome.confirmed.push(e.id);
+    } else foreignStreams.add(e.streamId);
     write.push(e);
   }
   const isConfirmed = (id: string) => confirmedNow.has(id) || reads.byId.get(id)?.position !== undefined;
-  const stepped = new Map<string, RebaseStep>();
-  for (const step of reads.steps) stepped.set(step.streamId, step);
+  const stepped = new Set(reads.steps.map((s) => s.streamId));
   const replaced = new Set(reads.steps.flatMap((s) => s.replaces));
   const drop: Envelope[] = [];
   const remove: string[] = [];
@@ -86,7 +82,7 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
   const dropEvents = (entry: OutboxEntry) => {
     for (const id of entry.eventIds) {
       const p = reads.byId.get(id);
-      if (p && p.position === undefined && !confirmedNow.has(id)) drop.push(p);
+      if (p && !isConfirmed(id)) drop.push(p);
     }
   };
   for (const entry of reads.outbox) {
