@@ -53,36 +53,30 @@ export function validateAppend(
   }
   const seen = new Set<string>();
   events.forEach((e, i) => {
-    const at = (p: string) => `events[${i}].${p}`;
-    if (typeof e.type !== 'string' || e.type.length === 0 || e.type.length > 200) {
-      throw new ValidationError('event type must be a string of 1-200 characters', [
-        { path: at('type'), message: 'invalid type' },
-      ]);
-    }
+    const refuse = (field: string, message: string, issue: string) => {
+      throw new ValidationError(message, [{ path: `events[${i}].${field}`, message: issue }]);
+    };
+    if (!isName(e.type)) refuse('type', 'event type must be a string of 1-200 characters', 'invalid type');
     if (e.data === null || typeof e.data !== 'object' || Array.isArray(e.data)) {
-      throw new ValidationError('event data must be a JSON object', [
-        { path: at('data'), message: 'not an object' },
-      ]);
+      refuse('data', 'event data must be a JSON object', 'not an object');
     }
     for (const key of META_NAMES) {
       const v = e.meta?.[key];
-      if (v !== undefined && (typeof v !== 'string' || v.length === 0 || v.length > 200)) {
-        throw new ValidationError(`meta.${key} must be a string of 1-200 characters`, [
-          { path: at(`meta.${key}`), message: 'invalid' },
-        ]);
+      if (v !== undefined && !isName(v)) {
+        refuse(`meta.${key}`, `meta.${key} must be a string of 1-200 characters`, 'invalid');
       }
     }
     if (e.id !== undefined) {
-      if (!isUuid(e.id))
-        throw new ValidationError('event id must be a UUID', [{ path: at('id'), message: 'not a UUID' }]);
-      if (seen.has(e.id)) {
-        throw new ValidationError('event ids must be unique within an append', [
-          { path: at('id'), message: 'repeated' },
-        ]);
-      }
+      if (!isUuid(e.id)) refuse('id', 'event id must be a UUID', 'not a UUID');
+      if (seen.has(e.id)) refuse('id', 'event ids must be unique within an append', 'repeated');
       seen.add(e.id);
     }
   });
+}
+
+/** An event type or a meta id: a string of 1-200 characters. */
+function isName(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200;
 }
 
 /** Defaults a store fills in for fields an `AppendEvent` leaves out. */
