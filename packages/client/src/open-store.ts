@@ -38,7 +38,7 @@ export async function openStore(source: StoreSource): Promise<OpenedStore> {
   } catch (error) {
     if (!hasErrorCode(error, 'STORAGE_UNAVAILABLE')) throw error;
     throw new StorageUnavailableError(
-      `the store could not be opened: ${error.message}. The runtime does not fall back to memory on its own (events there are lost when it stops); to allow it, pass store: withMemoryFallback(() => openIdbEventStore({ name })) from @tidelog/client`,
+      `the store could not be opened: ${error.message}. To run in memory instead (its events are lost when the runtime stops), pass store: withMemoryFallback(() => openIdbEventStore({ name })) from @tidelog/client`,
       { cause: error },
     );
   }
