@@ -1,7 +1,7 @@
 import { produce } from 'immer';
 import type { AnyAggregate, StateOf } from './aggregate.js';
 import type { Envelope } from './types.js';
-import { upcast } from './upcast.js';
+import { type Upcasters, upcast } from './upcast.js';
 
 /** The outcome of folding a batch: the state, the last version seen, and what was passed over. */
 export interface FoldResult<S> {
@@ -29,12 +29,28 @@ export function foldDetailed<A extends AnyAggregate>(
   events: readonly Envelope[],
   fromVersion = 0,
 ): FoldResult<StateOf<A>> {
+  return foldWith(aggregate, state, events, fromVersion);
+}
+
+/**
+ * `foldDetailed` for anything with handlers by event type and upcasters: an aggregate, or
+ * a projection (`foldProjection`, whose handlers take the events of every stream).
+ *
+ * @example
+ * const { state } = foldWith(Totals, Totals.initialState, events, 0);
+ */
+export function foldWith<S>(
+  folder: { events: object; upcasters: Upcasters },
+  state: S,
+  events: readonly Envelope[],
+  fromVersion: number,
+): FoldResult<S> {
   let applied = 0;
   let unknown = 0;
   let version = fromVersion;
   if (events.length === 0) return { state, version, applied, unknown };
-  const handlers = aggregate.events as Record<string, Handler | undefined>;
-  const upcasters = aggregate.upcasters;
+  const handlers = folder.events as Record<string, Handler | undefined>;
+  const upcasters = folder.upcasters;
   const next = produce(state, (draft: unknown) => {
     for (const event of events) {
       version = event.version;
@@ -47,7 +63,7 @@ export function foldDetailed<A extends AnyAggregate>(
       handler(draft, current.data, current);
       applied++;
     }
-  }) as StateOf<A>;
+  }) as S;
   return { state: next, version, applied, unknown };
 }
 

@@ -1,8 +1,8 @@
 import type { Draft } from 'immer';
-import { produce } from 'immer';
 import type { EventStore } from './event-store.js';
+import { foldWith } from './fold.js';
 import type { Envelope, JsonObject } from './types.js';
-import { type Upcasters, upcast } from './upcast.js';
+import type { Upcasters } from './upcast.js';
 
 /** A projection handler: mutate the draft for one event (of any stream). */
 export type ProjectionHandler<S, D = JsonObject> = (
@@ -45,24 +45,17 @@ export function defineProjection<S>(config: ProjectionConfig<S>): Projection<S> 
   return { kind: 'projection', upcasters: {}, version: 1, ...config };
 }
 
-type Handler = (draft: unknown, data: unknown, event: Envelope) => void;
-
 /**
- * Fold events (in position order) into a projection state, one `produce` per batch.
+ * Fold events (in position order) into a projection state, one `produce` per batch. A
+ * batch with no event the projection handles returns `state` itself.
  *
  * @example
  * const next = foldProjection(Totals, Totals.initialState, events);
  */
 export function foldProjection<S>(projection: Projection<S>, state: S, events: readonly Envelope[]): S {
-  const handlers = projection.events as Record<string, Handler | undefined>;
-  if (!events.some((e) => Object.hasOwn(handlers, e.type))) return state;
-  return produce(state, (draft: unknown) => {
-    for (const event of events) {
-      if (!Object.hasOwn(handlers, event.type)) continue;
-      const current = projection.upcasters[event.type] ? upcast(event, projection.upcasters) : event;
-      handlers[event.type]!(draft, current.data, current);
-    }
-  }) as S;
+  return events.some((e) => Object.hasOwn(projection.events, e.type))
+    ? foldWith(projection, state, events, 0).state
+    : state;
 }
 
 /** A projection's state and the last position folded into it. */
