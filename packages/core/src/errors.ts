@@ -21,11 +21,8 @@ export abstract class TidelogError extends Error {
    */
   constructor(message?: string, options?: TidelogErrorOptions) {
     super(message, options);
-    const details = options?.details;
-    if (details) {
-      this.#details = details;
-      Object.assign(this, details);
-    }
+    this.#details = options?.details;
+    Object.assign(this, this.#details);
   }
 
   /** The plain-JSON form: name, code, message and the fields. */
@@ -71,7 +68,7 @@ export class ConcurrencyError extends TidelogError {
   constructor(streamId: string, expectedVersion: number | string, actualVersion: number, message?: string) {
     super(
       message ??
-        `version conflict on stream "${streamId}": expected ${String(expectedVersion)}, actual ${actualVersion}`,
+        `version conflict on stream "${streamId}": expected ${expectedVersion}, actual ${actualVersion}`,
       { details: { streamId, expectedVersion, actualVersion } },
     );
   }
@@ -278,7 +275,7 @@ export class RemoteError extends Error {
     this.name = serialized.name;
     this.code = serialized.code;
     this.details = serialized.details;
-    if (serialized.details) Object.assign(this, serialized.details);
+    Object.assign(this, serialized.details);
   }
 }
 
