@@ -47,7 +47,6 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
   const confirmedNow = new Set<string>();
   const foreignStreams = new Set<string>();
   const write: PositionedEnvelope[] = [];
-  const seenPositions = new Map<number, string>();
   // A displaced command (its pending events dropped, waiting to be decided again) whose
   // events come back from the server was accepted before the displacement was seen (a
   // reset, a lost answer): they confirm it, they are not foreign.
@@ -55,9 +54,10 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
   for (const e of sorted) {
     const known = reads.byId.get(e.id);
     if (known?.position !== undefined || confirmedNow.has(e.id)) continue;
-    const atPosition = seenPositions.get(e.position) ?? reads.atPosition(e.position);
+    // `write` ascends by position: an event of this batch at this position is its last.
+    const last = write.at(-1);
+    const atPosition = last?.position === e.position ? last.id : reads.atPosition(e.position);
     if (atPosition !== undefined && atPosition !== e.id) throw conflict(e, atPosition);
-    seenPositions.set(e.position, e.id);
     if (known) {
       if (known.streamId !== e.streamId || known.version !== e.version) throw conflict(e, known.id);
     } else {
