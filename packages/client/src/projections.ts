@@ -58,7 +58,7 @@ export class Projections {
 
   /** Hand a committed batch to every projection, in the background. */
   onBatch(events: readonly Envelope[]): void {
-    for (const p of this.#runners.values()) void this.work.track(p.onBatch(events)).catch(() => undefined);
+    for (const p of this.#runners.values()) void this.work.track(p.onBatch(events));
   }
 
   /** Read confirmed events not seen yet (after confirmations and rebases). */
