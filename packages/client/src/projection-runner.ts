@@ -141,10 +141,8 @@ export class ProjectionRunner<S> {
   /** Publish confirmed state + pending overlay when it changed; save a checkpoint when due. */
   async #refresh(): Promise<void> {
     const pending = this.options.pending ? await this.store.readPending() : [];
-    const state =
-      pending.length > 0
-        ? foldProjection(this.projection, this.#confirmed.state, pending)
-        : this.#confirmed.state;
+    // With no pending event that the projection handles, this is the confirmed state itself.
+    const state = foldProjection(this.projection, this.#confirmed.state, pending);
     const prev = this.#snapshot;
     if (
       prev.state !== state ||
