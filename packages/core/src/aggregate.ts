@@ -126,10 +126,7 @@ export function defineAggregate<
   }
   return {
     kind: 'aggregate',
-    type: config.type,
-    initialState: config.initialState,
-    events: config.events,
-    commands: config.commands,
+    ...config,
     schemas: (config.schemas ?? {}) as Partial<Record<string, StandardSchemaV1>>,
     upcasters: config.upcasters ?? {},
     snapshotVersion: config.snapshotVersion ?? 1,
