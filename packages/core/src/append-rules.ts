@@ -53,22 +53,22 @@ export function validateAppend(
   }
   const seen = new Set<string>();
   events.forEach((e, i) => {
-    const refuse = (field: string, message: string, issue: string) => {
-      throw new ValidationError(message, [{ path: `events[${i}].${field}`, message: issue }]);
+    /** Throw a ValidationError for this event's `field`, whose message is its path and `rule`. */
+    const refuse = (field: string, rule: string) => {
+      const path = `events[${i}].${field}`;
+      throw new ValidationError(`${path} ${rule}`, [{ path, message: rule }]);
     };
-    if (!isName(e.type)) refuse('type', 'event type must be a string of 1-200 characters', 'invalid type');
+    if (!isName(e.type)) refuse('type', 'must be a string of 1-200 characters');
     if (e.data === null || typeof e.data !== 'object' || Array.isArray(e.data)) {
-      refuse('data', 'event data must be a JSON object', 'not an object');
+      refuse('data', 'must be a JSON object');
     }
     for (const key of META_NAMES) {
       const v = e.meta?.[key];
-      if (v !== undefined && !isName(v)) {
-        refuse(`meta.${key}`, `meta.${key} must be a string of 1-200 characters`, 'invalid');
-      }
+      if (v !== undefined && !isName(v)) refuse(`meta.${key}`, 'must be a string of 1-200 characters');
     }
     if (e.id !== undefined) {
-      if (!isUuid(e.id)) refuse('id', 'event id must be a UUID', 'not a UUID');
-      if (seen.has(e.id)) refuse('id', 'event ids must be unique within an append', 'repeated');
+      if (!isUuid(e.id)) refuse('id', 'must be a UUID');
+      if (seen.has(e.id)) refuse('id', 'must be unique within an append (it is repeated)');
       seen.add(e.id);
     }
   });
