@@ -66,7 +66,7 @@ async function checkData(
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ValidationError(`data of event "${type}" must be a JSON object`, [
-      { path, message: 'not an object' },
+      { path, message: 'must be a JSON object' },
     ]);
   }
   const issues = jsonIssues(value, path);
