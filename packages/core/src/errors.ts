@@ -254,8 +254,7 @@ export function hasErrorCode<C extends string>(value: unknown, code?: C): value 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof TidelogError) return error.toJSON();
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, code: typeof code === 'string' ? code : 'INTERNAL', message: error.message };
+    return { name: error.name, code: hasErrorCode(error) ? error.code : 'INTERNAL', message: error.message };
   }
   return { name: 'Error', code: 'INTERNAL', message: String(error) };
 }
