@@ -55,7 +55,7 @@ export class ProjectionRunner<S> {
   start(): Promise<void> {
     return this.#enqueue(async () => {
       const saved = await this.store.getCheckpoint(this.projection.name);
-      if (saved && saved.projectionVersion === this.projection.version) {
+      if (saved?.projectionVersion === this.projection.version) {
         this.#confirmed = { state: saved.state as S, checkpoint: saved.position };
         this.#savedAt = saved.position;
       }
