@@ -2,7 +2,6 @@ import type { AnyAggregate, StateOf } from './aggregate.js';
 import type { EventStore } from './event-store.js';
 import { foldDetailed } from './fold.js';
 import { type SnapshotPolicy, type SnapshotStore, shouldSnapshot, snapshotKey } from './snapshot.js';
-import type { Envelope } from './types.js';
 
 /** Options of `loadAggregate`: time travel (`asOfVersion`, `asOfTime`) and snapshots. */
 export interface LoadOptions {
@@ -66,7 +65,9 @@ export async function loadAggregate<A extends AnyAggregate>(
     const stop = events.findIndex((e) => e.meta.timestamp > asOf);
     if (stop >= 0) events = events.slice(0, stop);
   }
-  const confirmedEnd = firstPending(events);
+  // Pending events (no position) come after every confirmed one.
+  const pendingAt = events.findIndex((e) => e.position === undefined);
+  const confirmedEnd = pendingAt < 0 ? events.length : pendingAt;
   const confirmed = foldDetailed(aggregate, state, events.slice(0, confirmedEnd), version);
   const last = events[confirmedEnd - 1];
   const timeTravel = options.asOfVersion !== undefined || options.asOfTime !== undefined;
@@ -88,9 +89,4 @@ export async function loadAggregate<A extends AnyAggregate>(
   }
   const all = foldDetailed(aggregate, confirmed.state, events.slice(confirmedEnd), confirmed.version);
   return { state: all.state, version: all.version, unknown: confirmed.unknown + all.unknown, fromSnapshot };
-}
-
-function firstPending(events: readonly Envelope[]): number {
-  const i = events.findIndex((e) => e.position === undefined);
-  return i < 0 ? events.length : i;
 }
