@@ -142,22 +142,20 @@ export function matchRepeat(
   stored: readonly (Envelope | undefined)[],
 ): Envelope[] | null {
   if (stored.every((s) => s === undefined)) return null;
-  const out: Envelope[] = [];
   events.forEach((e, i) => {
     const s = stored[i];
-    const first = out[0];
+    // At i = 0, s is stored[0]; any later i is reached only when stored[0] is an envelope.
     if (
       s === undefined ||
       s.streamId !== streamId ||
       s.type !== e.type ||
       !jsonEqual(s.data, e.data) ||
-      (first !== undefined && s.version !== first.version + i)
+      s.version !== stored[0]!.version + i
     ) {
       throw new DuplicateEventError(e.id ?? s?.id ?? '?');
     }
-    out.push(s);
   });
-  return out;
+  return stored.slice(0, events.length) as Envelope[];
 }
 
 /**
