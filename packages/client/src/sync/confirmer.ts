@@ -3,9 +3,6 @@ import { isPosition } from '@tidelog/protocol';
 import { Mailbox } from '../mailbox.js';
 import type { SyncCursor, SyncHost } from './host.js';
 
-/** What `deliver` did with a page. */
-export type Delivery = 'stored' | 'nothing-new' | 'gap';
-
 /**
  * The stored cursor, and the one door pages go through to `host.confirm`. Pull and live
  * both deliver pages, possibly overlapping; one at a time, each is cut to what lies past
@@ -44,10 +41,10 @@ export class Confirmer {
   }
 
   /**
-   * Store what of `events` (ascending positions) lies past the cursor, as one page. A page
-   * that starts past cursor + 1 is a hole: nothing is stored and the caller pulls.
+   * Store what of `events` (ascending positions) lies past the cursor, as one page. False
+   * for a page that starts past cursor + 1, a hole: nothing is stored and the caller pulls.
    */
-  deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
+  deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<boolean> {
     return this.#pages.run('cursor', () => this.#deliver(events, serverId));
   }
 
@@ -70,19 +67,20 @@ export class Confirmer {
     this.#pinned = false;
   }
 
-  async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
+  async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<boolean> {
     const start = events.findIndex((e) => e.position > this.cursor);
     const fresh = start < 0 ? [] : events.slice(start);
-    if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return 'gap';
-    if (fresh.length === 0 && this.#pinned) return 'nothing-new';
-    const cursor = fresh.at(-1)?.position ?? this.cursor;
+    if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return false;
     // An empty page still goes to the store on first contact: it pins the server id, so a
     // reset server is recognised even before this device has seen a single event.
-    await this.#host.confirm(fresh, { cursor, serverId });
-    this.cursor = cursor;
-    this.serverId = serverId;
-    this.#pinned = true;
-    return fresh.length === 0 ? 'nothing-new' : 'stored';
+    if (fresh.length > 0 || !this.#pinned) {
+      const cursor = fresh.at(-1)?.position ?? this.cursor;
+      await this.#host.confirm(fresh, { cursor, serverId });
+      this.cursor = cursor;
+      this.serverId = serverId;
+      this.#pinned = true;
+    }
+    return true;
   }
 }
 

@@ -54,7 +54,7 @@ export async function followLive(context: LiveContext): Promise<void> {
     while (waiting.length > 0 && !reading.signal.aborted) {
       const events = waiting;
       waiting = [];
-      if ((await confirmer.deliver(events, context.serverId)) === 'gap') {
+      if (!(await confirmer.deliver(events, context.serverId))) {
         throw new LiveGapError(`a live message skipped positions after ${confirmer.cursor}`);
       }
       context.stored((events[events.length - 1] as PositionedEnvelope).position);

@@ -29,7 +29,7 @@ export async function pullToHead(context: PullContext): Promise<number> {
   for (;;) {
     const page = await http.pull(confirmer.cursor, context.limit, context.signal);
     context.answered(page);
-    if ((await confirmer.deliver(page.events, page.serverId)) === 'gap') {
+    if (!(await confirmer.deliver(page.events, page.serverId))) {
       throw new SyncProtocolError(
         `the pull after position ${confirmer.cursor} skipped positions (first: ${page.events[0]?.position})`,
       );
