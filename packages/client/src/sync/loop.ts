@@ -376,9 +376,9 @@ export class SyncLoop {
   #ensureLive(): void {
     const confirmer = this.#confirmer;
     const serverId = confirmer?.serverId;
-    if (this.#parts.options.live === false || this.#closed || this.#paused) return;
-    if (this.#halt || this.#offline || this.#failing || !confirmer || serverId === undefined) return;
-    this.#live.start(confirmer, serverId);
+    if (this.#parts.options.live === false || this.#paused) return;
+    if (this.#halt || this.#offline || this.#failing || serverId === undefined) return;
+    this.#live.start(confirmer as Confirmer, serverId);
   }
 
   /** The live stream ended on its own: a 401/403 halts; anything else catches up by a pull. */
