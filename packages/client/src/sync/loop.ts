@@ -53,8 +53,8 @@ export class SyncLoop {
   #closed = false;
   #paused = false;
   #offline: boolean;
-  /** Stopped until `resume()`: 401/403, or a reset server. */
-  #halt: { kind: 'auth' | 'reset'; error: Error } | undefined;
+  /** What stopped the loop until `resume()`: a 401/403, or a reset server (`SyncResetError`). */
+  #halt: Error | undefined;
   #resetAccepted = false;
   /** Reset done, new log not yet pulled to its head: pull, then `caughtUp`, before any push. */
   #afterReset = false;
@@ -116,7 +116,7 @@ export class SyncLoop {
   now(): Promise<SyncStatus> {
     if (this.#closed) return Promise.reject(new ClosedError('the sync loop is closed'));
     if (this.#paused) return Promise.reject(new SyncPausedError());
-    if (this.#halt) return Promise.reject(this.#halt.error);
+    if (this.#halt) return Promise.reject(this.#halt);
     if (this.#offline) return Promise.reject(new SyncUnreachableError('the device is offline'));
     const done = this.#waiters.add();
     this.#fresh.forget(); // everything pending: read the outbox (another tab may have written to it)
@@ -140,8 +140,8 @@ export class SyncLoop {
     if (!this.#paused && halt === undefined) return;
     this.#paused = false;
     this.#halt = undefined;
-    if (halt?.kind === 'auth') this.#tokenStale = true;
-    if (halt?.kind === 'reset') this.#resetAccepted = true;
+    if (halt instanceof SyncResetError) this.#resetAccepted = true;
+    else if (halt) this.#tokenStale = true; // a 401/403: ask getToken again
     this.#attempt = 0;
     this.#live.forgive();
     this.#failing = undefined;
@@ -328,12 +328,7 @@ export class SyncLoop {
       void this.close();
       return;
     }
-    if (error instanceof SyncResetError) {
-      this.#halt = { kind: 'reset', error };
-    } else if (error instanceof UnauthorizedError || error instanceof ForbiddenError) {
-      this.#halt = { kind: 'auth', error };
-      this.#tokenStale = true;
-    }
+    if (halts(error)) this.#halt = error;
     if (this.#halt) {
       this.#live.stop();
       this.#clearRetry();
@@ -384,11 +379,7 @@ export class SyncLoop {
   /** The live stream ended on its own: a 401/403 halts; anything else catches up by a pull. */
   #liveEnded(error: unknown): void {
     if (this.#closed) return;
-    if (
-      error instanceof UnauthorizedError ||
-      error instanceof ForbiddenError ||
-      hasErrorCode(error, 'CLOSED')
-    ) {
+    if (halts(error) || hasErrorCode(error, 'CLOSED')) {
       this.#failed(error, Number.POSITIVE_INFINITY);
       return;
     }
@@ -401,7 +392,7 @@ export class SyncLoop {
   #settle(): void {
     const state: SyncStatus['state'] = this.#paused
       ? 'paused'
-      : this.#halt?.kind === 'reset'
+      : this.#halt instanceof SyncResetError
         ? 'reset'
         : this.#halt
           ? 'error'
@@ -429,4 +420,9 @@ export class SyncLoop {
     });
     return this.#counting;
   }
+}
+
+/** The failures that stop the loop until the app calls `resume()`: 401/403, and a reset server. */
+function halts(error: unknown): error is Error {
+  return error instanceof UnauthorizedError || error instanceof ForbiddenError || error instanceof SyncResetError;
 }
