@@ -142,14 +142,9 @@ export class SyncLoop {
     this.#halt = undefined;
     if (halt instanceof SyncResetError) this.#resetAccepted = true;
     else if (halt) this.#tokenStale = true; // a 401/403: ask getToken again
-    this.#attempt = 0;
-    this.#live.forgive();
-    this.#failing = undefined;
-    this.#dirtyPush = true;
-    this.#dirtyPull = true;
     this.#status.set({ lastError: undefined });
+    this.#afresh();
     this.#settle();
-    this.#wake.set();
   }
 
   async close(): Promise<void> {
@@ -175,6 +170,11 @@ export class SyncLoop {
   #online(): void {
     if (!this.#offline) return;
     this.#offline = false;
+    this.#afresh();
+  }
+
+  /** Resumed or back online: forget past failures (no backoff wait) and run a full round at once. */
+  #afresh(): void {
     this.#attempt = 0;
     this.#live.forgive();
     this.#failing = undefined;
@@ -195,8 +195,10 @@ export class SyncLoop {
   #hasWork(): boolean {
     if (this.#closed || this.#paused || this.#halt || this.#offline) return false;
     // Waiting out a retry: only a local change (for a conflict's rebase) starts a round sooner.
-    if (this.#retry) return !this.#retry.blocking && (this.#dirtyPush || this.#resetAccepted);
-    return this.#dirtyPush || this.#dirtyPull || this.#resetAccepted || this.#waiters.size > 0;
+    // An accepted reset needs no test of its own: resume() marks the push dirty with it, and a
+    // round clears that mark only after it has carried the reset out.
+    if (this.#retry) return !this.#retry.blocking && this.#dirtyPush;
+    return this.#dirtyPush || this.#dirtyPull || this.#waiters.size > 0;
   }
 
   async #run(): Promise<void> {
