@@ -272,15 +272,14 @@ export class SyncLoop {
       fresh: this.#fresh,
       answered: (response) => {
         this.#checkServer(response.serverId);
-        this.#seen(response.head);
+        this.#status.set({ head: Math.max(response.head, this.#status.get().head) });
       },
       starting: () => this.#status.set({ state: 'pushing' }),
     });
     const clean = !pushed.conflicts && !pushed.rejected && !pushed.rebasing;
     // With the live stream open, what was accepted comes back through it: no pull needed,
     // unless the app waits for `now()` or a conflict needs the server's events.
-    const liveOpen = this.#live.open;
-    if (wantsPull || !clean || (pushed.sent > 0 && !liveOpen) || this.#dirtyPull) {
+    if (wantsPull || !clean || (pushed.sent > 0 && !this.#live.open) || this.#dirtyPull) {
       this.#dirtyPull = false;
       await this.#pull(signal);
     }
@@ -306,10 +305,6 @@ export class SyncLoop {
   #checkServer(serverId: string): void {
     const known = this.#confirmer?.serverId;
     if (known !== undefined && known !== serverId) throw new SyncResetError(known, serverId);
-  }
-
-  #seen(head: number): void {
-    this.#status.set({ head: Math.max(head, this.#status.get().head) });
   }
 
   /** A page is stored: cursor, head, time; forget acknowledgements it covers. */

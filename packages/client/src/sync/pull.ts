@@ -18,13 +18,12 @@ export interface PullContext {
 
 /**
  * Pull from the stored cursor to the server's head, one page at a time, each page stored
- * with its cursor in one step (`host.confirm`). Resolves with the head the last page
- * reported.
+ * with its cursor in one step (`host.confirm`). `stored` hears each page's head.
  *
  * @example
- * const head = await pullToHead({ http, confirmer, limit: 5000, signal, answered, stored });
+ * await pullToHead({ http, confirmer, limit: 5000, signal, answered, stored });
  */
-export async function pullToHead(context: PullContext): Promise<number> {
+export async function pullToHead(context: PullContext): Promise<void> {
   const { http, confirmer } = context;
   for (;;) {
     const page = await http.pull(confirmer.cursor, context.limit, context.signal);
@@ -36,7 +35,7 @@ export async function pullToHead(context: PullContext): Promise<number> {
     }
     context.stored(page);
     // `hasMore` with an empty page would loop for ever: a broken server, not progress.
-    if (!page.hasMore) return page.head;
+    if (!page.hasMore) return;
     if (page.events.length === 0) throw new SyncProtocolError('a pull page had no events but hasMore');
   }
 }
