@@ -19,10 +19,12 @@ export class Confirmer {
   readonly #host: SyncHost;
   /** The highest position stored contiguously from 1. */
   cursor = 0;
-  /** The server this cursor belongs to, once one answered. */
+  /**
+   * The server this cursor belongs to, once one answered: known only from the store or from
+   * a page stored with it, so a known one is in the store already (a fresh device learns it
+   * from its first answer).
+   */
   serverId: string | undefined;
-  /** Whether `serverId` is in the store already (a fresh device learns it from its first answer). */
-  #pinned = false;
 
   private constructor(host: SyncHost) {
     this.#host = host;
@@ -35,7 +37,6 @@ export class Confirmer {
     if (isCursor(stored)) {
       confirmer.cursor = stored.cursor;
       confirmer.serverId = stored.serverId;
-      confirmer.#pinned = true;
     }
     return confirmer;
   }
@@ -56,7 +57,6 @@ export class Confirmer {
     return this.#pages.run('cursor', async () => {
       if (this.serverId === undefined) return;
       await this.#host.confirm([], { cursor: this.cursor, serverId: this.serverId });
-      this.#pinned = true;
     });
   }
 
@@ -64,7 +64,6 @@ export class Confirmer {
   forget(): void {
     this.cursor = 0;
     this.serverId = undefined;
-    this.#pinned = false;
   }
 
   async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<boolean> {
@@ -73,12 +72,11 @@ export class Confirmer {
     if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return false;
     // An empty page still goes to the store on first contact: it pins the server id, so a
     // reset server is recognised even before this device has seen a single event.
-    if (fresh.length > 0 || !this.#pinned) {
+    if (fresh.length > 0 || this.serverId === undefined) {
       const cursor = fresh.at(-1)?.position ?? this.cursor;
       await this.#host.confirm(fresh, { cursor, serverId });
       this.cursor = cursor;
       this.serverId = serverId;
-      this.#pinned = true;
     }
     return true;
   }
