@@ -47,7 +47,7 @@ export class SyncLoop {
   readonly #acknowledged = new Map<string, number>();
   readonly #fresh: FreshOutbox;
   readonly #http: SyncHttp;
-  readonly #unsubscribe: Unsubscribe[] = [];
+  readonly #unsubscribe: Unsubscribe[];
   readonly #done: Promise<void>;
   #confirmer: Confirmer | undefined;
   #closed = false;
@@ -92,7 +92,7 @@ export class SyncLoop {
       ended: (error) => this.#liveEnded(error),
       due: () => this.#wake.set(),
     });
-    this.#unsubscribe.push(
+    this.#unsubscribe = [
       host.onLocalChange((change) => {
         this.#fresh.changed(change);
         this.#dirtyPush = true;
@@ -100,7 +100,7 @@ export class SyncLoop {
         this.#wake.set();
       }),
       network.subscribe((online) => (online ? this.#online() : this.#goneOffline())),
-    );
+    ];
     void this.#refreshCounts();
     this.#done = this.#run();
   }
@@ -276,7 +276,7 @@ export class SyncLoop {
       },
       starting: () => this.#status.set({ state: 'pushing' }),
     });
-    const clean = !pushed.conflicts && !pushed.rejected && !pushed.rebasing;
+    const clean = !pushed.rebasing;
     // With the live stream open, what was accepted comes back through it: no pull needed,
     // unless the app waits for `now()` or a conflict needs the server's events.
     if (wantsPull || !clean || (pushed.sent > 0 && !this.#live.open) || this.#dirtyPull) {
