@@ -7,6 +7,7 @@ import { Confirmer } from './confirmer.js';
 import {
   ForbiddenError,
   SyncPausedError,
+  SyncProtocolError,
   SyncResetError,
   SyncUnreachableError,
   UnauthorizedError,
@@ -16,7 +17,6 @@ import type { SyncHost, SyncOptions, SyncStatus } from './host.js';
 import { RetryLater, SyncHttp } from './http.js';
 import { LiveFollower } from './live-follower.js';
 import type { NetworkWatch } from './network.js';
-import { pullToHead } from './pull.js';
 import { pushPending } from './push.js';
 import { StatusStore } from './status.js';
 import { NowWaiters, Wake } from './waiters.js';
@@ -287,17 +287,26 @@ export class SyncLoop {
     return clean;
   }
 
+  /**
+   * Pull from the stored cursor to the server's head, one page at a time, each page stored
+   * with its cursor in one step (`host.confirm`).
+   */
   async #pull(signal: AbortSignal): Promise<void> {
     const confirmer = this.#confirmer as Confirmer;
     this.#status.set({ state: 'pulling' });
-    await pullToHead({
-      http: this.#http,
-      confirmer,
-      limit: this.#parts.limits.maxPullLimit,
-      signal,
-      answered: (page) => this.#checkServer(page.serverId),
-      stored: (page) => this.#stored(page.head),
-    });
+    for (;;) {
+      const page = await this.#http.pull(confirmer.cursor, this.#parts.limits.maxPullLimit, signal);
+      this.#checkServer(page.serverId);
+      if (!(await confirmer.deliver(page.events, page.serverId))) {
+        throw new SyncProtocolError(
+          `the pull after position ${confirmer.cursor} skipped positions (first: ${page.events[0]?.position})`,
+        );
+      }
+      this.#stored(page.head);
+      // `hasMore` with an empty page would loop for ever: a broken server, not progress.
+      if (!page.hasMore) break;
+      if (page.events.length === 0) throw new SyncProtocolError('a pull page had no events but hasMore');
+    }
     // Everything the server acknowledged before this pull is now stored.
     this.#acknowledged.clear();
   }

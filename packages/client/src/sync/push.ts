@@ -51,7 +51,7 @@ export interface PushContext {
  *
  * @example
  * const round = await pushPending(context);
- * if (round.rebasing) await pullToHead(...);
+ * if (round.rebasing) await pull(); // the loop pulls, and the runtime rebases
  */
 export async function pushPending(context: PushContext): Promise<PushRound> {
   const { host, fresh } = context;
