@@ -1,5 +1,5 @@
 import type { PositionedEnvelope } from '@tidelog/core';
-import { isPosition } from '@tidelog/protocol';
+import { isPlainObject, isPosition } from '@tidelog/protocol';
 import { Mailbox } from '../mailbox.js';
 import type { SyncCursor, SyncHost } from './host.js';
 
@@ -82,8 +82,7 @@ export class Confirmer {
   }
 }
 
+/** What `getMeta('sync')` holds once a page was stored: a plain `{ cursor, serverId }` record. */
 function isCursor(value: unknown): value is SyncCursor {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return isPosition(v.cursor) && typeof v.serverId === 'string';
+  return isPlainObject(value) && isPosition(value.cursor) && typeof value.serverId === 'string';
 }
