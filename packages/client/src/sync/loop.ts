@@ -430,5 +430,7 @@ export class SyncLoop {
 
 /** The failures that stop the loop until the app calls `resume()`: 401/403, and a reset server. */
 function halts(error: unknown): error is Error {
-  return error instanceof UnauthorizedError || error instanceof ForbiddenError || error instanceof SyncResetError;
+  return (
+    error instanceof UnauthorizedError || error instanceof ForbiddenError || error instanceof SyncResetError
+  );
 }
