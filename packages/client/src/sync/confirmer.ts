@@ -1,10 +1,7 @@
 import type { PositionedEnvelope } from '@tidelog/core';
-import { isPosition } from '@tidelog/protocol';
+import { isPlainObject, isPosition } from '@tidelog/protocol';
 import { Mailbox } from '../mailbox.js';
 import type { SyncCursor, SyncHost } from './host.js';
-
-/** What `deliver` did with a page. */
-export type Delivery = 'stored' | 'nothing-new' | 'gap';
 
 /**
  * The stored cursor, and the one door pages go through to `host.confirm`. Pull and live
@@ -22,10 +19,12 @@ export class Confirmer {
   readonly #host: SyncHost;
   /** The highest position stored contiguously from 1. */
   cursor = 0;
-  /** The server this cursor belongs to, once one answered. */
+  /**
+   * The server this cursor belongs to, once one answered: known only from the store or from
+   * a page stored with it, so a known one is in the store already (a fresh device learns it
+   * from its first answer).
+   */
   serverId: string | undefined;
-  /** Whether `serverId` is in the store already (a fresh device learns it from its first answer). */
-  #pinned = false;
 
   private constructor(host: SyncHost) {
     this.#host = host;
@@ -38,16 +37,15 @@ export class Confirmer {
     if (isCursor(stored)) {
       confirmer.cursor = stored.cursor;
       confirmer.serverId = stored.serverId;
-      confirmer.#pinned = true;
     }
     return confirmer;
   }
 
   /**
-   * Store what of `events` (ascending positions) lies past the cursor, as one page. A page
-   * that starts past cursor + 1 is a hole: nothing is stored and the caller pulls.
+   * Store what of `events` (ascending positions) lies past the cursor, as one page. False
+   * for a page that starts past cursor + 1, a hole: nothing is stored and the caller pulls.
    */
-  deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
+  deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<boolean> {
     return this.#pages.run('cursor', () => this.#deliver(events, serverId));
   }
 
@@ -59,7 +57,6 @@ export class Confirmer {
     return this.#pages.run('cursor', async () => {
       if (this.serverId === undefined) return;
       await this.#host.confirm([], { cursor: this.cursor, serverId: this.serverId });
-      this.#pinned = true;
     });
   }
 
@@ -67,27 +64,25 @@ export class Confirmer {
   forget(): void {
     this.cursor = 0;
     this.serverId = undefined;
-    this.#pinned = false;
   }
 
-  async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<Delivery> {
+  async #deliver(events: readonly PositionedEnvelope[], serverId: string): Promise<boolean> {
     const start = events.findIndex((e) => e.position > this.cursor);
     const fresh = start < 0 ? [] : events.slice(start);
-    if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return 'gap';
-    if (fresh.length === 0 && this.#pinned) return 'nothing-new';
-    const cursor = fresh.at(-1)?.position ?? this.cursor;
+    if (fresh.some((e, i) => e.position !== this.cursor + 1 + i)) return false;
     // An empty page still goes to the store on first contact: it pins the server id, so a
     // reset server is recognised even before this device has seen a single event.
-    await this.#host.confirm(fresh, { cursor, serverId });
-    this.cursor = cursor;
-    this.serverId = serverId;
-    this.#pinned = true;
-    return fresh.length === 0 ? 'nothing-new' : 'stored';
+    if (fresh.length > 0 || this.serverId === undefined) {
+      const cursor = fresh.at(-1)?.position ?? this.cursor;
+      await this.#host.confirm(fresh, { cursor, serverId });
+      this.cursor = cursor;
+      this.serverId = serverId;
+    }
+    return true;
   }
 }
 
+/** What `getMeta('sync')` holds once a page was stored: a plain `{ cursor, serverId }` record. */
 function isCursor(value: unknown): value is SyncCursor {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return isPosition(v.cursor) && typeof v.serverId === 'string';
+  return isPlainObject(value) && isPosition(value.cursor) && typeof value.serverId === 'string';
 }

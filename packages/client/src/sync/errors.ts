@@ -22,11 +22,8 @@ export abstract class ServerAnswerError extends TidelogError {
     super(message);
   }
   protected override details(): Record<string, Json> {
-    const { status, serverCode, details } = this.answer;
-    const out: Record<string, Json> = { status };
-    if (serverCode !== undefined) out.serverCode = serverCode;
-    if (details !== undefined) out.details = details;
-    return out;
+    // A JSON copy of the answer: what the server did not send (a code, details) is left out.
+    return JSON.parse(JSON.stringify(this.answer));
   }
 }
 

@@ -96,7 +96,8 @@ export class SyncHttp {
         signal,
       });
     } catch (error) {
-      if (signal.aborted) throw error; // ours: the loop is pausing or closing
+      // Also our own abort (the loop pausing or closing): the loop and the live follower drop
+      // whatever a request fails with once they aborted it.
       throw new SyncUnreachableError(`the sync server cannot be reached: ${String(error)}`);
     }
     if (!response.ok) throw await this.#failure(response);
@@ -147,9 +148,12 @@ export class SyncHttp {
   }
 }
 
-/** A body that broke off while being read is a network failure, not a protocol one. */
+/**
+ * A body that broke off while being read (or that our abort cut off) is a network
+ * failure, not a protocol one.
+ */
 function readFailure(error: unknown, message: string): Error {
-  if (error instanceof SyntaxError) return new SyncProtocolError(message);
-  if (error instanceof Error && error.name === 'AbortError') return error;
-  return new SyncUnreachableError(`the response broke off: ${String(error)}`);
+  return error instanceof SyntaxError
+    ? new SyncProtocolError(message)
+    : new SyncUnreachableError(`the response broke off: ${String(error)}`);
 }

@@ -47,33 +47,18 @@ export async function followLive(context: LiveContext): Promise<void> {
   const stop = () => reading.abort();
   signal.addEventListener('abort', stop, { once: true });
   if (signal.aborted) stop();
+  // Events received and not yet handed to the confirmer. Each message queues one store of
+  // everything waiting; a store that finds nothing (an earlier one took it) does nothing.
   let waiting: PositionedEnvelope[] = [];
-  let storing: Promise<void> | undefined;
-  let failure: { error: unknown } | undefined;
+  let storing = Promise.resolve();
   const store = async () => {
-    while (waiting.length > 0 && !reading.signal.aborted) {
-      const events = waiting;
-      waiting = [];
-      if ((await confirmer.deliver(events, context.serverId)) === 'gap') {
-        throw new LiveGapError(`a live message skipped positions after ${confirmer.cursor}`);
-      }
-      context.stored((events[events.length - 1] as PositionedEnvelope).position);
+    if (waiting.length === 0 || reading.signal.aborted) return;
+    const events = waiting;
+    waiting = [];
+    if (!(await confirmer.deliver(events, context.serverId))) {
+      throw new LiveGapError(`a live message skipped positions after ${confirmer.cursor}`);
     }
-  };
-  const drain = (): Promise<void> => {
-    storing ??= store().then(
-      () => {
-        storing = undefined;
-        // Events that came after the loop looked a last time.
-        if (waiting.length > 0 && !reading.signal.aborted) void drain();
-      },
-      (error: unknown) => {
-        storing = undefined;
-        failure ??= { error };
-        stop();
-      },
-    );
-    return storing;
+    context.stored((events[events.length - 1] as PositionedEnvelope).position);
   };
   try {
     await readSse(
@@ -85,9 +70,10 @@ export async function followLive(context: LiveContext): Promise<void> {
         const { events } = parsed.value;
         if (events.length === 0) return;
         for (const e of events) waiting.push(e as PositionedEnvelope);
-        const stored = drain();
+        storing = storing.then(store);
+        storing.catch(stop); // a failed store ends the session (its error is thrown below)
         // Hold the stream back while a full batch waits: memory stays bounded.
-        if (waiting.length >= LIVE_BATCH_EVENTS) await stored;
+        if (waiting.length >= LIVE_BATCH_EVENTS) await storing;
       },
       reading.signal,
       context.active,
@@ -98,8 +84,8 @@ export async function followLive(context: LiveContext): Promise<void> {
     throw new SyncUnreachableError(`the live stream broke off: ${error.message}`);
   } finally {
     // What arrived before the end (or a break) is stored before the session ends.
-    while (storing) await storing;
+    await storing.catch(() => undefined);
     signal.removeEventListener('abort', stop);
   }
-  if (failure) throw failure.error;
+  await storing; // a failed store is the session's error (when the stream itself ended well)
 }

@@ -7,6 +7,7 @@ import { Confirmer } from './confirmer.js';
 import {
   ForbiddenError,
   SyncPausedError,
+  SyncProtocolError,
   SyncResetError,
   SyncUnreachableError,
   UnauthorizedError,
@@ -16,7 +17,6 @@ import type { SyncHost, SyncOptions, SyncStatus } from './host.js';
 import { RetryLater, SyncHttp } from './http.js';
 import { LiveFollower } from './live-follower.js';
 import type { NetworkWatch } from './network.js';
-import { pullToHead } from './pull.js';
 import { pushPending } from './push.js';
 import { StatusStore } from './status.js';
 import { NowWaiters, Wake } from './waiters.js';
@@ -47,14 +47,14 @@ export class SyncLoop {
   readonly #acknowledged = new Map<string, number>();
   readonly #fresh: FreshOutbox;
   readonly #http: SyncHttp;
-  readonly #unsubscribe: Unsubscribe[] = [];
+  readonly #unsubscribe: Unsubscribe[];
   readonly #done: Promise<void>;
   #confirmer: Confirmer | undefined;
   #closed = false;
   #paused = false;
   #offline: boolean;
-  /** Stopped until `resume()`: 401/403, or a reset server. */
-  #halt: { kind: 'auth' | 'reset'; error: Error } | undefined;
+  /** What stopped the loop until `resume()`: a 401/403, or a reset server (`SyncResetError`). */
+  #halt: Error | undefined;
   #resetAccepted = false;
   /** Reset done, new log not yet pulled to its head: pull, then `caughtUp`, before any push. */
   #afterReset = false;
@@ -92,7 +92,7 @@ export class SyncLoop {
       ended: (error) => this.#liveEnded(error),
       due: () => this.#wake.set(),
     });
-    this.#unsubscribe.push(
+    this.#unsubscribe = [
       host.onLocalChange((change) => {
         this.#fresh.changed(change);
         this.#dirtyPush = true;
@@ -100,7 +100,7 @@ export class SyncLoop {
         this.#wake.set();
       }),
       network.subscribe((online) => (online ? this.#online() : this.#goneOffline())),
-    );
+    ];
     void this.#refreshCounts();
     this.#done = this.#run();
   }
@@ -116,7 +116,7 @@ export class SyncLoop {
   now(): Promise<SyncStatus> {
     if (this.#closed) return Promise.reject(new ClosedError('the sync loop is closed'));
     if (this.#paused) return Promise.reject(new SyncPausedError());
-    if (this.#halt) return Promise.reject(this.#halt.error);
+    if (this.#halt) return Promise.reject(this.#halt);
     if (this.#offline) return Promise.reject(new SyncUnreachableError('the device is offline'));
     const done = this.#waiters.add();
     this.#fresh.forget(); // everything pending: read the outbox (another tab may have written to it)
@@ -140,16 +140,11 @@ export class SyncLoop {
     if (!this.#paused && halt === undefined) return;
     this.#paused = false;
     this.#halt = undefined;
-    if (halt?.kind === 'auth') this.#tokenStale = true;
-    if (halt?.kind === 'reset') this.#resetAccepted = true;
-    this.#attempt = 0;
-    this.#live.forgive();
-    this.#failing = undefined;
-    this.#dirtyPush = true;
-    this.#dirtyPull = true;
+    if (halt instanceof SyncResetError) this.#resetAccepted = true;
+    else if (halt) this.#tokenStale = true; // a 401/403: ask getToken again
     this.#status.set({ lastError: undefined });
+    this.#afresh();
     this.#settle();
-    this.#wake.set();
   }
 
   async close(): Promise<void> {
@@ -175,6 +170,11 @@ export class SyncLoop {
   #online(): void {
     if (!this.#offline) return;
     this.#offline = false;
+    this.#afresh();
+  }
+
+  /** Resumed or back online: forget past failures (no backoff wait) and run a full round at once. */
+  #afresh(): void {
     this.#attempt = 0;
     this.#live.forgive();
     this.#failing = undefined;
@@ -195,8 +195,10 @@ export class SyncLoop {
   #hasWork(): boolean {
     if (this.#closed || this.#paused || this.#halt || this.#offline) return false;
     // Waiting out a retry: only a local change (for a conflict's rebase) starts a round sooner.
-    if (this.#retry) return !this.#retry.blocking && (this.#dirtyPush || this.#resetAccepted);
-    return this.#dirtyPush || this.#dirtyPull || this.#resetAccepted || this.#waiters.size > 0;
+    // An accepted reset needs no test of its own: resume() marks the push dirty with it, and a
+    // round clears that mark only after it has carried the reset out.
+    if (this.#retry) return !this.#retry.blocking && this.#dirtyPush;
+    return this.#dirtyPush || this.#dirtyPull || this.#waiters.size > 0;
   }
 
   async #run(): Promise<void> {
@@ -270,15 +272,14 @@ export class SyncLoop {
       fresh: this.#fresh,
       answered: (response) => {
         this.#checkServer(response.serverId);
-        this.#seen(response.head);
+        this.#status.set({ head: Math.max(response.head, this.#status.get().head) });
       },
       starting: () => this.#status.set({ state: 'pushing' }),
     });
-    const clean = !pushed.conflicts && !pushed.rejected && !pushed.rebasing;
+    const clean = !pushed.rebasing;
     // With the live stream open, what was accepted comes back through it: no pull needed,
     // unless the app waits for `now()` or a conflict needs the server's events.
-    const liveOpen = this.#live.open;
-    if (wantsPull || !clean || (pushed.sent > 0 && !liveOpen) || this.#dirtyPull) {
+    if (wantsPull || !clean || (pushed.sent > 0 && !this.#live.open) || this.#dirtyPull) {
       this.#dirtyPull = false;
       await this.#pull(signal);
     }
@@ -286,17 +287,26 @@ export class SyncLoop {
     return clean;
   }
 
+  /**
+   * Pull from the stored cursor to the server's head, one page at a time, each page stored
+   * with its cursor in one step (`host.confirm`).
+   */
   async #pull(signal: AbortSignal): Promise<void> {
     const confirmer = this.#confirmer as Confirmer;
     this.#status.set({ state: 'pulling' });
-    await pullToHead({
-      http: this.#http,
-      confirmer,
-      limit: this.#parts.limits.maxPullLimit,
-      signal,
-      answered: (page) => this.#checkServer(page.serverId),
-      stored: (page) => this.#stored(page.head),
-    });
+    for (;;) {
+      const page = await this.#http.pull(confirmer.cursor, this.#parts.limits.maxPullLimit, signal);
+      this.#checkServer(page.serverId);
+      if (!(await confirmer.deliver(page.events, page.serverId))) {
+        throw new SyncProtocolError(
+          `the pull after position ${confirmer.cursor} skipped positions (first: ${page.events[0]?.position})`,
+        );
+      }
+      this.#stored(page.head);
+      // `hasMore` with an empty page would loop for ever: a broken server, not progress.
+      if (!page.hasMore) break;
+      if (page.events.length === 0) throw new SyncProtocolError('a pull page had no events but hasMore');
+    }
     // Everything the server acknowledged before this pull is now stored.
     this.#acknowledged.clear();
   }
@@ -304,10 +314,6 @@ export class SyncLoop {
   #checkServer(serverId: string): void {
     const known = this.#confirmer?.serverId;
     if (known !== undefined && known !== serverId) throw new SyncResetError(known, serverId);
-  }
-
-  #seen(head: number): void {
-    this.#status.set({ head: Math.max(head, this.#status.get().head) });
   }
 
   /** A page is stored: cursor, head, time; forget acknowledgements it covers. */
@@ -328,12 +334,7 @@ export class SyncLoop {
       void this.close();
       return;
     }
-    if (error instanceof SyncResetError) {
-      this.#halt = { kind: 'reset', error };
-    } else if (error instanceof UnauthorizedError || error instanceof ForbiddenError) {
-      this.#halt = { kind: 'auth', error };
-      this.#tokenStale = true;
-    }
+    if (halts(error)) this.#halt = error;
     if (this.#halt) {
       this.#live.stop();
       this.#clearRetry();
@@ -376,19 +377,15 @@ export class SyncLoop {
   #ensureLive(): void {
     const confirmer = this.#confirmer;
     const serverId = confirmer?.serverId;
-    if (this.#parts.options.live === false || this.#closed || this.#paused) return;
-    if (this.#halt || this.#offline || this.#failing || !confirmer || serverId === undefined) return;
-    this.#live.start(confirmer, serverId);
+    if (this.#parts.options.live === false || this.#paused) return;
+    if (this.#halt || this.#offline || this.#failing || serverId === undefined) return;
+    this.#live.start(confirmer as Confirmer, serverId);
   }
 
   /** The live stream ended on its own: a 401/403 halts; anything else catches up by a pull. */
   #liveEnded(error: unknown): void {
     if (this.#closed) return;
-    if (
-      error instanceof UnauthorizedError ||
-      error instanceof ForbiddenError ||
-      hasErrorCode(error, 'CLOSED')
-    ) {
+    if (halts(error) || hasErrorCode(error, 'CLOSED')) {
       this.#failed(error, Number.POSITIVE_INFINITY);
       return;
     }
@@ -401,7 +398,7 @@ export class SyncLoop {
   #settle(): void {
     const state: SyncStatus['state'] = this.#paused
       ? 'paused'
-      : this.#halt?.kind === 'reset'
+      : this.#halt instanceof SyncResetError
         ? 'reset'
         : this.#halt
           ? 'error'
@@ -429,4 +426,11 @@ export class SyncLoop {
     });
     return this.#counting;
   }
+}
+
+/** The failures that stop the loop until the app calls `resume()`: 401/403, and a reset server. */
+function halts(error: unknown): error is Error {
+  return (
+    error instanceof UnauthorizedError || error instanceof ForbiddenError || error instanceof SyncResetError
+  );
 }

@@ -11,12 +11,15 @@ import type { SyncHttp } from './http.js';
 export interface PushRound {
   /** Events sent at least once. */
   sent: number;
-  /** A stream group (or an id) conflicted: pull, and the runtime rebases. */
-  conflicts?: boolean;
-  /** A command was moved to `rejected` (its stream is rebased; the round stopped there). */
-  rejected?: boolean;
-  /** Displaced commands wait for their rebase: pushed in a later round, once decided again. */
+  /**
+   * The runtime rebases after this round, so it was not clean: a stream group (or an id)
+   * conflicted (pull, and the runtime rebases), a command was rejected (its stream is
+   * rebased), or displaced commands wait for their rebase (pushed in a later round, once
+   * decided again).
+   */
   rebasing?: boolean;
+  /** A command was moved to `rejected`: the round stopped there. */
+  rejected?: boolean;
 }
 
 /** What a push round needs from the loop. */
@@ -48,7 +51,7 @@ export interface PushContext {
  *
  * @example
  * const round = await pushPending(context);
- * if (round.conflicts) await pullToHead(...);
+ * if (round.rebasing) await pull(); // the loop pulls, and the runtime rebases
  */
 export async function pushPending(context: PushContext): Promise<PushRound> {
   const { host, fresh } = context;
@@ -75,7 +78,7 @@ export async function pushPending(context: PushContext): Promise<PushRound> {
     fresh.forget();
     throw error;
   }
-  if (round.conflicts || round.rejected || round.rebasing) fresh.forget();
+  if (round.rebasing) fresh.forget();
   else if (mark !== undefined) fresh.sentAll(mark, readAt);
   return round;
 }
@@ -91,6 +94,7 @@ async function send(context: PushContext, items: PushItem[], round: PushRound): 
     if (items.length === 1) {
       await context.host.reject([(items[0] as PushItem).entry.commandId], serializeError(error));
       round.rejected = true;
+      round.rebasing = true;
       return;
     }
     // The server names no culprit: halve until one command alone is refused. Order is
@@ -102,7 +106,7 @@ async function send(context: PushContext, items: PushItem[], round: PushRound): 
   }
   context.answered(response);
   round.sent += events.length;
-  if (response.conflicts.length > 0) round.conflicts = true;
+  if (response.conflicts.length > 0) round.rebasing = true;
   remember(context.acknowledged, events, response);
 }
 

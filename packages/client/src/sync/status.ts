@@ -1,4 +1,5 @@
 import type { SerializedError } from '@tidelog/core';
+import { disabledSync } from '../disabled-sync.js';
 import { Listeners } from '../listeners.js';
 import type { Unsubscribe } from '../types.js';
 import type { SyncStatus } from './host.js';
@@ -19,7 +20,8 @@ export type StatusPatch = Partial<Omit<SyncStatus, 'lastError'>> & {
  * status.set({ state: 'pushing' });
  */
 export class StatusStore {
-  #status: SyncStatus = Object.freeze({ state: 'idle', pending: 0, rejected: 0, cursor: 0, head: 0 });
+  /** It starts as the status of a runtime without sync: idle, nothing pending, at 0 (one frozen object for both). */
+  #status: SyncStatus = disabledSync.status;
   readonly #listeners = new Listeners<SyncStatus>();
 
   get(): SyncStatus {
