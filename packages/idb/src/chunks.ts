@@ -103,8 +103,8 @@ const inner = <V>(outer: Map<string, Map<number, V>>, key: string): Map<number, 
 
 /**
  * What one transaction has read of the `chunks` store, and its edits to the events in
- * them: an event `put` (confirmed in place, or new) or `drop`ped. `write` then deletes
- * each chunk it touched and stores the stream's edited events again, cut by `chunksOf`,
+ * them: an event `put` (confirmed in place, or new) or `drop`ped. An edit deletes the
+ * chunk it touches; `write` stores the stream's edited events again, cut by `chunksOf`,
  * so a chunk stays all confirmed or all pending whatever happened in its middle. Reads of
  * the store go through it, so each chunk is read (and deserialized) once.
  *
@@ -118,9 +118,10 @@ export class ChunkView {
   readonly byId = new Map<string, Envelope>();
   /** streamId → version → the chunk holding it. */
   readonly #at = new Map<string, Map<number, Chunk>>();
+  /** Chunks an edit deleted; their events are in `#edited`. */
   readonly #touched = new Set<Chunk>();
-  /** streamId → version → the event to store there (null: none). */
-  readonly #edits = new Map<string, Map<number, Envelope | null>>();
+  /** streamId → version → the event to store there, for each stream an edit touched. */
+  readonly #edited = new Map<string, Map<number, Envelope>>();
 
   constructor(readonly store: IDBObjectStore) {}
 
@@ -172,39 +173,36 @@ export class ChunkView {
   }
 
   put(e: Envelope): void {
-    this.#edit(e.streamId, e.version, e);
+    this.#edit(e).set(e.version, e);
   }
 
   drop(e: Envelope): void {
-    this.#edit(e.streamId, e.version, null);
-  }
-
-  #edit(streamId: string, version: number, e: Envelope | null): void {
-    const c = this.#at.get(streamId)?.get(version);
-    if (c) this.#touched.add(c);
-    inner(this.#edits, streamId).set(version, e);
+    this.#edit(e).delete(e.version);
   }
 
   /**
-   * Issue the edits' writes. New chunks go in with `add`: a key, id or position held by a
-   * chunk this view did not read fails (`ConstraintError`) instead of being overwritten.
+   * The edited events of `e`'s stream, holding (the first time an edit meets it) the events
+   * of the chunk at `e`'s place, whose delete is issued then. Edits come after the reads.
+   */
+  #edit(e: Envelope): Map<number, Envelope> {
+    const events = inner(this.#edited, e.streamId);
+    const c = this.#at.get(e.streamId)?.get(e.version);
+    if (c && !this.#touched.has(c)) {
+      this.#touched.add(c);
+      this.store.delete([c.streamId, c.version]);
+      for (const old of c.events) events.set(old.version, old);
+    }
+    return events;
+  }
+
+  /**
+   * Store the edited streams again, cut by `chunksOf` (once, after the edits). New chunks go
+   * in with `add`: a key, id or position held by a chunk this view did not read fails
+   * (`ConstraintError`) instead of being overwritten.
    */
   write(): void {
-    for (const [streamId, edits] of this.#edits) {
-      const events = new Map<number, Envelope>();
-      for (const c of this.#touched) {
-        if (c.streamId !== streamId) continue;
-        this.store.delete([streamId, c.version]);
-        for (const e of c.events) events.set(e.version, e);
-      }
-      for (const [version, e] of edits) {
-        if (e) events.set(version, e);
-        else events.delete(version);
-      }
-      const sorted = [...events.values()].sort((a, b) => a.version - b.version);
-      for (const c of chunksOf(sorted)) this.store.add(c);
+    for (const events of this.#edited.values()) {
+      for (const c of chunksOf([...events.values()].sort((a, b) => a.version - b.version))) this.store.add(c);
     }
-    this.#edits.clear();
-    this.#touched.clear();
   }
 }
