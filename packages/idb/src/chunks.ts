@@ -19,45 +19,35 @@ export interface Chunk {
   events: Envelope[];
 }
 
-/** Events (one stream, consecutive versions, all positioned or none, not empty) as one chunk. */
-export function toChunk(events: Envelope[]): Chunk {
-  const first = events[0]!;
-  const chunk: Chunk = {
-    streamId: first.streamId,
-    version: first.version,
-    last: first.version + events.length - 1,
-    ids: events.map((e) => e.id),
-    events,
-  };
-  if (first.position !== undefined) chunk.positions = events.map((e) => e.position!);
-  return chunk;
-}
-
-/**
- * `add` events (as `toChunk` takes them) as one chunk, none when there are none. `add`, not
- * `put`: a version or position another writer took meanwhile fails with `ConstraintError`
- * and aborts the transaction, never overwrites (an append at a known place relies on that).
- *
- * @example
- * addChunk(tx.objectStore('chunks'), plan.envelopes);
- */
-export function addChunk(store: IDBObjectStore, events: Envelope[]): void {
-  if (events.length > 0) store.add(toChunk(events));
-}
-
-/** At most this many events go into a chunk that is cut from a longer run (a page, an upgrade). */
+/** At most this many events go into one chunk (a long append, a page, an upgrade is cut). */
 const MAX_CHUNK = 500;
 
 /**
- * Cut events, ordered by stream and version, into chunks: a chunk ends where the stream or
- * the status (confirmed, pending) changes, a version is skipped, or it is full.
+ * `add` events, ordered by stream and version, as chunks (none when there are none): a
+ * chunk ends where the stream or the status (confirmed, pending) changes, a version is
+ * skipped, or it is full. `add`, not `put`: a version or position another writer took
+ * meanwhile fails with `ConstraintError` and aborts the transaction, never overwrites (an
+ * append at a known place relies on that).
  *
  * @example
- * for (const chunk of chunksOf(events)) store.add(chunk);
+ * addChunks(tx.objectStore('chunks'), plan.envelopes);
  */
-export function chunksOf(events: readonly Envelope[]): Chunk[] {
-  const out: Chunk[] = [];
+export function addChunks(store: IDBObjectStore, events: readonly Envelope[]): void {
   let run: Envelope[] = [];
+  const add = () => {
+    const first = run[0];
+    if (!first) return;
+    const chunk: Chunk = {
+      streamId: first.streamId,
+      version: first.version,
+      last: first.version + run.length - 1,
+      ids: run.map((e) => e.id),
+      events: run,
+    };
+    if (first.position !== undefined) chunk.positions = run.map((e) => e.position!);
+    store.add(chunk);
+    run = [];
+  };
   for (const e of events) {
     const prev = run.at(-1);
     if (
@@ -67,13 +57,11 @@ export function chunksOf(events: readonly Envelope[]): Chunk[] {
         (e.position === undefined) !== (prev.position === undefined) ||
         run.length === MAX_CHUNK)
     ) {
-      out.push(toChunk(run));
-      run = [];
+      add();
     }
     run.push(e);
   }
-  if (run.length > 0) out.push(toChunk(run));
-  return out;
+  add();
 }
 
 /** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending at `from` or later. */
@@ -104,7 +92,7 @@ const inner = <V>(outer: Map<string, Map<number, V>>, key: string): Map<number, 
 /**
  * What one transaction has read of the `chunks` store, and its edits to the events in
  * them: an event `put` (confirmed in place, or new) or `drop`ped. An edit deletes the
- * chunk it touches; `write` stores the stream's edited events again, cut by `chunksOf`,
+ * chunk it touches; `write` stores the stream's edited events again, cut by `addChunks`,
  * so a chunk stays all confirmed or all pending whatever happened in its middle. Reads of
  * the store go through it, so each chunk is read (and deserialized) once.
  *
@@ -196,13 +184,16 @@ export class ChunkView {
   }
 
   /**
-   * Store the edited streams again, cut by `chunksOf` (once, after the edits). New chunks go
+   * Store the edited streams again, cut by `addChunks` (once, after the edits). New chunks go
    * in with `add`: a key, id or position held by a chunk this view did not read fails
    * (`ConstraintError`) instead of being overwritten.
    */
   write(): void {
     for (const events of this.#edited.values()) {
-      for (const c of chunksOf([...events.values()].sort((a, b) => a.version - b.version))) this.store.add(c);
+      addChunks(
+        this.store,
+        [...events.values()].sort((a, b) => a.version - b.version),
+      );
     }
   }
 }

@@ -25,7 +25,7 @@ import {
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import { planAppend } from './append.js';
-import { addChunk, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
+import { addChunks, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
@@ -103,7 +103,7 @@ export class IdbEventStore implements LocalEventStore {
             known:
               lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
           });
-          addChunk(store, plan.envelopes);
+          addChunks(store, plan.envelopes);
           commitNow(tx);
           return { plan, db: tx.db };
         }),

@@ -8,7 +8,7 @@ import type {
   Snapshot,
 } from '@tidelog/core';
 import type { DBSchema, StoreNames } from 'idb';
-import { type Chunk, chunksOf } from './chunks.js';
+import { addChunks, type Chunk } from './chunks.js';
 
 /**
  * The object stores of a Tidelog database (format 5). See the package README for why
@@ -95,7 +95,7 @@ const steps: ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
   },
   // Format 5: events in chunks, several consecutive events of a stream per record, all
   // confirmed or all pending: a page of confirmed events is a few records, not one per
-  // event. The events move over (cut by `chunksOf`) inside the versionchange transaction.
+  // event. The events move over (cut by `addChunks`) inside the versionchange transaction.
   (db, tx) => {
     const chunks = db.createObjectStore('chunks', { keyPath: ['streamId', 'version'] });
     chunks.createIndex('ids', 'ids', { unique: true, multiEntry: true });
@@ -104,7 +104,7 @@ const steps: ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
     chunks.createIndex('last', ['streamId', 'last']);
     const read = tx.objectStore('events').getAll();
     read.onsuccess = () => {
-      for (const c of chunksOf(read.result)) chunks.add(c);
+      addChunks(chunks, read.result);
       db.deleteObjectStore('events');
     };
   },
