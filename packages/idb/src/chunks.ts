@@ -113,11 +113,13 @@ export class ChunkView {
 
   constructor(readonly store: IDBObjectStore) {}
 
-  /** Take chunks as read (a chunk read again keeps its first copy, which edits point at). */
+  /**
+   * Take chunks as read. A chunk read again replaces its first copy everywhere: every read
+   * of a view comes before its first edit, so no edit points at the copy replaced.
+   */
   #take(chunks: readonly Chunk[]): void {
     for (const c of chunks) {
       const at = inner(this.#at, c.streamId);
-      if (at.has(c.version)) continue;
       for (const e of c.events) {
         at.set(e.version, c);
         this.byId.set(e.id, e);
