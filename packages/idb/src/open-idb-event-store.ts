@@ -35,8 +35,7 @@ export interface IdbEventStoreOptions {
 export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<IdbEventStore> {
   const durability = options.durability ?? 'relaxed';
   const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
-  const { name, blockedTimeoutMs } = options;
-  const connection = new Connection((onLost) => openDatabase({ name, factory, blockedTimeoutMs, onLost }));
+  const connection = new Connection((onLost) => openDatabase({ ...options, factory, onLost }));
   try {
     const clientId = await connection.run((db) =>
       transact(db, ['meta'], 'readwrite', durability, async (tx) => {
