@@ -41,13 +41,11 @@ export class Connection {
     retry = true,
   ): Promise<T> {
     if (this.#closed) throw new ClosedError('the store is closed');
-    if (!this.#db) {
-      const opening = this.#open(() => this.#forget(opening));
-      this.#db = opening;
-      // A failed open is not cached: the next call tries again.
-      opening.catch(() => this.#forget(opening));
-    }
+    // `current` is set by the time the connection can be lost.
+    this.#db ??= this.#open(() => this.#forget(current));
     const current = this.#db;
+    // A failed open is not kept: the next call tries again.
+    current.catch(() => this.#forget(current));
     const db = await current;
     try {
       return await transact(db, stores, mode, this.#durability, body);
