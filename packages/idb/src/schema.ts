@@ -64,12 +64,12 @@ export const FORMAT_VERSION = 5;
 // transaction, before any other use.
 const steps: ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
   // Format 1: one event per record in `events`, the outbox, rejected commands, checkpoints,
-  // snapshots and meta.
+  // snapshots and meta. `events` also had a unique `id` index and a sparse unique `position`
+  // index, which this code no longer creates: the store only ever runs at the current
+  // format, and `events` now lives only inside the upgrade, which reads it whole and
+  // deletes it (a database made at format 1-4 keeps its indexes until then).
   (db) => {
-    const events = db.createObjectStore('events', { keyPath: ['streamId', 'version'] });
-    events.createIndex('id', 'id', { unique: true });
-    // Sparse: pending events have no `position`, so they are not in this index.
-    events.createIndex('position', 'position', { unique: true });
+    db.createObjectStore('events', { keyPath: ['streamId', 'version'] });
     db.createObjectStore('outbox', { autoIncrement: true });
     db.createObjectStore('rejected', { autoIncrement: true });
     db.createObjectStore('checkpoints', { keyPath: 'name' });
