@@ -64,7 +64,8 @@ export async function planAppend(
       checkExpectedVersion(streamId, expected, versionBefore);
     } catch (conflict) {
       // A repeat of an earlier append answers with the original result, not a conflict.
-      repeat = options.lookUpIds ? null : await lookUp();
+      // (With `lookUpIds` this asks again only for the ids not found: a rare conflict path.)
+      repeat = await lookUp();
       if (!repeat) throw conflict;
     }
   }

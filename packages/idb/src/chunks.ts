@@ -19,45 +19,35 @@ export interface Chunk {
   events: Envelope[];
 }
 
-/** Events (one stream, consecutive versions, all positioned or none, not empty) as one chunk. */
-export function toChunk(events: Envelope[]): Chunk {
-  const first = events[0]!;
-  const chunk: Chunk = {
-    streamId: first.streamId,
-    version: first.version,
-    last: first.version + events.length - 1,
-    ids: events.map((e) => e.id),
-    events,
-  };
-  if (first.position !== undefined) chunk.positions = events.map((e) => e.position!);
-  return chunk;
-}
-
-/**
- * `add` events (as `toChunk` takes them) as one chunk, none when there are none. `add`, not
- * `put`: a version or position another writer took meanwhile fails with `ConstraintError`
- * and aborts the transaction, never overwrites (an append at a known place relies on that).
- *
- * @example
- * addChunk(tx.objectStore('chunks'), plan.envelopes);
- */
-export function addChunk(store: IDBObjectStore, events: Envelope[]): void {
-  if (events.length > 0) store.add(toChunk(events));
-}
-
-/** At most this many events go into a chunk that is cut from a longer run (a page, an upgrade). */
+/** At most this many events go into one chunk (a long append, a page, an upgrade is cut). */
 const MAX_CHUNK = 500;
 
 /**
- * Cut events, ordered by stream and version, into chunks: a chunk ends where the stream or
- * the status (confirmed, pending) changes, a version is skipped, or it is full.
+ * `add` events, ordered by stream and version, as chunks (none when there are none): a
+ * chunk ends where the stream or the status (confirmed, pending) changes, a version is
+ * skipped, or it is full. `add`, not `put`: a version or position another writer took
+ * meanwhile fails with `ConstraintError` and aborts the transaction, never overwrites (an
+ * append at a known place relies on that).
  *
  * @example
- * for (const chunk of chunksOf(events)) store.add(chunk);
+ * addChunks(tx.objectStore('chunks'), plan.envelopes);
  */
-export function chunksOf(events: readonly Envelope[]): Chunk[] {
-  const out: Chunk[] = [];
+export function addChunks(store: IDBObjectStore, events: readonly Envelope[]): void {
   let run: Envelope[] = [];
+  const add = () => {
+    const first = run[0];
+    if (!first) return;
+    const chunk: Chunk = {
+      streamId: first.streamId,
+      version: first.version,
+      last: first.version + run.length - 1,
+      ids: run.map((e) => e.id),
+      events: run,
+    };
+    if (first.position !== undefined) chunk.positions = run.map((e) => e.position!);
+    store.add(chunk);
+    run = [];
+  };
   for (const e of events) {
     const prev = run.at(-1);
     if (
@@ -67,13 +57,11 @@ export function chunksOf(events: readonly Envelope[]): Chunk[] {
         (e.position === undefined) !== (prev.position === undefined) ||
         run.length === MAX_CHUNK)
     ) {
-      out.push(toChunk(run));
-      run = [];
+      add();
     }
     run.push(e);
   }
-  if (run.length > 0) out.push(toChunk(run));
-  return out;
+  add();
 }
 
 /** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending at `from` or later. */
@@ -103,8 +91,8 @@ const inner = <V>(outer: Map<string, Map<number, V>>, key: string): Map<number, 
 
 /**
  * What one transaction has read of the `chunks` store, and its edits to the events in
- * them: an event `put` (confirmed in place, or new) or `drop`ped. `write` then deletes
- * each chunk it touched and stores the stream's edited events again, cut by `chunksOf`,
+ * them: an event `put` (confirmed in place, or new) or `drop`ped. An edit deletes the
+ * chunk it touches; `write` stores the stream's edited events again, cut by `addChunks`,
  * so a chunk stays all confirmed or all pending whatever happened in its middle. Reads of
  * the store go through it, so each chunk is read (and deserialized) once.
  *
@@ -118,17 +106,20 @@ export class ChunkView {
   readonly byId = new Map<string, Envelope>();
   /** streamId → version → the chunk holding it. */
   readonly #at = new Map<string, Map<number, Chunk>>();
+  /** Chunks an edit deleted; their events are in `#edited`. */
   readonly #touched = new Set<Chunk>();
-  /** streamId → version → the event to store there (null: none). */
-  readonly #edits = new Map<string, Map<number, Envelope | null>>();
+  /** streamId → version → the event to store there, for each stream an edit touched. */
+  readonly #edited = new Map<string, Map<number, Envelope>>();
 
   constructor(readonly store: IDBObjectStore) {}
 
-  /** Take chunks as read (a chunk read again keeps its first copy, which edits point at). */
+  /**
+   * Take chunks as read. A chunk read again replaces its first copy everywhere: every read
+   * of a view comes before its first edit, so no edit points at the copy replaced.
+   */
   #take(chunks: readonly Chunk[]): void {
     for (const c of chunks) {
       const at = inner(this.#at, c.streamId);
-      if (at.has(c.version)) continue;
       for (const e of c.events) {
         at.set(e.version, c);
         this.byId.set(e.id, e);
@@ -172,39 +163,39 @@ export class ChunkView {
   }
 
   put(e: Envelope): void {
-    this.#edit(e.streamId, e.version, e);
+    this.#edit(e).set(e.version, e);
   }
 
   drop(e: Envelope): void {
-    this.#edit(e.streamId, e.version, null);
-  }
-
-  #edit(streamId: string, version: number, e: Envelope | null): void {
-    const c = this.#at.get(streamId)?.get(version);
-    if (c) this.#touched.add(c);
-    inner(this.#edits, streamId).set(version, e);
+    this.#edit(e).delete(e.version);
   }
 
   /**
-   * Issue the edits' writes. New chunks go in with `add`: a key, id or position held by a
-   * chunk this view did not read fails (`ConstraintError`) instead of being overwritten.
+   * The edited events of `e`'s stream, holding (the first time an edit meets it) the events
+   * of the chunk at `e`'s place, whose delete is issued then. Edits come after the reads.
+   */
+  #edit(e: Envelope): Map<number, Envelope> {
+    const events = inner(this.#edited, e.streamId);
+    const c = this.#at.get(e.streamId)?.get(e.version);
+    if (c && !this.#touched.has(c)) {
+      this.#touched.add(c);
+      this.store.delete([c.streamId, c.version]);
+      for (const old of c.events) events.set(old.version, old);
+    }
+    return events;
+  }
+
+  /**
+   * Store the edited streams again, cut by `addChunks` (once, after the edits). New chunks go
+   * in with `add`: a key, id or position held by a chunk this view did not read fails
+   * (`ConstraintError`) instead of being overwritten.
    */
   write(): void {
-    for (const [streamId, edits] of this.#edits) {
-      const events = new Map<number, Envelope>();
-      for (const c of this.#touched) {
-        if (c.streamId !== streamId) continue;
-        this.store.delete([streamId, c.version]);
-        for (const e of c.events) events.set(e.version, e);
-      }
-      for (const [version, e] of edits) {
-        if (e) events.set(version, e);
-        else events.delete(version);
-      }
-      const sorted = [...events.values()].sort((a, b) => a.version - b.version);
-      for (const c of chunksOf(sorted)) this.store.add(c);
+    for (const events of this.#edited.values()) {
+      addChunks(
+        this.store,
+        [...events.values()].sort((a, b) => a.version - b.version),
+      );
     }
-    this.#edits.clear();
-    this.#touched.clear();
   }
 }

@@ -25,11 +25,11 @@ import {
 } from '@tidelog/core';
 import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@tidelog/core/store-kit';
 import { planAppend } from './append.js';
-import { addChunk, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
+import { addChunks, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
 import { KnownHeads } from './known-heads.js';
 import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
-import { commitNow, type Durability, request, transact } from './requests.js';
+import { commitNow, request } from './requests.js';
 import type { StoreName } from './schema.js';
 import { errorName } from './storage-errors.js';
 
@@ -46,7 +46,6 @@ type Body<T> = (tx: IDBTransaction) => Promise<T>;
 export class IdbEventStore implements LocalEventStore {
   readonly kind = 'indexeddb';
   readonly #connection: Connection;
-  readonly #durability: Durability;
   readonly #listeners = new StoreListeners<readonly Envelope[]>();
   readonly #localListeners = new StoreListeners<LocalChange>();
   readonly #known = new KnownHeads();
@@ -54,18 +53,16 @@ export class IdbEventStore implements LocalEventStore {
   constructor(
     connection: Connection,
     readonly clientId: string,
-    durability: Durability,
   ) {
     this.#connection = connection;
-    this.#durability = durability;
   }
 
   #read<T>(stores: StoreName[], body: Body<T>): Promise<T> {
-    return this.#connection.run((db) => transact(db, stores, 'readonly', this.#durability, body));
+    return this.#connection.run(stores, 'readonly', body);
   }
 
   #write<T>(stores: StoreName[], body: Body<T>): Promise<T> {
-    return this.#connection.run((db) => transact(db, stores, 'readwrite', this.#durability, body));
+    return this.#connection.run(stores, 'readwrite', body);
   }
 
   /**
@@ -103,7 +100,7 @@ export class IdbEventStore implements LocalEventStore {
             known:
               lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
           });
-          addChunk(store, plan.envelopes);
+          addChunks(store, plan.envelopes);
           commitNow(tx);
           return { plan, db: tx.db };
         }),

@@ -1,6 +1,6 @@
 import { StorageUnavailableError } from '@tidelog/core';
 import { FORMAT_VERSION, upgradeFormat } from './schema.js';
-import { describeError, toStorageError } from './storage-errors.js';
+import { toStorageError } from './storage-errors.js';
 
 export interface OpenDatabaseOptions {
   name: string;
@@ -74,6 +74,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<IDBDat
     const mapped = toStorageError(error);
     throw mapped instanceof StorageUnavailableError
       ? mapped
-      : new StorageUnavailableError(`IndexedDB refused to open: ${describeError(error)}`);
+      : new StorageUnavailableError(`IndexedDB refused to open: ${String(error)}`);
   }
 }

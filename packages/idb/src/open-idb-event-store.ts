@@ -2,7 +2,7 @@ import { uuidv7 } from '@tidelog/core';
 import { Connection } from './connection.js';
 import { IdbEventStore } from './idb-event-store.js';
 import { openDatabase } from './open-database.js';
-import { type Durability, request, transact } from './requests.js';
+import { type Durability, request } from './requests.js';
 
 /** Options of `openIdbEventStore`: the database name, and how it is opened and written. */
 export interface IdbEventStoreOptions {
@@ -33,22 +33,21 @@ export interface IdbEventStoreOptions {
  * await store.appendToStream('todo-1', [{ type: 'Added', data: { title: 'milk' } }]);
  */
 export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<IdbEventStore> {
-  const durability = options.durability ?? 'relaxed';
   const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
-  const { name, blockedTimeoutMs } = options;
-  const connection = new Connection((onLost) => openDatabase({ name, factory, blockedTimeoutMs, onLost }));
+  const connection = new Connection(
+    (onLost) => openDatabase({ ...options, factory, onLost }),
+    options.durability ?? 'relaxed',
+  );
   try {
-    const clientId = await connection.run((db) =>
-      transact(db, ['meta'], 'readwrite', durability, async (tx) => {
-        const meta = tx.objectStore('meta');
-        const stored = await request(meta.get('clientId'));
-        const id = options.clientId ?? (typeof stored === 'string' ? stored : uuidv7());
-        // A clientId passed in is used, not stored over the one kept.
-        if (stored === undefined) meta.put(id, 'clientId');
-        return id;
-      }),
-    );
-    return new IdbEventStore(connection, clientId, durability);
+    const clientId = await connection.run(['meta'], 'readwrite', async (tx) => {
+      const meta = tx.objectStore('meta');
+      const stored = await request(meta.get('clientId'));
+      const id = options.clientId ?? (typeof stored === 'string' ? stored : uuidv7());
+      // A clientId passed in is used, not stored over the one kept.
+      if (stored === undefined) meta.put(id, 'clientId');
+      return id;
+    });
+    return new IdbEventStore(connection, clientId);
   } catch (error) {
     await connection.close();
     throw error;

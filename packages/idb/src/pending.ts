@@ -7,7 +7,7 @@ import type {
   RebaseStep,
 } from '@tidelog/core';
 import { planConfirm, toEnvelopes } from '@tidelog/core/store-kit';
-import { addChunk, ChunkView, currentVersion } from './chunks.js';
+import { addChunks, ChunkView, currentVersion } from './chunks.js';
 import { commitNow, request } from './requests.js';
 
 /**
@@ -18,7 +18,7 @@ import { commitNow, request } from './requests.js';
  * const entry = addPending(tx, command, plan.envelopes);
  */
 export function addPending(tx: IDBTransaction, command: OutboxEntry, events: Envelope[]): OutboxEntry {
-  addChunk(tx.objectStore('chunks'), events);
+  addChunks(tx.objectStore('chunks'), events);
   const entry = { ...command, eventIds: events.map((e) => e.id) };
   tx.objectStore('outbox').add(entry);
   return entry;

@@ -51,17 +51,17 @@ export async function transact<T>(
   body: (tx: IDBTransaction) => Promise<T>,
 ): Promise<T> {
   const tx = db.transaction(stores, mode, { durability });
-  const done = new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    // The spec sets `tx.error` for every abort but `abort()` (ours below is never awaited);
-    // a browser that leaves it null on a teardown still gets an error to show.
-    tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
-  });
-  // Awaited only once a readwrite `body` has returned: never an unhandled rejection.
-  done.catch(() => {});
   try {
     const result = await body(tx);
-    if (mode === 'readwrite') await done;
+    // Its end comes as a task of its own, after this microtask: the handlers are in time.
+    if (mode === 'readwrite') {
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        // The spec sets `tx.error` for every abort but `abort()` (ours below is never awaited);
+        // a browser that leaves it null on a teardown still gets an error to show.
+        tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+      });
+    }
     return result;
   } catch (error) {
     try {

@@ -8,7 +8,7 @@ import type {
   Snapshot,
 } from '@tidelog/core';
 import type { DBSchema, StoreNames } from 'idb';
-import { type Chunk, chunksOf } from './chunks.js';
+import { addChunks, type Chunk } from './chunks.js';
 
 /**
  * The object stores of a Tidelog database (format 5). See the package README for why
@@ -64,12 +64,12 @@ export const FORMAT_VERSION = 5;
 // transaction, before any other use.
 const steps: ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
   // Format 1: one event per record in `events`, the outbox, rejected commands, checkpoints,
-  // snapshots and meta.
+  // snapshots and meta. `events` also had a unique `id` index and a sparse unique `position`
+  // index, which this code no longer creates: the store only ever runs at the current
+  // format, and `events` now lives only inside the upgrade, which reads it whole and
+  // deletes it (a database made at format 1-4 keeps its indexes until then).
   (db) => {
-    const events = db.createObjectStore('events', { keyPath: ['streamId', 'version'] });
-    events.createIndex('id', 'id', { unique: true });
-    // Sparse: pending events have no `position`, so they are not in this index.
-    events.createIndex('position', 'position', { unique: true });
+    db.createObjectStore('events', { keyPath: ['streamId', 'version'] });
     db.createObjectStore('outbox', { autoIncrement: true });
     db.createObjectStore('rejected', { autoIncrement: true });
     db.createObjectStore('checkpoints', { keyPath: 'name' });
@@ -95,7 +95,7 @@ const steps: ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
   },
   // Format 5: events in chunks, several consecutive events of a stream per record, all
   // confirmed or all pending: a page of confirmed events is a few records, not one per
-  // event. The events move over (cut by `chunksOf`) inside the versionchange transaction.
+  // event. The events move over (cut by `addChunks`) inside the versionchange transaction.
   (db, tx) => {
     const chunks = db.createObjectStore('chunks', { keyPath: ['streamId', 'version'] });
     chunks.createIndex('ids', 'ids', { unique: true, multiEntry: true });
@@ -104,7 +104,7 @@ const steps: ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
     chunks.createIndex('last', ['streamId', 'last']);
     const read = tx.objectStore('events').getAll();
     read.onsuccess = () => {
-      for (const c of chunksOf(read.result)) chunks.add(c);
+      addChunks(chunks, read.result);
       db.deleteObjectStore('events');
     };
   },

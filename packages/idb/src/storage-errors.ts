@@ -3,19 +3,14 @@ import { StorageFullError, StorageUnavailableError } from '@tidelog/core';
 /** The `name` of what was thrown (a `DOMException`'s says what went wrong), if it has one. */
 export const errorName = (error: unknown): unknown => (error as { name?: unknown } | null | undefined)?.name;
 
-/** `name: message` of what was thrown, for an error message. */
-export function describeError(error: unknown): string {
-  const e = error as { name?: unknown; message?: unknown } | null | undefined;
-  return `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
-}
-
 /** What IndexedDB raises when a database cannot be used at all. */
 const UNUSABLE: unknown[] = ['InvalidStateError', 'UnknownError', 'SecurityError'];
 
 /**
  * Turn what IndexedDB throws into Tidelog's errors: a full disk is `StorageFullError`,
  * anything that keeps the database from being used is `StorageUnavailableError`. Tidelog's
- * own errors (conflicts, validation) pass through unchanged.
+ * own errors (conflicts, validation) pass through unchanged. What IndexedDB throws is a
+ * `DOMException`, an `Error`: its string, `name: message`, goes into the message.
  *
  * @example
  * throw toStorageError(new DOMException('quota', 'QuotaExceededError')); // StorageFullError
@@ -25,7 +20,7 @@ export function toStorageError(error: unknown): unknown {
   const name = errorName(error);
   if (name === 'QuotaExceededError') {
     return new StorageFullError(
-      `IndexedDB is out of space; nothing of this write was kept (${describeError(error)})`,
+      `IndexedDB is out of space; nothing of this write was kept (${String(error)})`,
     );
   }
   // Only an open meets a newer format.
@@ -35,6 +30,6 @@ export function toStorageError(error: unknown): unknown {
     );
   }
   if (UNUSABLE.includes(name))
-    return new StorageUnavailableError(`IndexedDB cannot be used: ${describeError(error)}`);
+    return new StorageUnavailableError(`IndexedDB cannot be used: ${String(error)}`);
   return error;
 }
