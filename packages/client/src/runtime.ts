@@ -97,7 +97,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#now = now;
     const warn = (w: TidelogWarning) => this.#warn(w);
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
-    this.#states = new StreamStates(store, timers, this.#aggregates, { ...options, pending, warn });
+    this.#states = new StreamStates(store, timers, { ...options, pending, warn });
     // What the parts share; each takes what its host interface names.
     const parts = {
       store,

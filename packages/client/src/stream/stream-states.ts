@@ -36,7 +36,7 @@ export interface StreamStatesOptions {
  * Callers run `ensure`, `advance` and `refresh` of a stream inside its mailbox.
  *
  * @example
- * const states = new StreamStates(store, systemTimers, aggregates, { pending: false, snapshotEvery: 50, warn });
+ * const states = new StreamStates(store, systemTimers, { pending: false, snapshotEvery: 50, warn });
  * const entry = await states.ensure(Counter, 'c-1');
  */
 export class StreamStates extends StreamCache {
@@ -46,8 +46,6 @@ export class StreamStates extends StreamCache {
   constructor(
     private readonly store: LocalEventStore,
     timers: Timers,
-    /** The runtime's aggregates, by type. */
-    private readonly aggregates: ReadonlyMap<string, AnyAggregate>,
     private readonly options: StreamStatesOptions,
   ) {
     super(options.idleTimeoutMs ?? 300_000, timers);
@@ -90,11 +88,10 @@ export class StreamStates extends StreamCache {
    * command, pending events were dropped).
    */
   async refresh(streamId: string): Promise<void> {
-    for (const type of this.types(streamId)) {
-      this.delete(streamId, type);
-      const aggregate = this.aggregates.get(type);
+    for (const aggregate of this.aggregatesOf(streamId)) {
+      this.delete(streamId, aggregate.type);
       // Cached or subscribed: loaded again at once, so `getSnapshot` keeps answering.
-      if (aggregate) await this.ensure(aggregate, streamId);
+      await this.ensure(aggregate, streamId);
     }
   }
 
@@ -106,9 +103,8 @@ export class StreamStates extends StreamCache {
    * is read again.
    */
   async confirmed(streamId: string, events: readonly Envelope[]): Promise<void> {
-    for (const type of this.types(streamId)) {
-      const aggregate = this.aggregates.get(type);
-      if (!aggregate) continue;
+    for (const aggregate of this.aggregatesOf(streamId)) {
+      const { type } = aggregate;
       const entry = this.peek(streamId, type);
       if (entry) {
         const past = events.filter((e) => e.version > entry.snapshot.version);
@@ -138,8 +134,8 @@ export class StreamStates extends StreamCache {
    */
   preview(streamId: string, events: readonly Envelope[]): boolean {
     const entries: StreamEntry[] = [];
-    for (const type of this.types(streamId)) {
-      const entry = this.aggregates.has(type) ? this.peek(streamId, type) : undefined;
+    for (const { type } of this.aggregatesOf(streamId)) {
+      const entry = this.peek(streamId, type);
       if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
       entries.push(entry);
     }
@@ -172,7 +168,7 @@ export class StreamStates extends StreamCache {
       last = snapshot;
       listener(snapshot);
     };
-    const off = this.listen(streamId, aggregate.type, deliver);
+    const off = this.listen(aggregate, streamId, deliver);
     load().then(
       () => {
         const entry = this.peek(streamId, aggregate.type);
