@@ -59,16 +59,13 @@ export class StreamStates extends StreamCache {
     if (cached) return cached;
     const policy = this.#policy;
     const loaded = await loadAggregate(this.store, aggregate, streamId, { snapshotPolicy: policy });
-    const entry: StreamEntry = {
-      aggregate,
-      streamId,
-      snapshot: this.#next(streamId, loaded.state, loaded.version),
-      snapshotAt: shouldSnapshot(policy, loaded.version, loaded.fromSnapshot)
-        ? loaded.version
-        : loaded.fromSnapshot,
-    };
+    const snapshotAt = shouldSnapshot(policy, loaded.version, loaded.fromSnapshot)
+      ? loaded.version
+      : loaded.fromSnapshot;
+    // Its snapshot comes from `#publish`, at once.
+    const entry = { aggregate, streamId, snapshotAt } as StreamEntry;
     this.set(entry);
-    this.emit(entry);
+    this.#publish(entry, loaded);
     return entry;
   }
 
@@ -206,13 +203,9 @@ export class StreamStates extends StreamCache {
     }
   }
 
-  #next(streamId: string, state: unknown, version: number): AggregateSnapshot<unknown> {
-    return { streamId, state, version, revision: ++this.#revision };
-  }
-
   /** Give a cached state a new snapshot (a new revision) and send it to the subscribers. */
   #publish(entry: StreamEntry, { state, version }: { state: unknown; version: number }): void {
-    entry.snapshot = this.#next(entry.streamId, state, version);
+    entry.snapshot = { streamId: entry.streamId, state, version, revision: ++this.#revision };
     this.emit(entry);
   }
 }
