@@ -130,19 +130,18 @@ export class StreamStates extends StreamCache {
    * Otherwise nothing changes and false: `confirmed` or `refresh` after the write.
    */
   preview(streamId: string, events: readonly Envelope[]): boolean {
-    const entries: StreamEntry[] = [];
-    for (const { type } of this.aggregatesOf(streamId)) {
-      const entry = this.peek(streamId, type);
-      if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
-      entries.push(entry);
-    }
-    let folded: { state: unknown; version: number }[];
+    const folded: [StreamEntry, { state: unknown; version: number }][] = [];
     try {
-      folded = entries.map((e) => foldDetailed(e.aggregate, e.snapshot.state, events, e.snapshot.version));
+      for (const { type } of this.aggregatesOf(streamId)) {
+        const entry = this.peek(streamId, type);
+        if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
+        const { state, version } = entry.snapshot;
+        folded.push([entry, foldDetailed(entry.aggregate, state, events, version)]);
+      }
     } catch {
       return false; // `confirmed` folds again after the write and reads the stream if it throws
     }
-    for (const [i, entry] of entries.entries()) this.#publish(entry, folded[i]!);
+    for (const [entry, next] of folded) this.#publish(entry, next);
     return true;
   }
 
