@@ -89,6 +89,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     options: TidelogOptions<R>,
     /** True when the runtime opened the store and so closes it. */
     private readonly ownsStore = false,
+    /** What opening the store warned of (a fallback taken): reported as the runtime's own. */
+    opening: readonly TidelogWarning[] = [],
   ) {
     this.#options = options;
     const timers = options.timers ?? systemTimers;
@@ -96,8 +98,9 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const now = () => new Date(timers.now()).toISOString();
     this.#now = now;
     const warn = (w: TidelogWarning) => this.#warn(w);
+    for (const w of opening) warn(w);
     for (const a of options.aggregates) this.#aggregates.set(a.type, a);
-    this.#states = new StreamStates(store, timers, this.#aggregates, { ...options, pending, warn });
+    this.#states = new StreamStates(store, timers, { ...options, pending, warn });
     // What the parts share; each takes what its host interface names.
     const parts = {
       store,
@@ -351,11 +354,7 @@ export async function createTidelog<const R extends AnyAggregate>(
   options: TidelogOptions<R>,
 ): Promise<Tidelog<R>> {
   const { store, owned, warnings } = await openStore(options.store);
-  const runtime = new Tidelog<R>(store, await deviceClientId(store), options, owned);
-  for (const warning of warnings) {
-    runtime.warnings.push(warning);
-    options.onWarning?.(warning);
-  }
+  const runtime = new Tidelog<R>(store, await deviceClientId(store), options, owned, warnings);
   await runtime.start();
   return runtime;
 }

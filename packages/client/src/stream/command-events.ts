@@ -87,49 +87,54 @@ export function asEnvelope(streamId: string, version: number, e: AppendEvent): E
   };
 }
 
-/**
- * Decide a command on `state` (at `ctx.version`) and give its events their ids and meta
- * (`commandEvents`); with `pushable` (sync), check them as a push (`assertPushable`).
- * Throws what `decide` or the check throws.
- *
- * @example
- * const events = await decideEvents(Counter, state, 'increment', { by: 1 }, ctx, true);
- */
-export async function decideEvents(
-  aggregate: AnyAggregate,
-  state: unknown,
-  command: string,
-  payload: unknown,
-  ctx: CommandContext,
-  pushable: boolean,
-): Promise<AppendEvent[]> {
-  const events = commandEvents(await decide(aggregate, state as never, command, payload as never, ctx), ctx);
-  if (pushable) assertPushable(ctx.streamId, ctx.version + 1, events, ctx.clientId);
-  return events;
+/** A command decided: its outbox entry as stored with its events, and the events to append. */
+export interface DecidedCommand {
+  command: OutboxEntry;
+  events: AppendEvent[];
 }
 
 /**
- * Decide a stored command again on `state` at `version` (a rebase, a retried rejection):
- * with its original `now`, `commandId` and metadata, so its events get the same ids, and
- * checked as pushable. Throws what `decide` or the check throws.
+ * Decide a command, as its outbox entry holds it, on `state` at `version`: with the entry's
+ * `timestamp` as `ctx.now`, its `commandId` and metadata (a command decided again, in a
+ * rebase or a retried rejection, gets the same event ids), and give its events their ids and
+ * meta (`commandEvents`); with `pushable` (sync), check them as a push (`assertPushable`).
+ * The entry comes back as it is stored with them: decided at `version`, not displaced, with
+ * their ids (and a null payload for none). Throws what `decide` or the check throws.
  *
  * @example
- * const events = await decideAgain(Counter, state, entry, clientId, version);
+ * const { command, events } = await decideCommand(Counter, state, entry, clientId, version, true);
  */
-export function decideAgain(
+export async function decideCommand(
   aggregate: AnyAggregate,
   state: unknown,
   entry: OutboxEntry,
   clientId: string,
   version: number,
-): Promise<AppendEvent[]> {
+  pushable: boolean,
+): Promise<DecidedCommand> {
+  const { streamId, commandId } = entry;
   const ctx: CommandContext = {
-    streamId: entry.streamId,
+    streamId,
     version,
     now: entry.timestamp,
-    commandId: entry.commandId,
+    commandId,
     clientId,
     metadata: entry.metadata,
   };
-  return decideEvents(aggregate, state, entry.command, entry.payload, ctx, true);
+  const decided = await decide(aggregate, state as never, entry.command, entry.payload as never, ctx);
+  const events = commandEvents(decided, ctx);
+  if (pushable) assertPushable(streamId, version + 1, events, clientId);
+  const eventIds = events.map((e) => e.id!);
+  return { command: { ...settle(entry, version), payload: entry.payload ?? null, eventIds }, events };
+}
+
+/**
+ * The entry as it is stored again: decided at `baseVersion`, no longer displaced.
+ *
+ * @example
+ * const entry = settle(displacedEntry, 4);
+ */
+export function settle(entry: OutboxEntry, baseVersion: number): OutboxEntry {
+  const { displaced: _, ...rest } = entry;
+  return { ...rest, baseVersion };
 }

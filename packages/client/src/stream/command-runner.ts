@@ -1,7 +1,5 @@
 import {
   type AnyAggregate,
-  type AppendEvent,
-  type CommandContext,
   ConcurrencyError,
   type Envelope,
   hasErrorCode,
@@ -10,7 +8,7 @@ import {
   uuidv7,
 } from '@tidelog/core';
 import type { AggregateSnapshot, ExecuteOptions, ExecuteResult } from '../types.js';
-import { decideEvents } from './command-events.js';
+import { type DecidedCommand, decideCommand } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 /** A command run again as the same command (a process manager's dispatch, a dead letter). */
@@ -53,19 +51,24 @@ export async function runCommand(
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
       throw new ConcurrencyError(streamId, options.expectedVersion, version);
     }
-    const ctx: CommandContext = {
-      streamId,
-      version,
-      now: replay?.now ?? host.now(),
+    // The command as an outbox entry holds it, its payload as the app gave it (so `decide` sees
+    // it so); its events are not decided yet.
+    const outboxEntry: OutboxEntry = {
       commandId: replay?.commandId ?? uuidv7(),
-      clientId: host.clientId,
+      aggregateType: agg.type,
+      streamId,
+      command,
+      payload: payload as OutboxEntry['payload'],
+      baseVersion: version,
+      eventIds: [],
+      timestamp: replay?.now ?? host.now(),
       metadata: options.metadata ?? {},
     };
-    const events = await decideEvents(agg, state, command, payload, ctx, host.pending);
-    if (events.length === 0) return result([], entry.snapshot);
+    const decided = await decideCommand(agg, state, outboxEntry, host.clientId, version, host.pending);
+    if (decided.events.length === 0) return result([], entry.snapshot);
     let envelopes: Envelope[];
     try {
-      envelopes = await append(host, agg, command, payload, events, ctx);
+      envelopes = await append(host, decided);
     } catch (error) {
       // Another writer (another runtime on the same database) got there first: decide
       // again on the fresh state, unless the caller pinned the version.
@@ -81,32 +84,12 @@ export async function runCommand(
   }
 }
 
-/** Store a decision's events: confirmed, or pending with the command's outbox entry. */
-async function append(
-  host: CommandHost,
-  agg: AnyAggregate,
-  command: string,
-  payload: unknown,
-  events: AppendEvent[],
-  ctx: CommandContext,
-): Promise<Envelope[]> {
+/** Store a decided command's events at its `baseVersion`: confirmed, or pending with its outbox entry. */
+async function append(host: CommandHost, { command, events }: DecidedCommand): Promise<Envelope[]> {
   const { store } = host;
-  if (!host.pending) {
-    return (await store.appendToStream(ctx.streamId, events, { expectedVersion: ctx.version })).events;
-  }
-  const entry: OutboxEntry = {
-    commandId: ctx.commandId,
-    aggregateType: agg.type,
-    streamId: ctx.streamId,
-    command,
-    payload: (payload ?? null) as OutboxEntry['payload'],
-    baseVersion: ctx.version,
-    eventIds: events.map((e) => e.id!),
-    timestamp: ctx.now,
-    metadata: ctx.metadata,
-  };
-  return (await store.appendPending(ctx.streamId, events, { expectedVersion: ctx.version, command: entry }))
-    .events;
+  const { streamId, baseVersion: expectedVersion } = command;
+  if (!host.pending) return (await store.appendToStream(streamId, events, { expectedVersion })).events;
+  return (await store.appendPending(streamId, events, { expectedVersion, command })).events;
 }
 
 /** What `runCommand` resolves with: the events stored and the state after them. */

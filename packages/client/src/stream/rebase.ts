@@ -1,6 +1,5 @@
 import {
   type AnyAggregate,
-  type AppendEvent,
   type Envelope,
   foldDetailed,
   hasErrorCode,
@@ -10,7 +9,7 @@ import {
   type SerializedError,
   serializeError,
 } from '@tidelog/core';
-import { asEnvelope, decideAgain } from './command-events.js';
+import { asEnvelope, type DecidedCommand, decideCommand, settle } from './command-events.js';
 
 /** A command of the outbox with its pending events (none when it was displaced). */
 export interface PendingCommand {
@@ -100,7 +99,7 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
   }
   // Commands decided again follow the rest of a partly confirmed one, never take its ids.
   let current = foldOnto(aggregate, confirmed, inFlight);
-  const append: { command: OutboxEntry; events: AppendEvent[] }[] = [];
+  const append: DecidedCommand[] = [];
   const rejected: RejectedCommand[] = [];
   for (const { entry } of open) {
     const refusal = refused?.get(entry.commandId);
@@ -109,9 +108,9 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
       continue;
     }
     const baseVersion = current.version;
-    let events: AppendEvent[];
+    let decided: DecidedCommand;
     try {
-      events = await decideAgain(aggregate, current.state, entry, input.clientId, baseVersion);
+      decided = await decideCommand(aggregate, current.state, entry, input.clientId, baseVersion, true);
     } catch (error) {
       if (hasErrorCode(error) && TRANSIENT.has(error.code)) throw error;
       rejected.push({
@@ -121,10 +120,10 @@ export async function rebase(input: RebaseInput): Promise<RebaseResult> {
       });
       continue;
     }
-    if (events.length === 0) continue;
-    const envelopes = events.map((e, i) => asEnvelope(input.streamId, baseVersion + 1 + i, e));
+    if (decided.events.length === 0) continue;
+    const envelopes = decided.events.map((e, i) => asEnvelope(input.streamId, baseVersion + 1 + i, e));
     current = foldOnto(aggregate, current, envelopes);
-    append.push({ command: { ...settle(entry, baseVersion), eventIds: events.map((e) => e.id!) }, events });
+    append.push(decided);
   }
   const step: RebaseStep = {
     streamId: input.streamId,
@@ -143,10 +142,4 @@ function foldOnto(
 ): { state: unknown; version: number } {
   const { state, version } = foldDetailed(aggregate, base.state as never, events, base.version);
   return { state, version };
-}
-
-/** The entry as it is stored again: decided at `baseVersion`, no longer displaced. */
-function settle(entry: OutboxEntry, baseVersion: number): OutboxEntry {
-  const { displaced: _, ...rest } = entry;
-  return { ...rest, baseVersion };
 }

@@ -81,12 +81,9 @@ export class Rebaser {
    * command decides before them).
    */
   resume(): void {
-    const resumed = this.#resume();
-    void this.host.work
-      .track(resumed.then(() => this.host.catchUp()))
-      .catch((error: unknown) =>
-        this.host.warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
-      );
+    void this.#track(this.#retryDisplaced((o) => o.displaced === 'rebase')).catch((error: unknown) =>
+      this.host.warn({ code: 'REBASE_DEFERRED', message: `resuming a rebase failed: ${String(error)}` }),
+    );
   }
 
   /** Confirmed state or pending events moved (here, or by a rejected command run again): catch up, in the background. */
@@ -153,14 +150,8 @@ export class Rebaser {
     // reached) decides the commands of streams no page touched. With nothing displaced
     // before or by this page, there is nothing to look for.
     if (!displaced && !outbox.some((o) => o.displaced !== undefined)) return;
-    const waiting = await this.#streamsWith(
+    await this.#retryDisplaced(
       (o) => o.displaced === 'rebase' || (o.displaced === 'reset' && events.length === 0),
-    );
-    await Promise.all(
-      [...waiting].map((s) =>
-        // The page is stored: a rebase that fails again only waits longer.
-        this.#rebaseStream(s).catch((error: unknown) => this.#deferred(s, error)),
-      ),
     );
   }
 
@@ -180,9 +171,15 @@ export class Rebaser {
     });
   }
 
-  async #resume(): Promise<void> {
-    const streams = await this.#streamsWith((o) => o.displaced === 'rebase');
-    await Promise.all([...streams].map((s) => this.#rebaseStream(s)));
+  /**
+   * Decide again the commands of every stream with an outbox command that passes `test`.
+   * A rebase that fails again only waits longer (a warning): its commands stay displaced.
+   */
+  async #retryDisplaced(test: (entry: OutboxEntry) => boolean): Promise<void> {
+    const waiting = await this.#streamsWith(test);
+    await Promise.all(
+      [...waiting].map((s) => this.#rebaseStream(s).catch((error: unknown) => this.#deferred(s, error))),
+    );
   }
 
   /** Streams with a command in the outbox that passes `test`. */

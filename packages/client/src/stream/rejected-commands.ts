@@ -1,6 +1,5 @@
 import {
   type AnyAggregate,
-  type AppendEvent,
   type LocalEventStore,
   type OutboxEntry,
   type RejectedCommand,
@@ -9,7 +8,7 @@ import {
 import { UnknownAggregateError, UnknownRejectedError } from '../errors.js';
 import { Listeners } from '../listeners.js';
 import type { Unsubscribe } from '../types.js';
-import { decideAgain } from './command-events.js';
+import { type DecidedCommand, decideCommand } from './command-events.js';
 import type { StreamStates } from './stream-states.js';
 
 export interface RejectedCommandsHost {
@@ -110,20 +109,19 @@ export class RejectedCommands {
   async #runAgain(agg: AnyAggregate, entry: OutboxEntry): Promise<void> {
     const { store, states, clientId } = this.host;
     const { version, state } = (await states.ensure(agg, entry.streamId)).snapshot;
-    let events: AppendEvent[];
+    let decided: DecidedCommand;
     try {
-      events = await decideAgain(agg, state, entry, clientId, version);
+      decided = await decideCommand(agg, state, entry, clientId, version, true);
     } catch (error) {
       const again = { entry, error: serializeError(error), rejectedAt: this.host.now() };
       await store.rebase([{ streamId: entry.streamId, replaces: [], append: [], rejected: [again] }]);
       throw error;
     }
-    const command = { ...entry, baseVersion: version, eventIds: events.map((e) => e.id!) };
     await store.rebase([
       {
         streamId: entry.streamId,
         replaces: [],
-        append: events.length > 0 ? [{ command, events }] : [],
+        append: decided.events.length > 0 ? [decided] : [],
         rejected: [],
         unreject: [entry.commandId],
       },

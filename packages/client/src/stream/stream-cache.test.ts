@@ -31,7 +31,7 @@ describe('StreamCache', () => {
   it('does not time a subscribed entry, and times it again from the release of its subscriber', () => {
     const timers = new ManualTimers();
     const cache = new StreamCache(1000, timers);
-    const release = cache.listen('k', 'counter', () => undefined);
+    const release = cache.listen(Counter, 'k', () => undefined);
     cache.set(entry('k'));
     timers.advance(10_000);
     expect(cache.peek('k', 'counter')).toBeDefined();

@@ -13,10 +13,11 @@ export interface StreamEntry {
 }
 
 /**
- * What is held for one stream and aggregate type: its folded state (once loaded), its
- * subscribers, when the state was last used, and its idle timer (if one is armed).
+ * What is held for one stream and aggregate type: the aggregate, its folded state (once
+ * loaded), its subscribers, when the state was last used, and its idle timer (if one is armed).
  */
 interface Slot {
+  aggregate: AnyAggregate;
   entry: StreamEntry | undefined;
   listeners: Listeners<AggregateSnapshot<unknown>>;
   usedAt: number;
@@ -36,7 +37,7 @@ interface Slot {
  * @example
  * const cache = new StreamCache(60_000, systemTimers);
  * cache.set(entry);
- * const off = cache.listen('c-1', 'counter', (snapshot) => render(snapshot));
+ * const off = cache.listen(Counter, 'c-1', (snapshot) => render(snapshot));
  */
 export class StreamCache {
   readonly #streams = new Map<string, Map<string, Slot>>();
@@ -58,7 +59,7 @@ export class StreamCache {
   }
 
   set(entry: StreamEntry): void {
-    const slot = this.#slotFor(entry.streamId, entry.aggregate.type);
+    const slot = this.#slotFor(entry.aggregate, entry.streamId);
     slot.entry = entry;
     this.#use(slot);
   }
@@ -77,11 +78,12 @@ export class StreamCache {
    * Its release counts as use (the idle time starts then).
    */
   listen(
+    aggregate: AnyAggregate,
     streamId: string,
-    type: string,
     listener: (snapshot: AggregateSnapshot<unknown>) => void,
   ): () => void {
-    const slot = this.#slotFor(streamId, type);
+    const { type } = aggregate;
+    const slot = this.#slotFor(aggregate, streamId);
     const off = slot.listeners.add(listener);
     this.#stop(slot);
     return () => {
@@ -96,9 +98,9 @@ export class StreamCache {
     this.#slot(entry.streamId, entry.aggregate.type)?.listeners.emit(entry.snapshot);
   }
 
-  /** The aggregate types a stream is cached or subscribed as. */
-  types(streamId: string): string[] {
-    return [...(this.#streams.get(streamId)?.keys() ?? [])];
+  /** The aggregates a stream is cached or subscribed as. */
+  aggregatesOf(streamId: string): AnyAggregate[] {
+    return [...(this.#streams.get(streamId)?.values() ?? [])].map((slot) => slot.aggregate);
   }
 
   /** Streams with a cached or subscribed state. */
@@ -126,7 +128,8 @@ export class StreamCache {
   }
 
   /** The slot, made when there is none. */
-  #slotFor(streamId: string, type: string): Slot {
+  #slotFor(aggregate: AnyAggregate, streamId: string): Slot {
+    const { type } = aggregate;
     let types = this.#streams.get(streamId);
     if (!types) {
       types = new Map();
@@ -134,7 +137,7 @@ export class StreamCache {
     }
     let slot = types.get(type);
     if (!slot) {
-      slot = { entry: undefined, listeners: new Listeners(), usedAt: 0, timer: undefined };
+      slot = { aggregate, entry: undefined, listeners: new Listeners(), usedAt: 0, timer: undefined };
       types.set(type, slot);
     }
     return slot;

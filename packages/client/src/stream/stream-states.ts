@@ -36,7 +36,7 @@ export interface StreamStatesOptions {
  * Callers run `ensure`, `advance` and `refresh` of a stream inside its mailbox.
  *
  * @example
- * const states = new StreamStates(store, systemTimers, aggregates, { pending: false, snapshotEvery: 50, warn });
+ * const states = new StreamStates(store, systemTimers, { pending: false, snapshotEvery: 50, warn });
  * const entry = await states.ensure(Counter, 'c-1');
  */
 export class StreamStates extends StreamCache {
@@ -46,8 +46,6 @@ export class StreamStates extends StreamCache {
   constructor(
     private readonly store: LocalEventStore,
     timers: Timers,
-    /** The runtime's aggregates, by type. */
-    private readonly aggregates: ReadonlyMap<string, AnyAggregate>,
     private readonly options: StreamStatesOptions,
   ) {
     super(options.idleTimeoutMs ?? 300_000, timers);
@@ -61,16 +59,13 @@ export class StreamStates extends StreamCache {
     if (cached) return cached;
     const policy = this.#policy;
     const loaded = await loadAggregate(this.store, aggregate, streamId, { snapshotPolicy: policy });
-    const entry: StreamEntry = {
-      aggregate,
-      streamId,
-      snapshot: this.#next(streamId, loaded.state, loaded.version),
-      snapshotAt: shouldSnapshot(policy, loaded.version, loaded.fromSnapshot)
-        ? loaded.version
-        : loaded.fromSnapshot,
-    };
+    const snapshotAt = shouldSnapshot(policy, loaded.version, loaded.fromSnapshot)
+      ? loaded.version
+      : loaded.fromSnapshot;
+    // Its snapshot comes from `#publish`, at once.
+    const entry = { aggregate, streamId, snapshotAt } as StreamEntry;
     this.set(entry);
-    this.emit(entry);
+    this.#publish(entry, loaded);
     return entry;
   }
 
@@ -90,11 +85,10 @@ export class StreamStates extends StreamCache {
    * command, pending events were dropped).
    */
   async refresh(streamId: string): Promise<void> {
-    for (const type of this.types(streamId)) {
-      this.delete(streamId, type);
-      const aggregate = this.aggregates.get(type);
+    for (const aggregate of this.aggregatesOf(streamId)) {
+      this.delete(streamId, aggregate.type);
       // Cached or subscribed: loaded again at once, so `getSnapshot` keeps answering.
-      if (aggregate) await this.ensure(aggregate, streamId);
+      await this.ensure(aggregate, streamId);
     }
   }
 
@@ -106,9 +100,8 @@ export class StreamStates extends StreamCache {
    * is read again.
    */
   async confirmed(streamId: string, events: readonly Envelope[]): Promise<void> {
-    for (const type of this.types(streamId)) {
-      const aggregate = this.aggregates.get(type);
-      if (!aggregate) continue;
+    for (const aggregate of this.aggregatesOf(streamId)) {
+      const { type } = aggregate;
       const entry = this.peek(streamId, type);
       if (entry) {
         const past = events.filter((e) => e.version > entry.snapshot.version);
@@ -137,19 +130,18 @@ export class StreamStates extends StreamCache {
    * Otherwise nothing changes and false: `confirmed` or `refresh` after the write.
    */
   preview(streamId: string, events: readonly Envelope[]): boolean {
-    const entries: StreamEntry[] = [];
-    for (const type of this.types(streamId)) {
-      const entry = this.aggregates.has(type) ? this.peek(streamId, type) : undefined;
-      if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
-      entries.push(entry);
-    }
-    let folded: { state: unknown; version: number }[];
+    const folded: [StreamEntry, { state: unknown; version: number }][] = [];
     try {
-      folded = entries.map((e) => foldDetailed(e.aggregate, e.snapshot.state, events, e.snapshot.version));
+      for (const { type } of this.aggregatesOf(streamId)) {
+        const entry = this.peek(streamId, type);
+        if (entry === undefined || events[0]?.version !== entry.snapshot.version + 1) return false;
+        const { state, version } = entry.snapshot;
+        folded.push([entry, foldDetailed(entry.aggregate, state, events, version)]);
+      }
     } catch {
       return false; // `confirmed` folds again after the write and reads the stream if it throws
     }
-    for (const [i, entry] of entries.entries()) this.#publish(entry, folded[i]!);
+    for (const [entry, next] of folded) this.#publish(entry, next);
     return true;
   }
 
@@ -172,7 +164,7 @@ export class StreamStates extends StreamCache {
       last = snapshot;
       listener(snapshot);
     };
-    const off = this.listen(streamId, aggregate.type, deliver);
+    const off = this.listen(aggregate, streamId, deliver);
     load().then(
       () => {
         const entry = this.peek(streamId, aggregate.type);
@@ -210,13 +202,9 @@ export class StreamStates extends StreamCache {
     }
   }
 
-  #next(streamId: string, state: unknown, version: number): AggregateSnapshot<unknown> {
-    return { streamId, state, version, revision: ++this.#revision };
-  }
-
   /** Give a cached state a new snapshot (a new revision) and send it to the subscribers. */
   #publish(entry: StreamEntry, { state, version }: { state: unknown; version: number }): void {
-    entry.snapshot = this.#next(entry.streamId, state, version);
+    entry.snapshot = { streamId: entry.streamId, state, version, revision: ++this.#revision };
     this.emit(entry);
   }
 }

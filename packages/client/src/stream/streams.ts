@@ -68,7 +68,7 @@ export class Streams {
     for (const [streamId, list] of byStream(events)) {
       // A rebase refreshes its streams itself, once its result is stored.
       if (rebasing.has(streamId)) continue;
-      for (const type of states.types(streamId)) {
+      for (const { type } of states.aggregatesOf(streamId)) {
         const entry = states.peek(streamId, type);
         if (entry && states.advance(entry, list)) this.#readAgain(streamId);
       }

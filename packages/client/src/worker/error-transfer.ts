@@ -27,8 +27,8 @@ import {
   UnauthorizedError,
 } from '../sync/errors.js';
 
+/** A thrown value on the wire: an error in its serialized form, anything else as it is. */
 interface WireThrow {
-  tidelog: true;
   isError: boolean;
   value: unknown;
 }
@@ -121,7 +121,7 @@ export function registerErrorSending(): void {
     canHandle: (value): value is { value: unknown } => original.canHandle(value),
     serialize: ({ value }) => {
       const isError = value instanceof Error;
-      return [{ tidelog: true, isError, value: isError ? serializeError(value) : value }, []];
+      return [{ isError, value: isError ? serializeError(value) : value }, []];
     },
     deserialize: (wire) => {
       if (wire.isError) throw revive(wire.value as SerializedError);

@@ -17,7 +17,7 @@ export interface Hello {
   sync: SyncStatus;
   /**
    * A Web Lock the worker holds for as long as it lives: when a page gets it, the worker
-   * is gone. Absent in-page and where there are no Web Locks.
+   * is gone. Undefined in-page and where there are no Web Locks.
    */
   lifeLock?: string;
 }
@@ -100,14 +100,14 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
     async hello(tabLock) {
       const rt = await runtime;
       if (tabLock) whenFree(tabLock, () => void end());
-      const lifeLock = await hooks.lifeLock;
       return {
+        // Awaited first: the rest is read as the page is answered.
+        lifeLock: await hooks.lifeLock,
         storage: rt.storage,
         warnings: [...rt.warnings],
         clientId: rt.clientId,
         instanceId: rt.instanceId,
         sync: rt.sync.getSnapshot(),
-        ...(lifeLock === undefined ? {} : { lifeLock }),
       };
     },
     async listen(fn) {
