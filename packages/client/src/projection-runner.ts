@@ -65,15 +65,25 @@ export class ProjectionRunner<S> {
   }
 
   /**
-   * React to a committed batch: when it holds confirmed events, read the confirmed events
-   * past the checkpoint from the store (the batch's, and any the runner missed). With sync,
-   * a batch of confirmed events is only what was new to this device: this device's own
-   * events confirmed with it are read in the same step, so they never leave the pending
-   * overlay before they are in the confirmed state.
+   * React to a committed batch: fold it when it follows the checkpoint, else read what was
+   * missed. With sync, a batch of confirmed events is only what was new to this device:
+   * this device's own events confirmed with it are read from the store in the same step,
+   * so they never leave the pending overlay before they are in the confirmed state.
    */
   onBatch(events: readonly Envelope[]): Promise<void> {
     return this.#enqueue(async () => {
-      if (events.some((e) => e.position !== undefined)) await this.#catchUp();
+      const positioned = events.filter((e) => e.position !== undefined);
+      const first = positioned[0];
+      if (first && this.options.pending) {
+        await this.#catchUp();
+      } else if (first && first.position === this.#confirmed.checkpoint + 1) {
+        this.#confirmed = {
+          state: foldProjection(this.projection, this.#confirmed.state, positioned),
+          checkpoint: positioned.at(-1)!.position!,
+        };
+      } else if (first && first.position! > this.#confirmed.checkpoint) {
+        await this.#catchUp();
+      }
       await this.#refresh();
     });
   }
