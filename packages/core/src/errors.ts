@@ -111,10 +111,14 @@ export interface ValidationIssue {
 export class ValidationError extends TidelogError {
   override readonly name = 'ValidationError';
   readonly code = 'VALIDATION_ERROR';
-  declare readonly issues: ValidationIssue[];
-  constructor(message: string, issues: ValidationIssue[] = []) {
-    // Issues are plain `{ path, message }` JSON; an interface just lacks Json's index signature.
-    super(message, { details: { issues: issues as unknown as Json } });
+  constructor(
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+  ) {
+    super(message);
+  }
+  protected override details() {
+    return { issues: this.issues.map((i) => ({ path: i.path, message: i.message })) };
   }
 }
 
