@@ -8,8 +8,8 @@ export interface ConfirmReads {
   incoming: readonly PositionedEnvelope[];
   /** Stored events (confirmed or pending) with the incoming ids and with the outbox's event ids. */
   byId: ReadonlyMap<string, Envelope>;
-  /** The id of the stored event at a stream version, if any. */
-  atVersion(streamId: string, version: number): string | undefined;
+  /** The stored event at a stream version, if any (one of `byId`). */
+  atVersion(streamId: string, version: number): Envelope | undefined;
   /** The id of the stored event at a position, if any. */
   atPosition(position: number): string | undefined;
   /** The outbox, in order. */
@@ -63,8 +63,7 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
     } else {
       const holder = reads.atVersion(e.streamId, e.version);
       // Only a pending event may give its place up (it is displaced); a confirmed one may not.
-      if (holder !== undefined && reads.byId.get(holder)?.position !== undefined) throw conflict(e, holder);
-      if (holder !== undefined && !reads.byId.has(holder)) throw conflict(e, holder);
+      if (holder?.position !== undefined) throw conflict(e, holder.id);
       outcome.added.push(e);
     }
     if (known || displacedIds.has(e.id)) {

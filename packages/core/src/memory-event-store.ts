@@ -225,7 +225,7 @@ export class MemoryEventStore implements LocalEventStore {
         const s = this.#streams.get(streamId);
         return (
           s?.confirmed.find((e) => e.version === version) ?? s?.pending.find((e) => e.version === version)
-        )?.id;
+        );
       },
       atPosition: (position) => {
         const e = this.#log[lowerBound(this.#log, position - 1)];

@@ -128,7 +128,7 @@ export async function confirm(
   const plan = planConfirm({
     incoming,
     byId: view.byId,
-    atVersion: (streamId, version) => view.at(streamId, version)?.id,
+    atVersion: (streamId, version) => view.at(streamId, version),
     atPosition: (position) => positions.get(position),
     outbox: entries,
     steps,
