@@ -24,10 +24,12 @@ export interface ConfirmPlan {
   drop: Envelope[];
   /** Events to store with their positions, ascending by position. */
   write: PositionedEnvelope[];
-  /** Outbox entries to delete (all their events confirmed, or replaced by a rebase step). */
-  remove: string[];
-  /** Outbox entries to keep, marked displaced `'rebase'`. */
-  displace: OutboxEntry[];
+  /**
+   * The outbox after the page, entry by entry as `ConfirmReads.outbox` lists them:
+   * `undefined` where an entry leaves (all its events confirmed, or replaced by a rebase
+   * step), a new entry where one stays marked displaced `'rebase'`, the same entry otherwise.
+   */
+  outbox: (OutboxEntry | undefined)[];
 }
 
 /**
@@ -76,28 +78,25 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
   const stepped = new Set(reads.steps.map((s) => s.streamId));
   const replaced = new Set(reads.steps.flatMap((s) => s.replaces));
   const drop: Envelope[] = [];
-  const remove: string[] = [];
-  const displace: OutboxEntry[] = [];
   const dropEvents = (entry: OutboxEntry) => {
     for (const id of entry.eventIds) {
       const p = reads.byId.get(id);
       if (p && !isConfirmed(id)) drop.push(p);
     }
   };
-  for (const entry of reads.outbox) {
-    if (entry.eventIds.length > 0 && entry.eventIds.every(isConfirmed)) {
-      remove.push(entry.commandId);
-    } else if (replaced.has(entry.commandId)) {
+  const outbox = reads.outbox.map((entry) => {
+    if (entry.eventIds.length > 0 && entry.eventIds.every(isConfirmed)) return undefined;
+    if (replaced.has(entry.commandId)) {
       dropEvents(entry);
-      remove.push(entry.commandId);
-    } else if (foreignStreams.has(entry.streamId) && !stepped.has(entry.streamId)) {
-      dropEvents(entry);
-      const displaced = { ...entry, displaced: entry.displaced ?? 'rebase' } as OutboxEntry;
-      displace.push(displaced);
-      outcome.displaced.push(displaced);
+      return undefined;
     }
-  }
-  return { outcome, drop, write, remove, displace };
+    if (!foreignStreams.has(entry.streamId) || stepped.has(entry.streamId)) return entry;
+    dropEvents(entry);
+    const displaced = { ...entry, displaced: entry.displaced ?? 'rebase' } as OutboxEntry;
+    outcome.displaced.push(displaced);
+    return displaced;
+  });
+  return { outcome, drop, write, outbox };
 }
 
 function conflict(e: PositionedEnvelope, heldBy: string): ConfirmConflictError {

@@ -249,15 +249,12 @@ export class MemoryEventStore implements LocalEventStore {
       this.#byId.set(e.id, e);
       this.#log.splice(lowerBound(this.#log, e.position), 0, e);
     }
-    const removed = new Set(plan.remove);
-    const displaced = new Map(plan.displace.map((d) => [d.commandId, d]));
-    this.#outbox = this.#outbox
-      .filter((o) => !removed.has(o.commandId))
-      .map((o) => displaced.get(o.commandId) ?? o);
+    const outboxChanged = plan.outbox.some((o, i) => o !== this.#outbox[i]);
+    this.#outbox = plan.outbox.filter((o) => o !== undefined);
     const appended = steps.flatMap((step) => this.#applyStep(step));
     if (options.sync) this.#meta.set('sync', clone(options.sync));
     this.#notify([...plan.outcome.added, ...appended]);
-    this.#changed(confirmChange(plan.outcome, removed.size + displaced.size + appended.length > 0, steps));
+    this.#changed(confirmChange(plan.outcome, outboxChanged || appended.length > 0, steps));
     return plan.outcome;
   }
 

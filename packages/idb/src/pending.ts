@@ -133,12 +133,13 @@ export async function confirm(
     outbox: entries,
     steps,
   });
-  const keyOf = new Map(entries.map((o, i) => [o.commandId, keys[i]!]));
   for (const e of plan.drop) view.drop(e);
   for (const e of plan.write) view.put(e);
   view.write();
-  for (const id of plan.remove) outbox.delete(keyOf.get(id)!);
-  for (const d of plan.displace) outbox.put(d, keyOf.get(d.commandId)!);
+  plan.outbox.forEach((o, i) => {
+    if (o === undefined) outbox.delete(keys[i]!);
+    else if (o !== entries[i]) outbox.put(o, keys[i]);
+  });
   const appended: Envelope[] = [];
   for (const step of steps) appended.push(...(await applyStep(tx, step, clientId)));
   if (options.sync) tx.objectStore('meta').put(options.sync, 'sync');
