@@ -10,8 +10,8 @@ export interface ConfirmReads {
   byId: ReadonlyMap<string, Envelope>;
   /** The stored event at a stream version, if any (one of `byId`). */
   atVersion(streamId: string, version: number): Envelope | undefined;
-  /** The id of the stored event at a position, if any. */
-  atPosition(position: number): string | undefined;
+  /** The stored event at a position, if any. */
+  atPosition(position: number): Envelope | undefined;
   /** The outbox, in order. */
   outbox: readonly OutboxEntry[];
   steps: readonly RebaseStep[];
@@ -58,8 +58,8 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
     if (known?.position !== undefined || confirmedNow.has(e.id)) continue;
     // `write` ascends by position: an event of this batch at this position is its last.
     const last = write.at(-1);
-    const atPosition = last?.position === e.position ? last.id : reads.atPosition(e.position);
-    if (atPosition !== undefined && atPosition !== e.id) throw conflict(e, atPosition);
+    const atPosition = last?.position === e.position ? last : reads.atPosition(e.position);
+    if (atPosition && atPosition.id !== e.id) throw conflict(e, atPosition.id);
     if (known) {
       if (known.streamId !== e.streamId || known.version !== e.version) throw conflict(e, known.id);
     } else {

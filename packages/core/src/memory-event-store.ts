@@ -229,7 +229,7 @@ export class MemoryEventStore implements LocalEventStore {
       },
       atPosition: (position) => {
         const e = this.#log[lowerBound(this.#log, position - 1)];
-        return e?.position === position ? e.id : undefined;
+        return e?.position === position ? e : undefined;
       },
       outbox: this.#outbox,
       steps,

@@ -123,8 +123,8 @@ export async function confirm(
       ? [...incoming.map((e) => e.id), ...entries.flatMap((o) => o.eventIds)]
       : entries.flatMap((o) => (streams.has(o.streamId) ? o.eventIds : [])),
   );
-  const positions = new Map<number, string>();
-  for (const e of view.byId.values()) if (e.position !== undefined) positions.set(e.position, e.id);
+  const positions = new Map<number, Envelope>();
+  for (const e of view.byId.values()) if (e.position !== undefined) positions.set(e.position, e);
   const plan = planConfirm({
     incoming,
     byId: view.byId,
