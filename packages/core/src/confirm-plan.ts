@@ -8,7 +8,7 @@ export interface ConfirmReads {
   incoming: readonly PositionedEnvelope[];
   /** Stored events (confirmed or pending) with the incoming ids and with the outbox's event ids. */
   byId: ReadonlyMap<string, Envelope>;
-  /** The stored event at a stream version, if any (one of `byId`). */
+  /** The stored event at a stream version, if any: the same object `byId` holds for its id. */
   atVersion(streamId: string, version: number): Envelope | undefined;
   /** The stored event at a position, if any. */
   atPosition(position: number): Envelope | undefined;
@@ -60,10 +60,11 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
     const last = write.at(-1);
     const atPosition = last?.position === e.position ? last : reads.atPosition(e.position);
     if (atPosition && atPosition.id !== e.id) throw conflict(e, atPosition.id);
+    const holder = reads.atVersion(e.streamId, e.version);
     if (known) {
-      if (known.streamId !== e.streamId || known.version !== e.version) throw conflict(e, known.id);
+      // A pending id confirms the event at its own place only.
+      if (holder !== known) throw conflict(e, known.id);
     } else {
-      const holder = reads.atVersion(e.streamId, e.version);
       // Only a pending event may give its place up (it is displaced); a confirmed one may not.
       if (holder?.position !== undefined) throw conflict(e, holder.id);
       outcome.added.push(e);
