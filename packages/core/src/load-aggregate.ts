@@ -74,14 +74,10 @@ export async function loadAggregate<A extends AnyAggregate>(
   const pendingAt = events.findIndex((e) => e.position === undefined);
   const confirmedEnd = pendingAt < 0 ? events.length : pendingAt;
   const confirmed = foldDetailed(aggregate, state, events.slice(0, confirmedEnd), version);
-  const last = events[confirmedEnd - 1];
   const timeTravel = options.asOfVersion !== undefined || options.asOfTime !== undefined;
-  if (
-    snapshots &&
-    last &&
-    !timeTravel &&
-    shouldSnapshot(options.snapshotPolicy, confirmed.version, fromSnapshot)
-  ) {
+  if (snapshots && !timeTravel && shouldSnapshot(options.snapshotPolicy, confirmed.version, fromSnapshot)) {
+    // Due only when confirmed events were folded past the snapshot, so the last one exists.
+    const last = events[confirmedEnd - 1]!;
     await snapshots.putSnapshot(
       snapshotOf(aggregate, streamId, confirmed.version, confirmed.state, last.meta.timestamp),
     );
