@@ -18,32 +18,31 @@ type Handler = (draft: unknown, data: unknown, event: Envelope) => void;
 /**
  * Fold a batch of events into a state with one immer `produce` for the whole batch, so a
  * long stream pays immer's draft/finalize cost once, not once per event. Upcasters run on
- * read; unknown event types are counted and passed over.
+ * read; unknown event types are counted and passed over. It is `foldWith`, typed for an
+ * aggregate (no wrapper around it).
  *
  * @example
  * const { state, unknown } = foldDetailed(Counter, Counter.initialState, envelopes);
  */
-export function foldDetailed<A extends AnyAggregate>(
+export const foldDetailed: <A extends AnyAggregate>(
   aggregate: A,
   state: StateOf<A>,
   events: readonly Envelope[],
-  fromVersion = 0,
-): FoldResult<StateOf<A>> {
-  return foldWith(aggregate, state, events, fromVersion);
-}
+  fromVersion?: number,
+) => FoldResult<StateOf<A>> = foldWith;
 
 /**
  * `foldDetailed` for anything with handlers by event type and upcasters: an aggregate, or
  * a projection (`foldProjection`, whose handlers take the events of every stream).
  *
  * @example
- * const { state } = foldWith(Totals, Totals.initialState, events, 0);
+ * const { state } = foldWith(Totals, Totals.initialState, events);
  */
 export function foldWith<S>(
   folder: { events: object; upcasters: Upcasters },
   state: S,
   events: readonly Envelope[],
-  fromVersion: number,
+  fromVersion = 0,
 ): FoldResult<S> {
   let applied = 0;
   let unknown = 0;

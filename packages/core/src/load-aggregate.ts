@@ -1,7 +1,13 @@
 import type { AnyAggregate, StateOf } from './aggregate.js';
 import type { EventStore } from './event-store.js';
 import { foldDetailed } from './fold.js';
-import { type SnapshotPolicy, type SnapshotStore, shouldSnapshot, snapshotKey } from './snapshot.js';
+import {
+  type SnapshotPolicy,
+  type SnapshotStore,
+  shouldSnapshot,
+  snapshotKey,
+  snapshotOf,
+} from './snapshot.js';
 
 /** Options of `loadAggregate`: time travel (`asOfVersion`, `asOfTime`) and snapshots. */
 export interface LoadOptions {
@@ -45,10 +51,9 @@ export async function loadAggregate<A extends AnyAggregate>(
   options: LoadOptions = {},
 ): Promise<LoadedAggregate<StateOf<A>>> {
   const snapshots = options.snapshots ?? (isSnapshotStore(store) ? store : undefined);
-  const key = snapshotKey(aggregate, streamId);
   let state = aggregate.initialState as StateOf<A>;
   let version = 0;
-  const snapshot = await snapshots?.getSnapshot(key);
+  const snapshot = await snapshots?.getSnapshot(snapshotKey(aggregate, streamId));
   if (
     snapshot &&
     snapshot.snapshotVersion === aggregate.snapshotVersion &&
@@ -69,23 +74,13 @@ export async function loadAggregate<A extends AnyAggregate>(
   const pendingAt = events.findIndex((e) => e.position === undefined);
   const confirmedEnd = pendingAt < 0 ? events.length : pendingAt;
   const confirmed = foldDetailed(aggregate, state, events.slice(0, confirmedEnd), version);
-  const last = events[confirmedEnd - 1];
   const timeTravel = options.asOfVersion !== undefined || options.asOfTime !== undefined;
-  if (
-    snapshots &&
-    last &&
-    !timeTravel &&
-    shouldSnapshot(options.snapshotPolicy, confirmed.version, fromSnapshot)
-  ) {
-    await snapshots.putSnapshot({
-      key,
-      streamId,
-      aggregateType: aggregate.type,
-      snapshotVersion: aggregate.snapshotVersion,
-      version: confirmed.version,
-      state: confirmed.state,
-      timestamp: last.meta.timestamp,
-    });
+  if (snapshots && !timeTravel && shouldSnapshot(options.snapshotPolicy, confirmed.version, fromSnapshot)) {
+    // Due only when confirmed events were folded past the snapshot, so the last one exists.
+    const last = events[confirmedEnd - 1]!;
+    await snapshots.putSnapshot(
+      snapshotOf(aggregate, streamId, confirmed.version, confirmed.state, last.meta.timestamp),
+    );
   }
   const all = foldDetailed(aggregate, confirmed.state, events.slice(confirmedEnd), confirmed.version);
   return { state: all.state, version: all.version, unknown: confirmed.unknown + all.unknown, fromSnapshot };

@@ -54,7 +54,7 @@ export function defineProjection<S>(config: ProjectionConfig<S>): Projection<S> 
  */
 export function foldProjection<S>(projection: Projection<S>, state: S, events: readonly Envelope[]): S {
   return events.some((e) => Object.hasOwn(projection.events, e.type))
-    ? foldWith(projection, state, events, 0).state
+    ? foldWith(projection, state, events).state
     : state;
 }
 

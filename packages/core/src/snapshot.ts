@@ -32,6 +32,31 @@ export function snapshotKey(aggregate: AnyAggregate, streamId: string): string {
   return `${aggregate.type}@${aggregate.snapshotVersion}:${streamId}`;
 }
 
+/**
+ * The snapshot of an aggregate instance folded to `version`, keyed by `snapshotKey`.
+ * `loadAggregate` and the client runtime both save snapshots through it.
+ *
+ * @example
+ * await snapshots.putSnapshot(snapshotOf(Counter, 'counter-1', 10, state, last.meta.timestamp));
+ */
+export function snapshotOf<S>(
+  aggregate: AnyAggregate,
+  streamId: string,
+  version: number,
+  state: S,
+  timestamp: string,
+): Snapshot<S> {
+  return {
+    key: snapshotKey(aggregate, streamId),
+    streamId,
+    aggregateType: aggregate.type,
+    snapshotVersion: aggregate.snapshotVersion,
+    version,
+    state,
+    timestamp,
+  };
+}
+
 /** When to save a snapshot. */
 export interface SnapshotPolicy {
   /** Save after every `every` events folded since the last snapshot. */

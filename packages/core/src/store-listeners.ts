@@ -1,7 +1,8 @@
 /**
- * The listeners of a store: each is told in turn, and one that throws is logged, never
- * allowed to undo a committed write or starve the others. Shared by `MemoryEventStore`
- * and the IndexedDB store for event batches and local (outbox, rejected) changes.
+ * A set of listeners: each is told in turn, and one that throws is logged, never allowed
+ * to undo a committed write or starve the others. Shared by `MemoryEventStore` and the
+ * IndexedDB store for event batches and local (outbox, rejected) changes, and by the
+ * client runtime for its subscribers.
  *
  * @example
  * const listeners = new StoreListeners<readonly Envelope[]>();
@@ -14,9 +15,11 @@ export class StoreListeners<T> {
 
   /** Add a listener; returns its unsubscribe. */
   add(listener: (value: T) => void): () => void {
-    this.#set.add(listener);
+    // Wrap so the same function added twice is two subscriptions, each removed once.
+    const entry = (value: T) => listener(value);
+    this.#set.add(entry);
     return () => {
-      this.#set.delete(listener);
+      this.#set.delete(entry);
     };
   }
 
@@ -25,9 +28,14 @@ export class StoreListeners<T> {
       try {
         listener(value);
       } catch (error) {
-        console.error('tidelog: a store listener threw', error);
+        console.error('tidelog: a listener threw', error);
       }
     }
+  }
+
+  /** How many listeners are subscribed. */
+  get size(): number {
+    return this.#set.size;
   }
 
   clear(): void {

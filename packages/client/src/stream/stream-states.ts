@@ -6,8 +6,8 @@ import {
   loadAggregate,
   serializeError,
   shouldSnapshot,
-  snapshotKey,
 } from '@tidelog/core';
+import { snapshotOf } from '@tidelog/core/store-kit';
 import type { Timers } from '../timers.js';
 import type { AggregateSnapshot, TidelogWarning, Unsubscribe } from '../types.js';
 import { StreamCache, type StreamEntry } from './stream-cache.js';
@@ -183,15 +183,7 @@ export class StreamStates extends StreamCache {
     const { version, state } = entry.snapshot;
     if (!shouldSnapshot(this.#policy, version, entry.snapshotAt)) return;
     try {
-      await this.store.putSnapshot({
-        key: snapshotKey(entry.aggregate, entry.streamId),
-        streamId: entry.streamId,
-        aggregateType: entry.aggregate.type,
-        snapshotVersion: entry.aggregate.snapshotVersion,
-        version,
-        state,
-        timestamp: at,
-      });
+      await this.store.putSnapshot(snapshotOf(entry.aggregate, entry.streamId, version, state, at));
       entry.snapshotAt = version;
     } catch (error) {
       this.options.warn({
