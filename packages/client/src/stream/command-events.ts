@@ -55,9 +55,10 @@ export function assertPushable(
   // (`commandEvents`), distinct: the checks across events could never refuse them.
   const checked = validatePushPerEvent({ clientId, events: envelopes });
   if (!checked.ok) {
-    const issues = checked.issues.map((i) => ({ path: i.path, message: i.message }));
+    // A failed validation names at least one issue.
+    const { issues } = checked;
     throw new ValidationError(
-      `the command's events would be refused by a sync server: ${issues[0]?.path ?? ''} ${issues[0]?.message ?? ''}`.trim(),
+      `the command's events would be refused by a sync server: ${issues[0]!.path} ${issues[0]!.message}`,
       issues,
     );
   }
