@@ -1,6 +1,6 @@
 import { checkPushedEvent } from './event-check.js';
-import { IssueList, invalid, tooMany, type Validation } from './issues.js';
-import { isEscapeFree, isPlainObject, type JsonSource } from './json.js';
+import { checkBody, IssueList, invalid, tooMany, type Validation } from './issues.js';
+import { isEscapeFree, type JsonSource } from './json.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { fastPushEvents } from './push-fast.js';
 import { checkPushGroups } from './push-groups.js';
@@ -83,9 +83,7 @@ function checkPush(
   acrossEvents?: (events: readonly PushedEvent[], issues: IssueList) => void,
   quickPass?: (events: readonly unknown[]) => PushedEvent[] | undefined,
 ): Validation<PushRequest> {
-  try {
-    if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
-    const { clientId, events } = input;
+  return checkBody(input, ({ clientId, events }) => {
     const issues = new IssueList();
     if (!isName(clientId)) issues.add('clientId', clientId === undefined ? 'is required' : MESSAGES.name);
     if (!Array.isArray(events)) {
@@ -107,8 +105,5 @@ function checkPush(
     if (issues.empty) acrossEvents?.(checked, issues);
     if (!issues.empty) return invalid(issues.result());
     return { ok: true, value: { clientId: clientId as string, events: checked } };
-  } catch (error) {
-    // Only exotic inputs (getters that throw, revoked proxies) get here, never parsed JSON.
-    return invalid([{ path: '', message: `could not be read: ${String(error)}` }]);
-  }
+  });
 }
