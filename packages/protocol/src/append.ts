@@ -1,6 +1,6 @@
 import type { ExpectedVersion, JsonObject } from '@tidelog/core';
 import { checkData, checkMeta } from './event-check.js';
-import { IssueList, invalid, tooMany, type Validation } from './issues.js';
+import { checkBody, IssueList, invalid, tooMany, type Validation } from './issues.js';
 import { isPlainObject } from './json.js';
 import { DEFAULT_LIMITS, MAX_VERSION, type ProtocolLimits } from './limits.js';
 import { isEventId, isName, isVersion, MESSAGES } from './rules.js';
@@ -64,11 +64,10 @@ export function validateStreamAppendRequest(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
 ): Validation<StreamAppendRequest> {
-  try {
-    if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
+  return checkBody(input, (body) => {
     const issues = new IssueList();
-    const expectedVersion = expectedVersionOf(input.expectedVersion, issues);
-    const { events } = input;
+    const expectedVersion = expectedVersionOf(body.expectedVersion, issues);
+    const { events } = body;
     if (!Array.isArray(events) || events.length === 0) {
       issues.add('events', events === undefined ? 'is required' : 'must be a non-empty array');
       return invalid(issues.result());
@@ -88,7 +87,5 @@ export function validateStreamAppendRequest(
     return issues.empty
       ? { ok: true, value: { expectedVersion, events: checked } }
       : invalid(issues.result());
-  } catch (error) {
-    return invalid([{ path: '', message: `could not be read: ${String(error)}` }]);
-  }
+  });
 }

@@ -34,7 +34,7 @@ export {
   type ProtocolLimits,
   resolveLimits,
 } from './limits.js';
-export { validateOutgoingPush, validatePushRequest } from './push.js';
+export { validateOutgoingPush, validatePushPerEvent, validatePushRequest } from './push.js';
 export { parsePullQuery, parseStreamReadQuery, parseSubscribeQuery, type QueryValue } from './queries.js';
 export {
   validateErrorBody,

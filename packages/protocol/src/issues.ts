@@ -1,4 +1,5 @@
 import type { ValidationIssue } from '@tidelog/core';
+import { isPlainObject } from './json.js';
 import { MAX_ISSUES } from './limits.js';
 
 export type { ValidationIssue } from '@tidelog/core';
@@ -87,4 +88,24 @@ export function tooMany<T>(count: number, max: number): Validation<T> {
     [{ path: 'events', message: `${count} events; at most ${max} are allowed in one request` }],
     'PAYLOAD_TOO_LARGE',
   );
+}
+
+/**
+ * Check a request or response body: refuse one that is not a JSON object, else `check`
+ * it; never throws (only exotic inputs, getters that throw or revoked proxies, make a
+ * check throw, never parsed JSON).
+ *
+ * @example
+ * checkBody(input, (body) => ({ ok: true, value: body }));
+ */
+export function checkBody<T>(
+  input: unknown,
+  check: (body: Record<string, unknown>) => Validation<T>,
+): Validation<T> {
+  try {
+    if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
+    return check(input);
+  } catch (error) {
+    return invalid([{ path: '', message: `could not be read: ${String(error)}` }]);
+  }
 }

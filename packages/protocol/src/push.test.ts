@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_VERSION } from './limits.js';
-import { validateOutgoingPush, validatePushRequest } from './push.js';
+import { validateOutgoingPush, validatePushPerEvent, validatePushRequest } from './push.js';
 import { validatePushRequestValibot } from './test-push-valibot.js';
 import { pushedEvent, streamEvents, testId } from './test-support.js';
 
@@ -383,5 +383,28 @@ describe('push request validation with the JSON source text', () => {
       expect(withText.ok, text).toBe(ok);
       expect(withText, text).toEqual(validatePushRequest(value));
     }
+  });
+});
+
+describe('validatePushPerEvent', () => {
+  it('checks each event as the push validators do', () => {
+    const body = { clientId: 'c', events: [pushedEvent(), { ...pushedEvent(), type: '' }] };
+    expect(validatePushPerEvent(body)).toEqual(validateOutgoingPush(body));
+    const sound = { clientId: 'c', events: streamEvents('a', 2) };
+    expect(validatePushPerEvent(sound)).toEqual(validateOutgoingPush(sound));
+  });
+
+  it('leaves out the checks across events (repeated ids, versions that are not contiguous)', () => {
+    const [a1, a2, a3] = streamEvents('a', 3);
+    expect(validatePushPerEvent({ clientId: 'c', events: [a1, a3] }).ok).toBe(true);
+    expect(validatePushPerEvent({ clientId: 'c', events: [a1, { ...a2!, id: a1!.id }] }).ok).toBe(true);
+  });
+
+  it('refuses more events than one push may carry', () => {
+    const result = validatePushPerEvent(
+      { clientId: 'c', events: streamEvents('a', 3) },
+      { maxEventsPerPush: 2 },
+    );
+    expect(result).toMatchObject({ ok: false, code: 'PAYLOAD_TOO_LARGE' });
   });
 });

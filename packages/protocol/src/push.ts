@@ -1,6 +1,6 @@
 import { checkPushedEvent } from './event-check.js';
-import { IssueList, invalid, tooMany, type Validation } from './issues.js';
-import { isEscapeFree, isPlainObject, type JsonSource } from './json.js';
+import { checkBody, IssueList, invalid, tooMany, type Validation } from './issues.js';
+import { isEscapeFree, type JsonSource } from './json.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { fastPushEvents } from './push-fast.js';
 import { checkPushGroups } from './push-groups.js';
@@ -33,7 +33,9 @@ export function validatePushRequest(
 ): Validation<PushRequest> {
   const json = source?.json;
   const escapeFree = json !== undefined && isEscapeFree(json);
-  return checkPush(input, limits, (events) => fastPushEvents(events, escapeFree, json !== undefined));
+  return checkPush(input, limits, checkPushGroups, (events) =>
+    fastPushEvents(events, escapeFree, json !== undefined),
+  );
 }
 
 /**
@@ -50,18 +52,38 @@ export function validateOutgoingPush(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
 ): Validation<PushRequest> {
+  return checkPush(input, limits, checkPushGroups);
+}
+
+/**
+ * `validateOutgoingPush` without the checks across events (unique ids, contiguous versions
+ * per stream: push-groups.ts): the body, its `clientId`, the event count and each event on
+ * its own, by the same code. For a client checking the events of one command, which it
+ * built itself with contiguous versions and ids of their own, so that the code of the
+ * checks across events need not ship to it.
+ *
+ * @example
+ * const result = validatePushPerEvent({ clientId, events: [envelope] });
+ * if (!result.ok) console.log(result.issues[0]); // { path: 'events[0].type', message: '…' }
+ */
+export function validatePushPerEvent(
+  input: unknown,
+  limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
+): Validation<PushRequest> {
   return checkPush(input, limits);
 }
 
-/** Both push validators: the quick pass (if any) first, then the reporting pass. */
+/**
+ * Every push validator: the quick pass (if any) first, then the reporting pass, each event
+ * on its own and then, once all are sound, `acrossEvents` (if any).
+ */
 function checkPush(
   input: unknown,
   limits: Pick<ProtocolLimits, 'maxEventsPerPush'>,
+  acrossEvents?: (events: readonly PushedEvent[], issues: IssueList) => void,
   quickPass?: (events: readonly unknown[]) => PushedEvent[] | undefined,
 ): Validation<PushRequest> {
-  try {
-    if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
-    const { clientId, events } = input;
+  return checkBody(input, ({ clientId, events }) => {
     const issues = new IssueList();
     if (!isName(clientId)) issues.add('clientId', clientId === undefined ? 'is required' : MESSAGES.name);
     if (!Array.isArray(events)) {
@@ -80,11 +102,8 @@ function checkPush(
       if (event) checked.push(event);
     }
     // The checks across events only make sense once every event is sound.
-    if (issues.empty) checkPushGroups(checked, issues);
+    if (issues.empty) acrossEvents?.(checked, issues);
     if (!issues.empty) return invalid(issues.result());
     return { ok: true, value: { clientId: clientId as string, events: checked } };
-  } catch (error) {
-    // Only exotic inputs (getters that throw, revoked proxies) get here, never parsed JSON.
-    return invalid([{ path: '', message: `could not be read: ${String(error)}` }]);
-  }
+  });
 }

@@ -2,7 +2,7 @@ import type { PositionedEnvelope } from '@tidelog/core';
 import type { ErrorBody } from './error-codes.js';
 import { checkPositionedEnvelope } from './event-check.js';
 import { type Field, pick } from './fields.js';
-import { IssueList, invalid, type Validation } from './issues.js';
+import { checkBody, IssueList, invalid, type Validation } from './issues.js';
 import { isPlainObject } from './json.js';
 import { isEventId, isName, isPosition, isStreamName, isVersion, MESSAGES } from './rules.js';
 import type {
@@ -151,14 +151,11 @@ function envelopeBody<T>(
   input: unknown,
   build: (body: Record<string, unknown>, issues: IssueList) => T,
 ): Validation<T> {
-  try {
-    if (!isPlainObject(input)) return invalid([{ path: '', message: 'the body must be a JSON object' }]);
+  return checkBody(input, (body) => {
     const issues = new IssueList();
-    const value = build(input, issues);
+    const value = build(body, issues);
     return issues.empty ? { ok: true, value } : invalid(issues.result());
-  } catch (error) {
-    return invalid([{ path: '', message: `could not be read: ${String(error)}` }]);
-  }
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateStreamAppendRequest } from './append.js';
 import type { Validation } from './issues.js';
 import { FORBIDDEN_KEYS } from './limits.js';
-import { validateOutgoingPush, validatePushRequest } from './push.js';
+import { validateOutgoingPush, validatePushPerEvent, validatePushRequest } from './push.js';
 import { fastPushEvents } from './push-fast.js';
 import { parsePullQuery, parseStreamReadQuery, parseSubscribeQuery } from './queries.js';
 import { validateEventsMessage, validatePullResponse, validatePushResponse } from './responses.js';
@@ -166,6 +166,10 @@ describe('protocol validators (property)', { timeout: 60_000 }, () => {
       fc.property(fc.oneof(mutatedBody, validPush, hostileValue), (input) => {
         expect(validatePushRequest(input).ok).toBe(validatePushRequestValibot(input).ok);
         expect(validateOutgoingPush(input)).toEqual(validatePushRequest(input));
+        // Without the checks across events: the same answer but where only those refuse.
+        const full = validateOutgoingPush(input);
+        const perEvent = validatePushPerEvent(input);
+        if (full.ok || !perEvent.ok) expect(perEvent).toEqual(full);
       }),
       { numRuns: 1000 },
     );

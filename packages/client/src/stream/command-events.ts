@@ -8,7 +8,7 @@ import {
   type OutboxEntry,
   ValidationError,
 } from '@tidelog/core';
-import { DEFAULT_LIMITS, validateOutgoingPush } from '@tidelog/protocol';
+import { DEFAULT_LIMITS, validatePushPerEvent } from '@tidelog/protocol';
 import { processEventId } from '../process/process-ids.js';
 
 /**
@@ -51,11 +51,14 @@ export function assertPushable(
   clientId: string,
 ): void {
   const envelopes = events.map((e, i) => asEnvelope(streamId, fromVersion + i, e));
-  const checked = validateOutgoingPush({ clientId, events: envelopes });
+  // The versions are contiguous and the ids derived from the command id and each index
+  // (`commandEvents`), distinct: the checks across events could never refuse them.
+  const checked = validatePushPerEvent({ clientId, events: envelopes });
   if (!checked.ok) {
-    const issues = checked.issues.map((i) => ({ path: i.path, message: i.message }));
+    // A failed validation names at least one issue.
+    const { issues } = checked;
     throw new ValidationError(
-      `the command's events would be refused by a sync server: ${issues[0]?.path ?? ''} ${issues[0]?.message ?? ''}`.trim(),
+      `the command's events would be refused by a sync server: ${issues[0]!.path} ${issues[0]!.message}`,
       issues,
     );
   }
