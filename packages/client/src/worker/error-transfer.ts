@@ -1,10 +1,4 @@
-import {
-  deserializeError,
-  type Json,
-  RemoteError,
-  type SerializedError,
-  serializeError,
-} from '@tidelog/core';
+import { deserializeError, type Json, type SerializedError, serializeError } from '@tidelog/core';
 import { type TransferHandler, transferHandlers } from 'comlink';
 import {
   ConnectionLostError,
@@ -83,9 +77,11 @@ export function reviveError(serialized: SerializedError): Error {
 
 /**
  * How the receiving side rebuilds a thrown error. Until `registerErrorTransfer` sets
- * `reviveError`, an error arrives as a `RemoteError` with the same name, code and fields.
+ * `reviveError`, an error arrives as an `Error` with the same name, code, details and fields
+ * (a serving worker drops what a page throws back, so it needs no class of its own).
  */
-let revive: (serialized: SerializedError) => Error = (serialized) => new RemoteError(serialized);
+let revive: (serialized: SerializedError) => Error = (serialized) =>
+  Object.assign(new Error(serialized.message), serialized, serialized.details);
 let installed = false;
 
 /**
