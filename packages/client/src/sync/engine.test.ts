@@ -262,6 +262,51 @@ describe('sync engine: refusals', () => {
       lastError: { code: 'FORBIDDEN', name: 'ForbiddenError' },
     });
   });
+
+  it('a 401 on the live stream while a round is in flight stops that round too', async () => {
+    const server = await serve();
+    const link = createTestLink(server.fetch);
+    // Hold the live stream's subscribe request and the next push until the test answers them.
+    let answerSubscribe: ((response: Response) => void) | undefined;
+    let pushSeen!: () => void;
+    const pushing = new Promise<void>((resolve) => {
+      pushSeen = resolve;
+    });
+    let releasePush!: () => void;
+    const released = new Promise<void>((resolve) => {
+      releasePush = resolve;
+    });
+    let pushDone: Promise<unknown> | undefined;
+    const held: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/subscribe')) {
+        return new Promise<Response>((resolve) => {
+          answerSubscribe = resolve;
+        });
+      }
+      if (url.includes('/push')) {
+        pushSeen();
+        pushDone = released.then(() => link.fetch(input, init));
+        return pushDone as Promise<Response>;
+      }
+      return link.fetch(input, init);
+    };
+    const { host, engine } = start(server, { live: true, fetch: held });
+    await engine.now(); // pins the server id; then the idle loop opens the live stream
+    await vi.waitFor(() => expect(answerSubscribe).toBeDefined());
+    await host.command('s-1', 1); // a round starts and its push is held
+    await pushing;
+    answerSubscribe?.(
+      Response.json({ error: { code: 'UNAUTHORIZED', message: 'the token expired' } }, { status: 401 }),
+    );
+    await until(engine, (s) => s.state === 'error');
+    releasePush();
+    await pushDone?.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // what the round would still do
+    expect(engine.status).toMatchObject({ state: 'error', lastError: { code: 'UNAUTHORIZED' } });
+    expect(await server.events(SPACE)).toEqual([]); // the halted round sent nothing more
+    expect(engine.status.pending).toBe(1);
+  });
 });
 
 describe('sync engine: retries', () => {

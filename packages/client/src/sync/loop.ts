@@ -159,7 +159,7 @@ export class SyncLoop {
   }
 
   /** Abort what is in flight, stop timers and the live stream, fail the `now()` callers. */
-  #interrupt(reason: Error): void {
+  #interrupt(reason: unknown): void {
     this.#requests.abort();
     this.#requests = new AbortController();
     this.#live.stop();
@@ -336,9 +336,9 @@ export class SyncLoop {
     }
     if (halts(error)) this.#halt = error;
     if (this.#halt) {
-      this.#live.stop();
-      this.#clearRetry();
-      this.#waiters.rejectAll(error);
+      // Also a round in flight (the live stream can halt while one runs): it must not go on
+      // to push and then clear the error.
+      this.#interrupt(error);
     } else {
       // Transient: a network failure, 5xx/429, a storage error, an odd answer. Retry.
       this.#failing =
