@@ -18,9 +18,15 @@ function command(id: string, streamId: string, from: number, count: number, size
 
 describe('push batches', () => {
   it('counts UTF-8 bytes as the wire does', () => {
-    for (const text of ['abc', 'é', '€', '😀', 'a\u{10348}b', '\ud800']) {
-      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
-    }
+    const cases: [string, number][] = [
+      ['abc', 3],
+      ['é', 2],
+      ['€', 3],
+      ['😀', 4],
+      ['a\u{10348}b', 6],
+      ['\ud800', 3], // a lone surrogate goes on the wire as U+FFFD
+    ];
+    for (const [text, bytes] of cases) expect(utf8Length(text)).toBe(bytes);
   });
 
   it('pairs outbox entries with their pending events in outbox order, skipping confirmed ones', () => {

@@ -15,25 +15,18 @@ export interface PushLimits {
   maxPushBytes: number;
 }
 
+const encoder = new TextEncoder();
+
 /**
- * UTF-8 length of a string without encoding it (push bodies are planned for every
- * pending event; an encoder would copy each one).
+ * UTF-8 length of a string: what it takes in a push body. Counting UTF-16 units by hand
+ * is faster (0.4 µs against 1 µs for an event of 250 B, Node 20), but that is 6 ms for
+ * 10,000 events, beside the seconds their push takes, and it cost the worker 51 B gzip.
  *
  * @example
  * utf8Length('é'); // 2
  */
 export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 2; // a surrogate pair: 4 bytes for 2 UTF-16 units
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
+  return encoder.encode(text).byteLength;
 }
 
 /**
