@@ -71,6 +71,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #rejected: RejectedCommands;
   /** The sync loop's `onLocalChange` listeners. */
   readonly #local = new Listeners<LocalChange>();
+  /** The app's dead-letter listeners, told by the process managers. */
+  readonly #deadLetters = new Listeners<DeadLetter>();
   /** Unsubscribes from the store's notifications (set by `start`). */
   #unlisten = () => {};
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
@@ -123,7 +125,11 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const checkpointEvery = options.checkpointEvery ?? 100;
     const projections = options.projections ?? [];
     this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);
-    const host = { ...parts, run: (t: DeadDispatch) => this.#dispatch(t) };
+    const host = {
+      ...parts,
+      run: (t: DeadDispatch) => this.#dispatch(t),
+      deadLetter: (letter: DeadLetter) => this.#deadLetters.emit(letter),
+    };
     this.#processes = new ProcessManagers(options.processManagers ?? [], host, checkpointEvery, this.#work);
   }
 
@@ -210,11 +216,11 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   async deadLetters(): Promise<DeadLetter[]> {
     this.#open();
-    return this.#processes.list();
+    return this.store.readDeadLetters();
   }
 
   subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe {
-    return this.#processes.subscribe(listener);
+    return this.#deadLetters.add(listener);
   }
 
   async retryDeadLetter(id: string): Promise<boolean> {
@@ -286,8 +292,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   /** Counters for tests and devtools. */
   debug(): TidelogDebug {
-    const listeners =
-      this.#processes.listenerCount + this.#states.listenerCount + this.#projections.listenerCount;
+    const listeners = this.#deadLetters.size + this.#states.listenerCount + this.#projections.listenerCount;
     return { cachedStreams: this.#states.size, listeners, busyStreams: this.#mailbox.busy };
   }
 
@@ -303,7 +308,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#local.clear();
     this.#states.clear();
     this.#projections.clearListeners();
-    this.#processes.clearListeners();
+    this.#deadLetters.clear();
     this.#rejected.clearListeners();
     if (this.ownsStore) await this.store.close();
   }
