@@ -118,19 +118,15 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       inStream: <T>(streamId: string, task: () => Promise<T>) =>
         this.#work.track(this.#mailbox.run(streamId, task)),
       catchUp: () => this.#afterRebase(),
+      checkpointEvery: options.checkpointEvery ?? 100,
+      run: (t: DeadDispatch) => this.#dispatch(t),
+      deadLetter: (letter: DeadLetter) => this.#deadLetters.emit(letter),
     };
     this.#rebaser = new Rebaser(parts);
     this.#streams = new Streams({ ...parts, rebasing: this.#rebaser.busy });
     this.#rejected = new RejectedCommands(parts);
-    const checkpointEvery = options.checkpointEvery ?? 100;
-    const projections = options.projections ?? [];
-    this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);
-    const host = {
-      ...parts,
-      run: (t: DeadDispatch) => this.#dispatch(t),
-      deadLetter: (letter: DeadLetter) => this.#deadLetters.emit(letter),
-    };
-    this.#processes = new ProcessManagers(options.processManagers ?? [], host, checkpointEvery, this.#work);
+    this.#projections = new Projections(options.projections ?? [], parts);
+    this.#processes = new ProcessManagers(options.processManagers ?? [], parts);
   }
 
   get storage(): string {

@@ -3,7 +3,12 @@ import { UnknownProcessManagerError } from '../errors.js';
 import type { WorkTracker } from '../work-tracker.js';
 import type { ProcessManager } from './process-manager.js';
 import type { ProcessRunnerHost } from './process-reaction.js';
-import type { ProcessRunner } from './process-runner.js';
+import type { ProcessRunner, ProcessRunnerOptions } from './process-runner.js';
+
+/** What the process managers need: their runners' host and options, and the runtime's work. */
+export interface ProcessManagersHost extends ProcessRunnerHost, ProcessRunnerOptions {
+  work: WorkTracker;
+}
 
 /**
  * The process managers of one runtime: a `ProcessRunner` each, and retrying or clearing
@@ -13,7 +18,7 @@ import type { ProcessRunner } from './process-runner.js';
  * for it.
  *
  * @example
- * const managers = new ProcessManagers([Shipping], { clientId, store, now, run, deadLetter }, 100, work);
+ * const managers = new ProcessManagers([Shipping], { clientId, store, now, run, deadLetter, work, checkpointEvery: 100 });
  * await managers.open();
  * managers.resume();
  */
@@ -22,11 +27,10 @@ export class ProcessManagers {
 
   constructor(
     managers: readonly ProcessManager[],
-    private readonly host: ProcessRunnerHost,
-    checkpointEvery: number,
-    private readonly work: WorkTracker,
+    private readonly host: ProcessManagersHost,
   ) {
-    this.#runners = managers.map((pm) => pm.runner(host, { checkpointEvery }));
+    // The host carries the runners' options (`checkpointEvery`) too.
+    this.#runners = managers.map((pm) => pm.runner(host, host));
   }
 
   /**
@@ -39,12 +43,12 @@ export class ProcessManagers {
 
   /** Reactions the last session did not get to run now, in the background. */
   resume(): void {
-    for (const pm of this.#runners) void this.work.track(pm.resume());
+    for (const pm of this.#runners) void this.host.work.track(pm.resume());
   }
 
   /** Hand a committed batch to every runner, in the background. */
   onBatch(events: readonly Envelope[]): void {
-    for (const pm of this.#runners) void this.work.track(pm.onBatch(events));
+    for (const pm of this.#runners) void this.host.work.track(pm.onBatch(events));
   }
 
   /** Go past confirmations (not announced as batches). */
@@ -63,7 +67,7 @@ export class ProcessManagers {
     if (!letter) return false;
     const runner = this.#runners.find((p) => p.manager.name === letter.processManager);
     if (!runner) throw new UnknownProcessManagerError(letter.processManager);
-    await this.work.track(runner.retry(letter));
+    await this.host.work.track(runner.retry(letter));
     return true;
   }
 
