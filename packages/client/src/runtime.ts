@@ -114,6 +114,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       states: this.#states,
       mailbox: this.#mailbox,
       work: this.#work,
+      rebasing: new Set<string>(),
       /** Run a task inside the stream's mailbox, counted as work. */
       inStream: <T>(streamId: string, task: () => Promise<T>) =>
         this.#work.track(this.#mailbox.run(streamId, task)),
@@ -123,7 +124,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       deadLetter: (letter: DeadLetter) => this.#deadLetters.emit(letter),
     };
     this.#rebaser = new Rebaser(parts);
-    this.#streams = new Streams({ ...parts, rebasing: this.#rebaser.busy });
+    this.#streams = new Streams(parts);
     this.#rejected = new RejectedCommands(parts);
     this.#projections = new Projections(options.projections ?? [], parts);
     this.#processes = new ProcessManagers(options.processManagers ?? [], parts);
