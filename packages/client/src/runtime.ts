@@ -331,7 +331,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const agg = this.aggregateByType(t.aggregateType);
     const replay = { commandId: t.commandId, now: this.#now() };
     this.#open();
-    return this.#streams.execute(agg, t.streamId, t.command, t.payload, { metadata: t.metadata }, replay);
+    // The dispatch as the options: its `metadata`, no expected version.
+    return this.#streams.execute(agg, t.streamId, t.command, t.payload, t, replay);
   }
 
   /** After confirmations and rebases: projections and process managers read what changed. */
