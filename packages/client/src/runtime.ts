@@ -306,7 +306,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#states.clear();
     this.#projections.clearListeners();
     this.#deadLetters.clear();
-    this.#rejected.clearListeners();
+    this.#rejected.listeners.clear();
     if (this.ownsStore) await this.store.close();
   }
 
