@@ -163,7 +163,8 @@ export class Rebaser {
 
   async #reset(): Promise<void> {
     const { store, states } = this.host;
-    const all = [...new Set([...states.streams(), ...(await this.#streamsWith(() => true))])];
+    // A stream both cached and with commands comes twice: `runAll` and `#refresh` take it once.
+    const all = [...states.streams(), ...(await this.#streamsWith(() => true))];
     await this.#holding(all, async () => {
       await store.resetConfirmed();
       await this.#refresh(all);
