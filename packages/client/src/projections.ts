@@ -4,13 +4,19 @@ import { ProjectionRunner, type ProjectionRunnerOptions } from './projection-run
 import type { ProjectionSnapshot, Unsubscribe } from './types.js';
 import type { WorkTracker } from './work-tracker.js';
 
+/** What the projections need: the store, their runners' options, and the runtime's work. */
+export interface ProjectionsHost extends ProjectionRunnerOptions {
+  store: LocalEventStore;
+  work: WorkTracker;
+}
+
 /**
  * The projections of one runtime, by name: a `ProjectionRunner` each. Updates the store's
  * notifications start run in the background, counted by the runtime's `WorkTracker`, so
  * `settled()` waits for them.
  *
  * @example
- * const projections = new Projections(store, [Totals], { pending: false, checkpointEvery: 100 }, work);
+ * const projections = new Projections([Totals], { store, pending: false, checkpointEvery: 100, work });
  * await projections.start();
  * projections.subscribe('totals', (snapshot) => render(snapshot.state));
  */
@@ -18,12 +24,11 @@ export class Projections {
   readonly #runners = new Map<string, ProjectionRunner<unknown>>();
 
   constructor(
-    store: LocalEventStore,
     projections: readonly AnyProjection[],
-    options: ProjectionRunnerOptions,
-    private readonly work: WorkTracker,
+    private readonly host: ProjectionsHost,
   ) {
-    for (const p of projections) this.#runners.set(p.name, new ProjectionRunner(store, p, options));
+    // The host carries the runners' options too.
+    for (const p of projections) this.#runners.set(p.name, new ProjectionRunner(host.store, p, host));
   }
 
   /** Resume each from its checkpoint and catch up. */
@@ -48,17 +53,17 @@ export class Projections {
   }
 
   rebuild(projection: { readonly name: string } | string): Promise<void> {
-    return this.work.track(this.#get(projection).rebuild());
+    return this.host.work.track(this.#get(projection).rebuild());
   }
 
   /** Fold every projection again from the first event (the server's log was reset). */
   async rebuildAll(): Promise<void> {
-    await Promise.all([...this.#runners.values()].map((p) => this.work.track(p.rebuild())));
+    await Promise.all([...this.#runners.values()].map((p) => this.host.work.track(p.rebuild())));
   }
 
   /** Hand a committed batch to every projection, in the background. */
   onBatch(events: readonly Envelope[]): void {
-    for (const p of this.#runners.values()) void this.work.track(p.onBatch(events));
+    for (const p of this.#runners.values()) void this.host.work.track(p.onBatch(events));
   }
 
   /** Read confirmed events not seen yet (after confirmations and rebases). */
@@ -68,7 +73,7 @@ export class Projections {
 
   /** Publish the pending overlays again (pending events were dropped), in the background. */
   refresh(): void {
-    for (const p of this.#runners.values()) void this.work.track(p.refresh());
+    for (const p of this.#runners.values()) void this.host.work.track(p.refresh());
   }
 
   /** Save every checkpoint now. */

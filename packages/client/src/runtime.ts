@@ -71,6 +71,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #rejected: RejectedCommands;
   /** The sync loop's `onLocalChange` listeners. */
   readonly #local = new Listeners<LocalChange>();
+  /** The app's dead-letter listeners, told by the process managers. */
+  readonly #deadLetters = new Listeners<DeadLetter>();
   /** Unsubscribes from the store's notifications (set by `start`). */
   #unlisten = () => {};
   /** Streams are keyed by id alone: the store holds one stream per id, whatever its type. */
@@ -112,19 +114,20 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
       states: this.#states,
       mailbox: this.#mailbox,
       work: this.#work,
+      rebasing: new Set<string>(),
       /** Run a task inside the stream's mailbox, counted as work. */
       inStream: <T>(streamId: string, task: () => Promise<T>) =>
         this.#work.track(this.#mailbox.run(streamId, task)),
       catchUp: () => this.#afterRebase(),
+      checkpointEvery: options.checkpointEvery ?? 100,
+      run: (t: DeadDispatch) => this.#dispatch(t),
+      deadLetter: (letter: DeadLetter) => this.#deadLetters.emit(letter),
     };
     this.#rebaser = new Rebaser(parts);
-    this.#streams = new Streams({ ...parts, rebasing: this.#rebaser.busy });
+    this.#streams = new Streams(parts);
     this.#rejected = new RejectedCommands(parts);
-    const checkpointEvery = options.checkpointEvery ?? 100;
-    const projections = options.projections ?? [];
-    this.#projections = new Projections(store, projections, { pending, checkpointEvery }, this.#work);
-    const host = { ...parts, run: (t: DeadDispatch) => this.#dispatch(t) };
-    this.#processes = new ProcessManagers(options.processManagers ?? [], host, checkpointEvery, this.#work);
+    this.#projections = new Projections(options.projections ?? [], parts);
+    this.#processes = new ProcessManagers(options.processManagers ?? [], parts);
   }
 
   get storage(): string {
@@ -210,11 +213,11 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   async deadLetters(): Promise<DeadLetter[]> {
     this.#open();
-    return this.#processes.list();
+    return this.store.readDeadLetters();
   }
 
   subscribeDeadLetters(listener: (letter: DeadLetter) => void): Unsubscribe {
-    return this.#processes.subscribe(listener);
+    return this.#deadLetters.add(listener);
   }
 
   async retryDeadLetter(id: string): Promise<boolean> {
@@ -286,8 +289,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
 
   /** Counters for tests and devtools. */
   debug(): TidelogDebug {
-    const listeners =
-      this.#processes.listenerCount + this.#states.listenerCount + this.#projections.listenerCount;
+    const listeners = this.#deadLetters.size + this.#states.listenerCount + this.#projections.listenerCount;
     return { cachedStreams: this.#states.size, listeners, busyStreams: this.#mailbox.busy };
   }
 
@@ -303,8 +305,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     this.#local.clear();
     this.#states.clear();
     this.#projections.clearListeners();
-    this.#processes.clearListeners();
-    this.#rejected.clearListeners();
+    this.#deadLetters.clear();
+    this.#rejected.listeners.clear();
     if (this.ownsStore) await this.store.close();
   }
 
@@ -329,7 +331,8 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     const agg = this.aggregateByType(t.aggregateType);
     const replay = { commandId: t.commandId, now: this.#now() };
     this.#open();
-    return this.#streams.execute(agg, t.streamId, t.command, t.payload, { metadata: t.metadata }, replay);
+    // The dispatch as the options: its `metadata`, no expected version.
+    return this.#streams.execute(agg, t.streamId, t.command, t.payload, t, replay);
   }
 
   /** After confirmations and rebases: projections and process managers read what changed. */

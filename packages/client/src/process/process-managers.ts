@@ -1,36 +1,36 @@
-import type { DeadLetter, Envelope } from '@tidelog/core';
+import type { Envelope } from '@tidelog/core';
 import { UnknownProcessManagerError } from '../errors.js';
-import { Listeners } from '../listeners.js';
-import type { Unsubscribe } from '../types.js';
 import type { WorkTracker } from '../work-tracker.js';
 import type { ProcessManager } from './process-manager.js';
 import type { ProcessRunnerHost } from './process-reaction.js';
-import type { ProcessRunner } from './process-runner.js';
+import type { ProcessRunner, ProcessRunnerOptions } from './process-runner.js';
+
+/** What the process managers need: their runners' host and options, and the runtime's work. */
+export interface ProcessManagersHost extends ProcessRunnerHost, ProcessRunnerOptions {
+  work: WorkTracker;
+}
 
 /**
- * The process managers of one runtime: a `ProcessRunner` each, the dead letters they
- * store and the app's dead-letter listeners. Background work (batches, resumed
+ * The process managers of one runtime: a `ProcessRunner` each, and retrying or clearing
+ * the dead letters they store (the runtime reads them and tells the app's dead-letter
+ * listeners itself, through `host.deadLetter`). Background work (batches, resumed
  * reactions, retries) is counted by the runtime's `WorkTracker`, so `settled()` waits
  * for it.
  *
  * @example
- * const managers = new ProcessManagers([Shipping], { clientId, store, now, run }, 100, work);
- * managers.subscribe((letter) => console.warn(letter.error.code));
+ * const managers = new ProcessManagers([Shipping], { clientId, store, now, run, deadLetter, work, checkpointEvery: 100 });
  * await managers.open();
  * managers.resume();
  */
 export class ProcessManagers {
   readonly #runners: ProcessRunner[];
-  readonly #listeners = new Listeners<DeadLetter>();
 
   constructor(
     managers: readonly ProcessManager[],
-    private readonly host: Omit<ProcessRunnerHost, 'deadLetter'>,
-    checkpointEvery: number,
-    private readonly work: WorkTracker,
+    private readonly host: ProcessManagersHost,
   ) {
-    const runnerHost: ProcessRunnerHost = { ...host, deadLetter: (letter) => this.#listeners.emit(letter) };
-    this.#runners = managers.map((pm) => pm.runner(runnerHost, { checkpointEvery }));
+    // The host carries the runners' options (`checkpointEvery`) too.
+    this.#runners = managers.map((pm) => pm.runner(host, host));
   }
 
   /**
@@ -43,12 +43,12 @@ export class ProcessManagers {
 
   /** Reactions the last session did not get to run now, in the background. */
   resume(): void {
-    for (const pm of this.#runners) void this.work.track(pm.resume());
+    for (const pm of this.#runners) void this.host.work.track(pm.resume());
   }
 
   /** Hand a committed batch to every runner, in the background. */
   onBatch(events: readonly Envelope[]): void {
-    for (const pm of this.#runners) void this.work.track(pm.onBatch(events));
+    for (const pm of this.#runners) void this.host.work.track(pm.onBatch(events));
   }
 
   /** Go past confirmations (not announced as batches). */
@@ -61,22 +61,13 @@ export class ProcessManagers {
     await Promise.all(this.#runners.map((p) => p.flush()));
   }
 
-  /** Dead letters of all process managers, oldest first. */
-  list(): Promise<DeadLetter[]> {
-    return this.host.store.readDeadLetters();
-  }
-
-  subscribe(listener: (letter: DeadLetter) => void): Unsubscribe {
-    return this.#listeners.add(listener);
-  }
-
   /** Run a dead letter again: false when there is no such letter; rejects when it fails again. */
   async retry(id: string): Promise<boolean> {
     const letter = (await this.host.store.readDeadLetters()).find((l) => l.id === id);
     if (!letter) return false;
     const runner = this.#runners.find((p) => p.manager.name === letter.processManager);
     if (!runner) throw new UnknownProcessManagerError(letter.processManager);
-    await this.work.track(runner.retry(letter));
+    await this.host.work.track(runner.retry(letter));
     return true;
   }
 
@@ -84,14 +75,5 @@ export class ProcessManagers {
   async clear(ids?: readonly string[]): Promise<void> {
     await this.host.store.deleteDeadLetters(ids);
     for (const p of this.#runners) p.forget(ids);
-  }
-
-  get listenerCount(): number {
-    return this.#listeners.size;
-  }
-
-  /** Drop the app's dead-letter listeners (the runtime is closing). */
-  clearListeners(): void {
-    this.#listeners.clear();
   }
 }

@@ -24,6 +24,8 @@ export interface RebaserHost {
   /** The states of the streams a rebase touches: refreshed, or shown the page's events. */
   states: StreamStates;
   work: WorkTracker;
+  /** Streams inside a rebase now, held by the rebaser: store notifications about them wait for its refresh. */
+  rebasing: Set<string>;
   now(): string;
   warn(warning: TidelogWarning): void;
   /** What reads the confirmed log (projections, process managers) reads what changed. */
@@ -42,14 +44,11 @@ export interface RebaserHost {
  * counted by the runtime's `WorkTracker`, so `settled()` waits for it.
  *
  * @example
- * const rebaser = new Rebaser({ store, clientId, aggregates, mailbox, states, work, now, warn, catchUp });
+ * const rebaser = new Rebaser({ store, clientId, aggregates, mailbox, states, work, rebasing, now, warn, catchUp });
  * rebaser.resume();
  * await rebaser.confirm(page.events, { cursor: 42, serverId });
  */
 export class Rebaser {
-  /** Streams inside a rebase now: store notifications about them wait for its refresh. */
-  readonly busy = new Set<string>();
-
   constructor(private readonly host: RebaserHost) {}
 
   /**
@@ -164,7 +163,8 @@ export class Rebaser {
 
   async #reset(): Promise<void> {
     const { store, states } = this.host;
-    const all = [...new Set([...states.streams(), ...(await this.#streamsWith(() => true))])];
+    // A stream both cached and with commands comes twice: `runAll` and `#refresh` take it once.
+    const all = [...states.streams(), ...(await this.#streamsWith(() => true))];
     await this.#holding(all, async () => {
       await store.resetConfirmed();
       await this.#refresh(all);
@@ -263,15 +263,15 @@ export class Rebaser {
 
   /**
    * Run `task` inside the mailboxes of these streams (after what was posted to them before,
-   * before what is posted after), holding them `busy` meanwhile.
+   * before what is posted after), holding them in `rebasing` meanwhile.
    */
   #holding<T>(streams: readonly string[], task: () => Promise<T>): Promise<T> {
     return this.host.mailbox.runAll(streams, async () => {
-      for (const s of streams) this.busy.add(s);
+      for (const s of streams) this.host.rebasing.add(s);
       try {
         return await task();
       } finally {
-        for (const s of streams) this.busy.delete(s);
+        for (const s of streams) this.host.rebasing.delete(s);
       }
     });
   }

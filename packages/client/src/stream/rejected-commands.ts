@@ -36,7 +36,8 @@ export interface RejectedCommandsHost {
  * await rejected.retry(commandId).catch((e) => console.warn(e.code));
  */
 export class RejectedCommands {
-  readonly #listeners = new Listeners<readonly RejectedCommand[]>();
+  /** The subscribers (the runtime clears them when it closes). */
+  readonly listeners = new Listeners<readonly RejectedCommand[]>();
 
   constructor(private readonly host: RejectedCommandsHost) {}
 
@@ -45,7 +46,7 @@ export class RejectedCommands {
     let active = true;
     // A list read for a change is newer than the first read: that one then stays unsent.
     let changed = false;
-    const off = this.#listeners.add((list) => {
+    const off = this.listeners.add((list) => {
       changed = true;
       if (active) listener(list);
     });
@@ -63,9 +64,9 @@ export class RejectedCommands {
 
   /** The store says the list changed: read it for the subscribers, if any. */
   changed(): void {
-    if (this.#listeners.size === 0) return;
+    if (this.listeners.size === 0) return;
     void this.host.store.readRejected().then(
-      (list) => this.#listeners.emit(list),
+      (list) => this.listeners.emit(list),
       () => undefined,
     );
   }
@@ -94,11 +95,6 @@ export class RejectedCommands {
         await states.refresh(streamId);
       }
     });
-  }
-
-  /** Drop every subscriber (the runtime is closing). */
-  clearListeners(): void {
-    this.#listeners.clear();
   }
 
   /**

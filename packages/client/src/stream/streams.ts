@@ -6,7 +6,7 @@ import type { RejectedCommandsHost } from './rejected-commands.js';
 
 /** What the streams need: what a command needs, running in a stream, and the streams a rebase holds. */
 export interface StreamsHost extends CommandHost, Pick<RejectedCommandsHost, 'inStream'> {
-  /** Streams inside a rebase now (`Rebaser.busy`): the rebase refreshes them itself. */
+  /** Streams inside a rebase now (held by the `Rebaser`): the rebase refreshes them itself. */
   rebasing: ReadonlySet<string>;
 }
 
@@ -17,7 +17,7 @@ export interface StreamsHost extends CommandHost, Pick<RejectedCommandsHost, 'in
  * Everything it starts is counted by the runtime's `WorkTracker`.
  *
  * @example
- * const streams = new Streams({ store, states, clientId, pending, now, inStream, rebasing: rebaser.busy });
+ * const streams = new Streams({ store, states, clientId, pending, now, inStream, rebasing });
  * store.subscribe((events) => streams.onStored(events));
  * await streams.execute(Counter, 'c-1', 'increment', { by: 1 }, {});
  */

@@ -14,10 +14,7 @@ let lifeLock: Promise<string | undefined> | undefined;
  * The lock this worker holds until it dies, taken once: each page waits for it and so
  * learns that its worker is gone (a `WORKER_LOST` error instead of calls that hang).
  */
-const workerLifeLock = () => {
-  lifeLock ??= holdLifeLock('tidelog:worker:');
-  return lifeLock;
-};
+const workerLifeLock = () => (lifeLock ??= holdLifeLock('tidelog:worker:'));
 
 /**
  * Serve a session of `runtime` on one port (a SharedWorker connection, a MessageChannel

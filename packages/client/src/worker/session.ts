@@ -115,15 +115,17 @@ export function createSession(runtime: Promise<Tidelog>, hooks: SessionHooks = {
       push = fn;
     },
     async execute(aggregateType, streamId, command, payload, options) {
-      const rt = await runtime;
-      const run = rt.execute as (
-        a: unknown,
-        s: string,
-        c: string,
-        p: unknown,
-        o?: ExecuteOptions,
-      ) => ReturnType<Tidelog['execute']>;
-      return run.call(rt, rt.aggregateByType(aggregateType), streamId, command, payload, options);
+      // Untyped: the page's command and payload are checked by the aggregate, not the compiler.
+      const rt = (await runtime) as unknown as Pick<Tidelog, 'aggregateByType'> & {
+        execute(
+          a: unknown,
+          s: string,
+          c: string,
+          p: unknown,
+          o?: ExecuteOptions,
+        ): ReturnType<Tidelog['execute']>;
+      };
+      return rt.execute(rt.aggregateByType(aggregateType), streamId, command, payload, options);
     },
     async load(aggregateType, streamId, options) {
       const rt = await runtime;
