@@ -71,16 +71,17 @@ function avalanche(h: number): number {
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;
   x = Math.imul(x, 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
+  return x ^ (x >>> 16);
 }
 
 /**
  * 128 bits from a string: four 32-bit lanes with their own multipliers and rotations,
- * mixed into each other at the end. Not cryptographic (nothing here is secret or
+ * mixed into each other at the end; the first three words of the result are returned, as
+ * `derivedUuid` takes 80 bits. Not cryptographic (nothing here is secret or
  * adversarial, and `crypto.subtle` is async and absent outside secure contexts); it only
  * has to keep distinct keys apart.
  */
-function hash128(input: string): [number, number, number, number] {
+function hash128(input: string): [number, number, number] {
   let a = 0x9e3779b9;
   let b = 0x243f6a88;
   let c = 0xb7e15162;
@@ -92,17 +93,13 @@ function hash128(input: string): [number, number, number, number] {
     c = rotl(Math.imul(c ^ k, 0x38b34ae5), 13);
     d = rotl(Math.imul(d ^ k, 0xa1e38b93), 19);
   }
-  a ^= input.length;
-  a = (a + b + c + d) | 0;
-  b = (b + a) | 0;
-  c = (c + a) | 0;
-  d = (d + a) | 0;
-  a = avalanche(a);
-  b = avalanche(b);
-  c = avalanche(c);
-  d = avalanche(d);
-  a = (a + b + c + d) >>> 0;
-  return [a, (b + a) >>> 0, (c + a) >>> 0, (d + a) >>> 0];
+  // No `| 0` or `>>> 0` on the sums below: they stay exact (under 2^35), and every reader
+  // of them (the shifts in `avalanche` and `derivedUuid`) takes them modulo 2^32 anyway.
+  a = (a ^ input.length) + b + c + d;
+  b = avalanche(b + a);
+  c = avalanche(c + a);
+  a = avalanche(a) + b + c + avalanche(d + a);
+  return [a, b + a, c + a];
 }
 
 /**
@@ -119,7 +116,8 @@ export function derivedUuid(timeOf: string, key: string): string {
   const bytes = new Uint8Array(16);
   for (let i = 0; i < 6; i++) bytes[i] = Number.parseInt(time.slice(2 * i, 2 * i + 2), 16);
   const words = hash128(key);
-  for (let i = 0; i < 10; i++) bytes[6 + i] = (words[i >> 2]! >>> ((i & 3) * 8)) & 0xff;
+  // A Uint8Array keeps the low 8 bits of what it is given.
+  for (let i = 0; i < 10; i++) bytes[6 + i] = words[i >> 2]! >>> ((i & 3) * 8);
   bytes[6] = 0x70 | (bytes[6]! & 0x0f);
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
   return format(bytes);
