@@ -152,7 +152,8 @@ export function matchRepeat(
       !jsonEqual(s.data, e.data) ||
       s.version !== stored[0]!.version + i
     ) {
-      throw new DuplicateEventError(e.id ?? s?.id ?? '?');
+      // An event without an id has no stored envelope (s is undefined): '?' names it.
+      throw new DuplicateEventError(e.id ?? '?');
     }
   });
   return stored.slice(0, events.length) as Envelope[];

@@ -119,7 +119,7 @@ export function confirmChange(
 ): LocalChange {
   const change: LocalChange = {
     outbox: outboxChanged,
-    rejected: steps.some((s) => s.rejected.length > 0 || (s.unreject?.length ?? 0) > 0),
+    rejected: steps.some((s) => s.rejected.length || s.unreject?.length), // either list non-empty
     dropped: [],
   };
   if (outboxChanged && steps.length === 0 && outcome.displaced.length === 0)

@@ -52,7 +52,7 @@ export async function loadAggregate<A extends AnyAggregate>(
 ): Promise<LoadedAggregate<StateOf<A>>> {
   const snapshots = options.snapshots ?? (isSnapshotStore(store) ? store : undefined);
   let state = aggregate.initialState as StateOf<A>;
-  let version = 0;
+  let fromSnapshot = 0; // the version the snapshot holds, 0 without one
   const snapshot = await snapshots?.getSnapshot(snapshotKey(aggregate, streamId));
   if (
     snapshot &&
@@ -61,10 +61,12 @@ export async function loadAggregate<A extends AnyAggregate>(
     (options.asOfTime === undefined || snapshot.timestamp <= options.asOfTime)
   ) {
     state = snapshot.state as StateOf<A>;
-    version = snapshot.version;
+    fromSnapshot = snapshot.version;
   }
-  const fromSnapshot = version;
-  let events = await store.readStream(streamId, { fromVersion: version + 1, toVersion: options.asOfVersion });
+  let events = await store.readStream(streamId, {
+    fromVersion: fromSnapshot + 1,
+    toVersion: options.asOfVersion,
+  });
   if (options.asOfTime !== undefined) {
     const asOf = options.asOfTime;
     const stop = events.findIndex((e) => e.meta.timestamp > asOf);
@@ -73,7 +75,7 @@ export async function loadAggregate<A extends AnyAggregate>(
   // Pending events (no position) come after every confirmed one.
   const pendingAt = events.findIndex((e) => e.position === undefined);
   const confirmedEnd = pendingAt < 0 ? events.length : pendingAt;
-  const confirmed = foldDetailed(aggregate, state, events.slice(0, confirmedEnd), version);
+  const confirmed = foldDetailed(aggregate, state, events.slice(0, confirmedEnd), fromSnapshot);
   const timeTravel = options.asOfVersion !== undefined || options.asOfTime !== undefined;
   if (snapshots && !timeTravel && shouldSnapshot(options.snapshotPolicy, confirmed.version, fromSnapshot)) {
     // Due only when confirmed events were folded past the snapshot, so the last one exists.

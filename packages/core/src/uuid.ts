@@ -11,11 +11,11 @@ let counter = 0;
 // One `getRandomValues` call per id cost about a third of a command's CPU in Chromium:
 // draw the random bytes from a pool refilled 256 ids at a time instead. Ids are keys,
 // not secrets; the pool is per realm (page, worker) and never handed out twice.
-const POOL_IDS = 256;
-const pool = new Uint8Array(16 * POOL_IDS);
+const pool = new Uint8Array(16 * 256);
 let poolOffset = pool.length;
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Each byte as two hex digits (256 + i has three: drop the leading 1). */
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
 
 /**
  * Mint a UUIDv7.
@@ -28,27 +28,22 @@ export function uuidv7(now: number = Date.now()): string {
     crypto.getRandomValues(pool);
     poolOffset = 0;
   }
-  const bytes = pool.slice(poolOffset, poolOffset + 16);
-  poolOffset += 16;
-  let ms = now;
-  if (ms <= lastMs) {
-    ms = lastMs;
-    counter++;
-    if (counter > 0xfff) {
-      // Counter exhausted within one millisecond: borrow the next millisecond.
-      ms = ++lastMs;
-      counter = 0;
-    }
-  } else {
-    lastMs = ms;
+  // biome-ignore lint/suspicious/noAssignInExpressions: take the next 16 bytes, move past them
+  const bytes = pool.slice(poolOffset, (poolOffset += 16));
+  if (now > lastMs) {
+    lastMs = now;
     counter = (bytes[6]! & 0x07) << 8; // start low in the counter space, leave room to grow
+  } else if (++counter > 0xfff) {
+    // Counter exhausted within one millisecond: borrow the next millisecond.
+    lastMs++;
+    counter = 0;
   }
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = ms % 256;
-    ms = Math.floor(ms / 256);
-  }
-  bytes[6] = 0x70 | ((counter >> 8) & 0x0f);
-  bytes[7] = counter & 0xff;
+  // The id's time is lastMs (`now`, or later when the clock went back or the counter ran
+  // out), big-endian in bytes 0-5: dividing by 256 is exact, and the Uint8Array keeps the
+  // low 8 bits of the integer part (faster than Math.floor or 2 ** n).
+  for (let i = 5, ms = lastMs; i >= 0; i--, ms /= 256) bytes[i] = ms;
+  bytes[6] = 0x70 | (counter >> 8); // the counter never exceeds 0xfff
+  bytes[7] = counter; // its low 8 bits
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
   return format(bytes);
 }
@@ -58,7 +53,7 @@ function format(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < 16; i++) {
     out += HEX[bytes[i]!];
-    if (i === 3 || i === 5 || i === 7 || i === 9) out += '-';
+    if ((0x2a8 >> i) & 1) out += '-'; // after bytes 3, 5, 7 and 9 (bits 3, 5, 7, 9 of 0x2a8)
   }
   return out;
 }
@@ -71,16 +66,17 @@ function avalanche(h: number): number {
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;
   x = Math.imul(x, 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
+  return x ^ (x >>> 16);
 }
 
 /**
  * 128 bits from a string: four 32-bit lanes with their own multipliers and rotations,
- * mixed into each other at the end. Not cryptographic (nothing here is secret or
+ * mixed into each other at the end; the first three words of the result are returned, as
+ * `derivedUuid` takes 80 bits. Not cryptographic (nothing here is secret or
  * adversarial, and `crypto.subtle` is async and absent outside secure contexts); it only
  * has to keep distinct keys apart.
  */
-function hash128(input: string): [number, number, number, number] {
+function hash128(input: string): [number, number, number] {
   let a = 0x9e3779b9;
   let b = 0x243f6a88;
   let c = 0xb7e15162;
@@ -92,17 +88,13 @@ function hash128(input: string): [number, number, number, number] {
     c = rotl(Math.imul(c ^ k, 0x38b34ae5), 13);
     d = rotl(Math.imul(d ^ k, 0xa1e38b93), 19);
   }
-  a ^= input.length;
-  a = (a + b + c + d) | 0;
-  b = (b + a) | 0;
-  c = (c + a) | 0;
-  d = (d + a) | 0;
-  a = avalanche(a);
-  b = avalanche(b);
-  c = avalanche(c);
-  d = avalanche(d);
-  a = (a + b + c + d) >>> 0;
-  return [a, (b + a) >>> 0, (c + a) >>> 0, (d + a) >>> 0];
+  // No `| 0` or `>>> 0` on the sums below: they stay exact (under 2^35), and every reader
+  // of them (the shifts in `avalanche` and `derivedUuid`) takes them modulo 2^32 anyway.
+  a = (a ^ input.length) + b + c + d;
+  b = avalanche(b + a);
+  c = avalanche(c + a);
+  a = avalanche(a) + b + c + avalanche(d + a);
+  return [a, b + a, c + a];
 }
 
 /**
@@ -119,7 +111,8 @@ export function derivedUuid(timeOf: string, key: string): string {
   const bytes = new Uint8Array(16);
   for (let i = 0; i < 6; i++) bytes[i] = Number.parseInt(time.slice(2 * i, 2 * i + 2), 16);
   const words = hash128(key);
-  for (let i = 0; i < 10; i++) bytes[6 + i] = (words[i >> 2]! >>> ((i & 3) * 8)) & 0xff;
+  // A Uint8Array keeps the low 8 bits of what it is given.
+  for (let i = 0; i < 10; i++) bytes[6 + i] = words[i >> 2]! >>> ((i & 3) * 8);
   bytes[6] = 0x70 | (bytes[6]! & 0x0f);
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
   return format(bytes);

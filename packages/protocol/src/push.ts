@@ -66,12 +66,10 @@ export function validateOutgoingPush(
  * const result = validatePushPerEvent({ clientId, events: [envelope] });
  * if (!result.ok) console.log(result.issues[0]); // { path: 'events[0].type', message: '…' }
  */
-export function validatePushPerEvent(
+export const validatePushPerEvent: (
   input: unknown,
-  limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
-): Validation<PushRequest> {
-  return checkPush(input, limits);
-}
+  limits?: Pick<ProtocolLimits, 'maxEventsPerPush'>,
+) => Validation<PushRequest> = checkPush; // typed without its internal parameters: no wrapper to ship
 
 /**
  * Every push validator: the quick pass (if any) first, then the reporting pass, each event
@@ -79,7 +77,7 @@ export function validatePushPerEvent(
  */
 function checkPush(
   input: unknown,
-  limits: Pick<ProtocolLimits, 'maxEventsPerPush'>,
+  limits: Pick<ProtocolLimits, 'maxEventsPerPush'> = DEFAULT_LIMITS,
   acrossEvents?: (events: readonly PushedEvent[], issues: IssueList) => void,
   quickPass?: (events: readonly unknown[]) => PushedEvent[] | undefined,
 ): Validation<PushRequest> {

@@ -21,9 +21,10 @@ import type {
  * reports every problem with its path, like the request validators.
  */
 
-const MESSAGE_COUNT = 'must be a non-negative integer';
-
-/** A version or count in a response: 0 … MAX_VERSION. */
+/**
+ * A version or count in a response: 0 … MAX_VERSION. Its message is `MESSAGES.position`'s,
+ * "must be a non-negative integer".
+ */
 function isCount(value: unknown): value is number {
   return value === 0 || isVersion(value);
 }
@@ -43,8 +44,8 @@ const DUPLICATE: readonly Field[] = [
 ];
 const CONFLICT: readonly Field[] = [
   ['streamId', isStreamName, MESSAGES.streamId],
-  ['expectedVersion', isCount, MESSAGE_COUNT],
-  ['actualVersion', isCount, MESSAGE_COUNT],
+  ['expectedVersion', isCount, MESSAGES.position],
+  ['actualVersion', isCount, MESSAGES.position],
   ['id', isEventId, MESSAGES.id, true],
 ];
 
@@ -209,7 +210,7 @@ export function validateStreamReadResponse(input: unknown): Validation<StreamRea
     ...pick<Omit<StreamReadResponse, 'events'>>(
       body,
       [
-        ['version', isCount, MESSAGE_COUNT],
+        ['version', isCount, MESSAGES.position],
         ['hasMore', isBoolean, 'must be a boolean'],
       ],
       issues,

@@ -137,8 +137,6 @@ export function isPosition(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /** The value of the two decimal digits at `i`, or -1. */
 function two(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
@@ -186,9 +184,11 @@ export function isTimestamp(value: unknown): value is string {
       if (c < 48 || c > 57) return false;
     }
   }
-  const year = hi * 100 + lo;
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= DAYS[month - 1]! + (leap ? 1 : 0);
+  // The year is hi * 100 + lo. It is a leap year when divisible by 4, or for a century
+  // year (lo 0) by 400: as 100 is divisible by 4, when lo, or for a century year hi, is.
+  if (month === 2) return day <= ((lo || hi) % 4 ? 28 : 29);
+  // 31 days in odd months up to July, in even ones from August (month 8 flips the low bit).
+  return day <= (30 | ((month ^ (month >> 3)) & 1));
 }
 
 /**
