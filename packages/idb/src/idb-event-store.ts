@@ -27,7 +27,7 @@ import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@
 import { planAppend } from './append.js';
 import { addChunks, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
-import { KnownHeads } from './known-heads.js';
+import { knownHeads } from './known-heads.js';
 import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
 import { commitNow, request } from './requests.js';
 import type { StoreName } from './schema.js';
@@ -48,7 +48,7 @@ export class IdbEventStore implements LocalEventStore {
   readonly #connection: Connection;
   readonly #listeners = new StoreListeners<readonly Envelope[]>();
   readonly #localListeners = new StoreListeners<LocalChange>();
-  readonly #known = new KnownHeads();
+  readonly #known = knownHeads();
 
   constructor(
     connection: Connection,
