@@ -1,5 +1,5 @@
 import { ClosedError } from '@tidelog/core';
-import { type Durability, transact } from './requests.js';
+import type { Durability } from './requests.js';
 import type { StoreName } from './schema.js';
 import { errorName, toStorageError } from './storage-errors.js';
 
@@ -12,9 +12,12 @@ import { errorName, toStorageError } from './storage-errors.js';
  */
 export interface Connection {
   /**
-   * Run `body` in one transaction (see `transact`) on the live connection, opening one if
-   * there is none; if the connection was lost under it, run it once more on a fresh one
-   * (`retry` false: that was the second run).
+   * Run `body` in one transaction on the live connection, opening one if there is none; if
+   * the connection was lost under it, run it once more on a fresh one (`retry` false: that
+   * was the second run). A readwrite transaction resolves only once it has committed; if
+   * `body` throws, the transaction is aborted so nothing of it is kept. `body` must await
+   * nothing but requests of `tx` (IndexedDB commits a transaction as soon as it has no
+   * pending requests).
    *
    * @example
    * const n = await connection.run(['meta'], 'readonly', (tx) => request(tx.objectStore('meta').count()));
@@ -56,9 +59,29 @@ export function connect(
     // A failed open is not kept: the next call tries again.
     current.catch(() => forget(current));
     const live = await current;
+    // Unset only when `transaction` itself throws (a connection that is gone).
+    let tx: IDBTransaction | undefined;
     try {
-      return await transact(live, stores, mode, durability, body);
+      tx = live.transaction(stores, mode, { durability });
+      const result = await body(tx);
+      // Its end comes as a task of its own, after this microtask: the handlers are in time.
+      // (`tx!`: set above, but a callback does not keep the narrowing.)
+      if (mode === 'readwrite') {
+        await new Promise((resolve, reject) => {
+          tx!.oncomplete = resolve;
+          // The spec sets `tx.error` for every abort but `abort()` (ours below is never awaited);
+          // a browser that leaves it null on a teardown still gets an error to show.
+          tx!.onabort = () =>
+            reject(tx!.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+        });
+      }
+      return result;
     } catch (error) {
+      try {
+        tx?.abort();
+      } catch {
+        // Already finished or aborted: nothing more to undo.
+      }
       // IndexedDB raises InvalidStateError on a connection that is gone (closed, or closing).
       if (errorName(error) === 'InvalidStateError' || db !== current) {
         forget(current);
