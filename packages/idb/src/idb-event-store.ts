@@ -211,7 +211,7 @@ export class IdbEventStore implements LocalEventStore {
 
   readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
     return this.#read(['chunks', 'outbox'], async (tx) => {
-      const { entries } = await readEntries(tx.objectStore('outbox'), options.streamId);
+      const [entries] = await readEntries(tx.objectStore('outbox'), options.streamId);
       return pendingOf(new ChunkView(tx.objectStore('chunks')), entries);
     });
   }
@@ -249,7 +249,7 @@ export class IdbEventStore implements LocalEventStore {
       this.#write(['chunks', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
         const chunks = tx.objectStore('chunks');
         const outbox = tx.objectStore('outbox');
-        const { entries, keys } = await readEntries(outbox);
+        const [entries, keys] = await readEntries(outbox);
         const pending = await pendingOf(new ChunkView(chunks), entries);
         // Pending events follow confirmed versions that are gone: every event goes.
         chunks.clear();
