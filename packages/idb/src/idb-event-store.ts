@@ -225,7 +225,7 @@ export class IdbEventStore implements LocalEventStore {
     options: ConfirmOptions = {},
   ): Promise<ConfirmOutcome> {
     const steps = options.rebase ?? [];
-    const { outcome, appended } = await this.#known.rewriting(() =>
+    const [outcome, appended] = await this.#known.rewriting(() =>
       this.#withIdRetry((lookUpIds) =>
         this.#write(['chunks', 'outbox', 'rejected', 'meta'], (tx) =>
           confirm(tx, events, options, this.clientId, lookUpIds),

@@ -94,7 +94,7 @@ export async function confirm(
   options: ConfirmOptions,
   clientId: string,
   lookUpIds: boolean,
-): Promise<{ outcome: ConfirmOutcome; appended: Envelope[] }> {
+): Promise<[outcome: ConfirmOutcome, appended: Envelope[]]> {
   const view = new ChunkView(tx.objectStore('chunks'));
   const outbox = tx.objectStore('outbox');
   const steps = options.rebase ?? [];
@@ -140,7 +140,7 @@ export async function confirm(
   for (const step of steps) appended.push(...(await applyStep(tx, step, clientId)));
   if (options.sync) tx.objectStore('meta').put(options.sync, 'sync');
   commitNow(tx);
-  return { outcome: plan.outcome, appended };
+  return [plan.outcome, appended];
 }
 
 /** A rebase step's writes after the plan's (its replaced entries are already deleted). */
