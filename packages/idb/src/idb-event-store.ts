@@ -245,7 +245,7 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async resetConfirmed(): Promise<OutboxEntry[]> {
-    const { entries, dropped } = await this.#known.rewriting(() =>
+    const [entries, dropped] = await this.#known.rewriting(() =>
       this.#write(['chunks', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
         const chunks = tx.objectStore('chunks');
         const outbox = tx.objectStore('outbox');
@@ -258,7 +258,8 @@ export class IdbEventStore implements LocalEventStore {
         tx.objectStore('meta').delete('sync');
         const marked = entries.map((o): OutboxEntry => ({ ...o, displaced: 'reset' }));
         for (const [i, o] of marked.entries()) outbox.put(o, keys[i]!);
-        return { entries: marked, dropped: [...new Set(pending.map((e) => e.streamId))] };
+        // The entries as marked, and the streams whose pending events went.
+        return [marked, [...new Set(pending.map((e) => e.streamId))]] as const;
       }),
     );
     this.#changed({ outbox: entries.length > 0, rejected: false, dropped });
