@@ -44,7 +44,6 @@ export async function planAppend(
   expected: ExpectedVersion,
   options: PlanOptions,
 ): Promise<Planned> {
-  const { known } = options;
   const view = new ChunkView(store);
   /** The stored events of the ids, as a repeat of this append (`null`: none stored). */
   const lookUp = async () => {
@@ -55,8 +54,8 @@ export async function planAppend(
   // Without ids, a lookup issues no reads and finds no repeat.
   const [early, versionBefore, head] = await Promise.all([
     options.lookUpIds ? lookUp() : null,
-    known ? known.version : currentVersion(store, streamId),
-    known ? known.head : options.withHead ? currentHead(store) : 0,
+    // The known place, or the reads that find it.
+    ...(options.known ?? [currentVersion(store, streamId), options.withHead ? currentHead(store) : 0]),
   ]);
   let repeat = early;
   if (!repeat) {

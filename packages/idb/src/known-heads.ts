@@ -1,12 +1,11 @@
 import type { Envelope, ExpectedVersion } from '@tidelog/core';
 
-/** Where an append may write without reading first. */
-export interface KnownPlace {
-  /** The stream's version the append assumes (its events take the versions after it). */
-  version: number;
-  /** The head the append assumes (its events take the positions after it). */
-  head: number;
-}
+/**
+ * Where an append may write without reading first: the stream's version the append assumes
+ * (its events take the versions after it) and the head it assumes (its events take the
+ * positions after it), in the order `planAppend` would read them.
+ */
+export type KnownPlace = [version: number, head: number];
 
 /** Streams remembered at most; beyond that the least recently used are forgotten. */
 const MAX_STREAMS = 10_000;
@@ -107,7 +106,7 @@ export function knownHeads(): KnownHeads {
         expected === 'no_stream' || expected === 0 ? (known === undefined ? 0 : undefined) : known;
       // A number below what is known is a certain conflict: the reading path reports it.
       if (version === undefined || (typeof expected === 'number' && expected !== version)) return undefined;
-      return { version, head };
+      return [version, head];
     },
     sawStream(db, events) {
       use(db);
