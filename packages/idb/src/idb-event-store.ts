@@ -145,7 +145,7 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { plan, entry } = await this.#withIdRetry((lookUpIds) =>
+    const [plan, entry] = await this.#withIdRetry((lookUpIds) =>
       this.#write(['chunks', 'outbox'], async (tx) => {
         const plan = await planAppend(tx.objectStore('chunks'), streamId, events, expected, {
           clientId: this.clientId,
@@ -154,7 +154,7 @@ export class IdbEventStore implements LocalEventStore {
         });
         const entry = plan.repeat ? undefined : addPending(tx, options.command, plan.envelopes);
         commitNow(tx);
-        return { plan, entry };
+        return [plan, entry] as const;
       }),
     );
     const stored = plan.repeat ?? plan.envelopes;
