@@ -168,7 +168,7 @@ export class IdbEventStore implements LocalEventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<Envelope[]> {
     const from = options.fromVersion ?? 1;
-    const to = options.toVersion ?? Number.POSITIVE_INFINITY;
+    const to = options.toVersion ?? Infinity;
     return this.#read(['chunks'], async (tx) => {
       // The chunks ending at `from` or later; those past `to` are left out after the read.
       const events = (await chunksFrom(tx.objectStore('chunks'), streamId, from))

@@ -99,7 +99,7 @@ export async function confirm(
   const outbox = tx.objectStore('outbox');
   const steps = options.rebase ?? [];
   const first = new Map<string, number>();
-  let lo = Number.POSITIVE_INFINITY;
+  let lo = Infinity;
   let hi = 0;
   for (const e of incoming) {
     first.set(e.streamId, Math.min(first.get(e.streamId) ?? e.version, e.version));
