@@ -86,7 +86,7 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { plan, db } = await this.#known.appending(() =>
+    const [plan, db] = await this.#known.appending(() =>
       this.#withIdRetry((lookUpIds) =>
         this.#write(['chunks'], async (tx) => {
           const store = tx.objectStore('chunks');
@@ -102,7 +102,7 @@ export class IdbEventStore implements LocalEventStore {
           });
           addChunks(store, plan.envelopes);
           commitNow(tx);
-          return { plan, db: tx.db };
+          return [plan, tx.db] as const;
         }),
       ),
     );
