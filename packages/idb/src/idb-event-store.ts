@@ -86,11 +86,11 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const [plan, db] = await this.#known.appending(() =>
+    const [repeat, envelopes, versionBefore, db] = await this.#known.appending(() =>
       this.#withIdRetry((lookUpIds) =>
         this.#write(['chunks'], async (tx) => {
           const store = tx.objectStore('chunks');
-          const plan = await planAppend(store, streamId, events, expected, {
+          const [repeat, envelopes, versionBefore] = await planAppend(store, streamId, events, expected, {
             clientId: this.clientId,
             withHead: true,
             lookUpIds,
@@ -100,19 +100,15 @@ export class IdbEventStore implements LocalEventStore {
             known:
               lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
           });
-          addChunks(store, plan.envelopes);
+          addChunks(store, envelopes);
           commitNow(tx);
-          return [plan, tx.db] as const;
+          return [repeat, envelopes, versionBefore, tx.db] as const;
         }),
       ),
     );
     // An authority append's events are positioned (see `planAppend`).
-    const written = plan.envelopes as PositionedEnvelope[];
-    const result = toAppendResult(
-      streamId,
-      (plan.repeat ?? written) as PositionedEnvelope[],
-      plan.versionBefore,
-    );
+    const written = envelopes as PositionedEnvelope[];
+    const result = toAppendResult(streamId, (repeat ?? written) as PositionedEnvelope[], versionBefore);
     if (written.length > 0) {
       this.#known.sawStream(db, written);
       this.#known.sawHead(db, result.toPosition);
@@ -145,24 +141,25 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const [plan, entry] = await this.#withIdRetry((lookUpIds) =>
+    const [repeat, envelopes, versionBefore, entry] = await this.#withIdRetry((lookUpIds) =>
       this.#write(['chunks', 'outbox'], async (tx) => {
         const plan = await planAppend(tx.objectStore('chunks'), streamId, events, expected, {
           clientId: this.clientId,
           withHead: false,
           lookUpIds,
         });
-        const entry = plan.repeat ? undefined : addPending(tx, options.command, plan.envelopes);
+        const [repeat, envelopes] = plan;
+        const entry = repeat ? undefined : addPending(tx, options.command, envelopes);
         commitNow(tx);
-        return [plan, entry] as const;
+        return [...plan, entry] as const;
       }),
     );
-    const stored = plan.repeat ?? plan.envelopes;
+    const stored = repeat ?? envelopes;
     if (entry) {
       this.#notify(stored);
       this.#changed({ outbox: true, rejected: false, dropped: [], appended: { entry, events: stored } });
     }
-    const first = stored[0]?.version ?? plan.versionBefore;
+    const first = stored[0]?.version ?? versionBefore;
     return { streamId, fromVersion: first, toVersion: stored.at(-1)?.version ?? first, events: stored };
   }
 

@@ -68,7 +68,7 @@ export interface KnownHeads {
  * @example
  * const heads = knownHeads();
  * const known = heads.place(tx.db, 'cart-1', 'any'); // undefined: read first
- * const plan = await planAppend(store, 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false, known });
+ * const [repeat, envelopes] = await planAppend(store, 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false, known });
  */
 export function knownHeads(): KnownHeads {
   let connection: IDBDatabase | undefined;
