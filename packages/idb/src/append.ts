@@ -3,13 +3,13 @@ import { checkExpectedVersion, matchRepeat, toEnvelopes } from '@tidelog/core/st
 import { ChunkView, currentHead, currentVersion } from './chunks.js';
 import type { KnownPlace } from './known-heads.js';
 
-export interface Planned {
-  /** The stored envelopes when this append repeats an earlier one (ids already stored). */
-  repeat: Envelope[] | null;
-  /** The new envelopes to write: with `withHead`, at the positions after the head. */
-  envelopes: Envelope[];
-  versionBefore: number;
-}
+/**
+ * What `planAppend` decided: the stored envelopes when this append repeats an earlier one
+ * (ids already stored; `null` when it does not), the new envelopes to write (with
+ * `withHead`, at the positions after the head; none for a repeat), and the stream's version
+ * before the append.
+ */
+export type Planned = [repeat: Envelope[] | null, envelopes: Envelope[], versionBefore: number];
 
 export interface PlanOptions {
   clientId: string;
@@ -35,7 +35,7 @@ export interface PlanOptions {
  * keys, then the chunks holding them).
  *
  * @example
- * const plan = await planAppend(tx.objectStore('chunks'), 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false });
+ * const [repeat, envelopes] = await planAppend(tx.objectStore('chunks'), 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false });
  */
 export async function planAppend(
   store: IDBObjectStore,
@@ -44,7 +44,6 @@ export async function planAppend(
   expected: ExpectedVersion,
   options: PlanOptions,
 ): Promise<Planned> {
-  const { known } = options;
   const view = new ChunkView(store);
   /** The stored events of the ids, as a repeat of this append (`null`: none stored). */
   const lookUp = async () => {
@@ -55,8 +54,8 @@ export async function planAppend(
   // Without ids, a lookup issues no reads and finds no repeat.
   const [early, versionBefore, head] = await Promise.all([
     options.lookUpIds ? lookUp() : null,
-    known ? known.version : currentVersion(store, streamId),
-    known ? known.head : options.withHead ? currentHead(store) : 0,
+    // The known place, or the reads that find it.
+    ...(options.known ?? [currentVersion(store, streamId), options.withHead ? currentHead(store) : 0]),
   ]);
   let repeat = early;
   if (!repeat) {
@@ -77,5 +76,5 @@ export async function planAppend(
       e.position = head + 1 + i;
     });
   }
-  return { repeat, envelopes, versionBefore };
+  return [repeat, envelopes, versionBefore];
 }

@@ -65,8 +65,7 @@ export function addChunks(store: IDBObjectStore, events: readonly Envelope[]): v
 }
 
 /** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending at `from` or later. */
-const lastRange = (streamId: string, from = 0) =>
-  IDBKeyRange.bound([streamId, from], [streamId, Number.POSITIVE_INFINITY]);
+const lastRange = (streamId: string, from = 0) => IDBKeyRange.bound([streamId, from], [streamId, Infinity]);
 
 /** A stream's chunks that hold a version `from` or later (they end at or after it), by version. */
 export const chunksFrom = (store: IDBObjectStore, streamId: string, from = 0): Promise<Chunk[]> =>

@@ -27,7 +27,7 @@ import { confirmChange, StoreListeners, toAppendResult, validateAppend } from '@
 import { planAppend } from './append.js';
 import { addChunks, type Chunk, ChunkView, chunksFrom, currentHead, currentVersion } from './chunks.js';
 import type { Connection } from './connection.js';
-import { KnownHeads } from './known-heads.js';
+import { knownHeads } from './known-heads.js';
 import { addPending, confirm, deleteRejected, dropPending, pendingOf, readEntries } from './pending.js';
 import { commitNow, request } from './requests.js';
 import type { StoreName } from './schema.js';
@@ -48,7 +48,7 @@ export class IdbEventStore implements LocalEventStore {
   readonly #connection: Connection;
   readonly #listeners = new StoreListeners<readonly Envelope[]>();
   readonly #localListeners = new StoreListeners<LocalChange>();
-  readonly #known = new KnownHeads();
+  readonly #known = knownHeads();
 
   constructor(
     connection: Connection,
@@ -86,11 +86,11 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { plan, db } = await this.#known.appending(() =>
+    const [repeat, envelopes, versionBefore, db] = await this.#known.appending(() =>
       this.#withIdRetry((lookUpIds) =>
         this.#write(['chunks'], async (tx) => {
           const store = tx.objectStore('chunks');
-          const plan = await planAppend(store, streamId, events, expected, {
+          const [repeat, envelopes, versionBefore] = await planAppend(store, streamId, events, expected, {
             clientId: this.clientId,
             withHead: true,
             lookUpIds,
@@ -100,19 +100,15 @@ export class IdbEventStore implements LocalEventStore {
             known:
               lookUpIds || events.length === 0 ? undefined : this.#known.place(tx.db, streamId, expected),
           });
-          addChunks(store, plan.envelopes);
+          addChunks(store, envelopes);
           commitNow(tx);
-          return { plan, db: tx.db };
+          return [repeat, envelopes, versionBefore, tx.db] as const;
         }),
       ),
     );
     // An authority append's events are positioned (see `planAppend`).
-    const written = plan.envelopes as PositionedEnvelope[];
-    const result = toAppendResult(
-      streamId,
-      (plan.repeat ?? written) as PositionedEnvelope[],
-      plan.versionBefore,
-    );
+    const written = envelopes as PositionedEnvelope[];
+    const result = toAppendResult(streamId, (repeat ?? written) as PositionedEnvelope[], versionBefore);
     if (written.length > 0) {
       this.#known.sawStream(db, written);
       this.#known.sawHead(db, result.toPosition);
@@ -145,30 +141,31 @@ export class IdbEventStore implements LocalEventStore {
     this.#open();
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
-    const { plan, entry } = await this.#withIdRetry((lookUpIds) =>
+    const [repeat, envelopes, versionBefore, entry] = await this.#withIdRetry((lookUpIds) =>
       this.#write(['chunks', 'outbox'], async (tx) => {
         const plan = await planAppend(tx.objectStore('chunks'), streamId, events, expected, {
           clientId: this.clientId,
           withHead: false,
           lookUpIds,
         });
-        const entry = plan.repeat ? undefined : addPending(tx, options.command, plan.envelopes);
+        const [repeat, envelopes] = plan;
+        const entry = repeat ? undefined : addPending(tx, options.command, envelopes);
         commitNow(tx);
-        return { plan, entry };
+        return [...plan, entry] as const;
       }),
     );
-    const stored = plan.repeat ?? plan.envelopes;
+    const stored = repeat ?? envelopes;
     if (entry) {
       this.#notify(stored);
       this.#changed({ outbox: true, rejected: false, dropped: [], appended: { entry, events: stored } });
     }
-    const first = stored[0]?.version ?? plan.versionBefore;
+    const first = stored[0]?.version ?? versionBefore;
     return { streamId, fromVersion: first, toVersion: stored.at(-1)?.version ?? first, events: stored };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<Envelope[]> {
     const from = options.fromVersion ?? 1;
-    const to = options.toVersion ?? Number.POSITIVE_INFINITY;
+    const to = options.toVersion ?? Infinity;
     return this.#read(['chunks'], async (tx) => {
       // The chunks ending at `from` or later; those past `to` are left out after the read.
       const events = (await chunksFrom(tx.objectStore('chunks'), streamId, from))
@@ -211,7 +208,7 @@ export class IdbEventStore implements LocalEventStore {
 
   readPending(options: { streamId?: string } = {}): Promise<Envelope[]> {
     return this.#read(['chunks', 'outbox'], async (tx) => {
-      const { entries } = await readEntries(tx.objectStore('outbox'), options.streamId);
+      const [entries] = await readEntries(tx.objectStore('outbox'), options.streamId);
       return pendingOf(new ChunkView(tx.objectStore('chunks')), entries);
     });
   }
@@ -225,7 +222,7 @@ export class IdbEventStore implements LocalEventStore {
     options: ConfirmOptions = {},
   ): Promise<ConfirmOutcome> {
     const steps = options.rebase ?? [];
-    const { outcome, appended } = await this.#known.rewriting(() =>
+    const [outcome, appended] = await this.#known.rewriting(() =>
       this.#withIdRetry((lookUpIds) =>
         this.#write(['chunks', 'outbox', 'rejected', 'meta'], (tx) =>
           confirm(tx, events, options, this.clientId, lookUpIds),
@@ -245,11 +242,11 @@ export class IdbEventStore implements LocalEventStore {
   }
 
   async resetConfirmed(): Promise<OutboxEntry[]> {
-    const { entries, dropped } = await this.#known.rewriting(() =>
+    const [entries, dropped] = await this.#known.rewriting(() =>
       this.#write(['chunks', 'outbox', 'snapshots', 'checkpoints', 'meta'], async (tx) => {
         const chunks = tx.objectStore('chunks');
         const outbox = tx.objectStore('outbox');
-        const { entries, keys } = await readEntries(outbox);
+        const [entries, keys] = await readEntries(outbox);
         const pending = await pendingOf(new ChunkView(chunks), entries);
         // Pending events follow confirmed versions that are gone: every event goes.
         chunks.clear();
@@ -258,7 +255,8 @@ export class IdbEventStore implements LocalEventStore {
         tx.objectStore('meta').delete('sync');
         const marked = entries.map((o): OutboxEntry => ({ ...o, displaced: 'reset' }));
         for (const [i, o] of marked.entries()) outbox.put(o, keys[i]!);
-        return { entries: marked, dropped: [...new Set(pending.map((e) => e.streamId))] };
+        // The entries as marked, and the streams whose pending events went.
+        return [marked, [...new Set(pending.map((e) => e.streamId))]] as const;
       }),
     );
     this.#changed({ outbox: entries.length > 0, rejected: false, dropped });

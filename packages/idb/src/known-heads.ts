@@ -1,12 +1,11 @@
 import type { Envelope, ExpectedVersion } from '@tidelog/core';
 
-/** Where an append may write without reading first. */
-export interface KnownPlace {
-  /** The stream's version the append assumes (its events take the versions after it). */
-  version: number;
-  /** The head the append assumes (its events take the positions after it). */
-  head: number;
-}
+/**
+ * Where an append may write without reading first: the stream's version the append assumes
+ * (its events take the versions after it) and the head it assumes (its events take the
+ * positions after it), in the order `planAppend` would read them.
+ */
+export type KnownPlace = [version: number, head: number];
 
 /** Streams remembered at most; beyond that the least recently used are forgotten. */
 const MAX_STREAMS = 10_000;
@@ -34,97 +33,107 @@ const MAX_STREAMS = 10_000;
  * two (with sync, commands go through the pending log, never `appendToStream`), and a
  * database should not either.
  *
- * @example
- * const known = heads.place(tx.db, 'cart-1', 'any'); // undefined: read first
- * const plan = await planAppend(store, 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false, known });
  */
-export class KnownHeads {
-  #db: IDBDatabase | undefined;
-  #head: number | undefined;
-  readonly #versions = new Map<string, number>();
-  #appending = 0;
-  #rewriting = 0;
-
+export interface KnownHeads {
   /**
    * The place an append with `expected` can take without reads, or `undefined` (nothing
    * known, another append of this instance in flight, or `expected` cannot hold there).
    */
-  place(db: IDBDatabase, streamId: string, expected: ExpectedVersion): KnownPlace | undefined {
-    this.#use(db);
-    // A concurrent append would take the same place: let it go first and read after it.
-    if (this.#head === undefined || this.#appending > 1 || this.#rewriting > 0) return undefined;
-    const known = this.#versions.get(streamId);
-    // Version 0 needs no knowledge: if the stream has events, version 1 is taken.
-    const version =
-      expected === 'no_stream' || expected === 0 ? (known === undefined ? 0 : undefined) : known;
-    // A number below what is known is a certain conflict: the reading path reports it.
-    if (version === undefined || (typeof expected === 'number' && expected !== version)) return undefined;
-    return { version, head: this.#head };
-  }
-
+  place(db: IDBDatabase, streamId: string, expected: ExpectedVersion): KnownPlace | undefined;
   /**
    * Remember the version of the stream's last positioned event among `events` (a read of
    * the stream, or an append that committed). Pending events (no position) prove nothing:
    * they may be dropped.
    */
-  sawStream(db: IDBDatabase, events: readonly Envelope[]): void {
-    this.#use(db);
-    const last = events.filter((e) => e.position !== undefined).at(-1);
-    if (last) this.#remember(last.streamId, last.version);
-  }
-
+  sawStream(db: IDBDatabase, events: readonly Envelope[]): void;
   /**
    * Remember the head: the highest position on `db` when it was read in a transaction, or
    * the last position an append wrote. Only exact heads are worth keeping: a lower one is
    * still safe, but each append would then fail once and read.
    */
-  sawHead(db: IDBDatabase, head: number): void {
-    this.#use(db);
-    this.#head = Math.max(this.#head ?? 0, head);
-  }
-
+  sawHead(db: IDBDatabase, head: number): void;
   /**
    * Run a write that may rewrite confirmed events (a sync engine's `applyConfirmed`):
    * nothing known before it is trusted during or after it.
    */
-  async rewriting<T>(run: () => Promise<T>): Promise<T> {
-    this.#forget();
-    this.#rewriting++;
-    try {
-      return await run();
-    } finally {
-      this.#rewriting--;
-      this.#forget();
-    }
-  }
-
+  rewriting<T>(run: () => Promise<T>): Promise<T>;
   /** Count an append as in flight while `run` runs. */
-  async appending<T>(run: () => Promise<T>): Promise<T> {
-    this.#appending++;
-    try {
-      return await run();
-    } finally {
-      this.#appending--;
-    }
-  }
+  appending<T>(run: () => Promise<T>): Promise<T>;
+}
 
-  #use(db: IDBDatabase): void {
-    if (this.#db === db) return;
-    this.#db = db;
-    this.#forget();
-  }
+/**
+ * A store instance's `KnownHeads`, knowing nothing yet. State in a closure, not a class: a
+ * closure's variables minify to one letter each, `this.#field` does not.
+ *
+ * @example
+ * const heads = knownHeads();
+ * const known = heads.place(tx.db, 'cart-1', 'any'); // undefined: read first
+ * const [repeat, envelopes] = await planAppend(store, 'cart-1', events, 'any', { clientId, withHead: true, lookUpIds: false, known });
+ */
+export function knownHeads(): KnownHeads {
+  let connection: IDBDatabase | undefined;
+  let head: number | undefined;
+  const versions = new Map<string, number>();
+  let appending = 0;
+  let rewriting = 0;
 
-  #forget(): void {
-    this.#head = undefined;
-    this.#versions.clear();
-  }
-
-  #remember(streamId: string, version: number): void {
+  const forget = () => {
+    head = undefined;
+    versions.clear();
+  };
+  const use = (db: IDBDatabase) => {
+    if (connection === db) return;
+    connection = db;
+    forget();
+  };
+  const remember = (streamId: string, version: number) => {
     // Versions start at 1: a stream not known yet is below any.
-    if ((this.#versions.get(streamId) ?? 0) >= version) return;
-    this.#versions.delete(streamId);
-    this.#versions.set(streamId, version);
+    if ((versions.get(streamId) ?? 0) >= version) return;
+    versions.delete(streamId);
+    versions.set(streamId, version);
     // Over the limit the map is not empty: its first key, the least recently used, exists.
-    if (this.#versions.size > MAX_STREAMS) this.#versions.delete(this.#versions.keys().next().value!);
-  }
+    if (versions.size > MAX_STREAMS) versions.delete(versions.keys().next().value!);
+  };
+
+  return {
+    place(db, streamId, expected) {
+      use(db);
+      // A concurrent append would take the same place: let it go first and read after it.
+      if (head === undefined || appending > 1 || rewriting > 0) return undefined;
+      const known = versions.get(streamId);
+      // Version 0 needs no knowledge: if the stream has events, version 1 is taken.
+      const version =
+        expected === 'no_stream' || expected === 0 ? (known === undefined ? 0 : undefined) : known;
+      // A number below what is known is a certain conflict: the reading path reports it.
+      if (version === undefined || (typeof expected === 'number' && expected !== version)) return undefined;
+      return [version, head];
+    },
+    sawStream(db, events) {
+      use(db);
+      const last = events.filter((e) => e.position !== undefined).at(-1);
+      if (last) remember(last.streamId, last.version);
+    },
+    sawHead(db, seen) {
+      use(db);
+      head = Math.max(head ?? 0, seen);
+    },
+    async rewriting(run) {
+      forget();
+      rewriting++;
+      try {
+        return await run();
+      } finally {
+        rewriting--;
+        forget();
+      }
+    },
+    async appending(run) {
+      appending++;
+      try {
+        return await run();
+      } finally {
+        appending--;
+      }
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { uuidv7 } from '@tidelog/core';
-import { Connection } from './connection.js';
+import { connect } from './connection.js';
 import { IdbEventStore } from './idb-event-store.js';
 import { openDatabase } from './open-database.js';
 import { type Durability, request } from './requests.js';
@@ -34,7 +34,7 @@ export interface IdbEventStoreOptions {
  */
 export async function openIdbEventStore(options: IdbEventStoreOptions): Promise<IdbEventStore> {
   const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
-  const connection = new Connection(
+  const connection = connect(
     (onLost) => openDatabase({ ...options, factory, onLost }),
     options.durability ?? 'relaxed',
   );

@@ -24,20 +24,16 @@ export function addPending(tx: IDBTransaction, command: OutboxEntry, events: Env
   return entry;
 }
 
-/** Outbox entries (all, or one stream's) with their keys, in the order the commands ran. */
-export async function readEntries(
+/** Outbox entries (all, or one stream's) and their keys, in the order the commands ran. */
+export function readEntries(
   outbox: IDBObjectStore,
   streamId?: string,
-): Promise<{ entries: OutboxEntry[]; keys: IDBValidKey[] }> {
+): Promise<[entries: OutboxEntry[], keys: IDBValidKey[]]> {
   // Same transaction, same query: values and keys come back in the same order (an index's
   // `getAllKeys` gives the primary keys). A key is a query of that key alone; `undefined`
   // queries everything.
   const source = streamId === undefined ? outbox : outbox.index('streamId');
-  const [entries, keys] = await Promise.all([
-    request<OutboxEntry[]>(source.getAll(streamId)),
-    request(source.getAllKeys(streamId)),
-  ]);
-  return { entries, keys };
+  return Promise.all([request<OutboxEntry[]>(source.getAll(streamId)), request(source.getAllKeys(streamId))]);
 }
 
 /**
@@ -70,7 +66,7 @@ export async function pendingOf(view: ChunkView, entries: readonly OutboxEntry[]
  */
 export async function dropPending(tx: IDBTransaction, streamId: string): Promise<OutboxEntry[]> {
   const outbox = tx.objectStore('outbox');
-  const { entries, keys } = await readEntries(outbox, streamId);
+  const [entries, keys] = await readEntries(outbox, streamId);
   const view = new ChunkView(tx.objectStore('chunks'));
   for (const e of await pendingOf(view, entries)) view.drop(e);
   view.write();
@@ -98,12 +94,12 @@ export async function confirm(
   options: ConfirmOptions,
   clientId: string,
   lookUpIds: boolean,
-): Promise<{ outcome: ConfirmOutcome; appended: Envelope[] }> {
+): Promise<[outcome: ConfirmOutcome, appended: Envelope[]]> {
   const view = new ChunkView(tx.objectStore('chunks'));
   const outbox = tx.objectStore('outbox');
   const steps = options.rebase ?? [];
   const first = new Map<string, number>();
-  let lo = Number.POSITIVE_INFINITY;
+  let lo = Infinity;
   let hi = 0;
   for (const e of incoming) {
     first.set(e.streamId, Math.min(first.get(e.streamId) ?? e.version, e.version));
@@ -114,7 +110,7 @@ export async function confirm(
   // positions the page spans, if any are taken).
   const reads = [...first].map(([streamId, from]) => view.from(streamId, from));
   if (hi > 0) reads.push(view.positions(IDBKeyRange.bound(lo, hi)));
-  const [{ entries, keys }] = await Promise.all([readEntries(outbox), Promise.all(reads)]);
+  const [[entries, keys]] = await Promise.all([readEntries(outbox), Promise.all(reads)]);
   // Outbox ids the reads above did not find (a command split over two pages, a rebase
   // step's stream, and with `lookUpIds` every id).
   const streams = new Set([...first.keys(), ...steps.map((s) => s.streamId)]);
@@ -144,7 +140,7 @@ export async function confirm(
   for (const step of steps) appended.push(...(await applyStep(tx, step, clientId)));
   if (options.sync) tx.objectStore('meta').put(options.sync, 'sync');
   commitNow(tx);
-  return { outcome: plan.outcome, appended };
+  return [plan.outcome, appended];
 }
 
 /** A rebase step's writes after the plan's (its replaced entries are already deleted). */
