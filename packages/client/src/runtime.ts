@@ -70,7 +70,7 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
   readonly #streams: Streams;
   readonly #rejected: RejectedCommands;
   /** The sync loop's `onLocalChange` listeners. */
-  readonly #local = new Listeners<LocalChange>();
+  readonly #local = new Listeners<LocalChange | undefined>();
   /** The app's dead-letter listeners, told by the process managers. */
   readonly #deadLetters = new Listeners<DeadLetter>();
   /** Unsubscribes from the store's notifications (set by `start`). */
@@ -273,8 +273,16 @@ export class Tidelog<R extends AnyAggregate = AnyAggregate> implements TidelogAp
     await this.#projections.rebuildAll();
   }
 
-  onLocalChange(listener: (change: LocalChange) => void): Unsubscribe {
+  onLocalChange(listener: (change?: LocalChange) => void): Unsubscribe {
     return this.#local.add(listener);
+  }
+
+  /**
+   * @internal Another writer changed the outbox of this runtime's store (another tab of the
+   * in-page fallback): the sync loop reads the outbox again and pushes what it finds.
+   */
+  outboxChanged(): void {
+    this.#local.emit(undefined);
   }
 
   async counts(): Promise<{ pending: number; rejected: number }> {

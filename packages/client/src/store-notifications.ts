@@ -11,7 +11,7 @@ export interface NotificationTargets {
   processes: ProcessManagers;
   rejected: RejectedCommands;
   /** The sync loop's `onLocalChange` listeners. */
-  local: Listeners<LocalChange>;
+  local: Listeners<LocalChange | undefined>;
   /** True once the runtime is closed: dropped pending events are then no longer shown. */
   closed(): boolean;
 }

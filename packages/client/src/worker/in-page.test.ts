@@ -1,4 +1,7 @@
+import 'fake-indexeddb/auto';
 import { MemoryEventStore } from '@tidelog/core';
+import { openIdbEventStore } from '@tidelog/idb';
+import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import type { SyncOptions } from '../sync/host.js';
@@ -108,6 +111,41 @@ describe('the in-page fallback with sync', () => {
     expect(await second.sync.now()).toMatchObject({ pending: 0, head: 2 });
     expect((await second.load(Counter, 'c-1')).state).toEqual({ count: 5 });
     await second.close();
+    for (const runtime of runtimes) await runtime.close();
+  });
+
+  it("pushes another tab's command at once, without being asked", async () => {
+    server = await createTestServer();
+    const sync: SyncOptions = { url: server.url, space: 'in-page', fetch: server.fetch, live: false };
+    // One database, a store (connection) per runtime: as in tabs, a store tells only its own
+    // runtime what was written through it.
+    const indexedDB = new IDBFactory();
+    const locks = lockRegistry();
+    const runtimes: Tidelog[] = [];
+    const createRuntime = async (init: RuntimeInit) => {
+      const store = () => openIdbEventStore({ name: 'app', indexedDB });
+      const runtime = await createTidelog({ aggregates: [Counter], store, ...init });
+      runtimes.push(runtime as Tidelog);
+      return runtime;
+    };
+    const start = async (link: Link) => {
+      const client = new TidelogClient<typeof Counter>(link, 'in-page');
+      await client.ready;
+      return client;
+    };
+    const openTab = (tab: number) => {
+      vi.stubGlobal('navigator', { locks: locks.tab(tab) });
+      return inPageClient('app', createRuntime, sync, start);
+    };
+    const first = await openTab(1);
+    const second = await openTab(2);
+    await first.sync.now(); // the syncing tab has run its rounds; nothing wakes it but a change
+    await second.execute(Counter, 'c-1', 'increment', { by: 2 });
+    await vi.waitFor(async () => expect(await server?.events('in-page')).toHaveLength(1));
+    // The syncing tab's runtime (the first one made) pulled it back: confirmed, nothing pending.
+    await vi.waitFor(() => expect(runtimes[0]?.sync.status).toMatchObject({ pending: 0, cursor: 1 }));
+    await second.close();
+    await first.close();
     for (const runtime of runtimes) await runtime.close();
   });
 });

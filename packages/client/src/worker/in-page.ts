@@ -25,8 +25,23 @@ export async function inPageClient<R extends AnyAggregate>(
   sync: SyncOptions | undefined,
   start: (link: Link, mode: ClientMode) => Promise<TidelogClient<R>>,
 ): Promise<TidelogClient<R>> {
-  const open = (init: RuntimeInit) => localLink(createRuntime(init) as Promise<Tidelog>);
   const locks = locksOf();
+  // A tab that does not sync tells the one that does when it adds to the shared outbox,
+  // so its commands are pushed at once instead of at that tab's next round.
+  const channel =
+    sync && locks && typeof BroadcastChannel === 'function'
+      ? new BroadcastChannel(`tidelog:outbox:${name}`)
+      : undefined;
+  const open = (init: RuntimeInit) => {
+    const runtime = createRuntime(init) as Promise<Tidelog>;
+    if (channel) {
+      void runtime.then((rt) => {
+        if (init.sync) channel.addEventListener('message', () => rt.outboxChanged());
+        else rt.onLocalChange((change) => change?.outbox && channel.postMessage(0));
+      }, noop);
+    }
+    return localLink(runtime);
+  };
   if (!sync) return start(open({}), 'in-page');
   if (!locks) return start(open({ sync }), 'in-page');
   const syncLock = `tidelog:sync:${name}`;
@@ -42,3 +57,5 @@ export async function inPageClient<R extends AnyAggregate>(
   });
   return client;
 }
+
+const noop = () => {};

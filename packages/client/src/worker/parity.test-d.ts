@@ -25,7 +25,9 @@ type RuntimeOnly =
   | 'reject'
   | 'resetConfirmed'
   | 'onLocalChange'
-  | 'counts';
+  | 'counts'
+  // What the in-page fallback tells a syncing tab's runtime about the other tabs' commands.
+  | 'outboxChanged';
 
 type AppFacing = Exclude<keyof Runtime, RuntimeOnly>;
 

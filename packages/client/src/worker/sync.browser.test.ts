@@ -191,11 +191,17 @@ describe('sync through the SharedWorker, in real Chromium, against a running ser
       expect(await second.evaluate(() => window.sync.syncNow())).toEqual({
         error: { name: 'SyncDisabledError', code: 'SYNC_DISABLED' },
       });
-      // The second tab reads what the first one pulled (one store); its command waits, pending.
+      // The second tab reads what the first one pulled (one store); its command waits in the
+      // shared outbox, and the syncing tab, told over a BroadcastChannel, pushes it unasked:
+      // the other device sees it live.
       expect(await second.evaluate(() => window.sync.load('c-1'))).toEqual({ version: 3, count: 11 });
       expect(await second.evaluate(() => window.sync.execute('c-1', 1))).toEqual({ version: 4, count: 12 });
+      expect(await laptopTab.evaluate(() => window.sync.waitFor('c-1', 4, 12))).toEqual({
+        version: 4,
+        count: 12,
+      });
       await second.evaluate(() => window.sync.subscribe('c-1'));
-      // The syncing tab closes: the second one takes over the sync loop and pushes its command.
+      // The syncing tab closes: the second one takes over the sync loop.
       await first.close();
       expect(
         await second.evaluate(() => window.sync.waitStatus({ state: 'live', pending: 0 })),
