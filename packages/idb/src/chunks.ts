@@ -64,12 +64,28 @@ export function addChunks(store: IDBObjectStore, events: readonly Envelope[]): v
   add();
 }
 
-/** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending at `from` or later. */
-const lastRange = (streamId: string, from = 0) => IDBKeyRange.bound([streamId, from], [streamId, Infinity]);
+/** The range of the `last` index (`[streamId, last]`) for a stream's chunks ending at `from` or later (`after`: later). */
+const lastRange = (streamId: string, from = 0, after = false) =>
+  IDBKeyRange.bound([streamId, from], [streamId, Infinity], after);
 
-/** A stream's chunks that hold a version `from` or later (they end at or after it), by version. */
-export const chunksFrom = (store: IDBObjectStore, streamId: string, from = 0): Promise<Chunk[]> =>
-  request(store.index('last').getAll(lastRange(streamId, from)));
+/**
+ * A stream's chunks that hold a version from `from` to `to`, by version: those ending in
+ * that range, and the first one ending after it (it may start inside), not the rest.
+ */
+export async function chunksFrom(
+  store: IDBObjectStore,
+  streamId: string,
+  from = 0,
+  to = Infinity,
+): Promise<Chunk[]> {
+  const index = store.index('last');
+  const [within, next] = await Promise.all([
+    request<Chunk[]>(index.getAll(IDBKeyRange.bound([streamId, from], [streamId, Math.max(from, to)]))),
+    // `get` of a range: the record with the lowest key in it.
+    to < Infinity && request<Chunk | undefined>(index.get(lastRange(streamId, to, true))),
+  ]);
+  return next ? [...within, next] : within;
+}
 
 /** The current version of a stream: the end of its last chunk (a key read, no value), 0 when empty. */
 export async function currentVersion(store: IDBObjectStore, streamId: string): Promise<number> {

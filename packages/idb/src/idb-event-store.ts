@@ -167,8 +167,8 @@ export class IdbEventStore implements LocalEventStore {
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Infinity;
     return this.#read(['chunks'], async (tx) => {
-      // The chunks ending at `from` or later; those past `to` are left out after the read.
-      const events = (await chunksFrom(tx.objectStore('chunks'), streamId, from))
+      // The chunks holding `from` to `to`; their events outside it are left out after the read.
+      const events = (await chunksFrom(tx.objectStore('chunks'), streamId, from, to))
         .flatMap((c) => c.events)
         .filter((e) => e.version >= from && e.version <= to);
       // Read to its end, the stream shows its version: the next append needs no reads.
