@@ -3,6 +3,7 @@ import { MemoryEventStore } from '@tidelog/core';
 import { openIdbEventStore } from '@tidelog/idb';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TidelogOptions } from '../options.js';
 import { createTidelog, type Tidelog } from '../runtime.js';
 import type { SyncOptions } from '../sync/host.js';
 import { Counter } from '../test-fixtures.js';
@@ -55,6 +56,32 @@ function lockRegistry() {
   };
 }
 
+/**
+ * An origin whose tabs each open `inPageClient`, with runtimes on `store` (one object for
+ * every tab, or a function that opens a store per runtime).
+ */
+function origin(sync: SyncOptions, store: TidelogOptions<typeof Counter>['store']) {
+  const locks = lockRegistry();
+  const inits: RuntimeInit[] = [];
+  const runtimes: Tidelog[] = [];
+  const createRuntime = async (init: RuntimeInit) => {
+    inits.push(init);
+    const runtime = await createTidelog({ aggregates: [Counter], store, ...init });
+    runtimes.push(runtime as Tidelog);
+    return runtime;
+  };
+  const start = async (link: Link) => {
+    const client = new TidelogClient<typeof Counter>(link, 'in-page');
+    await client.ready;
+    return client;
+  };
+  const openTab = (tab: number) => {
+    vi.stubGlobal('navigator', { locks: locks.tab(tab) });
+    return inPageClient('app', createRuntime, sync, start);
+  };
+  return { locks, inits, runtimes, openTab };
+}
+
 let server: TestServer | undefined;
 afterEach(async () => {
   vi.unstubAllGlobals();
@@ -66,25 +93,8 @@ describe('the in-page fallback with sync', () => {
   it('lets one tab sync; the others keep commands pending until one takes over when it closes', async () => {
     server = await createTestServer();
     const sync: SyncOptions = { url: server.url, space: 'in-page', fetch: server.fetch, live: false };
-    const store = new MemoryEventStore(); // one origin, one store, as IndexedDB is
-    const locks = lockRegistry();
-    const inits: RuntimeInit[] = [];
-    const runtimes: Tidelog[] = [];
-    const createRuntime = async (init: RuntimeInit) => {
-      inits.push(init);
-      const runtime = await createTidelog({ aggregates: [Counter], store, ...init });
-      runtimes.push(runtime as Tidelog);
-      return runtime;
-    };
-    const start = async (link: Link) => {
-      const client = new TidelogClient<typeof Counter>(link, 'in-page');
-      await client.ready;
-      return client;
-    };
-    const openTab = (tab: number) => {
-      vi.stubGlobal('navigator', { locks: locks.tab(tab) });
-      return inPageClient('app', createRuntime, sync, start);
-    };
+    // One origin, one store, as IndexedDB is.
+    const { locks, inits, runtimes, openTab } = origin(sync, new MemoryEventStore());
 
     const first = await openTab(1);
     const second = await openTab(2);
@@ -120,23 +130,7 @@ describe('the in-page fallback with sync', () => {
     // One database, a store (connection) per runtime: as in tabs, a store tells only its own
     // runtime what was written through it.
     const indexedDB = new IDBFactory();
-    const locks = lockRegistry();
-    const runtimes: Tidelog[] = [];
-    const createRuntime = async (init: RuntimeInit) => {
-      const store = () => openIdbEventStore({ name: 'app', indexedDB });
-      const runtime = await createTidelog({ aggregates: [Counter], store, ...init });
-      runtimes.push(runtime as Tidelog);
-      return runtime;
-    };
-    const start = async (link: Link) => {
-      const client = new TidelogClient<typeof Counter>(link, 'in-page');
-      await client.ready;
-      return client;
-    };
-    const openTab = (tab: number) => {
-      vi.stubGlobal('navigator', { locks: locks.tab(tab) });
-      return inPageClient('app', createRuntime, sync, start);
-    };
+    const { runtimes, openTab } = origin(sync, () => openIdbEventStore({ name: 'app', indexedDB }));
     const first = await openTab(1);
     const second = await openTab(2);
     await first.sync.now(); // the syncing tab has run its rounds; nothing wakes it but a change
