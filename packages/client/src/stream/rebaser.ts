@@ -13,7 +13,7 @@ import type { Mailbox } from '../mailbox.js';
 import type { SyncCursor } from '../sync/host.js';
 import type { TidelogWarning } from '../types.js';
 import type { WorkTracker } from '../work-tracker.js';
-import { type PendingCommand, rebase } from './rebase.js';
+import { rebase } from './rebase.js';
 import type { StreamStates } from './stream-states.js';
 
 export interface RebaserHost {
@@ -224,10 +224,10 @@ export class Rebaser {
     }
     const stored = await this.host.store.readStream(streamId);
     const confirmedEvents = stored.filter((e) => e.position !== undefined);
-    const pending: PendingCommand[] = entries.map((entry) => ({
-      entry,
-      events: stored.filter((e) => e.position === undefined && entry.eventIds.includes(e.id)),
-    }));
+    // Each command with its pending events, in stream order (one pass, not one per command).
+    const pending = entries.map((entry) => ({ entry, events: [] as Envelope[] }));
+    const owner = new Map(pending.flatMap((p) => p.entry.eventIds.map((id) => [id, p.events] as const)));
+    for (const e of stored) if (e.position === undefined) owner.get(e.id)?.push(e);
     const result = await rebase({
       aggregate,
       streamId,
