@@ -46,7 +46,7 @@ const LONE_SURROGATE_MESSAGE = 'must be well-formed Unicode (it holds a lone sur
  * that keeps it from being plain JSON as a sync server accepts it: strings and keys that
  * are not well-formed Unicode, numbers that are not finite (`JSON.stringify` would write
  * `null`), `undefined`, functions, class instances (a `Date`, a `Map`), nesting deeper than
- * `MAX_JSON_DEPTH` (a cycle ends there too), and the keys `__proto__` and `constructor`
+ * `MAX_JSON_DEPTH`, cycles, and the keys `__proto__` and `constructor`
  * (prototype pollution in a naive merge downstream). True when there was none. The one
  * JSON walk of core's and the protocol's reporting checks.
  *
@@ -60,6 +60,8 @@ export function walkJson(
   path: JsonPathSegment[],
   depth: number,
   report: JsonIssueSink,
+  /** The objects and arrays the walk is inside: one met again closes a cycle. */
+  open = new Set<object>(),
 ): boolean {
   switch (typeof value) {
     case 'string':
@@ -79,36 +81,43 @@ export function walkJson(
       return false;
   }
   if (value === null) return true;
+  // A cycle is reported where it closes: walked to the depth limit, one that branches
+  // (`o.a = o; o.b = o`) would take 2^64 steps.
+  if (open.has(value)) {
+    report([...path], 'is a circular reference');
+    return false;
+  }
   if (depth >= MAX_JSON_DEPTH) {
     report([...path], `nested more than ${MAX_JSON_DEPTH} levels deep`);
     return false;
   }
   let ok = true;
+  open.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      if (!walkJson(value[i], path, depth + 1, report)) ok = false;
+      if (!walkJson(value[i], path, depth + 1, report, open)) ok = false;
       path.pop();
     }
-    return ok;
-  }
-  if (!isPlainObject(value)) {
+  } else if (!isPlainObject(value)) {
     report([...path], 'must be a plain JSON object or array');
-    return false;
+    ok = false;
+  } else {
+    // for-in allocates no key array; a plain object inherits no enumerable keys (and if
+    // Object.prototype were polluted, checking one more value would be harmless).
+    for (const key in value) {
+      path.push(key);
+      if (key === '__proto__' || key === 'constructor') {
+        report([...path], `the key "${key}" is not allowed`);
+        ok = false;
+      } else if (!isWellFormed(key)) {
+        report([...path], `the key ${LONE_SURROGATE_MESSAGE}`);
+        ok = false;
+      } else if (!walkJson(value[key], path, depth + 1, report, open)) ok = false;
+      path.pop();
+    }
   }
-  // for-in allocates no key array; a plain object inherits no enumerable keys (and if
-  // Object.prototype were polluted, checking one more value would be harmless).
-  for (const key in value) {
-    path.push(key);
-    if (key === '__proto__' || key === 'constructor') {
-      report([...path], `the key "${key}" is not allowed`);
-      ok = false;
-    } else if (!isWellFormed(key)) {
-      report([...path], `the key ${LONE_SURROGATE_MESSAGE}`);
-      ok = false;
-    } else if (!walkJson(value[key], path, depth + 1, report)) ok = false;
-    path.pop();
-  }
+  open.delete(value);
   return ok;
 }
 
