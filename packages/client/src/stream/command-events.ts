@@ -37,9 +37,9 @@ export function commandEvents(decided: readonly AppendEvent[], ctx: CommandConte
 
 /**
  * Refuse, with a `ValidationError`, a command's events that a sync server would refuse
- * (names, meta fields, nesting depth, forbidden keys, more events or bytes than one push
- * may carry): with sync they would otherwise be stored, then block every push behind them.
- * `fromVersion` is the version the first event would take.
+ * (names, meta fields, more events or bytes than one push may carry; their data `decide`
+ * has checked): with sync they would otherwise be stored, then block every push behind
+ * them. `fromVersion` is the version the first event would take.
  *
  * @example
  * assertPushable('cart-1', 3, events, ctx.clientId);
@@ -52,8 +52,9 @@ export function assertPushable(
 ): void {
   const envelopes = events.map((e, i) => asEnvelope(streamId, fromVersion + i, e));
   // The versions are contiguous and the ids derived from the command id and each index
-  // (`commandEvents`), distinct: the checks across events could never refuse them.
-  const checked = validatePushPerEvent({ clientId, events: envelopes });
+  // (`commandEvents`), distinct: the checks across events could never refuse them. `decide`
+  // has walked each event's data with the server's JSON rules (`jsonIssues`): not again.
+  const checked = validatePushPerEvent({ clientId, events: envelopes.map((e) => ({ ...e, data: {} })) });
   if (!checked.ok) {
     // A failed validation names at least one issue.
     const { issues } = checked;
