@@ -60,12 +60,13 @@ export function planConfirm(reads: ConfirmReads): ConfirmPlan {
     const last = write.at(-1);
     const atPosition = last?.position === e.position ? last : reads.atPosition(e.position);
     if (atPosition && atPosition.id !== e.id) throw conflict(e, atPosition.id);
-    const holder = reads.atVersion(e.streamId, e.version);
     if (known) {
-      // A pending id confirms the event at its own place only.
-      if (holder !== known) throw conflict(e, known.id);
+      // A pending id confirms the event at its own place only (no lookup: a page of this
+      // device's own events is the usual one).
+      if (known.streamId !== e.streamId || known.version !== e.version) throw conflict(e, known.id);
     } else {
       // Only a pending event may give its place up (it is displaced); a confirmed one may not.
+      const holder = reads.atVersion(e.streamId, e.version);
       if (holder?.position !== undefined) throw conflict(e, holder.id);
       outcome.added.push(e);
     }
