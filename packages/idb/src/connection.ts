@@ -76,12 +76,16 @@ export function connect(
         });
       }
       return result;
-    } catch (error) {
+    } catch (thrown) {
       try {
         tx?.abort();
       } catch {
         // Already finished or aborted: nothing more to undo.
       }
+      // A request that failed (a ConstraintError, a full disk) aborted the transaction: what
+      // the body awaited after it fails with an AbortError, and `tx.error` holds the cause.
+      // After our own `abort()` it is null: then what the body threw is the error.
+      const error = tx?.error ?? thrown;
       // IndexedDB raises InvalidStateError on a connection that is gone (closed, or closing).
       if (errorName(error) === 'InvalidStateError' || db !== current) {
         forget(current);

@@ -441,6 +441,16 @@ export const localStoreCases: LocalStoreCase[] = [
       'CONFIRM_CONFLICT',
       'own pending id in another stream',
     );
+    // The same with a rebase step, whose writes come after the page's (a store that finds the
+    // id only when its write fails must still tell a conflict, not the abort that follows).
+    await rejects(
+      () =>
+        s.applyConfirmed([{ ...mine.events[0]!, streamId: 'z', version: 1, position: 4 }], {
+          rebase: [{ streamId: 'q', replaces: [], append: [], rejected: [] }],
+        }),
+      'CONFIRM_CONFLICT',
+      'own pending id in another stream, with a rebase step',
+    );
     equal(ids(await s.readPending()), ids(mine.events), 'pending unchanged');
   }),
   c(
