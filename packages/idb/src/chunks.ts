@@ -78,9 +78,10 @@ export async function chunksFrom(
   from = 0,
   to = Infinity,
 ): Promise<Chunk[]> {
+  if (to < from) return [];
   const index = store.index('last');
   const [within, next] = await Promise.all([
-    request<Chunk[]>(index.getAll(IDBKeyRange.bound([streamId, from], [streamId, Math.max(from, to)]))),
+    request<Chunk[]>(index.getAll(IDBKeyRange.bound([streamId, from], [streamId, to]))),
     // `get` of a range: the record with the lowest key in it.
     to < Infinity && request<Chunk | undefined>(index.get(lastRange(streamId, to, true))),
   ]);

@@ -40,7 +40,7 @@ describe('durability', () => {
 });
 
 describe('readStream with toVersion', () => {
-  it('returns the versions asked for from a stream of several chunks, reading no chunk past them', async () => {
+  it('returns the versions asked for from a stream of several chunks, reading no chunk past them (none for an empty range)', async () => {
     const store = await openIdbEventStore({ name: 'ranges', indexedDB: new IDBFactory() });
     // 1,200 events: chunks 1-500, 501-1000, 1001-1200.
     await store.appendToStream(
@@ -65,7 +65,7 @@ describe('readStream with toVersion', () => {
     }
     // Every read of the `last` index stopped at its toVersion, not at the stream's end.
     const uppers = getAll.mock.calls.map(([range]) => (range as IDBKeyRange).upper[1]);
-    expect(uppers).toEqual([500, 499, 501, 1001, 700, 1000, 5000, 5]);
+    expect(uppers).toEqual([500, 499, 501, 1001, 700, 1000, 5000]); // none for 5 to 3
     getAll.mockRestore();
     expect(await store.readStream('s', { fromVersion: 1150 })).toHaveLength(51);
     await store.close();

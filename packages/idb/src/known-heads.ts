@@ -16,7 +16,7 @@ const MAX_STREAMS = 10_000;
  * positioned events are never deleted or moved (only pending ones are, and only a sync
  * engine's `applyConfirmed`, which resets this, rewrites confirmed ones), versions and
  * positions are gapless. So an authority append at a known place needs no reads: it
- * `add`s its events (one chunk) at the versions and positions after it, and if another
+ * `add`s its events (chunks of at most 500) at the versions and positions after it, and if another
  * writer (a second tab's store, another connection) got there first, the chunk key
  * `[streamId, first version]` (a known version ends a chunk, so the next chunk starts right
  * after it) or the unique `positions` index refuses with a `ConstraintError`, the transaction

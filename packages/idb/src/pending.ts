@@ -11,7 +11,7 @@ import { addChunks, ChunkView, currentVersion } from './chunks.js';
 import { commitNow, request } from './requests.js';
 
 /**
- * Store a command's pending events (one chunk, none when it decided no events) and its
+ * Store a command's pending events (in chunks of at most 500, none when it decided no events) and its
  * outbox entry naming them; returns the entry.
  *
  * @example
@@ -78,7 +78,8 @@ export async function dropPending(tx: IDBTransaction, streamId: string): Promise
  * `applyConfirmed` inside one transaction over `chunks`, `outbox`, `rejected` and `meta`:
  * read what `planConfirm` needs (the outbox, the stored events of the incoming and outbox
  * ids, the places the incoming events take), let it decide (the same rules as
- * `MemoryEventStore`), then only write. Returns the outcome and the pending events the
+ * `MemoryEventStore`), then write (a rebase step reads its stream's version and its
+ * rejected entries after the page's writes). Returns the outcome and the pending events the
  * rebase steps appended.
  *
  * Without `lookUpIds` (the fast path) ids are found by reading each incoming stream from
