@@ -94,7 +94,7 @@ export function isName(value: unknown): value is string {
 
 /**
  * What a name may not hold: a control character (C0, U+0000–U+001F, or DEL) or a lone
- * surrogate (`LONE_SURROGATE`). One regexp, so a name is scanned once.
+ * surrogate (the pattern core's `isWellFormed` tests). One regexp, so a name is scanned once.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
 const NOT_IN_NAME = /[\0-\x1f\x7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
